@@ -1,0 +1,444 @@
+//! The fields each kind of knowledge asset carries besides the common ones.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::FieldError;
+
+/// The kinds of knowledge asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    /// A lesson learned: context, what happened, recommendation.
+    Lesson,
+    /// Guidance: how things should be done.
+    Guidance,
+    /// A practice example: something done well elsewhere.
+    PracticeExample,
+    /// A story: experience told for others to learn from.
+    Story,
+    /// An evidence summary: a question answered from searched sources.
+    EvidenceSummary,
+    /// A how-to: steps to get something done.
+    HowTo,
+    /// A handover note: what a successor needs to know about a role.
+    HandoverNote,
+}
+
+impl AssetKind {
+    /// Every kind, in display order.
+    pub const ALL: [AssetKind; 7] = [
+        AssetKind::Lesson,
+        AssetKind::Guidance,
+        AssetKind::PracticeExample,
+        AssetKind::Story,
+        AssetKind::EvidenceSummary,
+        AssetKind::HowTo,
+        AssetKind::HandoverNote,
+    ];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::Lesson => "lesson",
+            AssetKind::Guidance => "guidance",
+            AssetKind::PracticeExample => "practice_example",
+            AssetKind::Story => "story",
+            AssetKind::EvidenceSummary => "evidence_summary",
+            AssetKind::HowTo => "how_to",
+            AssetKind::HandoverNote => "handover_note",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        AssetKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            FieldError::new(
+                "kind",
+                format!("unknown asset kind {s:?}: use lesson, guidance, practice_example, story, evidence_summary, how_to or handover_note"),
+            )
+        })
+    }
+}
+
+/// A source cited by an evidence summary: at least one of DOI, PMID or URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Citation or title.
+    pub title: String,
+    /// Digital object identifier, e.g. `10.1136/bmj.n71`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// PubMed identifier (digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pmid: Option<String>,
+    /// Web address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Someone a successor should know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KeyContact {
+    /// Name.
+    pub name: String,
+    /// What they do and why they matter.
+    #[serde(default)]
+    pub role: String,
+    /// How to reach them.
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// The kind-specific part of an asset. Serialised without a tag: the asset's
+/// `kind` says which variant it is, and [`AssetFields::parse`] reads it that way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AssetFields {
+    /// Fields of a lesson.
+    Lesson {
+        /// The situation the lesson comes from.
+        context: String,
+        /// What happened.
+        what_happened: String,
+        /// What others should do as a result.
+        recommendation: String,
+    },
+    /// Fields of guidance.
+    Guidance {
+        /// Who the guidance is for.
+        audience: String,
+        /// Where it comes from (policy, NICE guideline, local agreement).
+        source: String,
+    },
+    /// Fields of a practice example.
+    PracticeExample {
+        /// Where and with whom it was done.
+        setting: String,
+        /// What changed as a result.
+        outcome: String,
+    },
+    /// Fields of a story.
+    Story {
+        /// Who told it.
+        storyteller: String,
+        /// What difference it made.
+        impact: String,
+    },
+    /// Fields of an evidence summary.
+    EvidenceSummary {
+        /// The question the summary answers.
+        question: String,
+        /// The date the literature was searched.
+        date_searched: NaiveDate,
+        /// The sources found.
+        sources: Vec<Source>,
+        /// How strong and applicable the evidence is.
+        appraisal: String,
+    },
+    /// Fields of a how-to.
+    HowTo {
+        /// What is needed before starting.
+        prerequisites: String,
+        /// The steps, in order.
+        steps: Vec<String>,
+    },
+    /// Fields of a handover note.
+    HandoverNote {
+        /// The role being handed over.
+        role: String,
+        /// Who takes over.
+        successor: String,
+        /// People the successor should know.
+        key_contacts: Vec<KeyContact>,
+    },
+}
+
+const MAX_FIELD: usize = 20_000;
+
+fn text(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    match obj.get(name) {
+        None | Some(serde_json::Value::Null) => {
+            if required {
+                errors.push(FieldError::new(format!("fields.{name}"), "is required"));
+            }
+            String::new()
+        }
+        Some(serde_json::Value::String(s)) => {
+            if required && s.trim().is_empty() {
+                errors.push(FieldError::new(
+                    format!("fields.{name}"),
+                    "must not be empty",
+                ));
+            }
+            if s.len() > MAX_FIELD {
+                errors.push(FieldError::new(
+                    format!("fields.{name}"),
+                    format!("must be {MAX_FIELD} characters or fewer"),
+                ));
+            }
+            s.clone()
+        }
+        Some(_) => {
+            errors.push(FieldError::new(format!("fields.{name}"), "must be text"));
+            String::new()
+        }
+    }
+}
+
+fn list<T: serde::de::DeserializeOwned>(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<T> {
+    match obj.get(name) {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(v) => serde_json::from_value(v.clone()).unwrap_or_else(|e| {
+            errors.push(FieldError::new(
+                format!("fields.{name}"),
+                format!("is not valid: {e}"),
+            ));
+            Vec::new()
+        }),
+    }
+}
+
+impl AssetFields {
+    /// The empty fields of a kind, for a new asset with nothing filled in yet.
+    pub fn empty(kind: AssetKind) -> Self {
+        Self::parse(kind, &serde_json::json!({})).0
+    }
+
+    /// Reads the fields of `kind` from JSON, reporting every missing or malformed field.
+    /// Returns the best-effort value alongside the errors so a form can be redisplayed.
+    pub fn parse(kind: AssetKind, value: &serde_json::Value) -> (Self, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let empty = serde_json::Map::new();
+        let obj = match value {
+            serde_json::Value::Object(o) => o,
+            serde_json::Value::Null => &empty,
+            _ => {
+                errors.push(FieldError::new("fields", "must be an object"));
+                &empty
+            }
+        };
+        let known: &[&str] = match kind {
+            AssetKind::Lesson => &["context", "what_happened", "recommendation"],
+            AssetKind::Guidance => &["audience", "source"],
+            AssetKind::PracticeExample => &["setting", "outcome"],
+            AssetKind::Story => &["storyteller", "impact"],
+            AssetKind::EvidenceSummary => &["question", "date_searched", "sources", "appraisal"],
+            AssetKind::HowTo => &["prerequisites", "steps"],
+            AssetKind::HandoverNote => &["role", "successor", "key_contacts"],
+        };
+        for key in obj.keys() {
+            if !known.contains(&key.as_str()) {
+                errors.push(FieldError::new(
+                    format!("fields.{key}"),
+                    format!(
+                        "is not a field of a {}: expected {}",
+                        kind.as_str(),
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        let fields = match kind {
+            AssetKind::Lesson => AssetFields::Lesson {
+                context: text(obj, "context", false, &mut errors),
+                what_happened: text(obj, "what_happened", false, &mut errors),
+                recommendation: text(obj, "recommendation", false, &mut errors),
+            },
+            AssetKind::Guidance => AssetFields::Guidance {
+                audience: text(obj, "audience", false, &mut errors),
+                source: text(obj, "source", false, &mut errors),
+            },
+            AssetKind::PracticeExample => AssetFields::PracticeExample {
+                setting: text(obj, "setting", false, &mut errors),
+                outcome: text(obj, "outcome", false, &mut errors),
+            },
+            AssetKind::Story => AssetFields::Story {
+                storyteller: text(obj, "storyteller", false, &mut errors),
+                impact: text(obj, "impact", false, &mut errors),
+            },
+            AssetKind::EvidenceSummary => {
+                let date_text = text(obj, "date_searched", false, &mut errors);
+                let date_searched = if date_text.is_empty() {
+                    NaiveDate::default()
+                } else {
+                    NaiveDate::parse_from_str(&date_text, "%Y-%m-%d").unwrap_or_else(|_| {
+                        errors.push(FieldError::new(
+                            "fields.date_searched",
+                            "must be a date like 2026-03-31",
+                        ));
+                        NaiveDate::default()
+                    })
+                };
+                let sources: Vec<Source> = list(obj, "sources", &mut errors);
+                for (i, s) in sources.iter().enumerate() {
+                    if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() {
+                        errors.push(FieldError::new(
+                            format!("fields.sources[{i}]"),
+                            "needs a DOI, a PMID or a URL",
+                        ));
+                    }
+                    if let Some(doi) = &s.doi
+                        && !(doi.starts_with("10.") && doi.contains('/'))
+                    {
+                        errors.push(FieldError::new(
+                            format!("fields.sources[{i}].doi"),
+                            "must look like 10.1234/abc",
+                        ));
+                    }
+                    if let Some(pmid) = &s.pmid
+                        && (pmid.is_empty()
+                            || pmid.len() > 9
+                            || !pmid.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        errors.push(FieldError::new(
+                            format!("fields.sources[{i}].pmid"),
+                            "must be 1 to 9 digits",
+                        ));
+                    }
+                    if let Some(url) = &s.url
+                        && !(url.starts_with("https://") || url.starts_with("http://"))
+                    {
+                        errors.push(FieldError::new(
+                            format!("fields.sources[{i}].url"),
+                            "must start with https:// or http://",
+                        ));
+                    }
+                }
+                AssetFields::EvidenceSummary {
+                    question: text(obj, "question", false, &mut errors),
+                    date_searched,
+                    sources,
+                    appraisal: text(obj, "appraisal", false, &mut errors),
+                }
+            }
+            AssetKind::HowTo => AssetFields::HowTo {
+                prerequisites: text(obj, "prerequisites", false, &mut errors),
+                steps: list(obj, "steps", &mut errors),
+            },
+            AssetKind::HandoverNote => AssetFields::HandoverNote {
+                role: text(obj, "role", false, &mut errors),
+                successor: text(obj, "successor", false, &mut errors),
+                key_contacts: list(obj, "key_contacts", &mut errors),
+            },
+        };
+        (fields, errors)
+    }
+
+    /// The fields a published asset of this kind cannot do without.
+    pub fn missing_for_publication(&self) -> Vec<FieldError> {
+        let required: Vec<(&str, bool)> = match self {
+            AssetFields::Lesson {
+                context,
+                what_happened,
+                recommendation,
+            } => {
+                vec![
+                    ("context", context.trim().is_empty()),
+                    ("what_happened", what_happened.trim().is_empty()),
+                    ("recommendation", recommendation.trim().is_empty()),
+                ]
+            }
+            AssetFields::EvidenceSummary {
+                question,
+                sources,
+                appraisal,
+                ..
+            } => {
+                vec![
+                    ("question", question.trim().is_empty()),
+                    ("sources", sources.is_empty()),
+                    ("appraisal", appraisal.trim().is_empty()),
+                ]
+            }
+            AssetFields::HowTo { steps, .. } => vec![("steps", steps.is_empty())],
+            AssetFields::HandoverNote { role, .. } => vec![("role", role.trim().is_empty())],
+            _ => vec![],
+        };
+        required
+            .into_iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(f, _)| FieldError::new(format!("fields.{f}"), "is required before publishing"))
+            .collect()
+    }
+
+    /// Every piece of text in the fields, labelled with its path, for search and the identifier guard.
+    pub fn texts(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut push = |k: &str, v: &str| out.push((format!("fields.{k}"), v.to_string()));
+        match self {
+            AssetFields::Lesson {
+                context,
+                what_happened,
+                recommendation,
+            } => {
+                push("context", context);
+                push("what_happened", what_happened);
+                push("recommendation", recommendation);
+            }
+            AssetFields::Guidance { audience, source } => {
+                push("audience", audience);
+                push("source", source);
+            }
+            AssetFields::PracticeExample { setting, outcome } => {
+                push("setting", setting);
+                push("outcome", outcome);
+            }
+            AssetFields::Story {
+                storyteller,
+                impact,
+            } => {
+                push("storyteller", storyteller);
+                push("impact", impact);
+            }
+            AssetFields::EvidenceSummary {
+                question,
+                sources,
+                appraisal,
+                ..
+            } => {
+                push("question", question);
+                for (i, s) in sources.iter().enumerate() {
+                    push(&format!("sources[{i}].title"), &s.title);
+                }
+                push("appraisal", appraisal);
+            }
+            AssetFields::HowTo {
+                prerequisites,
+                steps,
+            } => {
+                push("prerequisites", prerequisites);
+                for (i, s) in steps.iter().enumerate() {
+                    push(&format!("steps[{i}]"), s);
+                }
+            }
+            AssetFields::HandoverNote {
+                role,
+                successor,
+                key_contacts,
+            } => {
+                push("role", role);
+                push("successor", successor);
+                for (i, c) in key_contacts.iter().enumerate() {
+                    push(
+                        &format!("key_contacts[{i}]"),
+                        &format!("{} {} {}", c.name, c.role, c.contact),
+                    );
+                }
+            }
+        }
+        out.retain(|(_, v)| !v.is_empty());
+        out
+    }
+}

@@ -1,0 +1,25 @@
+//! Signpost's domain: the types and rules of knowledge mobilisation, and the
+//! traits the store and the search index implement. Nothing here knows HTTP or SQL.
+#![warn(missing_docs)]
+
+pub mod assets;
+pub mod audit;
+pub mod errors;
+pub mod fields;
+pub mod identifiers;
+pub mod people;
+pub mod ports;
+pub mod review;
+pub mod search;
+pub mod visibility;
+
+pub use errors::{FieldError, StoreError};
+
+/// Identifier of a user.
+pub type UserId = i64;
+/// Identifier of a team (organisation, directorate or team).
+pub type TeamId = i64;
+/// Identifier of a knowledge asset.
+pub type AssetId = i64;
+/// A point in time, always UTC.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,250 @@
+//! The organisation: teams in a hierarchy, users and their roles.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{FieldError, TeamId, UserId};
+
+/// What a user may do across Signpost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages accounts, teams, roles and configuration; sees everything.
+    Admin,
+    /// Curates knowledge across the organisation: sees drafts, overrides the identifier guard.
+    KnowledgeSpecialist,
+    /// A member of staff: searches, contributes, edits their team's knowledge.
+    Member,
+    /// Read-only: sees only what is public.
+    Guest,
+}
+
+impl Role {
+    /// All roles, most powerful first.
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::KnowledgeSpecialist,
+        Role::Member,
+        Role::Guest,
+    ];
+
+    /// The stable name used in the API, the database and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::KnowledgeSpecialist => "knowledge_specialist",
+            Role::Member => "member",
+            Role::Guest => "guest",
+        }
+    }
+
+    /// Parses a stable role name.
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "role",
+                    format!("unknown role {s:?}: use admin, knowledge_specialist, member or guest"),
+                )
+            })
+    }
+}
+
+/// The level of a team in the hierarchy organisation → directorate → team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamKind {
+    /// The whole organisation (the root).
+    Organisation,
+    /// A directorate inside the organisation.
+    Directorate,
+    /// A team inside a directorate.
+    Team,
+}
+
+impl TeamKind {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamKind::Organisation => "organisation",
+            TeamKind::Directorate => "directorate",
+            TeamKind::Team => "team",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        match s {
+            "organisation" => Ok(TeamKind::Organisation),
+            "directorate" => Ok(TeamKind::Directorate),
+            "team" => Ok(TeamKind::Team),
+            _ => Err(FieldError::new(
+                "kind",
+                format!("unknown team kind {s:?}: use organisation, directorate or team"),
+            )),
+        }
+    }
+
+    /// The kind a parent of this kind must have (`None` for the root).
+    pub fn parent_kind(self) -> Option<TeamKind> {
+        match self {
+            TeamKind::Organisation => None,
+            TeamKind::Directorate => Some(TeamKind::Organisation),
+            TeamKind::Team => Some(TeamKind::Directorate),
+        }
+    }
+}
+
+/// A unit of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Team {
+    /// Identifier.
+    pub id: TeamId,
+    /// Display name, unique in the organisation.
+    pub name: String,
+    /// Level in the hierarchy.
+    pub kind: TeamKind,
+    /// The team above this one; `None` only for the organisation.
+    pub parent_id: Option<TeamId>,
+}
+
+/// A person with an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    /// Identifier.
+    pub id: UserId,
+    /// Email address, unique, used to sign in.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Job title.
+    pub job_title: String,
+    /// Profession, e.g. nursing, public health, library and knowledge services.
+    pub profession: String,
+    /// Site or base.
+    pub site: String,
+    /// The team the person belongs to.
+    pub team_id: Option<TeamId>,
+    /// What the person may do.
+    pub role: Role,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The details needed to create a user; the password is hashed by the services.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewUser {
+    /// Email address.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Job title.
+    #[serde(default)]
+    pub job_title: String,
+    /// Profession.
+    #[serde(default)]
+    pub profession: String,
+    /// Site or base.
+    #[serde(default)]
+    pub site: String,
+    /// Team.
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// Role.
+    pub role: Role,
+}
+
+impl NewUser {
+    /// Checks the fields a person typed; returns every problem at once.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let email = self.email.trim();
+        let valid_email = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+            && !email.contains(char::is_whitespace);
+        if !valid_email {
+            errors.push(FieldError::new(
+                "email",
+                "enter an email address in the correct format, like name@example.nhs.uk",
+            ));
+        }
+        if self.name.trim().is_empty() || self.name.len() > 200 {
+            errors.push(FieldError::new(
+                "name",
+                "enter a name of 1 to 200 characters",
+            ));
+        }
+        for (field, value) in [
+            ("job_title", &self.job_title),
+            ("profession", &self.profession),
+            ("site", &self.site),
+        ] {
+            if value.len() > 200 {
+                errors.push(FieldError::new(field, "must be 200 characters or fewer"));
+            }
+        }
+        errors
+    }
+}
+
+/// Who is asking: every service call carries one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The signed-in user.
+    pub user_id: UserId,
+    /// Their role.
+    pub role: Role,
+    /// Their own team followed by its ancestors up to the organisation.
+    pub teams: Vec<TeamId>,
+}
+
+impl Actor {
+    /// The actor's own team, if they have one.
+    pub fn own_team(&self) -> Option<TeamId> {
+        self.teams.first().copied()
+    }
+}
+
+/// A personal API token as listed to its owner (never the secret itself).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiToken {
+    /// Identifier.
+    pub id: i64,
+    /// Owner.
+    pub user_id: UserId,
+    /// A label chosen by the owner.
+    pub name: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A browser session stored server-side.
+#[derive(Debug, Clone)]
+pub struct BrowserSession {
+    /// Owner.
+    pub user_id: UserId,
+    /// The CSRF token that form posts in this session must carry.
+    pub csrf_token: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A user and the secret needed to check their password.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The user.
+    pub user: User,
+    /// The argon2id PHC string, if the user has a password.
+    pub password_hash: Option<String>,
+}

@@ -1,0 +1,222 @@
+//! The traits the store and the search index implement. Services hold them as
+//! trait objects, so the backend is chosen at start-up from the database URL.
+use async_trait::async_trait;
+
+use crate::assets::{Asset, AssetVersion, Status, VersionEvent};
+use crate::audit::{AuditEntry, AuditRecord, Change};
+use crate::fields::AssetKind;
+use crate::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
+use crate::search::{Page, SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use crate::visibility::Condition;
+use crate::{AssetId, StoreError, TeamId, Timestamp, UserId};
+
+/// Filters for listing assets straight from the store.
+#[derive(Debug, Clone, Default)]
+pub struct AssetQuery {
+    /// Only this kind.
+    pub kind: Option<AssetKind>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this team.
+    pub team_id: Option<TeamId>,
+    /// Only this owner.
+    pub owner_id: Option<UserId>,
+    /// Only assets with this tag.
+    pub tag: Option<String>,
+    /// Only assets due for review before this time, soonest first.
+    pub review_due_before: Option<Timestamp>,
+    /// Items to skip.
+    pub offset: i64,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// A change to an asset, written with its version, audit entry and change-log entry in one transaction.
+#[derive(Debug, Clone)]
+pub struct AssetWrite {
+    /// The asset as it should be stored; for an insert its id and version are ignored.
+    pub asset: Asset,
+    /// The event the new version records.
+    pub event: VersionEvent,
+    /// Who made the change.
+    pub author_id: UserId,
+    /// A note kept with the version.
+    pub note: String,
+    /// The audit entry.
+    pub audit: AuditRecord,
+}
+
+/// The source of truth. Every write is one transaction that also appends to the change log.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Creates a team.
+    async fn create_team(
+        &self,
+        name: &str,
+        kind: TeamKind,
+        parent_id: Option<TeamId>,
+        audit: AuditRecord,
+    ) -> Result<Team, StoreError>;
+    /// All teams, root first.
+    async fn teams(&self) -> Result<Vec<Team>, StoreError>;
+
+    /// Creates a user with an optional argon2id password hash.
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        password_hash: Option<&str>,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError>;
+    /// One user.
+    async fn user(&self, id: UserId) -> Result<User, StoreError>;
+    /// A user and their password hash, by email (case-insensitive).
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
+    /// A page of users, by name.
+    async fn users(&self, offset: i64, limit: i64) -> Result<Page<User>, StoreError>;
+    /// Replaces a user's details, role and team.
+    async fn update_user(&self, user: &User, audit: AuditRecord) -> Result<User, StoreError>;
+    /// Sets a user's password hash.
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+
+    /// Stores a browser session under the hash of its secret.
+    async fn create_session(
+        &self,
+        secret_hash: &str,
+        session: &BrowserSession,
+    ) -> Result<(), StoreError>;
+    /// The unexpired session with this secret hash.
+    async fn session(
+        &self,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<BrowserSession>, StoreError>;
+    /// Ends a session.
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
+
+    /// Stores an API token under the hash of its secret.
+    async fn create_token(
+        &self,
+        user_id: UserId,
+        name: &str,
+        secret_hash: &str,
+        audit: AuditRecord,
+    ) -> Result<ApiToken, StoreError>;
+    /// The owner of an unrevoked token with this secret hash; records its use.
+    async fn token_user(
+        &self,
+        secret_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// A user's tokens.
+    async fn tokens(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    /// Revokes one of a user's tokens.
+    async fn revoke_token(
+        &self,
+        user_id: UserId,
+        token_id: i64,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+
+    /// Inserts a new asset with version 1.
+    async fn insert_asset(&self, write: AssetWrite) -> Result<Asset, StoreError>;
+    /// Replaces an asset if it is still at `expected_version`, adding the next version.
+    async fn update_asset(
+        &self,
+        write: AssetWrite,
+        expected_version: i64,
+    ) -> Result<Asset, StoreError>;
+    /// One asset.
+    async fn asset(&self, id: AssetId) -> Result<Asset, StoreError>;
+    /// Assets matching `query` among those matching `visible`.
+    async fn assets(
+        &self,
+        query: &AssetQuery,
+        visible: &Condition,
+    ) -> Result<Page<Asset>, StoreError>;
+    /// Up to `limit` assets with ids above `after`, for rebuilding the index and exporting.
+    async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError>;
+    /// How many assets there are.
+    async fn asset_count(&self) -> Result<i64, StoreError>;
+    /// An asset's history, newest first.
+    async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError>;
+    /// One version.
+    async fn version(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError>;
+    /// Writes many new assets in one transaction (imports and the demo): all or nothing.
+    async fn insert_assets(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError>;
+
+    /// A page of the audit log, newest first.
+    async fn audit(&self, offset: i64, limit: i64) -> Result<Page<AuditEntry>, StoreError>;
+    /// Appends an audit entry that goes with no other write (sign-in, export).
+    async fn record(&self, audit: AuditRecord) -> Result<(), StoreError>;
+
+    /// Up to `limit` change-log entries after `after`, in order.
+    async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError>;
+    /// The newest change-log position.
+    async fn last_change(&self) -> Result<i64, StoreError>;
+
+    /// The synonym groups.
+    async fn synonyms(&self) -> Result<Vec<SynonymGroup>, StoreError>;
+    /// Replaces the synonym groups.
+    async fn replace_synonyms(
+        &self,
+        groups: &[SynonymGroup],
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+
+    /// Writes a consistent copy of the database while it stays online.
+    async fn backup(&self, destination: &str) -> Result<(), StoreError>;
+}
+
+/// What can go wrong in the search index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query could not be understood.
+    #[error("{0}")]
+    BadQuery(String),
+    /// The index failed.
+    #[error("search index failure: {0}")]
+    Index(String),
+}
+
+/// A derived, rebuildable index of assets.
+pub trait SearchIndex: Send + Sync + 'static {
+    /// Visible matches for a request, with facets and snippets.
+    fn search(
+        &self,
+        request: &SearchRequest,
+        visible: &Condition,
+        now: Timestamp,
+    ) -> Result<SearchResults, SearchError>;
+    /// Visible titles matching what has been typed so far.
+    fn suggest(
+        &self,
+        prefix: &str,
+        visible: &Condition,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, SearchError>;
+    /// Applies changes: assets to add or replace, ids to remove, then records the change-log position reached.
+    fn apply(
+        &self,
+        upserts: &[Asset],
+        deletes: &[AssetId],
+        change_id: i64,
+    ) -> Result<(), SearchError>;
+    /// The change-log position the index has reached.
+    fn applied_change(&self) -> i64;
+    /// Removes everything, before a rebuild.
+    fn clear(&self) -> Result<(), SearchError>;
+    /// Replaces the synonym groups used to expand queries.
+    fn set_synonyms(&self, groups: &[SynonymGroup]);
+    /// How many assets are indexed.
+    fn doc_count(&self) -> u64;
+}

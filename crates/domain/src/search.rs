@@ -1,0 +1,144 @@
+//! What a search asks for and what it answers.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::assets::Status;
+use crate::fields::AssetKind;
+use crate::review::ReviewState;
+use crate::{AssetId, TeamId, UserId};
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Most recently updated first.
+    Recency,
+}
+
+/// A search over the assets the asker may see.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// What the person typed: words, "quoted phrases", acronyms.
+    pub query: String,
+    /// Only these kinds (any of them), if not empty.
+    pub kinds: Vec<AssetKind>,
+    /// Only these topics (any of them), if not empty.
+    pub topics: Vec<String>,
+    /// Only these teams (any of them), if not empty.
+    pub teams: Vec<TeamId>,
+    /// Only these statuses, if not empty.
+    pub statuses: Vec<Status>,
+    /// Only these review states, if not empty.
+    pub review_states: Vec<ReviewState>,
+    /// Order.
+    pub sort: SortOrder,
+    /// Results to skip.
+    pub offset: usize,
+    /// Results to return.
+    pub limit: usize,
+    /// Whether to compute highlighted snippets.
+    pub snippets: bool,
+    /// Whether to count facets.
+    pub facets: bool,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// Asset.
+    pub id: AssetId,
+    /// Kind.
+    pub kind: AssetKind,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// A passage of the text around the matched words, HTML-escaped, with matches in `<mark>`.
+    pub snippet: String,
+    /// Status.
+    pub status: Status,
+    /// Team.
+    pub team_id: TeamId,
+    /// Owner.
+    pub owner_id: UserId,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Next review date.
+    pub next_review_at: DateTime<Utc>,
+    /// Review state now.
+    pub review_state: ReviewState,
+    /// Past its review date.
+    pub stale: bool,
+    /// Relevance score (higher is better).
+    pub score: f32,
+}
+
+/// A facet value and how many visible matching assets have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// Counts of matching assets by facet, among those the asker may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Facets {
+    /// By kind.
+    pub kind: Vec<FacetCount>,
+    /// By topic.
+    pub topic: Vec<FacetCount>,
+    /// By team (the value is the team id).
+    pub team: Vec<FacetCount>,
+    /// By status.
+    pub status: Vec<FacetCount>,
+    /// By review state.
+    pub review_state: Vec<FacetCount>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// How many visible assets match in all.
+    pub total: usize,
+    /// This page of results.
+    pub hits: Vec<SearchHit>,
+    /// Facet counts over all matches.
+    pub facets: Facets,
+}
+
+/// A type-ahead suggestion: an asset title matching what has been typed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    /// Asset.
+    pub id: AssetId,
+    /// Its title.
+    pub title: String,
+    /// Its kind.
+    pub kind: AssetKind,
+}
+
+/// Terms that mean the same, e.g. `AAR`, `after action review`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SynonymGroup {
+    /// The equivalent terms; each may be several words.
+    pub terms: Vec<String>,
+}
+
+/// A page of a list that can grow.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// How many there are in all.
+    pub total: i64,
+    /// Items skipped.
+    pub offset: i64,
+    /// Page size.
+    pub limit: i64,
+}
