@@ -36,12 +36,7 @@ impl Status {
         Status::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "status",
-                    format!("unknown status {s:?}: use draft, published or archived"),
-                )
-            })
+            .ok_or_else(|| FieldError::new("status", format!("unknown status {s:?}: use draft, published or archived")))
     }
 }
 
@@ -61,12 +56,7 @@ pub enum Visibility {
 
 impl Visibility {
     /// Every visibility.
-    pub const ALL: [Visibility; 4] = [
-        Visibility::Public,
-        Visibility::Organisation,
-        Visibility::Team,
-        Visibility::Named,
-    ];
+    pub const ALL: [Visibility; 4] = [Visibility::Public, Visibility::Organisation, Visibility::Team, Visibility::Named];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -83,12 +73,7 @@ impl Visibility {
         Visibility::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "visibility",
-                    format!("unknown visibility {s:?}: use public, organisation, team or named"),
-                )
-            })
+            .ok_or_else(|| FieldError::new("visibility", format!("unknown visibility {s:?}: use public, organisation, team or named")))
     }
 }
 
@@ -199,16 +184,9 @@ impl VersionEvent {
 
     /// Parses a stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Created,
-            Self::Updated,
-            Self::Published,
-            Self::Verified,
-            Self::Archived,
-            Self::Restored,
-        ]
-        .into_iter()
-        .find(|e| e.as_str() == s)
+        [Self::Created, Self::Updated, Self::Published, Self::Verified, Self::Archived, Self::Restored]
+            .into_iter()
+            .find(|e| e.as_str() == s)
     }
 }
 
@@ -255,51 +233,30 @@ impl AssetContent {
         if title.is_empty() {
             errors.push(FieldError::new("title", "enter a title"));
         } else if title.chars().count() > limits::TITLE {
-            errors.push(FieldError::new(
-                "title",
-                format!("must be {} characters or fewer", limits::TITLE),
-            ));
+            errors.push(FieldError::new("title", format!("must be {} characters or fewer", limits::TITLE)));
         }
         if self.summary.chars().count() > limits::SUMMARY {
-            errors.push(FieldError::new(
-                "summary",
-                format!("must be {} characters or fewer", limits::SUMMARY),
-            ));
+            errors.push(FieldError::new("summary", format!("must be {} characters or fewer", limits::SUMMARY)));
         }
         if self.body.len() > limits::BODY {
-            errors.push(FieldError::new(
-                "body",
-                format!("must be {} bytes or fewer", limits::BODY),
-            ));
+            errors.push(FieldError::new("body", format!("must be {} bytes or fewer", limits::BODY)));
         }
         for (name, labels) in [("tags", &self.tags), ("topics", &self.topics)] {
             if labels.len() > limits::LABELS {
-                errors.push(FieldError::new(
-                    name,
-                    format!("at most {} allowed", limits::LABELS),
-                ));
+                errors.push(FieldError::new(name, format!("at most {} allowed", limits::LABELS)));
             }
             for (i, l) in labels.iter().enumerate() {
                 if l.trim().is_empty() || l.chars().count() > limits::LABEL {
-                    errors.push(FieldError::new(
-                        format!("{name}[{i}]"),
-                        format!("must be 1 to {} characters", limits::LABEL),
-                    ));
+                    errors.push(FieldError::new(format!("{name}[{i}]"), format!("must be 1 to {} characters", limits::LABEL)));
                 }
             }
         }
         let (lo, hi) = limits::REVIEW_DAYS;
         if !(lo..=hi).contains(&self.review_interval_days) {
-            errors.push(FieldError::new(
-                "review_interval_days",
-                format!("must be between {lo} and {hi} days"),
-            ));
+            errors.push(FieldError::new("review_interval_days", format!("must be between {lo} and {hi} days")));
         }
         if self.visibility == Visibility::Named && self.named_viewers.is_empty() {
-            errors.push(FieldError::new(
-                "named_viewers",
-                "name at least one person when visibility is named",
-            ));
+            errors.push(FieldError::new("named_viewers", "name at least one person when visibility is named"));
         }
         errors.extend(AssetFields::parse(self.kind, &self.fields).1);
         errors

@@ -46,21 +46,11 @@ pub struct AuditRecord {
 impl AuditRecord {
     /// An entry for `action` by `actor_id`.
     pub fn new(actor_id: Option<UserId>, action: &str, summary: impl Into<String>) -> Self {
-        Self {
-            actor_id,
-            action: action.to_string(),
-            summary: summary.into(),
-            before: None,
-            after: None,
-        }
+        Self { actor_id, action: action.to_string(), summary: summary.into(), before: None, after: None }
     }
 
     /// Adds before and after summaries.
-    pub fn with_diff(
-        mut self,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Self {
+    pub fn with_diff(mut self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Self {
         self.before = before;
         self.after = after;
         self

@@ -55,7 +55,9 @@ impl AssetKind {
         AssetKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
             FieldError::new(
                 "kind",
-                format!("unknown asset kind {s:?}: use lesson, guidance, practice_example, story, evidence_summary, how_to or handover_note"),
+                format!(
+                    "unknown asset kind {s:?}: use lesson, guidance, practice_example, story, evidence_summary, how_to or handover_note"
+                ),
             )
         })
     }
@@ -158,12 +160,7 @@ pub enum AssetFields {
 
 const MAX_FIELD: usize = 20_000;
 
-fn text(
-    obj: &serde_json::Map<String, serde_json::Value>,
-    name: &str,
-    required: bool,
-    errors: &mut Vec<FieldError>,
-) -> String {
+fn text(obj: &serde_json::Map<String, serde_json::Value>, name: &str, required: bool, errors: &mut Vec<FieldError>) -> String {
     match obj.get(name) {
         None | Some(serde_json::Value::Null) => {
             if required {
@@ -173,16 +170,10 @@ fn text(
         }
         Some(serde_json::Value::String(s)) => {
             if required && s.trim().is_empty() {
-                errors.push(FieldError::new(
-                    format!("fields.{name}"),
-                    "must not be empty",
-                ));
+                errors.push(FieldError::new(format!("fields.{name}"), "must not be empty"));
             }
             if s.len() > MAX_FIELD {
-                errors.push(FieldError::new(
-                    format!("fields.{name}"),
-                    format!("must be {MAX_FIELD} characters or fewer"),
-                ));
+                errors.push(FieldError::new(format!("fields.{name}"), format!("must be {MAX_FIELD} characters or fewer")));
             }
             s.clone()
         }
@@ -201,10 +192,7 @@ fn list<T: serde::de::DeserializeOwned>(
     match obj.get(name) {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(v) => serde_json::from_value(v.clone()).unwrap_or_else(|e| {
-            errors.push(FieldError::new(
-                format!("fields.{name}"),
-                format!("is not valid: {e}"),
-            ));
+            errors.push(FieldError::new(format!("fields.{name}"), format!("is not valid: {e}")));
             Vec::new()
         }),
     }
@@ -242,11 +230,7 @@ impl AssetFields {
             if !known.contains(&key.as_str()) {
                 errors.push(FieldError::new(
                     format!("fields.{key}"),
-                    format!(
-                        "is not a field of a {}: expected {}",
-                        kind.as_str(),
-                        known.join(", ")
-                    ),
+                    format!("is not a field of a {}: expected {}", kind.as_str(), known.join(", ")),
                 ));
             }
         }
@@ -274,46 +258,29 @@ impl AssetFields {
                     NaiveDate::default()
                 } else {
                     NaiveDate::parse_from_str(&date_text, "%Y-%m-%d").unwrap_or_else(|_| {
-                        errors.push(FieldError::new(
-                            "fields.date_searched",
-                            "must be a date like 2026-03-31",
-                        ));
+                        errors.push(FieldError::new("fields.date_searched", "must be a date like 2026-03-31"));
                         NaiveDate::default()
                     })
                 };
                 let sources: Vec<Source> = list(obj, "sources", &mut errors);
                 for (i, s) in sources.iter().enumerate() {
                     if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() {
-                        errors.push(FieldError::new(
-                            format!("fields.sources[{i}]"),
-                            "needs a DOI, a PMID or a URL",
-                        ));
+                        errors.push(FieldError::new(format!("fields.sources[{i}]"), "needs a DOI, a PMID or a URL"));
                     }
                     if let Some(doi) = &s.doi
                         && !(doi.starts_with("10.") && doi.contains('/'))
                     {
-                        errors.push(FieldError::new(
-                            format!("fields.sources[{i}].doi"),
-                            "must look like 10.1234/abc",
-                        ));
+                        errors.push(FieldError::new(format!("fields.sources[{i}].doi"), "must look like 10.1234/abc"));
                     }
                     if let Some(pmid) = &s.pmid
-                        && (pmid.is_empty()
-                            || pmid.len() > 9
-                            || !pmid.bytes().all(|b| b.is_ascii_digit()))
+                        && (pmid.is_empty() || pmid.len() > 9 || !pmid.bytes().all(|b| b.is_ascii_digit()))
                     {
-                        errors.push(FieldError::new(
-                            format!("fields.sources[{i}].pmid"),
-                            "must be 1 to 9 digits",
-                        ));
+                        errors.push(FieldError::new(format!("fields.sources[{i}].pmid"), "must be 1 to 9 digits"));
                     }
                     if let Some(url) = &s.url
                         && !(url.starts_with("https://") || url.starts_with("http://"))
                     {
-                        errors.push(FieldError::new(
-                            format!("fields.sources[{i}].url"),
-                            "must start with https:// or http://",
-                        ));
+                        errors.push(FieldError::new(format!("fields.sources[{i}].url"), "must start with https:// or http://"));
                     }
                 }
                 AssetFields::EvidenceSummary {
@@ -323,10 +290,9 @@ impl AssetFields {
                     appraisal: text(obj, "appraisal", false, &mut errors),
                 }
             }
-            AssetKind::HowTo => AssetFields::HowTo {
-                prerequisites: text(obj, "prerequisites", false, &mut errors),
-                steps: list(obj, "steps", &mut errors),
-            },
+            AssetKind::HowTo => {
+                AssetFields::HowTo { prerequisites: text(obj, "prerequisites", false, &mut errors), steps: list(obj, "steps", &mut errors) }
+            }
             AssetKind::HandoverNote => AssetFields::HandoverNote {
                 role: text(obj, "role", false, &mut errors),
                 successor: text(obj, "successor", false, &mut errors),
@@ -339,28 +305,15 @@ impl AssetFields {
     /// The fields a published asset of this kind cannot do without.
     pub fn missing_for_publication(&self) -> Vec<FieldError> {
         let required: Vec<(&str, bool)> = match self {
-            AssetFields::Lesson {
-                context,
-                what_happened,
-                recommendation,
-            } => {
+            AssetFields::Lesson { context, what_happened, recommendation } => {
                 vec![
                     ("context", context.trim().is_empty()),
                     ("what_happened", what_happened.trim().is_empty()),
                     ("recommendation", recommendation.trim().is_empty()),
                 ]
             }
-            AssetFields::EvidenceSummary {
-                question,
-                sources,
-                appraisal,
-                ..
-            } => {
-                vec![
-                    ("question", question.trim().is_empty()),
-                    ("sources", sources.is_empty()),
-                    ("appraisal", appraisal.trim().is_empty()),
-                ]
+            AssetFields::EvidenceSummary { question, sources, appraisal, .. } => {
+                vec![("question", question.trim().is_empty()), ("sources", sources.is_empty()), ("appraisal", appraisal.trim().is_empty())]
             }
             AssetFields::HowTo { steps, .. } => vec![("steps", steps.is_empty())],
             AssetFields::HandoverNote { role, .. } => vec![("role", role.trim().is_empty())],
@@ -378,11 +331,7 @@ impl AssetFields {
         let mut out: Vec<(String, String)> = Vec::new();
         let mut push = |k: &str, v: &str| out.push((format!("fields.{k}"), v.to_string()));
         match self {
-            AssetFields::Lesson {
-                context,
-                what_happened,
-                recommendation,
-            } => {
+            AssetFields::Lesson { context, what_happened, recommendation } => {
                 push("context", context);
                 push("what_happened", what_happened);
                 push("recommendation", recommendation);
@@ -395,46 +344,28 @@ impl AssetFields {
                 push("setting", setting);
                 push("outcome", outcome);
             }
-            AssetFields::Story {
-                storyteller,
-                impact,
-            } => {
+            AssetFields::Story { storyteller, impact } => {
                 push("storyteller", storyteller);
                 push("impact", impact);
             }
-            AssetFields::EvidenceSummary {
-                question,
-                sources,
-                appraisal,
-                ..
-            } => {
+            AssetFields::EvidenceSummary { question, sources, appraisal, .. } => {
                 push("question", question);
                 for (i, s) in sources.iter().enumerate() {
                     push(&format!("sources[{i}].title"), &s.title);
                 }
                 push("appraisal", appraisal);
             }
-            AssetFields::HowTo {
-                prerequisites,
-                steps,
-            } => {
+            AssetFields::HowTo { prerequisites, steps } => {
                 push("prerequisites", prerequisites);
                 for (i, s) in steps.iter().enumerate() {
                     push(&format!("steps[{i}]"), s);
                 }
             }
-            AssetFields::HandoverNote {
-                role,
-                successor,
-                key_contacts,
-            } => {
+            AssetFields::HandoverNote { role, successor, key_contacts } => {
                 push("role", role);
                 push("successor", successor);
                 for (i, c) in key_contacts.iter().enumerate() {
-                    push(
-                        &format!("key_contacts[{i}]"),
-                        &format!("{} {} {}", c.name, c.role, c.contact),
-                    );
+                    push(&format!("key_contacts[{i}]"), &format!("{} {} {}", c.name, c.role, c.contact));
                 }
             }
         }

@@ -23,11 +23,7 @@ impl NhsNumber {
         for (slot, b) in d.iter_mut().zip(&digits) {
             *slot = b - b'0';
         }
-        let sum: u32 = d[..9]
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| u32::from(x) * (10 - i as u32))
-            .sum();
+        let sum: u32 = d[..9].iter().enumerate().map(|(i, &x)| u32::from(x) * (10 - i as u32)).sum();
         let check = match 11 - (sum % 11) {
             11 => 0,
             10 => return None,
@@ -90,11 +86,7 @@ pub fn find_nhs_numbers(field: &str, text: &str) -> Vec<IdentifierFinding> {
                 *groups.last_mut().expect("groups starts non-empty") += 1;
                 end = j + 1;
                 j += 1;
-            } else if matches!(b, b' ' | b'-')
-                && j + 1 < bytes.len()
-                && bytes[j + 1].is_ascii_digit()
-                && digits < 10
-            {
+            } else if matches!(b, b' ' | b'-') && j + 1 < bytes.len() && bytes[j + 1].is_ascii_digit() && digits < 10 {
                 groups.push(0);
                 j += 1;
             } else {
@@ -126,19 +118,11 @@ pub fn find_nhs_numbers(field: &str, text: &str) -> Vec<IdentifierFinding> {
         let formatted = number.formatted();
         let masked = format!("*** *** *{}", &formatted[formatted.len() - 3..]);
         let reason = match (context, layout) {
-            (true, true) => {
-                "valid NHS number check digit, written 3-3-4, next to a word like \"NHS\""
-            }
+            (true, true) => "valid NHS number check digit, written 3-3-4, next to a word like \"NHS\"",
             (true, false) => "valid NHS number check digit next to a word like \"NHS\"",
             _ => "valid NHS number check digit, written 3-3-4 like an NHS number",
         };
-        found.push(IdentifierFinding {
-            field: field.to_string(),
-            line,
-            column,
-            masked,
-            reason: reason.to_string(),
-        });
+        found.push(IdentifierFinding { field: field.to_string(), line, column, masked, reason: reason.to_string() });
     }
     found
 }

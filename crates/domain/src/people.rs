@@ -21,12 +21,7 @@ pub enum Role {
 
 impl Role {
     /// All roles, most powerful first.
-    pub const ALL: [Role; 4] = [
-        Role::Admin,
-        Role::KnowledgeSpecialist,
-        Role::Member,
-        Role::Guest,
-    ];
+    pub const ALL: [Role; 4] = [Role::Admin, Role::KnowledgeSpecialist, Role::Member, Role::Guest];
 
     /// The stable name used in the API, the database and the CLI.
     pub fn as_str(self) -> &'static str {
@@ -43,12 +38,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "role",
-                    format!("unknown role {s:?}: use admin, knowledge_specialist, member or guest"),
-                )
-            })
+            .ok_or_else(|| FieldError::new("role", format!("unknown role {s:?}: use admin, knowledge_specialist, member or guest")))
     }
 }
 
@@ -80,10 +70,7 @@ impl TeamKind {
             "organisation" => Ok(TeamKind::Organisation),
             "directorate" => Ok(TeamKind::Directorate),
             "team" => Ok(TeamKind::Team),
-            _ => Err(FieldError::new(
-                "kind",
-                format!("unknown team kind {s:?}: use organisation, directorate or team"),
-            )),
+            _ => Err(FieldError::new("kind", format!("unknown team kind {s:?}: use organisation, directorate or team"))),
         }
     }
 
@@ -163,29 +150,16 @@ impl NewUser {
         let email = self.email.trim();
         let valid_email = email.len() <= 254
             && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
+                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
             })
             && !email.contains(char::is_whitespace);
         if !valid_email {
-            errors.push(FieldError::new(
-                "email",
-                "enter an email address in the correct format, like name@example.nhs.uk",
-            ));
+            errors.push(FieldError::new("email", "enter an email address in the correct format, like name@example.nhs.uk"));
         }
         if self.name.trim().is_empty() || self.name.len() > 200 {
-            errors.push(FieldError::new(
-                "name",
-                "enter a name of 1 to 200 characters",
-            ));
+            errors.push(FieldError::new("name", "enter a name of 1 to 200 characters"));
         }
-        for (field, value) in [
-            ("job_title", &self.job_title),
-            ("profession", &self.profession),
-            ("site", &self.site),
-        ] {
+        for (field, value) in [("job_title", &self.job_title), ("profession", &self.profession), ("site", &self.site)] {
             if value.len() > 200 {
                 errors.push(FieldError::new(field, "must be 200 characters or fewer"));
             }

@@ -55,23 +55,12 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Creates a team.
-    async fn create_team(
-        &self,
-        name: &str,
-        kind: TeamKind,
-        parent_id: Option<TeamId>,
-        audit: AuditRecord,
-    ) -> Result<Team, StoreError>;
+    async fn create_team(&self, name: &str, kind: TeamKind, parent_id: Option<TeamId>, audit: AuditRecord) -> Result<Team, StoreError>;
     /// All teams, root first.
     async fn teams(&self) -> Result<Vec<Team>, StoreError>;
 
     /// Creates a user with an optional argon2id password hash.
-    async fn create_user(
-        &self,
-        user: &NewUser,
-        password_hash: Option<&str>,
-        audit: AuditRecord,
-    ) -> Result<User, StoreError>;
+    async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, audit: AuditRecord) -> Result<User, StoreError>;
     /// One user.
     async fn user(&self, id: UserId) -> Result<User, StoreError>;
     /// A user and their password hash, by email (case-insensitive).
@@ -81,68 +70,32 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a user's details, role and team.
     async fn update_user(&self, user: &User, audit: AuditRecord) -> Result<User, StoreError>;
     /// Sets a user's password hash.
-    async fn set_password(
-        &self,
-        id: UserId,
-        password_hash: &str,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn set_password(&self, id: UserId, password_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Stores a browser session under the hash of its secret.
-    async fn create_session(
-        &self,
-        secret_hash: &str,
-        session: &BrowserSession,
-    ) -> Result<(), StoreError>;
+    async fn create_session(&self, secret_hash: &str, session: &BrowserSession) -> Result<(), StoreError>;
     /// The unexpired session with this secret hash.
-    async fn session(
-        &self,
-        secret_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<BrowserSession>, StoreError>;
+    async fn session(&self, secret_hash: &str, now: Timestamp) -> Result<Option<BrowserSession>, StoreError>;
     /// Ends a session.
     async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
 
     /// Stores an API token under the hash of its secret.
-    async fn create_token(
-        &self,
-        user_id: UserId,
-        name: &str,
-        secret_hash: &str,
-        audit: AuditRecord,
-    ) -> Result<ApiToken, StoreError>;
+    async fn create_token(&self, user_id: UserId, name: &str, secret_hash: &str, audit: AuditRecord) -> Result<ApiToken, StoreError>;
     /// The owner of an unrevoked token with this secret hash; records its use.
-    async fn token_user(
-        &self,
-        secret_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<UserId>, StoreError>;
+    async fn token_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError>;
     /// A user's tokens.
     async fn tokens(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError>;
     /// Revokes one of a user's tokens.
-    async fn revoke_token(
-        &self,
-        user_id: UserId,
-        token_id: i64,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn revoke_token(&self, user_id: UserId, token_id: i64, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Inserts a new asset with version 1.
     async fn insert_asset(&self, write: AssetWrite) -> Result<Asset, StoreError>;
     /// Replaces an asset if it is still at `expected_version`, adding the next version.
-    async fn update_asset(
-        &self,
-        write: AssetWrite,
-        expected_version: i64,
-    ) -> Result<Asset, StoreError>;
+    async fn update_asset(&self, write: AssetWrite, expected_version: i64) -> Result<Asset, StoreError>;
     /// One asset.
     async fn asset(&self, id: AssetId) -> Result<Asset, StoreError>;
     /// Assets matching `query` among those matching `visible`.
-    async fn assets(
-        &self,
-        query: &AssetQuery,
-        visible: &Condition,
-    ) -> Result<Page<Asset>, StoreError>;
+    async fn assets(&self, query: &AssetQuery, visible: &Condition) -> Result<Page<Asset>, StoreError>;
     /// Up to `limit` assets with ids above `after`, for rebuilding the index and exporting.
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError>;
     /// How many assets there are.
@@ -167,11 +120,7 @@ pub trait Store: Send + Sync + 'static {
     /// The synonym groups.
     async fn synonyms(&self) -> Result<Vec<SynonymGroup>, StoreError>;
     /// Replaces the synonym groups.
-    async fn replace_synonyms(
-        &self,
-        groups: &[SynonymGroup],
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn replace_synonyms(&self, groups: &[SynonymGroup], audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Writes a consistent copy of the database while it stays online.
     async fn backup(&self, destination: &str) -> Result<(), StoreError>;
@@ -191,26 +140,11 @@ pub enum SearchError {
 /// A derived, rebuildable index of assets.
 pub trait SearchIndex: Send + Sync + 'static {
     /// Visible matches for a request, with facets and snippets.
-    fn search(
-        &self,
-        request: &SearchRequest,
-        visible: &Condition,
-        now: Timestamp,
-    ) -> Result<SearchResults, SearchError>;
+    fn search(&self, request: &SearchRequest, visible: &Condition, now: Timestamp) -> Result<SearchResults, SearchError>;
     /// Visible titles matching what has been typed so far.
-    fn suggest(
-        &self,
-        prefix: &str,
-        visible: &Condition,
-        limit: usize,
-    ) -> Result<Vec<Suggestion>, SearchError>;
+    fn suggest(&self, prefix: &str, visible: &Condition, limit: usize) -> Result<Vec<Suggestion>, SearchError>;
     /// Applies changes: assets to add or replace, ids to remove, then records the change-log position reached.
-    fn apply(
-        &self,
-        upserts: &[Asset],
-        deletes: &[AssetId],
-        change_id: i64,
-    ) -> Result<(), SearchError>;
+    fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError>;
     /// The change-log position the index has reached.
     fn applied_change(&self) -> i64;
     /// Removes everything, before a rebuild.

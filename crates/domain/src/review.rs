@@ -21,11 +21,7 @@ pub enum ReviewState {
 
 impl ReviewState {
     /// Every state.
-    pub const ALL: [ReviewState; 3] = [
-        ReviewState::Current,
-        ReviewState::DueSoon,
-        ReviewState::Overdue,
-    ];
+    pub const ALL: [ReviewState; 3] = [ReviewState::Current, ReviewState::DueSoon, ReviewState::Overdue];
 
     /// Where an asset due at `next_review_at` stands at `now`.
     pub fn at(next_review_at: Timestamp, now: Timestamp) -> Self {
@@ -57,10 +53,7 @@ impl ReviewState {
         let soon = now + chrono::Duration::days(DUE_SOON_DAYS);
         match self {
             ReviewState::Overdue => (None, Some(now + chrono::Duration::milliseconds(1))),
-            ReviewState::DueSoon => (
-                Some(now + chrono::Duration::milliseconds(1)),
-                Some(soon + chrono::Duration::milliseconds(1)),
-            ),
+            ReviewState::DueSoon => (Some(now + chrono::Duration::milliseconds(1)), Some(soon + chrono::Duration::milliseconds(1))),
             ReviewState::Current => (Some(soon + chrono::Duration::milliseconds(1)), None),
         }
     }
@@ -79,33 +72,14 @@ mod tests {
     #[test]
     fn an_asset_past_its_date_is_overdue_and_one_within_a_month_is_due_soon() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
-        assert_eq!(
-            ReviewState::at(now - Duration::days(1), now),
-            ReviewState::Overdue
-        );
-        assert_eq!(
-            ReviewState::at(now + Duration::days(10), now),
-            ReviewState::DueSoon
-        );
-        assert_eq!(
-            ReviewState::at(now + Duration::days(90), now),
-            ReviewState::Current
-        );
+        assert_eq!(ReviewState::at(now - Duration::days(1), now), ReviewState::Overdue);
+        assert_eq!(ReviewState::at(now + Duration::days(10), now), ReviewState::DueSoon);
+        assert_eq!(ReviewState::at(now + Duration::days(90), now), ReviewState::Current);
         for state in ReviewState::ALL {
-            for at in [
-                now - Duration::days(1),
-                now,
-                now + Duration::days(10),
-                now + Duration::days(30),
-                now + Duration::days(90),
-            ] {
+            for at in [now - Duration::days(1), now, now + Duration::days(10), now + Duration::days(30), now + Duration::days(90)] {
                 let (from, to) = state.window(now);
                 let inside = from.is_none_or(|f| at >= f) && to.is_none_or(|t| at < t);
-                assert_eq!(
-                    inside,
-                    ReviewState::at(at, now) == state,
-                    "{state:?} at {at}"
-                );
+                assert_eq!(inside, ReviewState::at(at, now) == state, "{state:?} at {at}");
             }
         }
     }

@@ -44,13 +44,7 @@ pub struct AccessView<'a> {
 
 impl<'a> From<&'a Asset> for AccessView<'a> {
     fn from(a: &'a Asset) -> Self {
-        AccessView {
-            owner_id: a.owner_id,
-            status: a.status,
-            visibility: a.visibility,
-            team_id: a.team_id,
-            named_viewers: &a.named_viewers,
-        }
+        AccessView { owner_id: a.owner_id, status: a.status, visibility: a.visibility, team_id: a.team_id, named_viewers: &a.named_viewers }
     }
 }
 

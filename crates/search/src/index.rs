@@ -1,0 +1,144 @@
+//! Opening, writing and rebuilding the index on disk.
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, RwLock};
+
+use signpost_domain::assets::Asset;
+use signpost_domain::ports::{SearchError, SearchIndex};
+use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use signpost_domain::visibility::Condition;
+use signpost_domain::{AssetId, Timestamp};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use crate::fields::{Fields, SCHEMA_VERSION};
+use crate::query::Synonyms;
+
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+/// The Tantivy index of one node.
+pub struct TantivyIndex {
+    pub(crate) fields: Fields,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) synonyms: RwLock<Synonyms>,
+    applied: AtomicI64,
+    path: Option<PathBuf>,
+}
+
+fn index_err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Index(e.to_string())
+}
+
+/// What the index records with each commit.
+fn payload(change: i64) -> String {
+    format!("{{\"schema\":{SCHEMA_VERSION},\"change\":{change}}}")
+}
+
+fn read_payload(index: &Index) -> Option<i64> {
+    let metas = index.load_metas().ok()?;
+    let v: serde_json::Value = serde_json::from_str(metas.payload.as_deref()?).ok()?;
+    (v["schema"].as_u64()? == u64::from(SCHEMA_VERSION)).then_some(v["change"].as_i64()?)
+}
+
+impl TantivyIndex {
+    /// Opens the index in `dir`, or creates an empty one there. An index that is
+    /// unreadable or from another schema version is deleted and started afresh
+    /// (its change position is then 0, so the caller rebuilds it from the store).
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let fields = Fields::new();
+        std::fs::create_dir_all(dir).map_err(index_err)?;
+        let existing = MmapDirectory::open(dir).ok().and_then(|d| Index::open(d).ok()).filter(|i| read_payload(i).is_some());
+        let index = match existing {
+            Some(i) if i.schema() == fields.schema => i,
+            other => {
+                if other.is_some() || std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
+                    tracing::warn!(dir = %dir.display(), "search index unreadable or outdated: rebuilding it");
+                }
+                std::fs::remove_dir_all(dir).map_err(index_err)?;
+                std::fs::create_dir_all(dir).map_err(index_err)?;
+                Index::create_in_dir(dir, fields.schema.clone()).map_err(index_err)?
+            }
+        };
+        Self::from_index(index, fields, Some(dir.to_path_buf()))
+    }
+
+    /// An index held in memory only (tests and benchmarks).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        Self::from_index(index, fields, None)
+    }
+
+    fn from_index(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<Self, SearchError> {
+        let applied = read_payload(&index).unwrap_or(0);
+        let writer = index.writer(WRITER_HEAP).map_err(index_err)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
+        Ok(TantivyIndex {
+            fields,
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            synonyms: RwLock::new(Synonyms::default()),
+            applied: AtomicI64::new(applied),
+            path,
+        })
+    }
+
+    /// Where the index lives, if on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, change: i64) -> Result<(), SearchError> {
+        let mut prepared = writer.prepare_commit().map_err(index_err)?;
+        prepared.set_payload(&payload(change));
+        prepared.commit().map_err(index_err)?;
+        self.reader.reload().map_err(index_err)?;
+        self.applied.store(change, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl SearchIndex for TantivyIndex {
+    fn search(&self, request: &SearchRequest, visible: &Condition, now: Timestamp) -> Result<SearchResults, SearchError> {
+        crate::results::search(self, request, visible, now)
+    }
+
+    fn suggest(&self, prefix: &str, visible: &Condition, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        crate::results::suggest(self, prefix, visible, limit)
+    }
+
+    fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(index_err)?;
+        for id in deletes.iter().chain(upserts.iter().map(|a| &a.id)) {
+            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+        }
+        for a in upserts {
+            writer.add_document(self.fields.document(a)).map_err(index_err)?;
+        }
+        self.commit(&mut writer, change_id)
+    }
+
+    fn applied_change(&self) -> i64 {
+        self.applied.load(Ordering::SeqCst)
+    }
+
+    fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(index_err)?;
+        writer.delete_all_documents().map_err(index_err)?;
+        self.commit(&mut writer, 0)
+    }
+
+    fn set_synonyms(&self, groups: &[SynonymGroup]) {
+        let synonyms = Synonyms::new(self.index.tokenizers(), groups);
+        if let Ok(mut s) = self.synonyms.write() {
+            *s = synonyms;
+        }
+    }
+
+    fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}

@@ -1,0 +1,131 @@
+//! Turns what a person typed into a Tantivy query: words across weighted fields,
+//! "quoted phrases", synonym and acronym expansion, and typo tolerance for words
+//! the index has never seen.
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Searcher, Term};
+
+use crate::fields::{Fields, STEMMED};
+
+/// One part of a query: a single word or a quoted phrase, as analysed terms.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Part {
+    Word(String),
+    Phrase(Vec<String>),
+}
+
+/// Field weights: a match in the title counts most.
+pub(crate) fn weighted_fields(f: &Fields) -> [(Field, f32); 5] {
+    [(f.title, 3.0), (f.tags, 2.0), (f.summary, 1.5), (f.details, 1.2), (f.body, 1.0)]
+}
+
+/// Analyses text the way the stemmed fields were analysed.
+pub(crate) fn analyse(tokenizers: &TokenizerManager, text: &str) -> Vec<String> {
+    let mut analyser = tokenizers.get(STEMMED).expect("en_stem is a built-in tokenizer");
+    let mut stream = analyser.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// Splits a query into words and quoted phrases. An unclosed quote runs to the end.
+pub(crate) fn parse(tokenizers: &TokenizerManager, input: &str) -> (Vec<Part>, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut words_in_order = Vec::new();
+    for (i, chunk) in input.split('"').enumerate() {
+        let terms = analyse(tokenizers, chunk);
+        words_in_order.extend(terms.iter().cloned());
+        if i % 2 == 1 && terms.len() > 1 {
+            parts.push(Part::Phrase(terms));
+        } else {
+            parts.extend(terms.into_iter().map(Part::Word));
+        }
+    }
+    (parts, words_in_order)
+}
+
+/// Groups of equivalent terms, analysed, used to expand queries.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Synonyms {
+    groups: Vec<Vec<Vec<String>>>,
+}
+
+impl Synonyms {
+    pub(crate) fn new(tokenizers: &TokenizerManager, groups: &[signpost_domain::search::SynonymGroup]) -> Self {
+        let groups = groups
+            .iter()
+            .map(|g| g.terms.iter().map(|t| analyse(tokenizers, t)).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+            .filter(|g: &Vec<Vec<String>>| g.len() > 1)
+            .collect();
+        Synonyms { groups }
+    }
+
+    /// For every group member found as a run of the query's words, the other members.
+    pub(crate) fn expansions(&self, words: &[String]) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for group in &self.groups {
+            let found = group.iter().any(|member| words.windows(member.len()).any(|w| w == member.as_slice()));
+            if found {
+                for member in group {
+                    let present = words.windows(member.len()).any(|w| w == member.as_slice());
+                    if !present && !out.contains(member) {
+                        out.push(member.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
+}
+
+fn phrase_or_term(field: Field, terms: &[String]) -> Box<dyn Query> {
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(Term::from_field_text(field, &terms[0]), IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new(terms.iter().map(|t| Term::from_field_text(field, t)).collect()))
+    }
+}
+
+/// The scoring part of a search: `None` when nothing searchable was typed.
+pub(crate) fn text_query(f: &Fields, searcher: &Searcher, synonyms: &Synonyms, input: &str) -> Option<Box<dyn Query>> {
+    let tokenizers = searcher.index().tokenizers();
+    let (parts, words) = parse(tokenizers, input);
+    if parts.is_empty() {
+        return None;
+    }
+    let fields = weighted_fields(f);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for part in &parts {
+        let terms = match part {
+            Part::Word(w) => vec![w.clone()],
+            Part::Phrase(p) => p.clone(),
+        };
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> =
+            fields.iter().map(|(field, w)| (Occur::Should, boosted(phrase_or_term(*field, &terms), *w))).collect();
+        // Typo tolerance: a word no document contains is matched within an edit or two.
+        if let Part::Word(w) = part {
+            let unseen = fields.iter().all(|(field, _)| searcher.doc_freq(&Term::from_field_text(*field, w)).unwrap_or(0) == 0);
+            let len = w.chars().count();
+            if unseen && len >= 4 {
+                let distance = if len >= 8 { 2 } else { 1 };
+                for (field, weight) in fields.iter().filter(|(field, _)| *field == f.title || *field == f.body || *field == f.summary) {
+                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true);
+                    per_field.push((Occur::Should, boosted(Box::new(fuzzy), weight * 0.5)));
+                }
+            }
+        }
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_field))));
+    }
+    for alternative in synonyms.expansions(&words) {
+        let per_field = fields.iter().map(|(field, w)| (Occur::Should, boosted(phrase_or_term(*field, &alternative), w * 0.8))).collect();
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_field))));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}

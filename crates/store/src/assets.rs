@@ -1,0 +1,239 @@
+//! Knowledge assets, their versions and their named viewers.
+use signpost_domain::assets::{Asset, AssetVersion, VersionEvent};
+use signpost_domain::ports::{AssetQuery, AssetWrite};
+use signpost_domain::search::Page;
+use signpost_domain::visibility::Condition;
+use signpost_domain::{AssetId, StoreError};
+use sqlx::{Any, Row, Transaction};
+
+use crate::rows::{self, ASSET_COLUMNS, ms, now_ms, time, to_json};
+use crate::{Db, append_logs, map_err, visibility_sql};
+
+/// What the audit log keeps of an asset before and after a change.
+fn summary(a: &Asset) -> serde_json::Value {
+    serde_json::json!({
+        "title": a.title, "status": a.status.as_str(), "visibility": a.visibility.as_str(),
+        "team_id": a.team_id, "owner_id": a.owner_id, "version": a.version,
+        "next_review_at": a.next_review_at,
+    })
+}
+
+async fn write_viewers(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM asset_viewers WHERE asset_id = $1").bind(a.id).execute(&mut **tx).await.map_err(map_err)?;
+    for u in &a.named_viewers {
+        sqlx::query("INSERT INTO asset_viewers (asset_id, user_id) VALUES ($1, $2)")
+            .bind(a.id)
+            .bind(u)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+async fn write_version(tx: &mut Transaction<'static, Any>, w: &AssetWrite, a: &Asset) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO asset_versions (asset_id, version, event, author_id, created_at, note, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(a.id)
+    .bind(a.version)
+    .bind(w.event.as_str())
+    .bind(w.author_id)
+    .bind(ms(a.updated_at))
+    .bind(&w.note)
+    .bind(to_json(a))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
+    let a = &w.asset;
+    let now = now_ms();
+    let row = sqlx::query(sql!(
+        "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
+         review_interval_days, next_review_at, last_verified_at, links, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING {ASSET_COLUMNS}"
+    ))
+    .bind(a.kind.as_str())
+    .bind(&a.title)
+    .bind(&a.summary)
+    .bind(&a.body)
+    .bind(to_json(&a.fields))
+    .bind(to_json(&a.tags))
+    .bind(to_json(&a.topics))
+    .bind(a.owner_id)
+    .bind(a.team_id)
+    .bind(a.status.as_str())
+    .bind(a.visibility.as_str())
+    .bind(to_json(&a.named_viewers))
+    .bind(i64::from(a.review_interval_days))
+    .bind(ms(a.next_review_at))
+    .bind(a.last_verified_at.map(ms))
+    .bind(to_json(&a.links))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let stored = rows::asset(&row)?;
+    write_viewers(tx, &stored).await?;
+    write_version(tx, &w, &stored).await?;
+    let audit = w.audit.clone().with_diff(None, Some(summary(&stored)));
+    append_logs(tx, &audit, "asset", Some(stored.id), true).await?;
+    Ok(stored)
+}
+
+impl Db {
+    pub(crate) async fn insert_asset_row(&self, w: AssetWrite) -> Result<Asset, StoreError> {
+        let mut tx = self.begin().await?;
+        let a = insert_in(&mut tx, w).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(a)
+    }
+
+    pub(crate) async fn insert_asset_rows(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut out = Vec::with_capacity(writes.len());
+        for w in writes {
+            out.push(insert_in(&mut tx, w).await?);
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(out)
+    }
+
+    pub(crate) async fn update_asset_row(&self, w: AssetWrite, expected_version: i64) -> Result<Asset, StoreError> {
+        let mut tx = self.begin().await?;
+        let a = &w.asset;
+        let before =
+            sqlx::query(sql!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1")).bind(a.id).fetch_one(&mut *tx).await.map_err(map_err)?;
+        let before = rows::asset(&before)?;
+        if before.version != expected_version {
+            return Err(StoreError::StaleVersion { current: before.version });
+        }
+        let row = sqlx::query(sql!(
+            "UPDATE assets SET kind = $1, title = $2, summary = $3, body = $4, fields = $5, tags = $6, topics = $7, owner_id = $8, \
+             team_id = $9, status = $10, visibility = $11, named_viewers = $12, review_interval_days = $13, next_review_at = $14, \
+             last_verified_at = $15, links = $16, version = version + 1, updated_at = $17 WHERE id = $18 RETURNING {ASSET_COLUMNS}"
+        ))
+        .bind(a.kind.as_str())
+        .bind(&a.title)
+        .bind(&a.summary)
+        .bind(&a.body)
+        .bind(to_json(&a.fields))
+        .bind(to_json(&a.tags))
+        .bind(to_json(&a.topics))
+        .bind(a.owner_id)
+        .bind(a.team_id)
+        .bind(a.status.as_str())
+        .bind(a.visibility.as_str())
+        .bind(to_json(&a.named_viewers))
+        .bind(i64::from(a.review_interval_days))
+        .bind(ms(a.next_review_at))
+        .bind(a.last_verified_at.map(ms))
+        .bind(to_json(&a.links))
+        .bind(now_ms().max(ms(before.updated_at) + 1))
+        .bind(a.id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let stored = rows::asset(&row)?;
+        write_viewers(&mut tx, &stored).await?;
+        write_version(&mut tx, &w, &stored).await?;
+        let audit = w.audit.clone().with_diff(Some(summary(&before)), Some(summary(&stored)));
+        append_logs(&mut tx, &audit, "asset", Some(stored.id), true).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(stored)
+    }
+
+    pub(crate) async fn asset_row(&self, id: AssetId) -> Result<Asset, StoreError> {
+        let row =
+            sqlx::query(sql!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1")).bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
+        rows::asset(&row)
+    }
+
+    pub(crate) async fn asset_page(&self, q: &AssetQuery, visible: &Condition) -> Result<Page<Asset>, StoreError> {
+        let mut clauses = vec![visibility_sql::predicate(visible)];
+        let mut binds: Vec<String> = Vec::new();
+        let mut bind = |v: String, clauses: &mut Vec<String>, sql: &str| {
+            binds.push(v);
+            clauses.push(sql.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(k) = q.kind {
+            bind(k.as_str().to_string(), &mut clauses, "assets.kind = ?");
+        }
+        if let Some(s) = q.status {
+            bind(s.as_str().to_string(), &mut clauses, "assets.status = ?");
+        }
+        if let Some(tag) = &q.tag {
+            bind(format!("%{}%", to_json(&tag.to_lowercase())), &mut clauses, "assets.tags LIKE ?");
+        }
+        if let Some(t) = q.team_id {
+            clauses.push(format!("assets.team_id = {t}"));
+        }
+        if let Some(o) = q.owner_id {
+            clauses.push(format!("assets.owner_id = {o}"));
+        }
+        if let Some(due) = q.review_due_before {
+            clauses.push(format!("assets.next_review_at < {} AND assets.status = 'published'", ms(due)));
+        }
+        let order =
+            if q.review_due_before.is_some() { "assets.next_review_at, assets.id" } else { "assets.updated_at DESC, assets.id DESC" };
+        let filter = clauses.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM assets WHERE {filter}");
+        let mut count = sqlx::query(crate::sql(count_sql));
+        for b in &binds {
+            count = count.bind(b.clone());
+        }
+        let total: i64 = count.fetch_one(&self.pool).await.map_err(map_err)?.try_get("n").map_err(map_err)?;
+        let n = binds.len();
+        let list_sql = format!("SELECT {ASSET_COLUMNS} FROM assets WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}", n + 1, n + 2);
+        let mut list = sqlx::query(crate::sql(list_sql));
+        for b in &binds {
+            list = list.bind(b.clone());
+        }
+        let rows = list.bind(q.limit).bind(q.offset).fetch_all(&self.pool).await.map_err(map_err)?;
+        Ok(Page { items: rows.iter().map(rows::asset).collect::<Result<_, _>>()?, total, offset: q.offset, limit: q.limit })
+    }
+
+    pub(crate) async fn assets_after_rows(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError> {
+        let rows = sqlx::query(sql!("SELECT {ASSET_COLUMNS} FROM assets WHERE id > $1 ORDER BY id LIMIT $2"))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(rows::asset).collect()
+    }
+
+    pub(crate) async fn asset_total(&self) -> Result<i64, StoreError> {
+        sqlx::query("SELECT COUNT(*) AS n FROM assets").fetch_one(&self.pool).await.map_err(map_err)?.try_get("n").map_err(map_err)
+    }
+
+    pub(crate) async fn version_rows(&self, id: AssetId, only: Option<i64>) -> Result<Vec<AssetVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT asset_id, version, event, author_id, created_at, note, snapshot FROM asset_versions \
+             WHERE asset_id = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC",
+        )
+        .bind(id)
+        .bind(only.unwrap_or(-1))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let event: String = r.try_get("event").map_err(map_err)?;
+                let snapshot: String = r.try_get("snapshot").map_err(map_err)?;
+                Ok(AssetVersion {
+                    asset_id: r.try_get("asset_id").map_err(map_err)?,
+                    version: r.try_get("version").map_err(map_err)?,
+                    event: VersionEvent::parse(&event).ok_or_else(|| StoreError::Unexpected(format!("unknown version event {event}")))?,
+                    author_id: r.try_get("author_id").map_err(map_err)?,
+                    created_at: time(r.try_get("created_at").map_err(map_err)?),
+                    note: r.try_get("note").map_err(map_err)?,
+                    snapshot: rows::snapshot(&snapshot)?,
+                })
+            })
+            .collect()
+    }
+}

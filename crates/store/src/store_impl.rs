@@ -1,0 +1,117 @@
+//! The [`Store`] trait, implemented by delegating to the modules above.
+use async_trait::async_trait;
+use signpost_domain::assets::{Asset, AssetVersion};
+use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
+use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
+use signpost_domain::ports::{AssetQuery, AssetWrite, Store};
+use signpost_domain::search::{Page, SynonymGroup};
+use signpost_domain::visibility::Condition;
+use signpost_domain::{AssetId, StoreError, TeamId, Timestamp, UserId};
+
+use crate::{Backend, Db, map_err};
+
+#[async_trait]
+impl Store for Db {
+    fn backend(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(map_err)
+    }
+    async fn create_team(&self, name: &str, kind: TeamKind, parent_id: Option<TeamId>, audit: AuditRecord) -> Result<Team, StoreError> {
+        self.create_team_row(name, kind, parent_id, audit).await
+    }
+    async fn teams(&self) -> Result<Vec<Team>, StoreError> {
+        self.team_rows().await
+    }
+    async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, audit: AuditRecord) -> Result<User, StoreError> {
+        self.create_user_row(user, password_hash, audit).await
+    }
+    async fn user(&self, id: UserId) -> Result<User, StoreError> {
+        self.user_row(id).await
+    }
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+        self.credentials_row(email).await
+    }
+    async fn users(&self, offset: i64, limit: i64) -> Result<Page<User>, StoreError> {
+        self.user_page(offset, limit).await
+    }
+    async fn update_user(&self, user: &User, audit: AuditRecord) -> Result<User, StoreError> {
+        self.update_user_row(user, audit).await
+    }
+    async fn set_password(&self, id: UserId, password_hash: &str, audit: AuditRecord) -> Result<(), StoreError> {
+        self.set_password_row(id, password_hash, audit).await
+    }
+    async fn create_session(&self, secret_hash: &str, session: &BrowserSession) -> Result<(), StoreError> {
+        self.create_session_row(secret_hash, session).await
+    }
+    async fn session(&self, secret_hash: &str, now: Timestamp) -> Result<Option<BrowserSession>, StoreError> {
+        self.session_row(secret_hash, now).await
+    }
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
+        self.delete_session_row(secret_hash).await
+    }
+    async fn create_token(&self, user_id: UserId, name: &str, secret_hash: &str, audit: AuditRecord) -> Result<ApiToken, StoreError> {
+        self.create_token_row(user_id, name, secret_hash, audit).await
+    }
+    async fn token_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
+        self.token_user_row(secret_hash, now).await
+    }
+    async fn tokens(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        self.token_rows(user_id).await
+    }
+    async fn revoke_token(&self, user_id: UserId, token_id: i64, audit: AuditRecord) -> Result<(), StoreError> {
+        self.revoke_token_row(user_id, token_id, audit).await
+    }
+    async fn insert_asset(&self, write: AssetWrite) -> Result<Asset, StoreError> {
+        self.insert_asset_row(write).await
+    }
+    async fn update_asset(&self, write: AssetWrite, expected_version: i64) -> Result<Asset, StoreError> {
+        self.update_asset_row(write, expected_version).await
+    }
+    async fn asset(&self, id: AssetId) -> Result<Asset, StoreError> {
+        self.asset_row(id).await
+    }
+    async fn assets(&self, query: &AssetQuery, visible: &Condition) -> Result<Page<Asset>, StoreError> {
+        self.asset_page(query, visible).await
+    }
+    async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError> {
+        self.assets_after_rows(after, limit).await
+    }
+    async fn asset_count(&self) -> Result<i64, StoreError> {
+        self.asset_total().await
+    }
+    async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError> {
+        self.version_rows(id, None).await
+    }
+    async fn version(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError> {
+        self.version_rows(id, Some(version)).await?.into_iter().next().ok_or(StoreError::NotFound)
+    }
+    async fn insert_assets(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError> {
+        self.insert_asset_rows(writes).await
+    }
+    async fn audit(&self, offset: i64, limit: i64) -> Result<Page<AuditEntry>, StoreError> {
+        self.audit_page(offset, limit).await
+    }
+    async fn record(&self, audit: AuditRecord) -> Result<(), StoreError> {
+        self.record_audit(audit).await
+    }
+    async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        self.change_rows(after, limit).await
+    }
+    async fn last_change(&self) -> Result<i64, StoreError> {
+        self.last_change_id().await
+    }
+    async fn synonyms(&self) -> Result<Vec<SynonymGroup>, StoreError> {
+        self.synonym_rows().await
+    }
+    async fn replace_synonyms(&self, groups: &[SynonymGroup], audit: AuditRecord) -> Result<(), StoreError> {
+        self.replace_synonym_rows(groups, audit).await
+    }
+    async fn backup(&self, destination: &str) -> Result<(), StoreError> {
+        self.backup_to(destination).await
+    }
+}
