@@ -1,1 +1,68 @@
+//! Signpost's use cases. One function per use case, called by the web and the CLI
+//! alike; every call says who is asking, and [`policy`] is the only place that
+//! decides what that person may see or do.
+#![warn(missing_docs)]
 
+pub mod accounts;
+pub mod assets;
+mod errors;
+pub mod indexing;
+mod login_limit;
+pub mod markdown;
+pub mod policy;
+pub mod search;
+pub mod transfer;
+
+use std::sync::Arc;
+
+pub use errors::ServiceError;
+use signpost_domain::ports::{SearchIndex, Store};
+use tokio::sync::Notify;
+
+/// The application: the store, the search index and what the use cases share.
+#[derive(Clone)]
+pub struct Signpost {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) index: Arc<dyn SearchIndex>,
+    pub(crate) limiter: Arc<login_limit::LoginLimiter>,
+    /// Woken after every local write so the index catches up at once.
+    pub(crate) written: Arc<Notify>,
+}
+
+impl Signpost {
+    /// Builds the application over a store and an index.
+    pub fn new(store: Arc<dyn Store>, index: Arc<dyn SearchIndex>) -> Self {
+        Signpost { store, index, limiter: Arc::new(login_limit::LoginLimiter::default()), written: Arc::new(Notify::new()) }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// Whether the database answers and the index is open (for `/readyz`).
+    pub async fn ready(&self) -> Result<(), ServiceError> {
+        self.store.ping().await?;
+        Ok(())
+    }
+
+    /// How far the index lags behind the change log, and how many assets it holds (for `/metrics`).
+    pub async fn index_status(&self) -> Result<IndexStatus, ServiceError> {
+        let last = self.store.last_change().await?;
+        let applied = self.index.applied_change();
+        Ok(IndexStatus { changes_behind: (last - applied).max(0), documents: self.index.doc_count() })
+    }
+
+    pub(crate) fn wrote(&self) {
+        self.written.notify_one();
+    }
+}
+
+/// The state of this node's search index.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexStatus {
+    /// Change-log entries not yet applied.
+    pub changes_behind: i64,
+    /// Assets in the index.
+    pub documents: u64,
+}

@@ -1,0 +1,300 @@
+//! Sign-in, browser sessions, API tokens, users and teams.
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Argon2, password_hash::rand_core::OsRng};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use signpost_domain::audit::AuditRecord;
+use signpost_domain::people::{Actor, ApiToken, BrowserSession, NewUser, Role, Team, TeamKind, User};
+use signpost_domain::search::Page;
+use signpost_domain::{StoreError, TeamId, UserId};
+
+use crate::login_limit::{PER_ACCOUNT, PER_CLIENT};
+use crate::{ServiceError, Signpost, policy};
+
+/// How long a browser session lasts.
+pub const SESSION_HOURS: i64 = 12;
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 12;
+/// Prefix of every API token, so leaked tokens are easy to recognise.
+pub const TOKEN_PREFIX: &str = "sp_";
+
+/// A new browser session: the cookie secret and the CSRF token for its forms.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Goes in the HttpOnly cookie; only its hash is stored.
+    pub secret: String,
+    /// Must accompany every form post in this session.
+    pub csrf_token: String,
+    /// The signed-in user.
+    pub user: User,
+}
+
+/// A token as created: the secret is shown once and never again.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    /// The token's record.
+    pub token: ApiToken,
+    /// The secret to send as `Authorization: Bearer …`.
+    pub secret: String,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// SHA-256 of a high-entropy secret: enough for random tokens, unlike passwords.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A hash to verify against when the account does not exist, so the answer takes as long.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        Argon2::default()
+            .hash_password(b"signpost-dummy-password", &SaltString::generate(&mut OsRng))
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Hashes a password with argon2id on a blocking thread, away from the async runtime.
+pub async fn hash_password(password: String) -> Result<String, ServiceError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(ServiceError::invalid("password", format!("must be at least {MIN_PASSWORD} characters")));
+    }
+    tokio::task::spawn_blocking(move || {
+        Argon2::default().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng)).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| ServiceError::Unexpected(e.to_string()))?
+    .map_err(|e| ServiceError::Unexpected(e.to_string()))
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn not_found_as(what: &str) -> impl Fn(StoreError) -> ServiceError + '_ {
+    move |e| match e {
+        StoreError::NotFound => ServiceError::NotFound(what.to_string()),
+        other => other.into(),
+    }
+}
+
+impl Signpost {
+    /// Checks an email and password, rate-limited per account and per client.
+    /// Unknown accounts take as long to refuse as wrong passwords.
+    pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<NewSession, ServiceError> {
+        let account_key = format!("account:{}", email.trim().to_lowercase());
+        let client_key = format!("client:{client}");
+        if let Some(retry_after_secs) = self.limiter.blocked(&[(&account_key, PER_ACCOUNT), (&client_key, PER_CLIENT)]) {
+            return Err(ServiceError::RateLimited { retry_after_secs });
+        }
+        let credentials = self.store.credentials(email).await?;
+        let hash = credentials.as_ref().and_then(|c| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+        let ok = verify_password(password.to_string(), hash).await && credentials.as_ref().is_some_and(|c| c.password_hash.is_some());
+        let Some(user) = credentials.filter(|_| ok).map(|c| c.user) else {
+            self.limiter.fail(&[&account_key, &client_key]);
+            return Err(ServiceError::Unauthenticated("the email address or password is not right".into()));
+        };
+        self.limiter.succeed(&account_key);
+        let secret = random_hex(32);
+        let session =
+            BrowserSession { user_id: user.id, csrf_token: random_hex(32), expires_at: Utc::now() + Duration::hours(SESSION_HOURS) };
+        self.store.create_session(&secret_hash(&secret), &session).await?;
+        self.store.record(AuditRecord::new(Some(user.id), "session.sign_in", format!("{} signed in", user.email))).await?;
+        Ok(NewSession { secret, csrf_token: session.csrf_token, user })
+    }
+
+    /// The session behind a cookie secret, if it is still valid.
+    pub async fn session(&self, secret: &str) -> Result<Option<(Actor, BrowserSession)>, ServiceError> {
+        let Some(session) = self.store.session(&secret_hash(secret), Utc::now()).await? else { return Ok(None) };
+        let actor = self.actor(session.user_id).await?;
+        Ok(Some((actor, session)))
+    }
+
+    /// Ends a browser session.
+    pub async fn sign_out(&self, secret: &str) -> Result<(), ServiceError> {
+        Ok(self.store.delete_session(&secret_hash(secret)).await?)
+    }
+
+    /// The user behind an API token, if it is valid and not revoked.
+    pub async fn token_actor(&self, secret: &str) -> Result<Option<Actor>, ServiceError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        match self.store.token_user(&secret_hash(secret), Utc::now()).await? {
+            Some(user_id) => Ok(Some(self.actor(user_id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Who a user is, as the services see them: role and teams up to the organisation.
+    pub async fn actor(&self, user_id: UserId) -> Result<Actor, ServiceError> {
+        let user = self.store.user(user_id).await.map_err(not_found_as("user"))?;
+        let teams = self.store.teams().await?;
+        let mut chain = Vec::new();
+        let mut next = user.team_id;
+        while let Some(id) = next {
+            if chain.contains(&id) {
+                break;
+            }
+            chain.push(id);
+            next = teams.iter().find(|t| t.id == id).and_then(|t| t.parent_id);
+        }
+        Ok(Actor { user_id, role: user.role, teams: chain })
+    }
+
+    /// Creates a personal API token for the actor.
+    pub async fn create_token(&self, actor: &Actor, name: &str) -> Result<CreatedToken, ServiceError> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 100 {
+            return Err(ServiceError::invalid("name", "enter a name of 1 to 100 characters for the token"));
+        }
+        let secret = format!("{TOKEN_PREFIX}{}", random_hex(32));
+        let audit = AuditRecord::new(Some(actor.user_id), "token.create", format!("token {name:?} created"));
+        let token = self.store.create_token(actor.user_id, name, &secret_hash(&secret), audit).await?;
+        Ok(CreatedToken { token, secret })
+    }
+
+    /// The actor's own tokens.
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>, ServiceError> {
+        Ok(self.store.tokens(actor.user_id).await?)
+    }
+
+    /// Revokes one of the actor's tokens.
+    pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<(), ServiceError> {
+        let audit = AuditRecord::new(Some(actor.user_id), "token.revoke", format!("token {token_id} revoked"));
+        self.store.revoke_token(actor.user_id, token_id, audit).await.map_err(not_found_as("token"))
+    }
+
+    /// Creates a user (admins only). `actor` is `None` for the CLI run by the operator.
+    pub async fn create_user(&self, actor: Option<&Actor>, new: NewUser, password: Option<String>) -> Result<User, ServiceError> {
+        if let Some(a) = actor {
+            policy::ensure_admin(a)?;
+        }
+        let mut errors = new.validate();
+        if let Some(team) = new.team_id
+            && !self.store.teams().await?.iter().any(|t| t.id == team)
+        {
+            errors.push(signpost_domain::FieldError::new("team_id", format!("there is no team {team}")));
+        }
+        if let Some(p) = &password
+            && p.chars().count() < MIN_PASSWORD
+        {
+            errors.push(signpost_domain::FieldError::new("password", format!("must be at least {MIN_PASSWORD} characters")));
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let hash = match password {
+            Some(p) => Some(hash_password(p).await?),
+            None => None,
+        };
+        let audit = AuditRecord::new(actor.map(|a| a.user_id), "user.create", format!("user {} created", new.email.trim()));
+        self.store.create_user(&new, hash.as_deref(), audit).await.map_err(|e| match e {
+            StoreError::Conflict(_) => ServiceError::Conflict(format!("a user with the email {} already exists", new.email.trim())),
+            other => other.into(),
+        })
+    }
+
+    /// One user; everyone signed in may look people up.
+    pub async fn user(&self, _actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+        self.store.user(id).await.map_err(not_found_as("user"))
+    }
+
+    /// A page of users.
+    pub async fn users(&self, _actor: &Actor, offset: i64, limit: i64) -> Result<Page<User>, ServiceError> {
+        let (offset, limit) = page_bounds(offset, limit)?;
+        Ok(self.store.users(offset, limit).await?)
+    }
+
+    /// Changes a user's role (admins only; an admin cannot demote themselves).
+    pub async fn set_role(&self, actor: &Actor, id: UserId, role: Role) -> Result<User, ServiceError> {
+        policy::ensure_admin(actor)?;
+        if id == actor.user_id && role != Role::Admin {
+            return Err(ServiceError::Conflict("you cannot remove your own administrator role".into()));
+        }
+        let mut user = self.store.user(id).await.map_err(not_found_as("user"))?;
+        user.role = role;
+        let audit = AuditRecord::new(Some(actor.user_id), "user.set_role", format!("{} is now {}", user.email, role.as_str()));
+        Ok(self.store.update_user(&user, audit).await?)
+    }
+
+    /// Sets a user's password (the operator from the CLI, or an admin).
+    pub async fn set_password(&self, actor: Option<&Actor>, id: UserId, password: String) -> Result<(), ServiceError> {
+        if let Some(a) = actor
+            && a.user_id != id
+        {
+            policy::ensure_admin(a)?;
+        }
+        let hash = hash_password(password).await?;
+        let audit = AuditRecord::new(actor.map(|a| a.user_id), "user.set_password", format!("password of user {id} changed"));
+        self.store.set_password(id, &hash, audit).await.map_err(not_found_as("user"))
+    }
+
+    /// The user with this email, for the CLI.
+    pub async fn user_by_email(&self, email: &str) -> Result<User, ServiceError> {
+        self.store.credentials(email).await?.map(|c| c.user).ok_or_else(|| ServiceError::NotFound(format!("user {email}")))
+    }
+
+    /// Creates a team under `parent_id` (admins, or the operator from the CLI).
+    pub async fn create_team(
+        &self,
+        actor: Option<&Actor>,
+        name: &str,
+        kind: TeamKind,
+        parent_id: Option<TeamId>,
+    ) -> Result<Team, ServiceError> {
+        if let Some(a) = actor {
+            policy::ensure_admin(a)?;
+        }
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 {
+            return Err(ServiceError::invalid("name", "enter a team name of 1 to 200 characters"));
+        }
+        let teams = self.store.teams().await?;
+        let parent = parent_id.and_then(|p| teams.iter().find(|t| t.id == p));
+        match (kind.parent_kind(), parent_id, parent) {
+            (None, None, _) => {}
+            (None, Some(_), _) => return Err(ServiceError::invalid("parent_id", "an organisation has no parent")),
+            (Some(_), None, _) => return Err(ServiceError::invalid("parent_id", format!("a {} needs a parent", kind.as_str()))),
+            (Some(_), Some(p), None) => return Err(ServiceError::invalid("parent_id", format!("there is no team {p}"))),
+            (Some(expected), Some(_), Some(parent)) if parent.kind != expected => {
+                return Err(ServiceError::invalid("parent_id", format!("a {} belongs under a {}", kind.as_str(), expected.as_str())));
+            }
+            _ => {}
+        }
+        let audit = AuditRecord::new(actor.map(|a| a.user_id), "team.create", format!("team {name:?} created"));
+        self.store.create_team(name, kind, parent_id, audit).await.map_err(|e| match e {
+            StoreError::Conflict(_) => ServiceError::Conflict(format!("a team called {name:?} already exists")),
+            other => other.into(),
+        })
+    }
+
+    /// All teams.
+    pub async fn teams(&self, _actor: &Actor) -> Result<Vec<Team>, ServiceError> {
+        Ok(self.store.teams().await?)
+    }
+}
+
+/// Checks paging parameters: offset from 0, page size 1 to 100.
+pub fn page_bounds(offset: i64, limit: i64) -> Result<(i64, i64), ServiceError> {
+    if offset < 0 {
+        return Err(ServiceError::invalid("offset", "must be 0 or more"));
+    }
+    if !(1..=100).contains(&limit) {
+        return Err(ServiceError::invalid("limit", "must be between 1 and 100"));
+    }
+    Ok((offset, limit))
+}

@@ -1,0 +1,100 @@
+//! Keeping this node's search index in step with the store by tailing the change log.
+use std::time::Duration;
+
+use signpost_domain::StoreError;
+
+use crate::{ServiceError, Signpost};
+
+const CHANGE_BATCH: i64 = 1_000;
+const REBUILD_BATCH: i64 = 5_000;
+/// How often the change log is polled for other nodes' writes.
+pub const POLL: Duration = Duration::from_millis(200);
+
+impl Signpost {
+    /// Applies every change-log entry the index has not seen; returns how many.
+    pub async fn catch_up(&self) -> Result<usize, ServiceError> {
+        let mut applied = 0;
+        loop {
+            let after = self.index.applied_change();
+            let changes = self.store.changes_after(after, CHANGE_BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.id) else { return Ok(applied) };
+            let mut upserts = Vec::new();
+            let mut deletes = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for change in changes.iter().rev() {
+                match change.entity.as_str() {
+                    "asset" if seen.insert(change.entity_id) => match self.store.asset(change.entity_id).await {
+                        Ok(a) => upserts.push(a),
+                        Err(StoreError::NotFound) => deletes.push(change.entity_id),
+                        Err(e) => return Err(e.into()),
+                    },
+                    "synonyms" if seen.insert(-1) => self.index.set_synonyms(&self.store.synonyms().await?),
+                    _ => {}
+                }
+            }
+            let index = self.index.clone();
+            tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, last))
+                .await
+                .map_err(|e| ServiceError::Unexpected(e.to_string()))??;
+            applied += changes.len();
+        }
+    }
+
+    /// Rebuilds the index from the store, reporting `(done, total)` as it goes.
+    pub async fn rebuild_index(&self, progress: &(dyn Fn(u64, u64) + Send + Sync)) -> Result<u64, ServiceError> {
+        // Read the log position first: changes after it are replayed by catch_up, and replays are idempotent.
+        let position = self.store.last_change().await?;
+        let total = self.store.asset_count().await?.max(0) as u64;
+        self.index.clear()?;
+        self.index.set_synonyms(&self.store.synonyms().await?);
+        let mut done = 0u64;
+        let mut after = 0;
+        loop {
+            let batch = self.store.assets_after(after, REBUILD_BATCH).await?;
+            let Some(last) = batch.last().map(|a| a.id) else { break };
+            after = last;
+            done += batch.len() as u64;
+            let index = self.index.clone();
+            tokio::task::spawn_blocking(move || index.apply(&batch, &[], 0))
+                .await
+                .map_err(|e| ServiceError::Unexpected(e.to_string()))??;
+            progress(done, total);
+        }
+        self.index.apply(&[], &[], position)?;
+        self.catch_up().await?;
+        Ok(done)
+    }
+
+    /// Brings the index up to date at start-up: rebuilt when new, missing or from
+    /// another database; otherwise caught up from the change log.
+    pub async fn prepare_index(&self, progress: &(dyn Fn(u64, u64) + Send + Sync)) -> Result<(), ServiceError> {
+        self.index.set_synonyms(&self.store.synonyms().await?);
+        let last = self.store.last_change().await?;
+        let applied = self.index.applied_change();
+        if (applied == 0 && last > 0) || applied > last {
+            tracing::info!(applied, last, "rebuilding the search index from the store");
+            self.rebuild_index(progress).await?;
+        } else {
+            self.catch_up().await?;
+        }
+        Ok(())
+    }
+
+    /// Tails the change log for as long as the process runs: woken at once by
+    /// local writes, and polling for writes made by other nodes.
+    pub fn spawn_indexer(&self) -> tokio::task::JoinHandle<()> {
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = this.written.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+                if let Err(e) = this.catch_up().await {
+                    tracing::error!(error = %e, "search index could not apply changes; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,87 @@
+//! Who may see and do what. The only place these decisions are made: the store
+//! and the search index receive the [`Condition`] built here and translate it.
+use signpost_domain::assets::{Asset, Status, Visibility};
+use signpost_domain::people::{Actor, Role};
+use signpost_domain::visibility::Condition;
+
+use crate::ServiceError;
+
+/// The assets `actor` may see:
+/// - admins see everything; owners always see their own assets;
+/// - otherwise the status must suit the role (guests: published; members: published
+///   or archived; knowledge specialists: drafts too), and the audience must include
+///   the actor: public; organisation (not guests); team (members of the asset's team
+///   or of a team beneath it); named (the people named on it).
+pub fn view_condition(actor: &Actor) -> Condition {
+    use Condition::*;
+    if actor.role == Role::Admin {
+        return Always;
+    }
+    let statuses = match actor.role {
+        Role::Guest => vec![Status::Published],
+        Role::Member => vec![Status::Published, Status::Archived],
+        Role::KnowledgeSpecialist | Role::Admin => Status::ALL.to_vec(),
+    };
+    let named = All(vec![VisibilityIn(vec![Visibility::Named]), NamedViewer(actor.user_id)]);
+    let audience = if actor.role == Role::Guest {
+        Any(vec![VisibilityIn(vec![Visibility::Public]), named])
+    } else {
+        Any(vec![
+            VisibilityIn(vec![Visibility::Public, Visibility::Organisation]),
+            All(vec![VisibilityIn(vec![Visibility::Team]), TeamIn(actor.teams.clone())]),
+            named,
+        ])
+    };
+    Any(vec![OwnerIs(actor.user_id), All(vec![StatusIn(statuses), audience])])
+}
+
+/// Whether `actor` may see `asset`.
+pub fn can_view(actor: &Actor, asset: &Asset) -> bool {
+    view_condition(actor).matches(asset.into())
+}
+
+/// Fails with not-found (so nothing leaks about its existence) unless `actor` may see `asset`.
+pub fn ensure_can_view(actor: &Actor, asset: &Asset) -> Result<(), ServiceError> {
+    if can_view(actor, asset) { Ok(()) } else { Err(ServiceError::NotFound(format!("asset {}", asset.id))) }
+}
+
+/// Whether `actor` may change `asset`: anyone but a guest who can see it and either
+/// owns it, belongs to its team, or is a knowledge specialist or admin.
+pub fn can_edit(actor: &Actor, asset: &Asset) -> bool {
+    can_view(actor, asset)
+        && match actor.role {
+            Role::Admin | Role::KnowledgeSpecialist => true,
+            Role::Member => asset.owner_id == actor.user_id || actor.own_team() == Some(asset.team_id),
+            Role::Guest => false,
+        }
+}
+
+/// Fails unless `actor` may change `asset`.
+pub fn ensure_can_edit(actor: &Actor, asset: &Asset) -> Result<(), ServiceError> {
+    ensure_can_view(actor, asset)?;
+    if can_edit(actor, asset) { Ok(()) } else { Err(ServiceError::Forbidden("you can view this asset but not change it".into())) }
+}
+
+/// Fails for guests, who may only read.
+pub fn ensure_can_contribute(actor: &Actor) -> Result<(), ServiceError> {
+    if actor.role == Role::Guest { Err(ServiceError::Forbidden("guest accounts are read-only".into())) } else { Ok(()) }
+}
+
+/// Fails unless `actor` is an admin.
+pub fn ensure_admin(actor: &Actor) -> Result<(), ServiceError> {
+    if actor.role == Role::Admin { Ok(()) } else { Err(ServiceError::Forbidden("only administrators can do this".into())) }
+}
+
+/// Fails unless `actor` is a knowledge specialist or an admin.
+pub fn ensure_specialist(actor: &Actor) -> Result<(), ServiceError> {
+    match actor.role {
+        Role::Admin | Role::KnowledgeSpecialist => Ok(()),
+        _ => Err(ServiceError::Forbidden("only knowledge specialists and administrators can do this".into())),
+    }
+}
+
+/// Whether `actor` may place an asset in `team_id`: their own team or one above it,
+/// or any team for specialists and admins.
+pub fn may_file_in_team(actor: &Actor, team_id: i64) -> bool {
+    matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist) || actor.teams.contains(&team_id)
+}
