@@ -298,3 +298,17 @@ pub fn page_bounds(offset: i64, limit: i64) -> Result<(i64, i64), ServiceError> 
     }
     Ok((offset, limit))
 }
+
+impl Signpost {
+    /// A page of the audit log, newest first (admins only).
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<signpost_domain::audit::AuditEntry>, ServiceError> {
+        policy::ensure_admin(actor)?;
+        let (offset, limit) = page_bounds(offset, limit)?;
+        Ok(self.store.audit(offset, limit).await?)
+    }
+}

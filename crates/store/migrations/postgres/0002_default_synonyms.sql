@@ -1,0 +1,26 @@
+-- The synonyms and acronyms Signpost ships with; specialists edit them afterwards.
+INSERT INTO synonyms (terms) VALUES ('["AAR", "after action review"]');
+INSERT INTO synonyms (terms) VALUES ('["BAR", "before action review"]');
+INSERT INTO synonyms (terms) VALUES ('["CoP", "community of practice", "communities of practice"]');
+INSERT INTO synonyms (terms) VALUES ('["KM", "knowledge management", "knowledge mobilisation", "knowledge mobilization"]');
+INSERT INTO synonyms (terms) VALUES ('["PSIRF", "patient safety incident response framework"]');
+INSERT INTO synonyms (terms) VALUES ('["NICE", "National Institute for Health and Care Excellence"]');
+INSERT INTO synonyms (terms) VALUES ('["A&E", "emergency department", "accident and emergency"]');
+INSERT INTO synonyms (terms) VALUES ('["GP", "general practitioner", "general practice"]');
+INSERT INTO synonyms (terms) VALUES ('["UKHSA", "UK Health Security Agency"]');
+INSERT INTO synonyms (terms) VALUES ('["HEE", "Health Education England"]');
+INSERT INTO synonyms (terms) VALUES ('["NHSE", "NHS England"]');
+INSERT INTO synonyms (terms) VALUES ('["ICU", "intensive care unit", "critical care"]');
+INSERT INTO synonyms (terms) VALUES ('["IPC", "infection prevention and control"]');
+INSERT INTO synonyms (terms) VALUES ('["PPE", "personal protective equipment"]');
+INSERT INTO synonyms (terms) VALUES ('["SOP", "standard operating procedure"]');
+INSERT INTO synonyms (terms) VALUES ('["MDT", "multidisciplinary team"]');
+INSERT INTO synonyms (terms) VALUES ('["LKS", "library and knowledge services"]');
+INSERT INTO synonyms (terms) VALUES ('["QI", "quality improvement"]');
+INSERT INTO synonyms (terms) VALUES ('["CQC", "Care Quality Commission"]');
+INSERT INTO synonyms (terms) VALUES ('["ICB", "integrated care board"]');
+INSERT INTO synonyms (terms) VALUES ('["SBAR", "situation background assessment recommendation"]');
+INSERT INTO synonyms (terms) VALUES ('["coffee roulette", "randomised coffee trial", "randomized coffee trial"]');
+INSERT INTO synonyms (terms) VALUES ('["handover", "handoff"]');
+INSERT INTO synonyms (terms) VALUES ('["KfH", "Knowledge for Healthcare"]');
+INSERT INTO synonyms (terms) VALUES ('["KMF", "Knowledge Mobilisation Framework"]');

@@ -1,0 +1,57 @@
+//! `/api/v1/audit`, `/api/v1/synonyms`, `/api/v1/export`.
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use signpost_domain::audit::AuditEntry;
+use signpost_domain::search::{Page, SynonymGroup};
+use signpost_services::transfer::ExportBundle;
+use utoipa::ToSchema;
+
+use super::accounts::PageParams;
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+
+/// This area's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(audit)).route("/synonyms", get(synonyms).put(replace_synonyms)).route("/export", get(export))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(PageParams),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)))]
+pub(crate) async fn audit(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<Page<AuditEntry>>> {
+    Ok(Json(s.app.audit_log(&actor, p.offset, p.limit).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/synonyms", tag = "admin", responses((status = 200, body = Vec<SynonymGroup>)))]
+pub(crate) async fn synonyms(State(s): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Vec<SynonymGroup>>> {
+    Ok(Json(s.app.synonyms(&actor).await?))
+}
+
+/// The whole synonym list.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SynonymList {
+    /// Groups of equivalent terms.
+    groups: Vec<SynonymGroup>,
+}
+
+#[utoipa::path(put, path = "/api/v1/synonyms", tag = "admin", request_body = SynonymList,
+    responses((status = 200, body = Vec<SynonymGroup>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn replace_synonyms(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiJson(body): ApiJson<SynonymList>,
+) -> ApiResult<Json<Vec<SynonymGroup>>> {
+    Ok(Json(s.app.replace_synonyms(&actor, body.groups).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/export", tag = "admin", responses((status = 200, body = ExportBundle, description = "everything the caller may see")))]
+pub(crate) async fn export(State(s): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<ExportBundle>> {
+    Ok(Json(s.app.export(Some(&actor)).await?))
+}

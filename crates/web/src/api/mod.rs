@@ -1,0 +1,14 @@
+//! The JSON API under `/api/v1`, one router per area.
+use axum::Router;
+
+use crate::AppState;
+
+pub mod accounts;
+pub mod admin;
+pub mod assets;
+pub mod search;
+
+/// Every `/api/v1` route.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(assets::routes()).merge(search::routes()).merge(accounts::routes()).merge(admin::routes())
+}

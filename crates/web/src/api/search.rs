@@ -1,0 +1,119 @@
+//! `/api/v1/search` and `/api/v1/suggest`.
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use signpost_domain::FieldError;
+use signpost_domain::assets::Status;
+use signpost_domain::fields::AssetKind;
+use signpost_domain::review::ReviewState;
+use signpost_domain::search::{SearchRequest, SearchResults, SortOrder, Suggestion};
+use signpost_services::ServiceError;
+use utoipa::IntoParams;
+
+use crate::AppState;
+use crate::auth::CurrentActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::ApiQuery;
+
+/// This area's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(search)).route("/suggest", get(suggest))
+}
+
+/// A search. List filters take comma-separated values, any of which may match.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words, "quoted phrases", acronyms.
+    #[serde(default)]
+    q: String,
+    /// Kinds, e.g. `lesson,guidance`.
+    kind: Option<String>,
+    /// Topics.
+    topic: Option<String>,
+    /// Team ids.
+    team: Option<String>,
+    /// Statuses.
+    status: Option<String>,
+    /// Review states: `current`, `due_soon`, `overdue`.
+    review: Option<String>,
+    /// `relevance` (default) or `recency`.
+    #[serde(default)]
+    sort: SortOrder,
+    /// Results to skip.
+    #[serde(default)]
+    offset: usize,
+    /// Page size, 1 to 100.
+    #[serde(default = "default_page")]
+    limit: usize,
+}
+
+fn default_page() -> usize {
+    10
+}
+
+fn split<T>(field: &str, value: &Option<String>, parse: impl Fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Vec<T> {
+    value
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .filter_map(|v| {
+            let parsed = parse(v);
+            if parsed.is_none() {
+                errors.push(FieldError::new(field, format!("{v:?} is not a valid value")));
+            }
+            parsed
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
+pub(crate) async fn search(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiQuery(p): ApiQuery<SearchParams>,
+) -> ApiResult<Json<SearchResults>> {
+    let mut errors = Vec::new();
+    let request = SearchRequest {
+        kinds: split("kind", &p.kind, |v| AssetKind::parse(v).ok(), &mut errors),
+        topics: split("topic", &p.topic, |v| Some(v.to_lowercase()), &mut errors),
+        teams: split("team", &p.team, |v| v.parse().ok(), &mut errors),
+        statuses: split("status", &p.status, |v| Status::parse(v).ok(), &mut errors),
+        review_states: split("review", &p.review, ReviewState::parse, &mut errors),
+        query: p.q,
+        sort: p.sort,
+        offset: p.offset,
+        limit: p.limit,
+        snippets: true,
+        facets: true,
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors).into());
+    }
+    Ok(Json(s.app.search(&actor, request).await?))
+}
+
+/// What has been typed so far.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// The start of a title.
+    #[serde(default)]
+    q: String,
+    /// How many, 1 to 20.
+    #[serde(default = "default_page")]
+    limit: usize,
+}
+
+#[utoipa::path(get, path = "/api/v1/suggest", tag = "search", params(SuggestParams),
+    responses((status = 200, body = Vec<Suggestion>)))]
+pub(crate) async fn suggest(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiQuery(p): ApiQuery<SuggestParams>,
+) -> ApiResult<Json<Vec<Suggestion>>> {
+    Ok(Json(s.app.suggest(&actor, &p.q, p.limit).await?))
+}

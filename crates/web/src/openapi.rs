@@ -1,0 +1,38 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+use utoipa::OpenApi;
+
+use crate::api;
+
+/// The API description served at `/api/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts."),
+    paths(
+        api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
+        api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
+        api::search::search, api::search::suggest,
+        api::accounts::sign_in, api::accounts::sign_out, api::accounts::me, api::accounts::users, api::accounts::create_user,
+        api::accounts::user, api::accounts::set_role, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
+        api::accounts::create_token, api::accounts::revoke_token,
+        api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("signpost_session"))));
+    }
+}
+
+/// The document as pretty JSON.
+pub fn document() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}

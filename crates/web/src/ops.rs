@@ -1,0 +1,100 @@
+//! Operations endpoints: `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json`, and the landing page.
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+/// The Prometheus metrics this node exports.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Histogram,
+    index_lag: Gauge,
+    index_docs: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("signpost");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]);
+        let index_lag = Gauge::default();
+        let index_docs = Gauge::default();
+        registry.register("http_requests", "HTTP requests answered", requests.clone());
+        registry.register("http_request_duration_seconds", "Time to answer HTTP requests", latency.clone());
+        registry.register("index_changes_behind", "Change-log entries this node's index has not applied", index_lag.clone());
+        registry.register("index_documents", "Assets in this node's search index", index_docs.clone());
+        Metrics { registry, requests, latency, index_lag, index_docs }
+    }
+}
+
+/// Counts and times every request.
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    metrics.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
+    metrics.latency.observe(started.elapsed().as_secs_f64());
+    response
+}
+
+pub(crate) async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
+    match s.app.ready().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "the database is not answering").into_response()
+        }
+    }
+}
+
+pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
+    if let Ok(status) = s.app.index_status().await {
+        s.metrics.index_lag.set(status.changes_behind);
+        s.metrics.index_docs.set(i64::try_from(status.documents).unwrap_or(i64::MAX));
+    }
+    let mut body = String::new();
+    if prometheus_client::encoding::text::encode(&mut body, &s.metrics.registry).is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
+}
+
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::document()).into_response()
+}
+
+/// A plain landing page until the browser pages arrive.
+pub(crate) async fn home(State(s): State<AppState>) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Signpost</title></head><body><main><h1>Signpost</h1>\
+         <p>Knowledge mobilisation for health organisations. This node runs on {}.</p>\
+         <ul><li><a href=\"/api/openapi.json\">API description (OpenAPI 3.1)</a></li><li><a href=\"/healthz\">Health</a></li></ul>\
+         </main></body></html>",
+        s.app.backend()
+    ))
+}
