@@ -1,1 +1,341 @@
-fn main() {}
+//! `signpost`: serve the application, load the demo, manage accounts, import,
+//! export, back up, rebuild the index and search from the command line.
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use signpost::{Location, demo, files, open};
+use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
+use signpost_domain::search::SearchRequest;
+use signpost_services::accounts::operator;
+use signpost_services::{ServiceError, Signpost};
+
+#[derive(Parser)]
+#[command(name = "signpost", version, about = "Knowledge mobilisation for health organisations")]
+struct Cli {
+    #[command(flatten)]
+    location: LocationArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct LocationArgs {
+    /// Data directory: the SQLite database (by default) and this node's search index.
+    #[arg(long, env = "SIGNPOST_DATA", default_value = "data", global = true)]
+    data: PathBuf,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data directory).
+    #[arg(long, env = "SIGNPOST_DATABASE", global = true)]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SIGNPOST_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo organisation first (if it is not there yet).
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure even over plain HTTP (when a TLS proxy sits in front).
+        #[arg(long, env = "SIGNPOST_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Load the demo organisation: teams, people and about 200 knowledge assets.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import assets from a folder of Markdown files with YAML front matter, or a CSV file. All or nothing.
+    Import {
+        /// The folder or CSV file.
+        path: PathBuf,
+    },
+    /// Export everything as JSON, or the assets as a folder of Markdown files that `import` reads back.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Output file (json) or folder (markdown).
+        #[arg(long)]
+        out: PathBuf,
+        /// Export only what this user may see.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
+    /// Write a consistent copy of the database while the server keeps running.
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild this node's search index from the database.
+    Reindex,
+    /// Search from the command line.
+    Search {
+        /// What to look for.
+        query: String,
+        /// Search as this user, seeing only what they may see.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Markdown,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input (or SIGNPOST_PASSWORD).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, knowledge_specialist, member or guest.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// The team's name.
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long, default_value = "")]
+        job_title: String,
+        #[arg(long, default_value = "")]
+        profession: String,
+        #[arg(long, default_value = "")]
+        site: String,
+        /// Create the account without a password (it cannot sign in until one is set).
+        #[arg(long)]
+        no_password: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Create a team: the organisation first, then directorates, then teams.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// organisation, directorate or team.
+        #[arg(long)]
+        kind: String,
+        /// The parent team's name.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for a user and print its secret once.
+    Create {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn progress_bar() -> impl Fn(u64, u64) + Send + Sync {
+    let bar = ProgressBar::new(0);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} assets ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("indexing");
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn service(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid(errors) => {
+            anyhow::anyhow!(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+async fn actor_for(app: &Signpost, email: Option<&str>) -> anyhow::Result<Actor> {
+    match email {
+        Some(e) => {
+            let user = app.user_by_email(e).await.map_err(service)?;
+            app.actor(user.id).await.map_err(service)
+        }
+        None => Ok(operator()),
+    }
+}
+
+async fn team_id(app: &Signpost, name: &str) -> anyhow::Result<i64> {
+    let teams = app.teams(&operator()).await.map_err(service)?;
+    teams.iter().find(|t| t.name.eq_ignore_ascii_case(name)).map(|t| t.id).with_context(|| format!("there is no team called {name:?}"))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tantivy=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let location = Location { data: cli.location.data, database: cli.location.database };
+    let (app, db) = open(&location).await?;
+    match cli.command {
+        Command::Serve { listen, demo: with_demo, secure_cookies } => {
+            app.prepare_index(&progress_bar()).await.map_err(service)?;
+            if with_demo {
+                let n = demo::load(&app).await.map_err(service)?;
+                if n > 0 {
+                    eprintln!(
+                        "Loaded the demo organisation: {n} assets. Sign in as {} with the password {}",
+                        demo::demo_email("Amira Haddad"),
+                        demo::DEMO_PASSWORD
+                    );
+                }
+            }
+            app.catch_up().await.map_err(service)?;
+            app.spawn_indexer();
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            eprintln!("Signpost is serving http://{} ({} database)", listener.local_addr()?, app.backend());
+            signpost_web::serve(listener, app, secure_cookies).await?;
+        }
+        Command::Demo => {
+            let n = demo::load(&app).await.map_err(service)?;
+            app.catch_up().await.map_err(service)?;
+            if n == 0 {
+                eprintln!("The demo organisation is already loaded.");
+            } else {
+                eprintln!("Loaded the demo organisation: {n} assets. Password for every demo account: {}", demo::DEMO_PASSWORD);
+            }
+        }
+        Command::User(UserCommand::Add { email, name, role, team, job_title, profession, site, no_password }) => {
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
+            let team_id = match team {
+                Some(t) => Some(team_id(&app, &t).await?),
+                None => None,
+            };
+            let password = if no_password {
+                None
+            } else if let Ok(p) = std::env::var("SIGNPOST_PASSWORD") {
+                Some(p)
+            } else {
+                if std::io::stdin().is_terminal() {
+                    eprint!("Password (at least 12 characters): ");
+                }
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\n', '\r']).to_string())
+            };
+            let user = app
+                .create_user(None, NewUser { email, name, job_title, profession, site, team_id, role }, password)
+                .await
+                .map_err(service)?;
+            println!("{}", user.id);
+        }
+        Command::Team(TeamCommand::Add { name, kind, parent }) => {
+            let kind = TeamKind::parse(&kind).map_err(|e| anyhow::anyhow!(e.message))?;
+            let parent = match parent {
+                Some(p) => Some(team_id(&app, &p).await?),
+                None => None,
+            };
+            let team = app.create_team(None, &name, kind, parent).await.map_err(service)?;
+            println!("{}", team.id);
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let actor = actor_for(&app, Some(&email)).await?;
+            let created = app.create_token(&actor, &name).await.map_err(service)?;
+            println!("{}", created.secret);
+        }
+        Command::Import { path } => {
+            let items = match files::read_import(&path) {
+                Ok(items) => items,
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{}: {}", p.source, p.message);
+                    }
+                    bail!("nothing was imported: {} file problem(s)", problems.len());
+                }
+            };
+            match app.import_assets(None, items).await {
+                Ok(assets) => {
+                    app.catch_up().await.map_err(service)?;
+                    println!("imported {} assets", assets.len());
+                }
+                Err(Ok(problems)) => {
+                    for p in &problems {
+                        for e in &p.errors {
+                            eprintln!("{}: {}: {}", p.source, e.field, e.message);
+                        }
+                    }
+                    bail!("nothing was imported: {} item(s) have problems", problems.len());
+                }
+                Err(Err(e)) => return Err(service(e)),
+            }
+        }
+        Command::Export { format, out, as_user } => {
+            let actor = match as_user {
+                Some(e) => Some(actor_for(&app, Some(&e)).await?),
+                None => None,
+            };
+            let bundle = app.export(actor.as_ref()).await.map_err(service)?;
+            match format {
+                ExportFormat::Json => {
+                    let file = std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
+                    serde_json::to_writer_pretty(std::io::BufWriter::new(file), &bundle)?;
+                    println!("exported {} assets to {}", bundle.assets.len(), out.display());
+                }
+                ExportFormat::Markdown => {
+                    let n = files::write_markdown(&bundle, &out)?;
+                    println!("exported {n} assets to {}", out.display());
+                }
+            }
+        }
+        Command::Backup { out } => {
+            use signpost_domain::ports::Store;
+            db.backup(&out.to_string_lossy()).await.map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            println!("backed up to {}", out.display());
+        }
+        Command::Reindex => {
+            let n = app.rebuild_index(&progress_bar()).await.map_err(service)?;
+            println!("indexed {n} assets");
+        }
+        Command::Search { query, as_user, limit } => {
+            let actor = actor_for(&app, as_user.as_deref()).await?;
+            app.catch_up().await.map_err(service)?;
+            let request = SearchRequest { query, limit: limit.clamp(1, 100), snippets: false, facets: false, ..SearchRequest::default() };
+            let results = app.search(&actor, request).await.map_err(service)?;
+            println!("{} matching assets", results.total);
+            for h in results.hits {
+                let stale = if h.stale { "  [overdue for review]" } else { "" };
+                println!("{:>6}  {:<16} {}{stale}", h.id, h.kind.as_str(), h.title);
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}

@@ -29,6 +29,9 @@ pub struct ImportItem {
     pub owner: Option<String>,
     /// Named viewers by email.
     pub named_viewer_emails: Vec<String>,
+    /// When the asset was last confirmed as right, in the system it comes from;
+    /// its next review falls due one interval later (and may already be past).
+    pub last_verified_at: Option<Timestamp>,
 }
 
 /// An import that failed: every problem, each prefixed by its source.
@@ -126,7 +129,7 @@ impl Signpost {
                 errors.extend(fields.missing_for_publication());
             }
             if let (Some(team_id), Some(owner_id), true) = (team_id, owner, errors.is_empty()) {
-                let asset = new_asset(content, fields, owner_id, team_id, status, now);
+                let asset = new_asset(content, fields, owner_id, team_id, status, item.last_verified_at.unwrap_or(now).min(now), now);
                 let found = if status == Status::Published { scan(&asset) } else { Vec::new() };
                 for f in found {
                     errors.push(FieldError::new(
@@ -205,6 +208,7 @@ fn new_asset(
     owner_id: i64,
     team_id: i64,
     status: Status,
+    verified: Timestamp,
     now: Timestamp,
 ) -> Asset {
     Asset {
@@ -222,8 +226,8 @@ fn new_asset(
         visibility: content.visibility,
         named_viewers: content.named_viewers,
         review_interval_days: content.review_interval_days,
-        next_review_at: next_review(now, content.review_interval_days),
-        last_verified_at: (status == Status::Published).then_some(now),
+        next_review_at: next_review(verified, content.review_interval_days),
+        last_verified_at: (status == Status::Published).then_some(verified),
         links: Vec::new(),
         version: 1,
         created_at: now,
