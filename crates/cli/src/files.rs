@@ -264,7 +264,10 @@ pub fn write_markdown(bundle: &ExportBundle, dir: &Path) -> anyhow::Result<usize
             tags: a.tags.clone(),
             topics: a.topics.clone(),
             review_interval_days: Some(a.review_interval_days),
-            last_verified: a.last_verified_at.map(|t| t.to_rfc3339()),
+            // Import schedules the next review one interval after this date, so the schedule survives the trip.
+            last_verified: Some(
+                a.last_verified_at.unwrap_or(a.next_review_at - chrono::Duration::days(i64::from(a.review_interval_days))).to_rfc3339(),
+            ),
             named_viewers: a.named_viewers.iter().filter_map(|u| emails.get(u).map(|s| s.to_string())).collect(),
             fields: serde_json::to_value(&a.fields)?,
         };

@@ -38,15 +38,28 @@ impl Location {
 
 /// Opens the store (applying migrations) and this node's index.
 pub async fn open(location: &Location) -> anyhow::Result<(Signpost, Db)> {
+    open_with(location, true).await
+}
+
+/// Opens the store, and either this node's on-disk index or, for commands that
+/// never search (backup, export, accounts, imports), an empty in-memory one, so
+/// they run while a server holds the on-disk index. Their writes reach every
+/// node's index through the change log.
+pub async fn open_with(location: &Location, on_disk_index: bool) -> anyhow::Result<(Signpost, Db)> {
     std::fs::create_dir_all(&location.data).with_context(|| format!("cannot create the data directory {}", location.data.display()))?;
     let url = location.database_url();
     let db = Db::connect(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))?;
-    let index = open_index(&location.index_dir())?;
+    let index = if on_disk_index { open_index(&location.index_dir())? } else { TantivyIndex::in_memory()? };
     Ok((Signpost::new(Arc::new(db.clone()), Arc::new(index)), db))
 }
 
 fn open_index(dir: &Path) -> anyhow::Result<TantivyIndex> {
-    TantivyIndex::open(dir).with_context(|| format!("cannot open the search index in {}", dir.display()))
+    TantivyIndex::open(dir).with_context(|| {
+        format!(
+            "cannot open the search index in {}: if `signpost serve` is running on this data directory, stop it or use the API",
+            dir.display()
+        )
+    })
 }
 
 /// A database URL with any password hidden, for messages.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use signpost::{Location, demo, files, open};
+use signpost::{Location, demo, files, open_with};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::search::SearchRequest;
 use signpost_services::accounts::operator;
@@ -204,7 +204,8 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let location = Location { data: cli.location.data, database: cli.location.database };
-    let (app, db) = open(&location).await?;
+    let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
+    let (app, db) = open_with(&location, searches).await?;
     match cli.command {
         Command::Serve { listen, demo: with_demo, secure_cookies } => {
             app.prepare_index(&progress_bar()).await.map_err(service)?;
@@ -226,7 +227,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo => {
             let n = demo::load(&app).await.map_err(service)?;
-            app.catch_up().await.map_err(service)?;
             if n == 0 {
                 eprintln!("The demo organisation is already loaded.");
             } else {
@@ -283,7 +283,6 @@ async fn main() -> anyhow::Result<()> {
             };
             match app.import_assets(None, items).await {
                 Ok(assets) => {
-                    app.catch_up().await.map_err(service)?;
                     println!("imported {} assets", assets.len());
                 }
                 Err(Ok(problems)) => {

@@ -128,29 +128,33 @@ impl Signpost {
             if status == Status::Published {
                 errors.extend(fields.missing_for_publication());
             }
-            if let (Some(team_id), Some(owner_id), true) = (team_id, owner, errors.is_empty()) {
-                let asset = new_asset(content, fields, owner_id, team_id, status, item.last_verified_at.unwrap_or(now).min(now), now);
-                let found = if status == Status::Published { scan(&asset) } else { Vec::new() };
-                for f in found {
+            let asset = new_asset(
+                content,
+                fields,
+                owner.unwrap_or(0),
+                team_id.unwrap_or(0),
+                status,
+                item.last_verified_at.unwrap_or(now).min(now),
+                now,
+            );
+            if status == Status::Published {
+                for f in scan(&asset) {
                     errors.push(FieldError::new(
                         format!("{} line {} column {}", f.field, f.line, f.column),
                         format!("looks like an NHS number ({}): remove it, or import the asset as a draft", f.masked),
                     ));
                 }
-                if errors.is_empty() {
-                    let audit = AuditRecord::new(
-                        actor.map(|a| a.user_id),
-                        "asset.import",
-                        format!("imported {:?} from {}", asset.title, item.source),
-                    );
-                    writes.push(AssetWrite {
-                        asset,
-                        event: VersionEvent::Created,
-                        author_id: owner_id,
-                        note: format!("imported from {}", item.source),
-                        audit,
-                    });
-                }
+            }
+            if let (Some(owner_id), true) = (owner, errors.is_empty()) {
+                let audit =
+                    AuditRecord::new(actor.map(|a| a.user_id), "asset.import", format!("imported {:?} from {}", asset.title, item.source));
+                writes.push(AssetWrite {
+                    asset,
+                    event: VersionEvent::Created,
+                    author_id: owner_id,
+                    note: format!("imported from {}", item.source),
+                    audit,
+                });
             }
             if !errors.is_empty() {
                 problems.push(ImportProblem { source: item.source, errors });

@@ -1,0 +1,160 @@
+//! Real `signpost serve` processes: a `kill -9` in the middle of a stream of writes
+//! loses no acknowledged write and the index agrees with the store afterwards; two
+//! nodes on one PostgreSQL database share nothing else, yet find each other's writes.
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Backend, Node, TestDb, eventually, lesson, seed};
+use reqwest::StatusCode;
+use serde_json::Value;
+use signpost::open;
+
+on_both_backends!(kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees);
+
+/// Seeds the organisation in-process and returns (admin token, alice token, Ward A id).
+async fn prepare(db: &TestDb) -> (String, String, i64) {
+    let (app, store) = open(&db.location("seed")).await.unwrap();
+    let (teams, users) = seed(&app).await;
+    let admin = app.create_token(&app.actor(users["admin"]).await.unwrap(), "t").await.unwrap().secret;
+    let alice = app.create_token(&app.actor(users["alice"]).await.unwrap(), "t").await.unwrap().secret;
+    store.close().await;
+    (admin, alice, teams["Ward A"])
+}
+
+async fn all_ids(client: &reqwest::Client, base: &str, token: &str) -> (Vec<i64>, Vec<i64>) {
+    let mut listed = Vec::new();
+    let mut searched = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page: Value = client
+            .get(format!("{base}/api/v1/assets?limit=100&offset={offset}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let items = page["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        offset += items.len();
+        listed.extend(items.iter().map(|a| a["id"].as_i64().unwrap()));
+    }
+    let mut offset = 0;
+    loop {
+        let page: Value = client
+            .get(format!("{base}/api/v1/search?limit=100&offset={offset}&sort=recency"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let hits = page["hits"].as_array().unwrap();
+        if hits.is_empty() {
+            break;
+        }
+        offset += hits.len();
+        searched.extend(hits.iter().map(|a| a["id"].as_i64().unwrap()));
+    }
+    listed.sort_unstable();
+    searched.sort_unstable();
+    (listed, searched)
+}
+
+async fn kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees(backend: Backend) {
+    let db = TestDb::new(backend);
+    let (admin, alice, ward_a) = prepare(&db).await;
+    let location = db.location("node");
+    let mut node = Node::start(&location).await;
+    let acknowledged: Arc<Mutex<BTreeMap<i64, String>>> = Arc::default();
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (base, token, acked) = (node.base.clone(), alice.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for i in 0..10_000 {
+                let title = format!("Write {w}-{i} before the crash");
+                let res = client
+                    .post(format!("{base}/api/v1/assets"))
+                    .bearer_auth(&token)
+                    .json(&lesson(&title, ward_a, "organisation", "published"))
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        let v: Value = r.json().await.unwrap();
+                        acked.lock().unwrap().insert(v["id"].as_i64().unwrap(), title);
+                    }
+                    _ => return,
+                }
+            }
+        }));
+    }
+    assert!(
+        eventually(Duration::from_secs(30), async || acknowledged.lock().unwrap().len() >= 60).await.is_some(),
+        "writes did not get going"
+    );
+    node.kill(); // SIGKILL: no shutdown, no flush.
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let node = Node::start(&location).await;
+    let client = reqwest::Client::new();
+    for (id, title) in &acknowledged {
+        let res = client.get(format!("{}/api/v1/assets/{id}", node.base)).bearer_auth(&admin).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "acknowledged asset {id} was lost");
+        assert_eq!(res.json::<Value>().await.unwrap()["title"], title.as_str());
+    }
+    let agreed = eventually(Duration::from_secs(10), async || {
+        let (listed, searched) = all_ids(&client, &node.base, &admin).await;
+        listed == searched && acknowledged.keys().all(|id| listed.binary_search(id).is_ok())
+    })
+    .await;
+    let (listed, searched) = all_ids(&client, &node.base, &admin).await;
+    assert!(agreed.is_some(), "after restart the index holds {} assets and the store {}", searched.len(), listed.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_nodes_find_each_others_writes_within_two_seconds() {
+    let db = TestDb::new(Backend::Postgres);
+    let (_, alice, ward_a) = prepare(&db).await;
+    let a = Node::start(&db.location("node-a")).await;
+    let b = Node::start(&db.location("node-b")).await;
+    let client = reqwest::Client::new();
+    for round in 0..3 {
+        let title = format!("Written on node A, round {round}: norovirus bay closure checklist");
+        let res = client
+            .post(format!("{}/api/v1/assets", a.base))
+            .bearer_auth(&alice)
+            .json(&lesson(&title, ward_a, "organisation", "published"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let took = eventually(Duration::from_secs(2), async || {
+            let r: Value = client
+                .get(format!("{}/api/v1/search?q=norovirus%20round%20{round}", b.base))
+                .bearer_auth(&alice)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            r["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["id"] == id))
+        })
+        .await;
+        assert!(took.is_some(), "node B did not find node A's write within 2 s (round {round})");
+    }
+    assert!(!db.location("node-a").index_dir().starts_with(db.location("node-b").index_dir()));
+}
