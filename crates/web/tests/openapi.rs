@@ -1,0 +1,28 @@
+//! The OpenAPI document is generated from the handlers; this snapshot shows every
+//! change to the API in review. Refresh it with `SIGNPOST_UPDATE_SNAPSHOTS=1`.
+use std::path::Path;
+
+#[test]
+fn openapi_document_matches_the_reviewed_snapshot() {
+    let doc = signpost_web::openapi::document();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.snapshot.json");
+    if std::env::var_os("SIGNPOST_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect("snapshot missing: run with SIGNPOST_UPDATE_SNAPSHOTS=1");
+    assert!(
+        doc == expected,
+        "the API changed: review the difference and refresh with SIGNPOST_UPDATE_SNAPSHOTS=1 cargo nextest run -p signpost-web"
+    );
+}
+
+#[test]
+fn openapi_document_is_3_1_and_describes_errors() {
+    let doc: serde_json::Value = serde_json::from_str(&signpost_web::openapi::document()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/assets", "/api/v1/assets/{id}/verify", "/api/v1/search", "/api/v1/suggest", "/api/v1/tokens", "/api/v1/audit"] {
+        assert!(doc["paths"][path].is_object(), "{path} is missing");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
