@@ -24,48 +24,28 @@ async fn prepare(db: &TestDb) -> (String, String, i64) {
     (admin, alice, teams["Ward A"])
 }
 
-async fn all_ids(client: &reqwest::Client, base: &str, token: &str) -> (Vec<i64>, Vec<i64>) {
-    let mut listed = Vec::new();
-    let mut searched = Vec::new();
-    let mut offset = 0;
+/// Every id a paged endpoint lists, following `offset` until a page comes back empty.
+async fn ids(client: &reqwest::Client, base: &str, token: &str, path: &str, key: &str) -> Vec<i64> {
+    let mut out = Vec::new();
     loop {
-        let page: Value = client
-            .get(format!("{base}/api/v1/assets?limit=100&offset={offset}"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let items = page["items"].as_array().unwrap();
+        let page: Value =
+            client.get(format!("{base}{path}&offset={}", out.len())).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let items = page[key].as_array().unwrap();
         if items.is_empty() {
             break;
         }
-        offset += items.len();
-        listed.extend(items.iter().map(|a| a["id"].as_i64().unwrap()));
+        out.extend(items.iter().map(|a| a["id"].as_i64().unwrap()));
     }
-    let mut offset = 0;
-    loop {
-        let page: Value = client
-            .get(format!("{base}/api/v1/search?limit=100&offset={offset}&sort=recency"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let hits = page["hits"].as_array().unwrap();
-        if hits.is_empty() {
-            break;
-        }
-        offset += hits.len();
-        searched.extend(hits.iter().map(|a| a["id"].as_i64().unwrap()));
-    }
-    listed.sort_unstable();
-    searched.sort_unstable();
-    (listed, searched)
+    out.sort_unstable();
+    out
+}
+
+/// The ids the store lists and the ids the index finds.
+async fn all_ids(client: &reqwest::Client, base: &str, token: &str) -> (Vec<i64>, Vec<i64>) {
+    (
+        ids(client, base, token, "/api/v1/assets?limit=100", "items").await,
+        ids(client, base, token, "/api/v1/search?limit=100&sort=recency", "hits").await,
+    )
 }
 
 async fn kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees(backend: Backend) {

@@ -9,7 +9,7 @@ use signpost_domain::people::{Actor, Role};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::review::{DUE_SOON_DAYS, ReviewState, next_review};
 use signpost_domain::search::Page;
-use signpost_domain::{AssetId, FieldError, StoreError, TeamId, UserId};
+use signpost_domain::{AssetId, FieldError, StoreError, TeamId, Timestamp, UserId};
 use utoipa::ToSchema;
 
 use crate::accounts::page_bounds;
@@ -159,21 +159,12 @@ impl Signpost {
         let Some(team_id) = team_id else {
             return Err(ServiceError::invalid("team_id", "choose the team this asset belongs to"));
         };
-        let content = AssetContent {
-            kind: input.kind,
-            title: input.title.clone(),
-            summary: input.summary.clone(),
-            body: input.body.clone(),
-            fields: input.fields.clone(),
-            tags: input.tags.clone(),
-            topics: input.topics.clone(),
-            team_id,
-            visibility: input.visibility.or(current.map(|a| a.visibility)).unwrap_or(Visibility::Organisation),
-            named_viewers: input.named_viewers.clone(),
-            review_interval_days: input.review_interval_days.or(current.map(|a| a.review_interval_days)).unwrap_or(DEFAULT_REVIEW_DAYS),
-            links: input.links.clone(),
-        }
-        .normalise();
+        let defaults = AssetInput {
+            visibility: input.visibility.or(current.map(|a| a.visibility)),
+            review_interval_days: input.review_interval_days.or(current.map(|a| a.review_interval_days)),
+            ..input.clone()
+        };
+        let content = content_of(&defaults, team_id);
         errors.extend(content.validate());
         if !self.store.teams().await?.iter().any(|t| t.id == team_id) {
             errors.push(FieldError::new("team_id", format!("there is no team {team_id}")));
@@ -211,28 +202,8 @@ impl Signpost {
         }
         let (content, fields) = self.content(actor, &input, None).await?;
         let now = Utc::now();
-        let asset = Asset {
-            id: 0,
-            kind: content.kind,
-            title: content.title,
-            summary: content.summary,
-            body: content.body,
-            fields,
-            tags: content.tags,
-            topics: content.topics,
-            owner_id: actor.user_id,
-            team_id: content.team_id,
-            status,
-            visibility: content.visibility,
-            named_viewers: content.named_viewers,
-            review_interval_days: content.review_interval_days,
-            next_review_at: next_review(now, content.review_interval_days),
-            last_verified_at: (status == Status::Published).then_some(now),
-            links: content.links,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
+        let team_id = content.team_id;
+        let asset = new_asset(content, fields, actor.user_id, team_id, status, now, now);
         let mut note = String::new();
         if status == Status::Published {
             ensure_complete(&asset)?;
@@ -481,6 +452,41 @@ pub(crate) fn content_of(input: &AssetInput, team_id: TeamId) -> AssetContent {
         links: input.links.clone(),
     }
     .normalise()
+}
+
+/// A new asset with version 1, owned by `owner_id`, last verified at `verified`
+/// (when published) and due for review one interval after it.
+pub(crate) fn new_asset(
+    content: AssetContent,
+    fields: AssetFields,
+    owner_id: UserId,
+    team_id: TeamId,
+    status: Status,
+    verified: Timestamp,
+    now: Timestamp,
+) -> Asset {
+    Asset {
+        id: 0,
+        kind: content.kind,
+        title: content.title,
+        summary: content.summary,
+        body: content.body,
+        fields,
+        tags: content.tags,
+        topics: content.topics,
+        owner_id,
+        team_id,
+        status,
+        visibility: content.visibility,
+        named_viewers: content.named_viewers,
+        review_interval_days: content.review_interval_days,
+        next_review_at: next_review(verified, content.review_interval_days),
+        last_verified_at: (status == Status::Published).then_some(verified),
+        links: content.links,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 fn ensure_complete(asset: &Asset) -> Result<(), ServiceError> {

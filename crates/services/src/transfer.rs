@@ -8,12 +8,11 @@ use signpost_domain::assets::{Asset, Status, VersionEvent};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::{Actor, Team, User};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
-use signpost_domain::review::next_review;
 use signpost_domain::visibility::Condition;
 use signpost_domain::{FieldError, Timestamp};
 use utoipa::ToSchema;
 
-use crate::assets::{AssetInput, scan};
+use crate::assets::{AssetInput, new_asset, scan};
 use crate::{ServiceError, Signpost, policy};
 
 /// One asset to import, with where it came from so errors can say so.
@@ -203,38 +202,5 @@ impl Signpost {
             users,
             assets,
         })
-    }
-}
-
-fn new_asset(
-    content: signpost_domain::assets::AssetContent,
-    fields: signpost_domain::fields::AssetFields,
-    owner_id: i64,
-    team_id: i64,
-    status: Status,
-    verified: Timestamp,
-    now: Timestamp,
-) -> Asset {
-    Asset {
-        id: 0,
-        kind: content.kind,
-        title: content.title,
-        summary: content.summary,
-        body: content.body,
-        fields,
-        tags: content.tags,
-        topics: content.topics,
-        owner_id,
-        team_id,
-        status,
-        visibility: content.visibility,
-        named_viewers: content.named_viewers,
-        review_interval_days: content.review_interval_days,
-        next_review_at: next_review(verified, content.review_interval_days),
-        last_verified_at: (status == Status::Published).then_some(verified),
-        links: Vec::new(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
     }
 }

@@ -18,6 +18,29 @@ fn summary(a: &Asset) -> serde_json::Value {
     })
 }
 
+/// Binds the sixteen columns that insert and update share, as `$1` to `$16`.
+fn bind_columns<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    a: &'q Asset,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    q.bind(a.kind.as_str())
+        .bind(&a.title)
+        .bind(&a.summary)
+        .bind(&a.body)
+        .bind(to_json(&a.fields))
+        .bind(to_json(&a.tags))
+        .bind(to_json(&a.topics))
+        .bind(a.owner_id)
+        .bind(a.team_id)
+        .bind(a.status.as_str())
+        .bind(a.visibility.as_str())
+        .bind(to_json(&a.named_viewers))
+        .bind(i64::from(a.review_interval_days))
+        .bind(ms(a.next_review_at))
+        .bind(a.last_verified_at.map(ms))
+        .bind(to_json(&a.links))
+}
+
 async fn write_viewers(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM asset_viewers WHERE asset_id = $1").bind(a.id).execute(&mut **tx).await.map_err(map_err)?;
     for u in &a.named_viewers {
@@ -55,27 +78,8 @@ async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<
         "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
          review_interval_days, next_review_at, last_verified_at, links, version, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING {ASSET_COLUMNS}"
-    ))
-    .bind(a.kind.as_str())
-    .bind(&a.title)
-    .bind(&a.summary)
-    .bind(&a.body)
-    .bind(to_json(&a.fields))
-    .bind(to_json(&a.tags))
-    .bind(to_json(&a.topics))
-    .bind(a.owner_id)
-    .bind(a.team_id)
-    .bind(a.status.as_str())
-    .bind(a.visibility.as_str())
-    .bind(to_json(&a.named_viewers))
-    .bind(i64::from(a.review_interval_days))
-    .bind(ms(a.next_review_at))
-    .bind(a.last_verified_at.map(ms))
-    .bind(to_json(&a.links))
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_err)?;
+    ));
+    let row = bind_columns(row, a).bind(now).fetch_one(&mut **tx).await.map_err(map_err)?;
     let stored = rows::asset(&row)?;
     write_viewers(tx, &stored).await?;
     write_version(tx, &w, &stored).await?;
@@ -115,28 +119,9 @@ impl Db {
             "UPDATE assets SET kind = $1, title = $2, summary = $3, body = $4, fields = $5, tags = $6, topics = $7, owner_id = $8, \
              team_id = $9, status = $10, visibility = $11, named_viewers = $12, review_interval_days = $13, next_review_at = $14, \
              last_verified_at = $15, links = $16, version = version + 1, updated_at = $17 WHERE id = $18 RETURNING {ASSET_COLUMNS}"
-        ))
-        .bind(a.kind.as_str())
-        .bind(&a.title)
-        .bind(&a.summary)
-        .bind(&a.body)
-        .bind(to_json(&a.fields))
-        .bind(to_json(&a.tags))
-        .bind(to_json(&a.topics))
-        .bind(a.owner_id)
-        .bind(a.team_id)
-        .bind(a.status.as_str())
-        .bind(a.visibility.as_str())
-        .bind(to_json(&a.named_viewers))
-        .bind(i64::from(a.review_interval_days))
-        .bind(ms(a.next_review_at))
-        .bind(a.last_verified_at.map(ms))
-        .bind(to_json(&a.links))
-        .bind(now_ms().max(ms(before.updated_at) + 1))
-        .bind(a.id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        ));
+        let row =
+            bind_columns(row, a).bind(now_ms().max(ms(before.updated_at) + 1)).bind(a.id).fetch_one(&mut *tx).await.map_err(map_err)?;
         let stored = rows::asset(&row)?;
         write_viewers(&mut tx, &stored).await?;
         write_version(&mut tx, &w, &stored).await?;

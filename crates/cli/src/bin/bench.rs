@@ -43,7 +43,10 @@ async fn main() -> anyhow::Result<()> {
     let org = app.create_team(None, "Bench Trust", TeamKind::Organisation, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut team_names = Vec::new();
     for d in 0..3 {
-        let dir = app.create_team(None, &format!("Directorate {d}"), TeamKind::Directorate, Some(org.id)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let dir = app
+            .create_team(None, &format!("Directorate {d}"), TeamKind::Directorate, Some(org.id))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         for t in 0..4 {
             let name = format!("Team {d}-{t}");
             app.create_team(None, &name, TeamKind::Team, Some(dir.id)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -55,7 +58,15 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..48 {
         let team = teams.iter().find(|t| t.name == team_names[i % team_names.len()]).map(|t| t.id);
         let email = format!("staff{i}@bench.nhs.uk");
-        let user = NewUser { email: email.clone(), name: format!("Staff {i}"), job_title: String::new(), profession: String::new(), site: String::new(), team_id: team, role: Role::Member };
+        let user = NewUser {
+            email: email.clone(),
+            name: format!("Staff {i}"),
+            job_title: String::new(),
+            profession: String::new(),
+            site: String::new(),
+            team_id: team,
+            role: Role::Member,
+        };
         app.create_user(None, user, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         emails.push(email);
     }
@@ -67,7 +78,14 @@ async fn main() -> anyhow::Result<()> {
         let batch: Vec<ImportItem> = (0..(args.assets - done).min(5_000))
             .map(|i| {
                 let (input, team) = corpus.next_asset();
-                ImportItem { source: format!("generated {}", done + i), input, team: Some(team), owner: Some(emails[(done + i) % emails.len()].clone()), named_viewer_emails: vec![], last_verified_at: None }
+                ImportItem {
+                    source: format!("generated {}", done + i),
+                    input,
+                    team: Some(team),
+                    owner: Some(emails[(done + i) % emails.len()].clone()),
+                    named_viewer_emails: vec![],
+                    last_verified_at: None,
+                }
             })
             .collect();
         done += batch.len();
@@ -106,7 +124,9 @@ async fn main() -> anyhow::Result<()> {
         let (app, actor, qs) = (app.clone(), actor.clone(), queries[200..].to_vec());
         tasks.push(tokio::spawn(async move {
             for q in qs.iter().skip(w).step_by(2) {
-                let _ = app.search(&actor, SearchRequest { query: q.clone(), limit: 10, snippets: true, facets: true, ..SearchRequest::default() }).await;
+                let _ = app
+                    .search(&actor, SearchRequest { query: q.clone(), limit: 10, snippets: true, facets: true, ..SearchRequest::default() })
+                    .await;
             }
         }));
     }
@@ -131,7 +151,12 @@ async fn main() -> anyhow::Result<()> {
     println!("Signpost search benchmark: {} assets, {} queries (seed {})", args.assets, args.queries, args.seed);
     println!("  import (normal import path, SQLite) {:>10.0} assets/s", results["import_assets_per_second"].as_f64().unwrap_or_default());
     println!("  index rebuild                       {:>10.0} assets/s", results["index_assets_per_second"].as_f64().unwrap_or_default());
-    println!("  search p50 / p95 / p99              {:>6.2} / {:.2} / {:.2} ms", percentile(&latencies, 0.5), percentile(&latencies, 0.95), percentile(&latencies, 0.99));
+    println!(
+        "  search p50 / p95 / p99              {:>6.2} / {:.2} / {:.2} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.95),
+        percentile(&latencies, 0.99)
+    );
     println!("  queries per second, 1 searcher      {:>10.0}", args.queries as f64 / wall);
     println!("  queries per second, 2 searchers     {:>10.0}", concurrent_qps);
     if let Some(parent) = args.json.parent() {
