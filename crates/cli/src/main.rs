@@ -23,21 +23,40 @@ struct Cli {
 
 #[derive(Args)]
 struct LocationArgs {
-    /// Data directory: the SQLite database (by default) and this node's search index.
-    #[arg(long, env = "SIGNPOST_DATA", default_value = "data", global = true)]
-    data: PathBuf,
+    /// A TOML file with `data`, `database`, `listen` and `secure_cookies`; flags and SIGNPOST_* variables win over it.
+    #[arg(long, env = "SIGNPOST_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Data directory: the SQLite database (by default) and this node's search index [default: data].
+    #[arg(long, env = "SIGNPOST_DATA", global = true)]
+    data: Option<PathBuf>,
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data directory).
     #[arg(long, env = "SIGNPOST_DATABASE", global = true)]
     database: Option<String>,
+}
+
+/// The settings a configuration file may hold.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    data: Option<PathBuf>,
+    database: Option<String>,
+    listen: Option<String>,
+    secure_cookies: Option<bool>,
+}
+
+fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
+    let Some(path) = path else { return Ok(ConfigFile::default()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application and API.
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "SIGNPOST_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "SIGNPOST_LISTEN")]
+        listen: Option<String>,
         /// Load the demo organisation first (if it is not there yet).
         #[arg(long)]
         demo: bool,
@@ -203,11 +222,17 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let location = Location { data: cli.location.data, database: cli.location.database };
+    let config = read_config(cli.location.config.as_ref())?;
+    let location = Location {
+        data: cli.location.data.or(config.data).unwrap_or_else(|| PathBuf::from("data")),
+        database: cli.location.database.or(config.database),
+    };
     let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
     let (app, db) = open_with(&location, searches).await?;
     match cli.command {
         Command::Serve { listen, demo: with_demo, secure_cookies } => {
+            let listen = listen.or(config.listen).unwrap_or_else(|| "127.0.0.1:8080".to_string());
+            let secure_cookies = secure_cookies || config.secure_cookies.unwrap_or(false);
             app.prepare_index(&progress_bar()).await.map_err(service)?;
             if with_demo {
                 let n = demo::load(&app).await.map_err(service)?;

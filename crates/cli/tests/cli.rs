@@ -199,3 +199,35 @@ fn the_demo_is_the_same_every_time_and_has_no_placeholder_text() {
         assert!(!text.contains("lorem") && !text.contains("{site}") && !text.contains("{month}"), "{text}");
     }
 }
+
+#[test]
+fn a_configuration_file_sets_the_data_directory_and_flags_win_over_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("signpost.toml");
+    write(&config, &format!("data = \"{}\"\n", dir.path().join("from-config").display()));
+    let run = |args: &[&str]| std::process::Command::new(common::binary()).env_remove("SIGNPOST_DATA").args(args).output().unwrap();
+    assert!(run(&["--config", config.to_str().unwrap(), "team", "add", "--name", "Trust", "--kind", "organisation"]).status.success());
+    assert!(dir.path().join("from-config/signpost.db").exists());
+    let flagged = dir.path().join("from-flag");
+    assert!(
+        run(&[
+            "--config",
+            config.to_str().unwrap(),
+            "--data",
+            flagged.to_str().unwrap(),
+            "team",
+            "add",
+            "--name",
+            "Trust",
+            "--kind",
+            "organisation"
+        ])
+        .status
+        .success()
+    );
+    assert!(flagged.join("signpost.db").exists());
+    write(&config, "data = \"x\"\ncolour = \"blue\"\n");
+    let out = run(&["--config", config.to_str().unwrap(), "reindex"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colour"), "{}", String::from_utf8_lossy(&out.stderr));
+}
