@@ -20,6 +20,7 @@ on_both_backends!(
     overdue_assets_are_flagged_and_verifying_clears_the_queue,
     concurrent_edits_are_caught_by_version,
     guests_cannot_write_and_admins_alone_read_the_audit_log,
+    search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead,
 );
 
 async fn asset_life_cycle_keeps_every_version_and_search_follows(backend: Backend) {
@@ -351,4 +352,47 @@ async fn guests_cannot_write_and_admins_alone_read_the_audit_log(backend: Backen
     let (status, log) = t.get("admin", "/api/v1/audit").await;
     assert_eq!(status, StatusCode::OK);
     assert!(log["items"].as_array().unwrap().iter().any(|e| e["action"] == "user.create" && e["after"]["email"] == "alice@trust.nhs.uk"));
+}
+
+async fn search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let ward = t.teams["Ward A"];
+    let mut ids = Vec::new();
+    for (title, body, kind) in [
+        ("Vaccination clinic consent", "Consent forms slowed the vaccination clinic.", "lesson"),
+        ("Clinic rota for vaccination", "A rota for the clinic. Vaccination consent is separate.", "guidance"),
+        ("Hand hygiene audit", "Monthly audit results for hand hygiene on the ward.", "guidance"),
+    ] {
+        let mut a = lesson(title, ward, "organisation", "published");
+        a["body"] = json!(body);
+        a["kind"] = json!(kind);
+        if kind == "guidance" {
+            a["fields"] = json!({"audience": "Ward staff", "source": "Local policy"});
+        }
+        let (status, v) = t.post("alice", "/api/v1/assets", a).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    t.settle().await;
+    let titles = |v: &Value| v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+
+    let (_, r) = t.get("bob", "/api/v1/search?q=vacination").await;
+    assert_eq!(r["total"], 2, "a misspelt word still finds: {r}");
+    let (_, r) = t.get("bob", "/api/v1/search?q=%22vaccination%20clinic%22").await;
+    assert_eq!(titles(&r), ["Vaccination clinic consent"], "a quoted phrase matches only in order: {r}");
+    let (_, r) = t.get("bob", "/api/v1/search?q=vaccination&kind=guidance").await;
+    assert_eq!(titles(&r), ["Clinic rota for vaccination"]);
+    let kinds = r["facets"]["kind"].as_array().unwrap();
+    assert_eq!(kinds.len(), 1, "facets count the filtered matches: {r}");
+    let (_, r) = t.get("bob", "/api/v1/search?q=vaccination%20consent").await;
+    assert_eq!(titles(&r)[0], "Vaccination clinic consent", "the title match ranks first: {r}");
+    let (_, r) = t.get("bob", "/api/v1/search?sort=recency").await;
+    assert_eq!(titles(&r), ["Hand hygiene audit", "Clinic rota for vaccination", "Vaccination clinic consent"], "newest first");
+    let (_, r) = t.get("bob", "/api/v1/search?q=audit&limit=1&offset=1").await;
+    assert_eq!((r["total"].as_u64(), r["hits"].as_array().unwrap().len()), (Some(1), 0), "paging past the end is empty");
+    let (_, s) = t.get("bob", "/api/v1/suggest?q=clinic%20ro").await;
+    assert_eq!(s[0]["title"], "Clinic rota for vaccination", "{s}");
+    let (_, s) = t.get("bob", "/api/v1/suggest?q=han").await;
+    assert_eq!(s.as_array().unwrap().len(), 1, "{s}");
+    assert_eq!(ids.len(), 3);
 }

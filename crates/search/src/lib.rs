@@ -1,7 +1,7 @@
 //! Signpost's search index: a Tantivy index derived from the store, kept in the
 //! data directory and rebuilt from the store whenever it is missing or corrupt.
 //!
-//! Every search and suggestion takes the asker's visibility [`Condition`] and
+//! Every search and suggestion takes the asker's visibility `Condition` and
 //! makes it a required clause of the Tantivy query, so results, snippets, facet
 //! counts and suggestions only ever reflect assets the asker may see.
 #![warn(missing_docs)]
@@ -14,5 +14,3 @@ mod visibility;
 
 pub use index::TantivyIndex;
 pub use signpost_domain::ports::{SearchError, SearchIndex};
-#[doc(hidden)]
-pub use signpost_domain::visibility::Condition;

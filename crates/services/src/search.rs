@@ -1,9 +1,9 @@
 //! Search, type-ahead and the synonym list, always filtered by what the asker may see.
 use chrono::Utc;
+use signpost_domain::FieldError;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::Actor;
 use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup};
-use signpost_domain::{FieldError, ports::SearchIndex};
 
 use crate::{ServiceError, Signpost, policy};
 
@@ -76,9 +76,4 @@ impl Signpost {
         self.wrote();
         Ok(groups)
     }
-}
-
-/// Lets tests and benchmarks reach the index behind the services.
-pub fn index_of(s: &Signpost) -> &dyn SearchIndex {
-    s.index.as_ref()
 }
