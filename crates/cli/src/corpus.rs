@@ -178,12 +178,13 @@ impl Corpus {
         let team = self.teams[self.rng.gen_range(0..self.teams.len())].clone();
         let tags = (0..self.rng.gen_range(1..4)).map(|_| self.term().to_string()).collect();
         let topics = vec![self.term().to_string()];
+        let fields = self.fields(kind);
         let input = AssetInput {
             kind,
             title,
             summary,
             body,
-            fields: serde_json::json!({}),
+            fields,
             tags,
             topics,
             team_id: None,
@@ -196,6 +197,24 @@ impl Corpus {
             expected_version: None,
         };
         (input, team)
+    }
+
+    /// The kind's own fields, complete enough to publish.
+    fn fields(&mut self, kind: AssetKind) -> serde_json::Value {
+        use serde_json::json;
+        let mut w = |n: usize| self.words(n);
+        match kind {
+            AssetKind::Lesson => json!({"context": w(8), "what_happened": w(20), "recommendation": w(12)}),
+            AssetKind::Guidance => json!({"audience": w(4), "source": w(5)}),
+            AssetKind::PracticeExample => json!({"setting": w(6), "outcome": w(10)}),
+            AssetKind::Story => json!({"storyteller": w(3), "impact": w(10)}),
+            AssetKind::EvidenceSummary => json!({
+                "question": w(12), "date_searched": "2026-01-15",
+                "sources": [{"title": w(10), "doi": "10.1136/bmj.n71"}], "appraisal": w(15),
+            }),
+            AssetKind::HowTo => json!({"prerequisites": w(8), "steps": [w(8), w(8), w(8)]}),
+            AssetKind::HandoverNote => json!({"role": w(4), "successor": w(2), "key_contacts": [{"name": w(2), "role": w(3)}]}),
+        }
     }
 
     /// A realistic query: one to three terms, sometimes a phrase, sometimes a typo.

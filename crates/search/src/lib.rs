@@ -10,6 +10,7 @@ mod fields;
 mod index;
 mod query;
 mod results;
+mod review_states;
 mod visibility;
 
 pub use index::TantivyIndex;

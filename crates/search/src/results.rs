@@ -16,6 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::fields::{Fields, PLAIN};
 use crate::index::TantivyIndex;
+use crate::review_states::ReviewStates;
 use crate::{query, visibility};
 
 /// Most results one page may ask for.
@@ -90,27 +91,15 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     }
     let q = combine(scoring, filters(f, r, visible, now));
 
-    let (addresses, total, counted_facets): (Vec<(f32, DocAddress)>, usize, Option<tantivy::collector::FacetCounts>) =
-        match (r.sort, has_text, r.facets) {
-            (SortOrder::Relevance, true, true) => {
-                let (docs, total, fc) = searcher.search(&*q, &(top.order_by_score(), Count, facet_collector)).map_err(err)?;
-                (docs, total, Some(fc))
-            }
-            (SortOrder::Relevance, true, false) => {
-                let (docs, total) = searcher.search(&*q, &(top.order_by_score(), Count)).map_err(err)?;
-                (docs, total, None)
-            }
-            (_, _, with_facets) => {
-                let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
-                let (docs, total, fc) = if with_facets {
-                    let (d, t, fc) = searcher.search(&*q, &(by_date, Count, facet_collector)).map_err(err)?;
-                    (d, t, Some(fc))
-                } else {
-                    let (d, t) = searcher.search(&*q, &(by_date, Count)).map_err(err)?;
-                    (d, t, None)
-                };
-                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc)
-            }
+    let facets_wanted = r.facets.then_some(facet_collector);
+    let review_wanted = r.facets.then(|| ReviewStates::at(now));
+    let (addresses, total, counted_facets, review_counts): (Vec<(f32, DocAddress)>, usize, _, _) =
+        if r.sort == SortOrder::Relevance && has_text {
+            searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted, review_wanted)).map_err(err)?
+        } else {
+            let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
+            let (docs, total, fc, rc) = searcher.search(&*q, &(by_date, Count, facets_wanted, review_wanted)).map_err(err)?;
+            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc, rc)
         };
 
     let mut facets = Facets::default();
@@ -119,17 +108,12 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
         facets.topic = facet_counts(&fc, "/topic");
         facets.team = facet_counts(&fc, "/team");
         facets.status = facet_counts(&fc, "/status");
-        let mut counted = 0usize;
-        for state in [ReviewState::Overdue, ReviewState::DueSoon] {
-            let mut with_state = filters(f, r, visible, now);
-            with_state.push(review_range(f, state, now));
-            let n = searcher.search(&*combine(query::text_query(f, &searcher, &synonyms, &r.query), with_state), &Count).map_err(err)?;
-            counted += n;
-            facets.review_state.push(FacetCount { value: state.as_str().to_string(), count: n as u64 });
-        }
-        facets
-            .review_state
-            .insert(0, FacetCount { value: ReviewState::Current.as_str().to_string(), count: total.saturating_sub(counted) as u64 });
+    }
+    if let Some([current, due_soon, overdue]) = review_counts {
+        facets.review_state = [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
+            .into_iter()
+            .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
+            .collect();
     }
 
     let snippets = if r.snippets && has_text {

@@ -89,7 +89,10 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect();
         done += batch.len();
-        app.import_assets(None, batch).await.map_err(|e| anyhow::anyhow!("import failed: {e:?}"))?;
+        app.import_assets(None, batch).await.map_err(|e| match e {
+            Ok(problems) => anyhow::anyhow!("{} generated assets were refused; the first: {:?}", problems.len(), problems.first()),
+            Err(e) => anyhow::anyhow!("import failed: {e}"),
+        })?;
         eprint!("\rimported {done}/{}", args.assets);
     }
     let import_secs = started.elapsed().as_secs_f64();
