@@ -23,6 +23,9 @@ struct Args {
     /// Corpus seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Leave out facet counts (to see what they cost).
+    #[arg(long)]
+    no_facets: bool,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results/search.json")]
     json: std::path::PathBuf,
@@ -104,7 +107,8 @@ async fn main() -> anyhow::Result<()> {
     let member = app.user_by_email(&emails[5]).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let actor = app.actor(member.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let queries: Vec<String> = (0..args.queries + 200).map(|_| corpus.query()).collect();
-    let request = |q: &str| SearchRequest { query: q.to_string(), limit: 10, snippets: true, facets: true, ..SearchRequest::default() };
+    let facets = !args.no_facets;
+    let request = |q: &str| SearchRequest { query: q.to_string(), limit: 10, snippets: true, facets, ..SearchRequest::default() };
     for q in &queries[..200] {
         app.search(&actor, request(q)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
@@ -149,7 +153,7 @@ async fn main() -> anyhow::Result<()> {
         "queries_per_second_two_searchers": concurrent_qps,
         "mean_matches_per_query": total_hits as f64 / args.queries as f64,
         "filter": "member of staff: public and organisation assets, their team's, their own",
-        "with": "facets (kind, topic, team, status, review state) and highlighted snippets, top 10",
+        "with": if facets { "facets (kind, topic, team, status, review state) and highlighted snippets, top 10" } else { "highlighted snippets, top 10, no facets" },
     });
     println!("Signpost search benchmark: {} assets, {} queries (seed {})", args.assets, args.queries, args.seed);
     println!("  import (normal import path, SQLite) {:>10.0} assets/s", results["import_assets_per_second"].as_f64().unwrap_or_default());
