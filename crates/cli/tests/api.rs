@@ -372,6 +372,8 @@ async fn search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead(back
         let (status, v) = t.post("alice", "/api/v1/assets", a).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         ids.push(v["id"].as_i64().unwrap());
+        // Timestamps have millisecond resolution; keep the three creations apart so "newest first" is defined.
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     t.settle().await;
     let titles = |v: &Value| v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();

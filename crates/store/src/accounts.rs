@@ -133,6 +133,8 @@ impl Db {
     }
 
     pub(crate) async fn create_session_row(&self, secret_hash: &str, s: &BrowserSession) -> Result<(), StoreError> {
+        // Expired sessions are swept whenever someone signs in, so the table stays small.
+        sqlx::query("DELETE FROM browser_sessions WHERE expires_at < $1").bind(now_ms()).execute(&self.pool).await.map_err(map_err)?;
         sqlx::query("INSERT INTO browser_sessions (secret_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(secret_hash)
             .bind(s.user_id)
