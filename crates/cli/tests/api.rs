@@ -21,6 +21,7 @@ on_both_backends!(
     concurrent_edits_are_caught_by_version,
     guests_cannot_write_and_admins_alone_read_the_audit_log,
     search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead,
+    people_edit_their_own_details_and_only_admins_move_teams,
 );
 
 async fn asset_life_cycle_keeps_every_version_and_search_follows(backend: Backend) {
@@ -397,4 +398,25 @@ async fn search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead(back
     let (_, s) = t.get("bob", "/api/v1/suggest?q=han").await;
     assert_eq!(s.as_array().unwrap().len(), 1, "{s}");
     assert_eq!(ids.len(), 3);
+}
+
+async fn people_edit_their_own_details_and_only_admins_move_teams(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let alice = t.users["alice"];
+    let (status, me) = t.put("alice", &format!("/api/v1/users/{alice}"), json!({"job_title": "Ward Sister", "site": "Riverside"})).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!((me["job_title"].as_str(), me["site"].as_str()), (Some("Ward Sister"), Some("Riverside")));
+    let (status, _) = t.put("alice", &format!("/api/v1/users/{alice}"), json!({"team_id": t.teams["Ward B"]})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = t.put("alice", &format!("/api/v1/users/{}", t.users["bob"]), json!({"name": "Robert"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, err) = t.put("admin", &format!("/api/v1/users/{alice}"), json!({"team_id": 999999, "name": " "})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err.to_string().contains("team_id") && err.to_string().contains("name"), "{err}");
+    let (status, moved) = t.put("admin", &format!("/api/v1/users/{alice}"), json!({"team_id": t.teams["Ward B"]})).await;
+    assert_eq!((status, moved["team_id"].as_i64()), (StatusCode::OK, Some(t.teams["Ward B"])));
+    // Moving teams changes what she may see at once: Ward B's team-only assets appear.
+    let (_, created) = t.post("bob", "/api/v1/assets", lesson("Ward B only", t.teams["Ward B"], "team", "published")).await;
+    let (status, _) = t.get("alice", &format!("/api/v1/assets/{}", created["id"])).await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -325,3 +325,61 @@ impl Signpost {
 pub fn operator() -> Actor {
     Actor { user_id: 0, role: Role::Admin, teams: Vec::new() }
 }
+
+/// Changes to a person's details.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// Full name.
+    pub name: Option<String>,
+    /// Job title.
+    pub job_title: Option<String>,
+    /// Profession.
+    pub profession: Option<String>,
+    /// Site or base.
+    pub site: Option<String>,
+    /// Team (administrators only).
+    pub team_id: Option<TeamId>,
+}
+
+impl Signpost {
+    /// Updates a person's details: people change their own, administrators anyone's;
+    /// only administrators move people between teams.
+    pub async fn update_user(&self, actor: &Actor, id: UserId, update: UserUpdate) -> Result<User, ServiceError> {
+        if actor.user_id != id {
+            policy::ensure_admin(actor)?;
+        }
+        if update.team_id.is_some() {
+            policy::ensure_admin(actor).map_err(|_| ServiceError::Forbidden("only administrators move people between teams".into()))?;
+        }
+        let current = self.store.user(id).await.map_err(not_found_as("user"))?;
+        let candidate = NewUser {
+            email: current.email.clone(),
+            name: update.name.clone().unwrap_or(current.name.clone()),
+            job_title: update.job_title.clone().unwrap_or(current.job_title.clone()),
+            profession: update.profession.clone().unwrap_or(current.profession.clone()),
+            site: update.site.clone().unwrap_or(current.site.clone()),
+            team_id: update.team_id.or(current.team_id),
+            role: current.role,
+        };
+        let mut errors = candidate.validate();
+        if let Some(team) = update.team_id
+            && !self.store.teams().await?.iter().any(|t| t.id == team)
+        {
+            errors.push(signpost_domain::FieldError::new("team_id", format!("there is no team {team}")));
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let user = User {
+            name: candidate.name.trim().to_string(),
+            job_title: candidate.job_title,
+            profession: candidate.profession,
+            site: candidate.site,
+            team_id: candidate.team_id,
+            ..current
+        };
+        let audit = AuditRecord::new(Some(actor.user_id), "user.update", format!("details of {} changed", user.email));
+        Ok(self.store.update_user(&user, audit).await?)
+    }
+}

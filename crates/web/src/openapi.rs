@@ -12,7 +12,7 @@ use crate::api;
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
         api::search::search, api::search::suggest,
         api::accounts::sign_in, api::accounts::sign_out, api::accounts::me, api::accounts::users, api::accounts::create_user,
-        api::accounts::user, api::accounts::set_role, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
+        api::accounts::user, api::accounts::update_user, api::accounts::set_role, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
         api::accounts::create_token, api::accounts::revoke_token,
         api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export,
     ),

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use signpost_domain::people::{ApiToken, NewUser, Role, Team, TeamKind, User};
 use signpost_domain::search::Page;
-use signpost_services::accounts::{CreatedToken, SESSION_HOURS};
+use signpost_services::accounts::{CreatedToken, SESSION_HOURS, UserUpdate};
 use utoipa::{IntoParams, ToSchema};
 
 use super::assets::default_limit;
@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/session", post(sign_in).delete(sign_out))
         .route("/me", get(me))
         .route("/users", get(users).post(create_user))
-        .route("/users/{id}", get(user))
+        .route("/users/{id}", get(user).put(update_user))
         .route("/users/{id}/role", put(set_role))
         .route("/teams", get(teams).post(create_team))
         .route("/tokens", get(tokens).post(create_token))
@@ -130,6 +130,17 @@ pub(crate) async fn create_user(
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 pub(crate) async fn user(State(s): State<AppState>, CurrentActor(actor): CurrentActor, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<User>> {
     Ok(Json(s.app.user(&actor, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = i64, Path)), request_body = UserUpdate,
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn update_user(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<UserUpdate>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(s.app.update_user(&actor, id, body).await?))
 }
 
 /// A role to give.
