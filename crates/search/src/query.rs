@@ -8,6 +8,9 @@ use tantivy::{Searcher, Term};
 
 use crate::fields::{Fields, STEMMED};
 
+/// Most words per query that get typo tolerance.
+const MAX_FUZZY_WORDS: usize = 5;
+
 /// One part of a query: a single word or a quoted phrase, as analysed terms.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Part {
@@ -102,6 +105,8 @@ pub(crate) fn text_query(f: &Fields, searcher: &Searcher, synonyms: &Synonyms, i
     }
     let fields = weighted_fields(f);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Each fuzzy word builds an automaton per field; a long query of unknown words must stay cheap.
+    let mut fuzzy_budget = MAX_FUZZY_WORDS;
     for part in &parts {
         let terms = match part {
             Part::Word(w) => vec![w.clone()],
@@ -113,7 +118,8 @@ pub(crate) fn text_query(f: &Fields, searcher: &Searcher, synonyms: &Synonyms, i
         if let Part::Word(w) = part {
             let unseen = fields.iter().all(|(field, _)| searcher.doc_freq(&Term::from_field_text(*field, w)).unwrap_or(0) == 0);
             let len = w.chars().count();
-            if unseen && len >= 4 {
+            if unseen && len >= 4 && fuzzy_budget > 0 {
+                fuzzy_budget -= 1;
                 let distance = if len >= 8 { 2 } else { 1 };
                 for (field, weight) in fields.iter().filter(|(field, _)| *field == f.title || *field == f.body || *field == f.summary) {
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true);
