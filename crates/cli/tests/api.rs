@@ -260,6 +260,8 @@ async fn revoked_tokens_stop_working(backend: Backend) {
     assert_eq!(use_it().await.unwrap().status(), StatusCode::OK);
     let (_, list) = t.get("bob", "/api/v1/tokens").await;
     assert!(!list.to_string().contains(secret), "the secret is never listed");
+    let listed = list.as_array().unwrap().iter().find(|t| t["id"] == created["token"]["id"]).unwrap();
+    assert!(listed["last_used_at"].is_string(), "its use is recorded: {listed}");
     let id = created["token"]["id"].as_i64().unwrap();
     let (status, _) = t.call("alice", Method::DELETE, &format!("/api/v1/tokens/{id}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "nobody revokes another person's token");

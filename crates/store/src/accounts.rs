@@ -8,6 +8,9 @@ use sqlx::Row;
 use crate::rows::{self, USER_COLUMNS, ms, now_ms, time};
 use crate::{Db, append_logs, map_err};
 
+/// How precisely a token's last use is recorded.
+const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
+
 impl Db {
     pub(crate) async fn create_team_row(
         &self,
@@ -194,13 +197,24 @@ impl Db {
     }
 
     pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
-        let row = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE secret_hash = $2 AND revoked_at IS NULL RETURNING user_id")
-            .bind(ms(now))
+        let row = sqlx::query("SELECT id, user_id, last_used_at FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL")
             .bind(secret_hash)
             .fetch_optional(&self.pool)
             .await
             .map_err(map_err)?;
-        row.map(|r| r.try_get("user_id").map_err(map_err)).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let last_used: Option<i64> = row.try_get("last_used_at").map_err(map_err)?;
+        // Every API call reads the token; recording its use at most once a minute keeps requests from queuing on writes.
+        if last_used.is_none_or(|t| ms(now) - t > TOKEN_USE_RESOLUTION_MS) {
+            let id: i64 = row.try_get("id").map_err(map_err)?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(ms(now))
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(map_err)?;
+        }
+        row.try_get("user_id").map(Some).map_err(map_err)
     }
 
     pub(crate) async fn token_rows(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
