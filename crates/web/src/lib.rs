@@ -4,11 +4,13 @@
 #![warn(missing_docs)]
 
 pub mod api;
+mod assets;
 pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
+pub mod pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,8 +45,14 @@ impl AppState {
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address")
+/// Unknown addresses: a JSON error under `/api/`, an NHS-styled page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address").into_response()
+    } else {
+        pages::error_page(StatusCode::NOT_FOUND, None)
+    }
 }
 
 /// The whole application as one router.
@@ -55,7 +63,8 @@ pub fn router(app: Signpost, force_secure_cookies: bool) -> Router {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
     Router::new()
-        .route("/", get(ops::home))
+        .merge(pages::routes())
+        .route("/static/{*path}", get(assets::file))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

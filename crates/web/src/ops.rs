@@ -5,7 +5,7 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -85,16 +85,4 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
 
 pub(crate) async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::openapi::document()).into_response()
-}
-
-/// A plain landing page until the browser pages arrive.
-pub(crate) async fn home(State(s): State<AppState>) -> Html<String> {
-    Html(format!(
-        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Signpost</title></head><body><main><h1>Signpost</h1>\
-         <p>Knowledge mobilisation for health organisations. This node runs on {}.</p>\
-         <ul><li><a href=\"/api/openapi.json\">API description (OpenAPI 3.1)</a></li><li><a href=\"/healthz\">Health</a></li></ul>\
-         </main></body></html>",
-        s.app.backend()
-    ))
 }

@@ -1,0 +1,124 @@
+//! The browser pages over HTTP: signing in and out with CSRF on every form, the
+//! home page, NHS-styled error pages, the accessibility statement and the vendored
+//! assets. (Journeys in a real browser, with axe-core, build on these.)
+mod common;
+
+use common::{Backend, PASSWORD, TestApp, lesson};
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+
+on_both_backends!(signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home);
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    t.post("alice", "/api/v1/assets", lesson("Flu clinic consent queues", t.teams["Ward A"], "organisation", "published")).await;
+    let c = client();
+    let url = |p: &str| format!("{}{p}", t.base);
+
+    let res = c.get(url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/sign-in?next=%2F");
+
+    let res = c.get(url("/sign-in?next=/accessibility")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let login_cookie = cookie_pair(&res, "signpost_login_csrf").expect("login CSRF cookie");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en-GB\">") && html.contains("nhsuk-skip-link") && html.contains("/static/nhsuk-frontend.min.css"));
+    assert!(!html.contains("<script>") && !html.contains("style="), "no inline script or style");
+    let csrf = hidden(&html, "csrf_token");
+
+    // No cookie (a cross-site post): refused with a fresh form, not signed in.
+    let res = c
+        .post(url("/sign-in"))
+        .form(&[("email", "alice@trust.nhs.uk"), ("password", PASSWORD), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(cookie_pair(&res, "signpost_session").is_none());
+
+    let res = c
+        .post(url("/sign-in"))
+        .header("cookie", &login_cookie)
+        .form(&[("email", "alice@trust.nhs.uk"), ("password", "not the password"), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem") && html.contains("href=\"#email\"") && html.contains("<title>Error: Sign in"), "{html}");
+    assert!(html.contains("value=\"alice@trust.nhs.uk\""), "the email is kept");
+
+    let res = c
+        .post(url("/sign-in"))
+        .header("cookie", &login_cookie)
+        .form(&[("email", ""), ("password", ""), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Enter your email address") && html.contains("Enter your password"));
+
+    // Somewhere else entirely is never where sign-in sends people.
+    let res = c
+        .post(url("/sign-in"))
+        .header("cookie", &login_cookie)
+        .form(&[("email", "alice@trust.nhs.uk"), ("password", PASSWORD), ("csrf_token", &csrf), ("next", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/");
+    let session = cookie_pair(&res, "signpost_session").expect("session cookie");
+    let raw = res.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
+    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+
+    let res = c.get(url("/")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Hello alice") && html.contains("Flu clinic consent queues") && html.contains("Your drafts"), "{html}");
+    let session_csrf = hidden(&html, "csrf_token");
+
+    let res = c.post(url("/sign-out")).header("cookie", &session).form(&[("csrf_token", "forged")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(c.get(url("/")).header("cookie", &session).send().await.unwrap().status(), StatusCode::OK, "still signed in");
+    let res = c.post(url("/sign-out")).header("cookie", &session).form(&[("csrf_token", session_csrf.as_str())]).send().await.unwrap();
+    assert_eq!((res.status(), res.headers()[LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"));
+    assert_eq!(c.get(url("/")).header("cookie", &session).send().await.unwrap().status(), StatusCode::SEE_OTHER, "signed out");
+
+    let res = c.get(url("/no-such-page")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("Page not found"));
+    let res = c.get(url("/api/v1/no-such-thing")).send().await.unwrap();
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "not_found");
+    let res = c.get(url("/accessibility")).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("WCAG"));
+
+    let res = c.get(url("/static/nhsuk-frontend.min.css")).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(!res.text().await.unwrap().contains("https://"), "the stylesheet loads nothing from elsewhere");
+    assert_eq!(c.get(url("/static/signpost.mjs")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(c.get(url("/static/../Cargo.toml")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}

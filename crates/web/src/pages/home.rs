@@ -1,0 +1,85 @@
+//! The home page: a search box, recently published and updated knowledge, the
+//! person's reviews due and their drafts.
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use signpost_domain::assets::{Asset, Status};
+use signpost_domain::ports::AssetQuery;
+use signpost_domain::review::ReviewState;
+use signpost_services::assets::ReviewScope;
+
+use super::layout::page;
+use super::{PageError, SignedIn};
+use crate::AppState;
+
+fn kind_label(a: &Asset) -> String {
+    let s = a.kind.as_str().replace('_', " ");
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// A list of assets with their kind and review state.
+pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {
+    let now = chrono::Utc::now();
+    html! {
+        @if assets.is_empty() {
+            p class="nhsuk-body" { (empty) }
+        } @else {
+            ul class="nhsuk-list nhsuk-list--border" {
+                @for a in assets {
+                    li {
+                        a href={ "/assets/" (a.id) } { (a.title) }
+                        " "
+                        strong class="nhsuk-tag nhsuk-tag--grey" { (kind_label(a)) }
+                        @if a.status == Status::Published && ReviewState::at(a.next_review_at, now) == ReviewState::Overdue {
+                            " "
+                            strong class="nhsuk-tag nhsuk-tag--red" { "Review overdue" }
+                        }
+                        @if a.status == Status::Draft { " " strong class="nhsuk-tag nhsuk-tag--yellow" { "Draft" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /`.
+pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
+    let recent = s.app.list_assets(&actor, AssetQuery { status: Some(Status::Published), limit: 8, ..Default::default() }).await?;
+    let reviews = if actor.role == signpost_domain::people::Role::Guest {
+        None
+    } else {
+        Some(s.app.review_queue(&actor, ReviewScope::Mine, 0, 8).await?)
+    };
+    let drafts = s
+        .app
+        .list_assets(&actor, AssetQuery { status: Some(Status::Draft), owner_id: Some(actor.user_id), limit: 8, ..Default::default() })
+        .await?;
+    let first_name = viewer.user.name.split_whitespace().next().unwrap_or_default().to_string();
+    let body = html! {
+        h1 { "Hello " (first_name) }
+        form class="nhsuk-u-margin-bottom-6" action="/search" method="get" role="search" novalidate {
+            div class="nhsuk-form-group" {
+                label class="nhsuk-label nhsuk-label--m" for="home-search" { "Find knowledge, lessons and evidence" }
+                div class="nhsuk-hint" id="home-search-hint" { "For example: after action review flu clinic, or \"handover\"" }
+                input class="nhsuk-input nhsuk-u-width-two-thirds" id="home-search" name="q" type="search" aria-describedby="home-search-hint";
+            }
+            button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Search" }
+        }
+        div class="nhsuk-grid-row" {
+            div class="nhsuk-grid-column-one-half" {
+                h2 { "Recently published and updated" }
+                (asset_list(&recent.items, "Nothing has been published yet."))
+            }
+            div class="nhsuk-grid-column-one-half" {
+                @if let Some(reviews) = &reviews {
+                    h2 { "Your reviews due" }
+                    (asset_list(&reviews.items, "Nothing of yours is due for review in the next 30 days."))
+                }
+                h2 { "Your drafts" }
+                (asset_list(&drafts.items, "You have no drafts."))
+            }
+        }
+    };
+    Ok(page("Home", Some(&viewer), "", body).into_response())
+}

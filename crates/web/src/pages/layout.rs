@@ -1,0 +1,109 @@
+//! The page shell every page shares, on the NHS.UK design system: skip link,
+//! header with the service name, account links and search, main content, footer.
+//! No inline script or style, so the Content-Security-Policy needs no 'unsafe-inline'.
+use maud::{DOCTYPE, Markup, html};
+use signpost_domain::people::User;
+
+/// Who the page is for: the signed-in person and the CSRF token their forms carry.
+pub struct Viewer {
+    /// The person.
+    pub user: User,
+    /// Goes in a hidden field of every form.
+    pub csrf_token: String,
+}
+
+/// A hidden field carrying the CSRF token.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+/// A whole page. `title` goes first in the browser tab, then the service name.
+pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Signpost" }
+                link rel="icon" href="/static/images/favicon.ico" sizes="48x48";
+                link rel="icon" href="/static/images/favicon.svg" sizes="any" type="image/svg+xml";
+                link rel="stylesheet" href="/static/nhsuk-frontend.min.css";
+                script type="module" src="/static/signpost.mjs" {}
+            }
+            body {
+                a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent" { "Skip to main content" }
+                header class="nhsuk-header" role="banner" data-module="nhsuk-header" {
+                    div class="nhsuk-header__container nhsuk-width-container" {
+                        div class="nhsuk-header__service" {
+                            a class="nhsuk-header__service-name" href="/" { "Signpost" }
+                        }
+                        @if viewer.is_some() {
+                            search class="nhsuk-header__search" {
+                                form class="nhsuk-header__search-form" id="search" action="/search" method="get" novalidate {
+                                    div class="nhsuk-form-group" {
+                                        label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field" { "Search Signpost" }
+                                        div class="nhsuk-input-wrapper" {
+                                            input class="nhsuk-input" id="search-field" name="q" type="search" autocomplete="off" placeholder="Search" value=(query);
+                                            button class="nhsuk-button nhsuk-button--small" data-module="nhsuk-button" type="submit" { "Search" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @if let Some(v) = viewer {
+                            nav class="nhsuk-header__account" aria-label="Account" {
+                                ul class="nhsuk-header__account-list" {
+                                    li class="nhsuk-header__account-item" { (v.user.name) }
+                                    li class="nhsuk-header__account-item" {
+                                        form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate {
+                                            (csrf_field(&v.csrf_token))
+                                            button class="nhsuk-header__account-button" type="submit" { "Sign out" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div class="nhsuk-width-container" {
+                    main class="nhsuk-main-wrapper" id="maincontent" {
+                        (content)
+                    }
+                }
+                footer role="contentinfo" {
+                    div class="nhsuk-footer" {
+                        div class="nhsuk-width-container" {
+                            h2 class="nhsuk-u-visually-hidden" { "Support links" }
+                            div class="nhsuk-footer__list" {
+                                ul class="nhsuk-footer__list" {
+                                    li class="nhsuk-footer__list-item" { a class="nhsuk-footer__list-item-link" href="/accessibility" { "Accessibility statement" } }
+                                    li class="nhsuk-footer__list-item" { a class="nhsuk-footer__list-item-link" href="/api/openapi.json" { "API" } }
+                                }
+                            }
+                            p class="nhsuk-body-s" { "Signpost: knowledge mobilisation for health organisations" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An error summary at the top of a form, linking to each field in error.
+pub fn error_summary(errors: &[(String, String)]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="nhsuk-error-summary" data-module="nhsuk-error-summary" tabindex="-1" {
+                h2 class="nhsuk-error-summary__title" { "There is a problem" }
+                div class="nhsuk-error-summary__body" {
+                    ul class="nhsuk-list nhsuk-error-summary__list" {
+                        @for (field, message) in errors {
+                            li { a href={ "#" (field) } { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

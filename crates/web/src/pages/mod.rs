@@ -1,0 +1,133 @@
+//! Server-rendered pages on the NHS.UK design system. Every page and form works
+//! without JavaScript; forms carry the session's CSRF token.
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::html;
+use signpost_domain::people::Actor;
+use signpost_services::ServiceError;
+
+use crate::AppState;
+use crate::auth::session_secret;
+
+pub mod home;
+pub mod layout;
+pub mod sign_in;
+pub mod statement;
+
+pub use layout::Viewer;
+
+/// Every page route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", axum::routing::post(sign_in::sign_out))
+        .route("/accessibility", get(statement::show))
+}
+
+/// The signed-in person behind a browser request, if any.
+pub struct MaybeSignedIn(pub Option<(Actor, Viewer)>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(secret) = session_secret(parts) else { return Ok(MaybeSignedIn(None)) };
+        let Some((actor, session)) = state.app.session(&secret).await? else { return Ok(MaybeSignedIn(None)) };
+        let user = state.app.user(&actor, actor.user_id).await?;
+        Ok(MaybeSignedIn(Some((actor, Viewer { user, csrf_token: session.csrf_token }))))
+    }
+}
+
+/// The signed-in person; anyone else is sent to sign in and brought back afterwards.
+pub struct SignedIn(pub Actor, pub Viewer);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match MaybeSignedIn::from_request_parts(parts, state).await?.0 {
+            Some((actor, viewer)) => Ok(SignedIn(actor, viewer)),
+            None => Err(PageError::SignIn(parts.uri.path_and_query().map_or("/".to_string(), |p| p.to_string()))),
+        }
+    }
+}
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not signed in: go to the sign-in page, then come back here.
+    SignIn(String),
+    /// A service error, shown as an NHS-styled error page.
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError::Service(e)
+    }
+}
+
+/// An NHS-styled page for an error status.
+pub fn error_page(status: StatusCode, viewer: Option<&Viewer>) -> Response {
+    let (title, body) = match status {
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.",
+        ),
+        StatusCode::FORBIDDEN => {
+            ("You do not have permission to do this", "Ask a knowledge specialist or an administrator if you think you should.")
+        }
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+            ("Sorry, there is a problem with that request", "Go back and try again.")
+        }
+        _ => ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
+    };
+    let markup = layout::page(
+        title,
+        viewer,
+        "",
+        html! {
+            h1 { (title) }
+            p { (body) }
+            p { a href="/" { "Go to the Signpost home page" } }
+        },
+    );
+    (status, markup).into_response()
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn(next) => {
+                let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                let target = format!("/sign-in?{query}");
+                Redirect::to(&target).into_response()
+            }
+            PageError::Service(e) => {
+                let status = crate::error::ApiError::from(e).status();
+                if status == StatusCode::UNAUTHORIZED {
+                    return Redirect::to("/sign-in").into_response();
+                }
+                error_page(status, None)
+            }
+        }
+    }
+}
+
+/// The page a form sends people back to: only a path on this site, never elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// A 303 redirect after a form post.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
