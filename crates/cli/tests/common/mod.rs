@@ -3,6 +3,8 @@
 //! real server on port 0, and a small seeded organisation with API tokens.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

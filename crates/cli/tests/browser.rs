@@ -1,0 +1,66 @@
+//! Journeys in a real browser (Debian's chromium), with JavaScript on and off, and
+//! axe-core on every page reached: zero WCAG 2.2 AA violations. Screenshots of the
+//! key pages are saved (SIGNPOST_SCREENSHOTS sets where).
+mod common;
+
+use common::browser::Browser;
+use std::time::Duration;
+
+use common::{Backend, PASSWORD, TestApp, eventually, lesson};
+use fantoccini::Locator;
+use fantoccini::key::Key;
+
+on_both_backends!(signing_in_reaches_home_and_every_page_passes_axe);
+
+async fn journey(t: &TestApp, javascript: bool) {
+    let b = Browser::start(javascript).await;
+    let url = |p: &str| format!("{}{p}", t.base);
+    b.client.goto(&url("/")).await.unwrap();
+    assert!(b.client.current_url().await.unwrap().path().ends_with("/sign-in"), "signed-out visitors are sent to sign in");
+    b.assert_accessible("sign-in page").await;
+    if !javascript {
+        b.screenshot("sign-in").await;
+    }
+
+    // Submitting empty shows the error summary, which must itself be accessible.
+    b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    let source = b.client.source().await.unwrap();
+    assert!(source.contains("There is a problem"), "error summary shown");
+    b.assert_accessible("sign-in page with errors").await;
+
+    b.client.find(Locator::Id("email")).await.unwrap().send_keys("alice@trust.nhs.uk").await.unwrap();
+    b.client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.client.current_url().await.unwrap().path(), "/");
+    let source = b.client.source().await.unwrap();
+    assert!(source.contains("Hello alice") && source.contains("Infection control huddles"), "home page after sign-in");
+    b.assert_accessible("home page").await;
+    if javascript {
+        b.screenshot("home").await;
+    }
+
+    // Keyboard: the first Tab reaches the skip link, which leads to the main content.
+    b.client.find(Locator::Css("body")).await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    let focused = b.focused().await;
+    assert!(focused.starts_with("A Skip to main content"), "first tab stop: {focused}");
+
+    for path in ["/accessibility", "/no-such-page"] {
+        b.client.goto(&url(path)).await.unwrap();
+        b.assert_accessible(path).await;
+    }
+
+    b.client.goto(&url("/")).await.unwrap();
+    b.client.find(Locator::Css("form[action='/sign-out'] button")).await.unwrap().click().await.unwrap();
+    let left = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().ends_with("/sign-in")).await;
+    assert!(left.is_some(), "sign out lands on the sign-in page");
+    b.client.goto(&url("/")).await.unwrap();
+    assert!(b.client.current_url().await.unwrap().path().ends_with("/sign-in"), "signed out for good");
+    b.close().await;
+}
+
+async fn signing_in_reaches_home_and_every_page_passes_axe(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    t.post("alice", "/api/v1/assets", lesson("Infection control huddles", t.teams["Ward A"], "organisation", "published")).await;
+    journey(&t, true).await;
+    journey(&t, false).await;
+}
