@@ -45,7 +45,11 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                                         label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field" { "Search Signpost" }
                                         div class="nhsuk-input-wrapper" {
                                             input class="nhsuk-input" id="search-field" name="q" type="search" autocomplete="off" placeholder="Search" value=(query);
-                                            button class="nhsuk-button nhsuk-button--small" data-module="nhsuk-button" type="submit" { "Search" }
+                                            button class="nhsuk-button nhsuk-button--small" data-module="nhsuk-button" type="submit" aria-label="Search" {
+                                                svg class="nhsuk-icon nhsuk-icon--search" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true" {
+                                                    path d="m20.7 18.9-4.1-4.1a7 7 0 1 0-1.4 1.4l4 4.1a1 1 0 0 0 1.5 0c.4-.4.4-1 0-1.4ZM6 10.6a5 5 0 1 1 10 0 5 5 0 0 1-10 0Z" {}
+                                                }
+                                            }
                                         }
                                     }
                                 }
