@@ -44,6 +44,27 @@ async fn journey(t: &TestApp, javascript: bool) {
     let focused = b.focused().await;
     assert!(focused.starts_with("A Skip to main content"), "first tab stop: {focused}");
 
+    // Search from the home page, then narrow by a facet: a plain GET form, so it works with JavaScript off too.
+    b.client.find(Locator::Id("home-search")).await.unwrap().send_keys("infection").await.unwrap();
+    b.client.find(Locator::Css("main form[action='/search'] button")).await.unwrap().click().await.unwrap();
+    let source = b.client.source().await.unwrap();
+    assert!(
+        source.contains("2 results") && source.contains("Infection control huddles") && source.contains("Infection prevention audit"),
+        "search results"
+    );
+    b.assert_accessible("search results").await;
+    if javascript {
+        b.screenshot("search").await;
+    }
+    b.client.find(Locator::Css("label[for='kind-0']")).await.unwrap().click().await.unwrap();
+    b.client.find(Locator::Css("form[action='/search'] button.nhsuk-button--secondary")).await.unwrap().click().await.unwrap();
+    let narrowed = eventually(Duration::from_secs(5), async || {
+        b.client.current_url().await.unwrap().query().is_some_and(|q| q.contains("kind="))
+            && b.client.source().await.unwrap().contains(">1 result")
+    })
+    .await;
+    assert!(narrowed.is_some(), "a facet narrows the results");
+
     for path in ["/accessibility", "/no-such-page"] {
         b.client.goto(&url(path)).await.unwrap();
         b.assert_accessible(path).await;
@@ -61,6 +82,11 @@ async fn journey(t: &TestApp, javascript: bool) {
 async fn signing_in_reaches_home_and_every_page_passes_axe(backend: Backend) {
     let t = TestApp::spawn(backend).await;
     t.post("alice", "/api/v1/assets", lesson("Infection control huddles", t.teams["Ward A"], "organisation", "published")).await;
+    let mut guide = lesson("Infection prevention audit", t.teams["Ward A"], "organisation", "published");
+    guide["kind"] = serde_json::json!("guidance");
+    guide["fields"] = serde_json::json!({"audience": "Ward staff", "source": "Local policy"});
+    t.post("alice", "/api/v1/assets", guide).await;
+    t.settle().await;
     journey(&t, true).await;
     journey(&t, false).await;
 }

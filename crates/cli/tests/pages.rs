@@ -7,7 +7,10 @@ use common::{Backend, PASSWORD, TestApp, lesson};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
 
-on_both_backends!(signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home);
+on_both_backends!(
+    signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home,
+    the_search_page_counts_filters_pages_and_escapes
+);
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
@@ -121,4 +124,48 @@ async fn signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_hom
     assert!(!res.text().await.unwrap().contains("https://"), "the stylesheet loads nothing from elsewhere");
     assert_eq!(c.get(url("/static/signpost.mjs")).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(c.get(url("/static/../Cargo.toml")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+async fn signed_in(t: &TestApp, c: &reqwest::Client) -> String {
+    let res = c.get(format!("{}/sign-in", t.base)).send().await.unwrap();
+    let login = cookie_pair(&res, "signpost_login_csrf").unwrap();
+    let csrf = hidden(&res.text().await.unwrap(), "csrf_token");
+    let res = c
+        .post(format!("{}/sign-in", t.base))
+        .header("cookie", &login)
+        .form(&[("email", "alice@trust.nhs.uk"), ("password", PASSWORD), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    cookie_pair(&res, "signpost_session").unwrap()
+}
+
+async fn the_search_page_counts_filters_pages_and_escapes(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    for i in 0..12 {
+        let mut a = lesson(&format!("Sepsis screening lesson {i}"), t.teams["Ward A"], "organisation", "published");
+        a["body"] = serde_json::json!("Sepsis screening was missed at triage twice in one week.");
+        t.post("alice", "/api/v1/assets", a).await;
+    }
+    t.settle().await;
+    let c = client();
+    let session = signed_in(&t, &c).await;
+    let get = |path: String| c.get(format!("{}{path}", t.base)).header("cookie", session.clone()).send();
+
+    let html = get("/search?q=sepsis".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("12 results") && html.contains("<mark>Sepsis</mark>"), "{html}");
+    assert!(html.contains("Lesson (12)"), "facet counts");
+    assert!(html.contains("page=2") && html.contains("Page 2 of 2"), "pagination");
+    let html = get("/search?q=sepsis&page=2".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Page 1 of 2") && !html.contains("Page 3"), "second page links back");
+    let html = get("/search?q=sepsis&kind=guidance".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains("0 results"), "a filter with no matches");
+
+    let html = get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into()).await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;alert(1)"), "the query is escaped wherever it is shown");
+    let res = get("/search?q=x&kind=memo".into()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("problem with that request"));
+    let res = get("/search?page=0".into()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

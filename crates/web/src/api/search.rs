@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 pub struct SearchParams {
     /// Words, "quoted phrases", acronyms.
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
     /// Kinds, e.g. `lesson,guidance`.
     kind: Option<String>,
     /// Topics.
@@ -43,7 +43,7 @@ pub struct SearchParams {
     sort: SortOrder,
     /// Results to skip.
     #[serde(default)]
-    offset: usize,
+    pub(crate) offset: usize,
     /// Page size, 1 to 100.
     #[serde(default = "default_page")]
     limit: usize,
@@ -51,6 +51,58 @@ pub struct SearchParams {
 
 fn default_page() -> usize {
     10
+}
+
+impl SearchParams {
+    /// Parses the filters; every bad value is reported with its parameter.
+    pub(crate) fn into_request(self) -> Result<SearchRequest, ServiceError> {
+        let p = self;
+        let mut errors = Vec::new();
+        let request = SearchRequest {
+            kinds: split("kind", &p.kind, |v| AssetKind::parse(v).ok(), &mut errors),
+            topics: split("topic", &p.topic, |v| Some(v.to_lowercase()), &mut errors),
+            teams: split("team", &p.team, |v| v.parse().ok(), &mut errors),
+            statuses: split("status", &p.status, |v| Status::parse(v).ok(), &mut errors),
+            review_states: split("review", &p.review, ReviewState::parse, &mut errors),
+            query: p.q,
+            sort: p.sort,
+            offset: p.offset,
+            limit: p.limit,
+            snippets: true,
+            facets: true,
+        };
+        if errors.is_empty() { Ok(request) } else { Err(ServiceError::Invalid(errors)) }
+    }
+
+    /// Builds the parameters from a query string in which a filter may repeat
+    /// (`kind=lesson&kind=guidance`, as checkboxes send them).
+    pub(crate) fn from_pairs(pairs: &[(String, String)], limit: usize) -> Result<Self, ServiceError> {
+        let joined = |key: &str| {
+            let values: Vec<&str> = pairs.iter().filter(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str()).collect();
+            (!values.is_empty()).then(|| values.join(","))
+        };
+        let one = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let page: usize = match one("page") {
+            Some(p) => p.parse().ok().filter(|p| *p >= 1).ok_or_else(|| ServiceError::invalid("page", "must be a whole number from 1"))?,
+            None => 1,
+        };
+        let sort = match one("sort").as_deref() {
+            None | Some("" | "relevance") => SortOrder::Relevance,
+            Some("recency") => SortOrder::Recency,
+            Some(other) => return Err(ServiceError::invalid("sort", format!("{other:?} is not relevance or recency"))),
+        };
+        Ok(SearchParams {
+            q: one("q").unwrap_or_default(),
+            kind: joined("kind"),
+            topic: joined("topic"),
+            team: joined("team"),
+            status: joined("status"),
+            review: joined("review"),
+            sort,
+            offset: (page - 1).saturating_mul(limit),
+            limit,
+        })
+    }
 }
 
 fn split<T>(field: &str, value: &Option<String>, parse: impl Fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Vec<T> {
@@ -76,23 +128,7 @@ pub(crate) async fn search(
     CurrentActor(actor): CurrentActor,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> ApiResult<Json<SearchResults>> {
-    let mut errors = Vec::new();
-    let request = SearchRequest {
-        kinds: split("kind", &p.kind, |v| AssetKind::parse(v).ok(), &mut errors),
-        topics: split("topic", &p.topic, |v| Some(v.to_lowercase()), &mut errors),
-        teams: split("team", &p.team, |v| v.parse().ok(), &mut errors),
-        statuses: split("status", &p.status, |v| Status::parse(v).ok(), &mut errors),
-        review_states: split("review", &p.review, ReviewState::parse, &mut errors),
-        query: p.q,
-        sort: p.sort,
-        offset: p.offset,
-        limit: p.limit,
-        snippets: true,
-        facets: true,
-    };
-    if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors).into());
-    }
+    let request = p.into_request()?;
     Ok(Json(s.app.search(&actor, request).await?))
 }
 

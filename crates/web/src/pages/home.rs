@@ -12,12 +12,6 @@ use super::layout::page;
 use super::{PageError, SignedIn};
 use crate::AppState;
 
-fn kind_label(a: &Asset) -> String {
-    let s = a.kind.as_str().replace('_', " ");
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
 /// A list of assets with their kind and review state.
 pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {
     let now = chrono::Utc::now();
@@ -30,7 +24,7 @@ pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {
                     li {
                         a href={ "/assets/" (a.id) } { (a.title) }
                         " "
-                        strong class="nhsuk-tag nhsuk-tag--grey" { (kind_label(a)) }
+                        strong class="nhsuk-tag nhsuk-tag--grey" { (super::label(a.kind.as_str())) }
                         @if a.status == Status::Published && ReviewState::at(a.next_review_at, now) == ReviewState::Overdue {
                             " "
                             strong class="nhsuk-tag nhsuk-tag--red" { "Review overdue" }

@@ -15,6 +15,7 @@ use crate::auth::session_secret;
 
 pub mod home;
 pub mod layout;
+pub mod search;
 pub mod sign_in;
 pub mod statement;
 
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", axum::routing::post(sign_in::sign_out))
         .route("/accessibility", get(statement::show))
+        .route("/search", get(search::show))
 }
 
 /// The signed-in person behind a browser request, if any.
@@ -117,6 +119,13 @@ impl IntoResponse for PageError {
             }
         }
     }
+}
+
+/// A stable name (`practice_example`, `due_soon`) as words for people ("Practice example").
+pub fn label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut c = words.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// The page a form sends people back to: only a path on this site, never elsewhere.

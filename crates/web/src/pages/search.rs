@@ -1,0 +1,146 @@
+//! Search results: a GET form with facet checkboxes (works without JavaScript),
+//! result counts, highlighted snippets, stale badges and pagination.
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, PreEscaped, html};
+use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
+
+use super::layout::page;
+use super::{PageError, SignedIn, label};
+use crate::AppState;
+use crate::api::search::SearchParams;
+
+/// Results per page.
+const PAGE_SIZE: usize = 10;
+
+fn checked(pairs: &[(String, String)], key: &str, value: &str) -> bool {
+    pairs.iter().any(|(k, v)| k == key && v == value)
+}
+
+fn facet_group(legend: &str, key: &str, counts: &[FacetCount], name: impl Fn(&str) -> String, pairs: &[(String, String)]) -> Markup {
+    html! {
+        @if !counts.is_empty() {
+            div class="nhsuk-form-group" {
+                fieldset class="nhsuk-fieldset" {
+                    legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (legend) }
+                    div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
+                        @for (i, f) in counts.iter().enumerate() {
+                            @let id = format!("{key}-{i}");
+                            div class="nhsuk-checkboxes__item" {
+                                input class="nhsuk-checkboxes__input" id=(id) name=(key) type="checkbox" value=(f.value) checked[checked(pairs, key, &f.value)];
+                                label class="nhsuk-label nhsuk-checkboxes__label" for=(id) { (name(&f.value)) " (" (f.count) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn hit(h: &SearchHit) -> Markup {
+    html! {
+        li class="nhsuk-u-margin-bottom-4" {
+            h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1" { a href={ "/assets/" (h.id) } { (h.title) } }
+            p class="nhsuk-u-margin-bottom-1" {
+                strong class="nhsuk-tag nhsuk-tag--grey" { (label(h.kind.as_str())) }
+                @if h.stale { " " strong class="nhsuk-tag nhsuk-tag--red" { "Review overdue" } }
+                @if h.status.as_str() != "published" { " " strong class="nhsuk-tag nhsuk-tag--yellow" { (label(h.status.as_str())) } }
+            }
+            // Tantivy escapes the text and adds only <mark> tags, so the snippet is safe to insert.
+            @if h.snippet.is_empty() {
+                p class="nhsuk-body-s nhsuk-u-margin-bottom-0" { (h.summary) }
+            } @else {
+                p class="nhsuk-body-s nhsuk-u-margin-bottom-0" { (PreEscaped(&h.snippet)) }
+            }
+        }
+    }
+}
+
+fn page_link(pairs: &[(String, String)], page: usize) -> String {
+    let mut kept: Vec<(&str, String)> = pairs.iter().filter(|(k, _)| k != "page").map(|(k, v)| (k.as_str(), v.clone())).collect();
+    kept.push(("page", page.to_string()));
+    format!("/search?{}", serde_urlencoded::to_string(&kept).unwrap_or_default())
+}
+
+fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], team_name: &dyn Fn(&str) -> String) -> Markup {
+    let pages = r.total.div_ceil(PAGE_SIZE).max(1);
+    html! {
+        div class="nhsuk-grid-row" {
+            div class="nhsuk-grid-column-one-third" {
+                form action="/search" method="get" novalidate {
+                    input type="hidden" name="q" value=(q);
+                    h2 class="nhsuk-heading-m" { "Filter results" }
+                    (facet_group("Type", "kind", &r.facets.kind, |v| label(v), pairs))
+                    (facet_group("Review", "review", &r.facets.review_state, |v| label(v), pairs))
+                    (facet_group("Status", "status", &r.facets.status, |v| label(v), pairs))
+                    (facet_group("Topic", "topic", &r.facets.topic, |v| label(v), pairs))
+                    (facet_group("Team", "team", &r.facets.team, team_name, pairs))
+                    div class="nhsuk-form-group" {
+                        label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
+                        select class="nhsuk-select" id="sort" name="sort" {
+                            option value="relevance" selected[!checked(pairs, "sort", "recency")] { "Best match" }
+                            option value="recency" selected[checked(pairs, "sort", "recency")] { "Most recently updated" }
+                        }
+                    }
+                    button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" { "Apply filters" }
+                }
+            }
+            div class="nhsuk-grid-column-two-thirds" {
+                p class="nhsuk-body-l" role="status" {
+                    (r.total) @if r.total == 1 { " result" } @else { " results" }
+                    @if !q.is_empty() { " for " strong { (q) } }
+                }
+                ul class="nhsuk-list" { @for h in &r.hits { (hit(h)) } }
+                @if pages > 1 {
+                    nav class="nhsuk-pagination" role="navigation" aria-label="Pagination" {
+                        ul class="nhsuk-list nhsuk-pagination__list" {
+                            @if page > 1 {
+                                li class="nhsuk-pagination-item--previous" {
+                                    a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=(page_link(pairs, page - 1)) {
+                                        span class="nhsuk-pagination__title" { "Previous" }
+                                        span class="nhsuk-u-visually-hidden" { ":" }
+                                        span class="nhsuk-pagination__page" { "Page " (page - 1) " of " (pages) }
+                                    }
+                                }
+                            }
+                            @if page < pages {
+                                li class="nhsuk-pagination-item--next" {
+                                    a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=(page_link(pairs, page + 1)) {
+                                        span class="nhsuk-pagination__title" { "Next" }
+                                        span class="nhsuk-u-visually-hidden" { ":" }
+                                        span class="nhsuk-pagination__page" { "Page " (page + 1) " of " (pages) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /search`.
+pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let params = SearchParams::from_pairs(&pairs, PAGE_SIZE)?;
+    let page_number = params.offset / PAGE_SIZE + 1;
+    let q = params.q.clone();
+    let results_found = s.app.search(&actor, params.into_request()?).await?;
+    let teams = s.app.teams(&actor).await?;
+    let team_name = |id: &str| teams.iter().find(|t| t.id.to_string() == id).map_or_else(|| format!("Team {id}"), |t| t.name.clone());
+    let title = if q.is_empty() { "Search".to_string() } else { format!("Search results for {q}") };
+    let body = html! {
+        h1 { "Search" }
+        form class="nhsuk-u-margin-bottom-5" action="/search" method="get" role="search" novalidate {
+            div class="nhsuk-form-group" {
+                label class="nhsuk-label" for="search-q" { "Search Signpost" }
+                input class="nhsuk-input nhsuk-u-width-two-thirds" id="search-q" name="q" type="search" value=(q);
+            }
+            button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Search" }
+        }
+        (results(&results_found, &q, page_number, &pairs, &team_name))
+    };
+    Ok(page(&title, Some(&viewer), &q, body).into_response())
+}
