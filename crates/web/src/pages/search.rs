@@ -71,10 +71,10 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                 form action="/search" method="get" novalidate {
                     input type="hidden" name="q" value=(q);
                     h2 class="nhsuk-heading-m" { "Filter results" }
-                    (facet_group("Type", "kind", &r.facets.kind, |v| label(v), pairs))
-                    (facet_group("Review", "review", &r.facets.review_state, |v| label(v), pairs))
-                    (facet_group("Status", "status", &r.facets.status, |v| label(v), pairs))
-                    (facet_group("Topic", "topic", &r.facets.topic, |v| label(v), pairs))
+                    (facet_group("Type", "kind", &r.facets.kind, label, pairs))
+                    (facet_group("Review", "review", &r.facets.review_state, label, pairs))
+                    (facet_group("Status", "status", &r.facets.status, label, pairs))
+                    (facet_group("Topic", "topic", &r.facets.topic, label, pairs))
                     (facet_group("Team", "team", &r.facets.team, team_name, pairs))
                     div class="nhsuk-form-group" {
                         label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
