@@ -65,6 +65,24 @@ async fn journey(t: &TestApp, javascript: bool) {
     .await;
     assert!(narrowed.is_some(), "a facet narrows the results");
 
+    // Open a result, verify it, and compare its versions.
+    b.client.find(Locator::LinkText("Infection prevention audit")).await.unwrap().click().await.unwrap();
+    let opened = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().starts_with("/assets/")).await;
+    assert!(opened.is_some(), "the result opens the asset page");
+    b.assert_accessible("asset page").await;
+    if javascript {
+        b.screenshot("asset").await;
+    }
+    b.client.find(Locator::Css("form[action$='/verify'] button")).await.unwrap().click().await.unwrap();
+    let verified =
+        eventually(Duration::from_secs(5), async || b.client.source().await.unwrap().contains("You verified this knowledge")).await;
+    assert!(verified.is_some(), "verify shows a success banner");
+    b.assert_accessible("asset page after verifying").await;
+    b.client.find(Locator::Css("a[href*='/diff?from=']")).await.unwrap().click().await.unwrap();
+    let compared = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().ends_with("/diff")).await;
+    assert!(compared.is_some(), "the history links to the differences");
+    b.assert_accessible("differences between versions").await;
+
     for path in ["/accessibility", "/no-such-page"] {
         b.client.goto(&url(path)).await.unwrap();
         b.assert_accessible(path).await;

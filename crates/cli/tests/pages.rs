@@ -9,7 +9,8 @@ use reqwest::header::{LOCATION, SET_COOKIE};
 
 on_both_backends!(
     signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home,
-    the_search_page_counts_filters_pages_and_escapes
+    the_search_page_counts_filters_pages_and_escapes,
+    the_asset_page_shows_safe_text_visible_links_and_guards_its_actions,
 );
 
 fn client() -> reqwest::Client {
@@ -168,4 +169,60 @@ async fn the_search_page_counts_filters_pages_and_escapes(backend: Backend) {
     assert!(res.text().await.unwrap().contains("problem with that request"));
     let res = get("/search?page=0".into()).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn the_asset_page_shows_safe_text_visible_links_and_guards_its_actions(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let (_, hidden_one) = t.post("bob", "/api/v1/assets", lesson("Ward B only: staffing", t.teams["Ward B"], "team", "published")).await;
+    let (_, visible_one) =
+        t.post("alice", "/api/v1/assets", lesson("Consent forms guide", t.teams["Ward A"], "organisation", "published")).await;
+    let mut a = lesson("Falls <b>audit</b>", t.teams["Ward A"], "organisation", "published");
+    a["body"] = serde_json::json!("## Findings\n\nFalls rose **twice**.\n\n<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n");
+    a["links"] = serde_json::json!([visible_one["id"]]);
+    let (status, created) = t.post("alice", "/api/v1/assets", a).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    // Bob links the Ward B asset from one of his own, to check Alice never sees its title.
+    let mut b = lesson("Bob's page", t.teams["Ward B"], "organisation", "published");
+    b["links"] = serde_json::json!([hidden_one["id"]]);
+    let (_, bobs) = t.post("bob", "/api/v1/assets", b).await;
+
+    let c = client();
+    let session = signed_in(&t, &c).await;
+    let html = c.get(format!("{}/assets/{id}", t.base)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<h2>Findings</h2>") && html.contains("<strong>twice</strong>"), "Markdown is rendered");
+    assert!(!html.contains("<script>alert") && !html.contains("onerror"), "raw HTML never survives: {html}");
+    assert!(html.contains("Falls &lt;b&gt;audit&lt;/b&gt;"), "the title is escaped");
+    assert!(html.contains("Consent forms guide") && html.contains("Recommendation"), "related knowledge and the kind's fields");
+    let html = c.get(format!("{}/assets/{}", t.base, bobs["id"])).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("Ward B only"), "a linked asset the viewer may not see is left out");
+    let res = c.get(format!("{}/assets/{}", t.base, hidden_one["id"])).header("cookie", &session).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let res =
+        c.post(format!("{}/assets/{id}/verify", t.base)).header("cookie", &session).form(&[("csrf_token", "forged")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = c.get(format!("{}/assets/{id}", t.base)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&page, "csrf_token");
+    let res = c
+        .post(format!("{}/assets/{id}/archive", t.base))
+        .header("cookie", &session)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (res.status(), res.headers()[LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, format!("/assets/{id}?done=archived").as_str())
+    );
+    let (_, v) = t.get("alice", &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(v["status"], "archived");
+    let res = c
+        .post(format!("{}/assets/{}/verify", t.base, bobs["id"]))
+        .header("cookie", &session)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "alice cannot verify Ward B's asset");
 }

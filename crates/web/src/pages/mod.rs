@@ -13,6 +13,7 @@ use signpost_services::ServiceError;
 use crate::AppState;
 use crate::auth::session_secret;
 
+pub mod asset;
 pub mod home;
 pub mod layout;
 pub mod search;
@@ -29,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-out", axum::routing::post(sign_in::sign_out))
         .route("/accessibility", get(statement::show))
         .route("/search", get(search::show))
+        .route("/assets/{id}", get(asset::show))
+        .route("/assets/{id}/diff", get(asset::diff))
+        .route("/assets/{id}/verify", axum::routing::post(asset::verify))
+        .route("/assets/{id}/archive", axum::routing::post(asset::archive))
 }
 
 /// The signed-in person behind a browser request, if any.
