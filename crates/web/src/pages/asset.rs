@@ -95,16 +95,20 @@ pub struct Done {
     done: Option<String>,
 }
 
-fn body(
-    view: &AssetView,
-    viewer: &Viewer,
-    owner: &str,
-    team: &str,
-    related: &[(i64, String)],
-    versions: &[AssetVersion],
-    names: &dyn Fn(i64) -> String,
-    done: Option<&str>,
-) -> Markup {
+/// Everything the asset page shows.
+struct AssetPage<'a> {
+    view: &'a AssetView,
+    viewer: &'a Viewer,
+    owner: &'a str,
+    team: &'a str,
+    related: &'a [(i64, String)],
+    versions: &'a [AssetVersion],
+    names: &'a dyn Fn(i64) -> String,
+    done: Option<&'a str>,
+}
+
+fn body(p: AssetPage<'_>) -> Markup {
+    let AssetPage { view, viewer, owner, team, related, versions, names, done } = p;
     let a = &view.asset;
     let fields = serde_json::to_value(&a.fields).unwrap_or_default();
     html! {
@@ -213,7 +217,17 @@ pub async fn show(
     }
     let names = |uid: i64| people.get(&uid).cloned().unwrap_or_else(|| "Someone".to_string());
     let team = teams.iter().find(|t| t.id == view.asset.team_id).map_or_else(String::new, |t| t.name.clone());
-    let markup = body(&view, &viewer, &names(view.asset.owner_id), &team, &related, &versions, &names, done.done.as_deref());
+    let owner = names(view.asset.owner_id);
+    let markup = body(AssetPage {
+        view: &view,
+        viewer: &viewer,
+        owner: &owner,
+        team: &team,
+        related: &related,
+        versions: &versions,
+        names: &names,
+        done: done.done.as_deref(),
+    });
     Ok(page(&view.asset.title, Some(&viewer), "", markup).into_response())
 }
 
