@@ -4,9 +4,8 @@
 mod common;
 
 use common::browser::Browser;
-use std::time::Duration;
 
-use common::{Backend, PASSWORD, TestApp, eventually, lesson};
+use common::{Backend, PASSWORD, TestApp, lesson};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
@@ -24,16 +23,15 @@ async fn journey(t: &TestApp, javascript: bool) {
 
     // Submitting empty shows the error summary, which must itself be accessible.
     b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
-    let source = b.client.source().await.unwrap();
-    assert!(source.contains("There is a problem"), "error summary shown");
+    assert!(b.wait_for_text("There is a problem").await, "error summary shown");
     b.assert_accessible("sign-in page with errors").await;
 
     b.client.find(Locator::Id("email")).await.unwrap().send_keys("alice@trust.nhs.uk").await.unwrap();
     b.client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
     b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert!(b.wait_for_text("Hello alice").await, "home page after sign-in");
     assert_eq!(b.client.current_url().await.unwrap().path(), "/");
-    let source = b.client.source().await.unwrap();
-    assert!(source.contains("Hello alice") && source.contains("Infection control huddles"), "home page after sign-in");
+    assert!(b.client.source().await.unwrap().contains("Infection control huddles"), "recent knowledge on the home page");
     b.assert_accessible("home page").await;
     if javascript {
         b.screenshot("home").await;
@@ -58,29 +56,21 @@ async fn journey(t: &TestApp, javascript: bool) {
     }
     b.client.find(Locator::Css("label[for='kind-0']")).await.unwrap().click().await.unwrap();
     b.client.find(Locator::Css("form[action='/search'] button.nhsuk-button--secondary")).await.unwrap().click().await.unwrap();
-    let narrowed = eventually(Duration::from_secs(5), async || {
-        b.client.current_url().await.unwrap().query().is_some_and(|q| q.contains("kind="))
-            && b.client.source().await.unwrap().contains(">1 result")
-    })
-    .await;
-    assert!(narrowed.is_some(), "a facet narrows the results");
+    assert!(b.wait_for_text(">1 result for").await, "a facet narrows the results");
+    assert!(b.client.current_url().await.unwrap().query().is_some_and(|q| q.contains("kind=")));
 
     // Open a result, verify it, and compare its versions.
     b.client.find(Locator::LinkText("Infection prevention audit")).await.unwrap().click().await.unwrap();
-    let opened = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().starts_with("/assets/")).await;
-    assert!(opened.is_some(), "the result opens the asset page");
+    assert!(b.wait_for_text("About this knowledge").await, "the result opens the asset page");
     b.assert_accessible("asset page").await;
     if javascript {
         b.screenshot("asset").await;
     }
     b.client.find(Locator::Css("form[action$='/verify'] button")).await.unwrap().click().await.unwrap();
-    let verified =
-        eventually(Duration::from_secs(5), async || b.client.source().await.unwrap().contains("You verified this knowledge")).await;
-    assert!(verified.is_some(), "verify shows a success banner");
+    assert!(b.wait_for_text("You verified this knowledge").await, "verify shows a success banner");
     b.assert_accessible("asset page after verifying").await;
     b.client.find(Locator::Css("a[href*='/diff?from=']")).await.unwrap().click().await.unwrap();
-    let compared = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().ends_with("/diff")).await;
-    assert!(compared.is_some(), "the history links to the differences");
+    assert!(b.wait_for_text("Changes from version").await, "the history links to the differences");
     b.assert_accessible("differences between versions").await;
 
     for path in ["/accessibility", "/no-such-page"] {
@@ -90,8 +80,7 @@ async fn journey(t: &TestApp, javascript: bool) {
 
     b.client.goto(&url("/")).await.unwrap();
     b.client.find(Locator::Css("form[action='/sign-out'] button")).await.unwrap().click().await.unwrap();
-    let left = eventually(Duration::from_secs(5), async || b.client.current_url().await.unwrap().path().ends_with("/sign-in")).await;
-    assert!(left.is_some(), "sign out lands on the sign-in page");
+    assert!(b.wait_for_text("Sign in to Signpost").await, "sign out lands on the sign-in page");
     b.client.goto(&url("/")).await.unwrap();
     assert!(b.client.current_url().await.unwrap().path().ends_with("/sign-in"), "signed out for good");
     b.close().await;

@@ -104,6 +104,11 @@ impl Browser {
         path
     }
 
+    /// Waits (up to 20 s) until the page shows `text`; a click that navigates returns before the new page arrives.
+    pub async fn wait_for_text(&self, text: &str) -> bool {
+        eventually(Duration::from_secs(20), async || self.client.source().await.is_ok_and(|s| s.contains(text))).await.is_some()
+    }
+
     /// The element that has keyboard focus, described by its tag, text and href.
     pub async fn focused(&self) -> String {
         let v = self.client.execute("const e = document.activeElement; return e.tagName + ' ' + (e.textContent || '').trim() + ' ' + (e.getAttribute('href') || '');", vec![]).await.unwrap();
