@@ -4,8 +4,9 @@
 //! because browsers never attach bearer tokens by themselves.
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use signpost_domain::people::Actor;
+use signpost_services::accounts::SESSION_HOURS;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -18,12 +19,33 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The signed-in caller.
 pub struct CurrentActor(pub Actor);
 
+/// The value of cookie `name`, if the request sent it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (n, value) = c.trim().split_once('=')?;
+        (n == name).then(|| value.to_string())
+    })
+}
+
 /// The session cookie's secret, if one was sent.
 pub fn session_secret(parts: &Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (name, value) = c.trim().split_once('=')?;
-        (name == SESSION_COOKIE).then(|| value.to_string())
-    })
+    cookie(&parts.headers, SESSION_COOKIE)
+}
+
+/// A `Set-Cookie` value with the flags every Signpost cookie has: HttpOnly,
+/// SameSite=Lax, and Secure when served over HTTPS. `max_age` 0 removes the cookie.
+pub fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("signpost_invalid=; Max-Age=0"))
+}
+
+/// The session cookie for a new session, or (with `None`) the one that ends it.
+pub fn session_cookie(secret: Option<&str>, secure: bool) -> HeaderValue {
+    match secret {
+        Some(s) => set_cookie(SESSION_COOKIE, s, "/", SESSION_HOURS * 3600, secure),
+        None => set_cookie(SESSION_COOKIE, "", "/", 0, secure),
+    }
 }
 
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -3,19 +3,19 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use signpost_domain::people::{ApiToken, NewUser, Role, Team, TeamKind, User};
 use signpost_domain::search::Page;
-use signpost_services::accounts::{CreatedToken, SESSION_HOURS, UserUpdate};
+use signpost_services::accounts::{CreatedToken, UserUpdate};
 use utoipa::{IntoParams, ToSchema};
 
 use super::assets::default_limit;
 use crate::AppState;
-use crate::auth::{CurrentActor, SESSION_COOKIE, session_secret};
+use crate::auth::{CurrentActor, session_cookie, session_secret};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
@@ -59,24 +59,20 @@ pub(crate) async fn sign_in(
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<Response> {
     let session = s.app.sign_in(&body.email, &body.password, &addr.ip().to_string()).await?;
-    let secure = if s.secure_cookies(&headers) { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", session.secret, SESSION_HOURS * 3600);
+    let cookie = session_cookie(Some(&session.secret), s.secure_cookies(&headers));
     let mut response = Json(SessionInfo { user: session.user, csrf_token: session.csrf_token }).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "accounts", responses((status = 204)))]
 pub(crate) async fn sign_out(State(s): State<AppState>, parts: Parts) -> ApiResult<Response> {
+    let secure = s.secure_cookies(&parts.headers);
     if let Some(secret) = session_secret(&parts) {
         s.app.sign_out(&secret).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_static("signpost_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(None, secure));
     Ok(response)
 }
 

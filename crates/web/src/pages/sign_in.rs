@@ -5,18 +5,17 @@ use std::net::SocketAddr;
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use rand::RngCore;
 use serde::Deserialize;
 use signpost_services::ServiceError;
-use signpost_services::accounts::SESSION_HOURS;
 
 use super::layout::{csrf_field, error_summary, page};
 use super::{MaybeSignedIn, PageError, error_page, safe_next, see_other};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, session_secret};
+use crate::auth::{cookie, session_cookie, session_secret, set_cookie};
 
 const LOGIN_CSRF_COOKIE: &str = "signpost_login_csrf";
 
@@ -33,13 +32,6 @@ pub struct SignInForm {
     password: String,
     csrf_token: String,
     next: Option<String>,
-}
-
-fn cookie(parts: &HeaderMap, name: &str) -> Option<String> {
-    parts.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (n, v) = c.trim().split_once('=')?;
-        (n == name).then(|| v.to_string())
-    })
 }
 
 fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)]) -> Markup {
@@ -77,12 +69,7 @@ fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)]) -
 }
 
 fn with_login_cookie(mut response: Response, token: &str, secure: bool) -> Response {
-    let secure = if secure { "; Secure" } else { "" };
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("{LOGIN_CSRF_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Lax; Max-Age=3600{secure}"))
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, token, "/sign-in", 3600, secure));
     response
 }
 
@@ -129,17 +116,10 @@ pub async fn submit(
     let outcome = if errors.is_empty() { Some(s.app.sign_in(&f.email, &f.password, &addr.ip().to_string()).await) } else { None };
     let status = match outcome {
         Some(Ok(session)) => {
-            let secure = if s.secure_cookies(&headers) { "; Secure" } else { "" };
+            let secure = s.secure_cookies(&headers);
             let mut response = see_other(&next);
-            let cookies = [
-                format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", session.secret, SESSION_HOURS * 3600),
-                format!("{LOGIN_CSRF_COOKIE}=; Path=/sign-in; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-            ];
-            for c in cookies {
-                if let Ok(v) = HeaderValue::from_str(&c) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
+            response.headers_mut().append(header::SET_COOKIE, session_cookie(Some(&session.secret), secure));
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", "/sign-in", 0, secure));
             return response;
         }
         Some(Err(ServiceError::RateLimited { retry_after_secs })) => {
@@ -171,6 +151,7 @@ pub async fn sign_out(
     parts: Parts,
     form: Result<Form<SignOutForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let secure = s.secure_cookies(&parts.headers);
     if let Some(secret) = session_secret(&parts) {
         match (s.app.session(&secret).await, form) {
             (Ok(Some((_, session))), Ok(Form(f)))
@@ -185,8 +166,6 @@ pub async fn sign_out(
         }
     }
     let mut response = see_other("/sign-in");
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_static("signpost_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(None, secure));
     response
 }
