@@ -32,6 +32,17 @@ pub struct NewSession {
     pub user: User,
 }
 
+/// A valid browser session: who it belongs to, as a person and as the services see them.
+#[derive(Debug, Clone)]
+pub struct SignedInSession {
+    /// Role and teams, for every service call.
+    pub actor: Actor,
+    /// The person, for the page header.
+    pub user: User,
+    /// The session, with its CSRF token.
+    pub session: BrowserSession,
+}
+
 /// A token as created: the secret is shown once and never again.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
@@ -116,11 +127,12 @@ impl Signpost {
         Ok(NewSession { secret, csrf_token: session.csrf_token, user })
     }
 
-    /// The session behind a cookie secret, if it is still valid.
-    pub async fn session(&self, secret: &str) -> Result<Option<(Actor, BrowserSession)>, ServiceError> {
+    /// The session behind a cookie secret, if it is still valid, with who it belongs to.
+    pub async fn session(&self, secret: &str) -> Result<Option<SignedInSession>, ServiceError> {
         let Some(session) = self.store.session(&secret_hash(secret), Utc::now()).await? else { return Ok(None) };
-        let actor = self.actor(session.user_id).await?;
-        Ok(Some((actor, session)))
+        let user = self.store.user(session.user_id).await.map_err(not_found_as("user"))?;
+        let actor = self.actor_of(&user).await?;
+        Ok(Some(SignedInSession { actor, user, session }))
     }
 
     /// Ends a browser session.
@@ -142,6 +154,10 @@ impl Signpost {
     /// Who a user is, as the services see them: role and teams up to the organisation.
     pub async fn actor(&self, user_id: UserId) -> Result<Actor, ServiceError> {
         let user = self.store.user(user_id).await.map_err(not_found_as("user"))?;
+        self.actor_of(&user).await
+    }
+
+    async fn actor_of(&self, user: &User) -> Result<Actor, ServiceError> {
         let teams = self.store.teams().await?;
         let mut chain = Vec::new();
         let mut next = user.team_id;
@@ -152,7 +168,7 @@ impl Signpost {
             chain.push(id);
             next = teams.iter().find(|t| t.id == id).and_then(|t| t.parent_id);
         }
-        Ok(Actor { user_id, role: user.role, teams: chain })
+        Ok(Actor { user_id: user.id, role: user.role, teams: chain })
     }
 
     /// Creates a personal API token for the actor.

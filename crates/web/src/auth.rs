@@ -63,7 +63,8 @@ impl FromRequestParts<AppState> for CurrentActor {
             return state.app.token_actor(token.trim()).await?.map(CurrentActor).ok_or_else(unauthenticated);
         }
         let secret = session_secret(parts).ok_or_else(unauthenticated)?;
-        let (actor, session) = state.app.session(&secret).await?.ok_or_else(unauthenticated)?;
+        let signed_in = state.app.session(&secret).await?.ok_or_else(unauthenticated)?;
+        let (actor, session) = (signed_in.actor, signed_in.session);
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();

@@ -44,9 +44,8 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(secret) = session_secret(parts) else { return Ok(MaybeSignedIn(None)) };
-        let Some((actor, session)) = state.app.session(&secret).await? else { return Ok(MaybeSignedIn(None)) };
-        let user = state.app.user(&actor, actor.user_id).await?;
-        Ok(MaybeSignedIn(Some((actor, Viewer { user, csrf_token: session.csrf_token }))))
+        let Some(s) = state.app.session(&secret).await? else { return Ok(MaybeSignedIn(None)) };
+        Ok(MaybeSignedIn(Some((s.actor, Viewer { user: s.user, csrf_token: s.session.csrf_token }))))
     }
 }
 

@@ -154,8 +154,8 @@ pub async fn sign_out(
     let secure = s.secure_cookies(&parts.headers);
     if let Some(secret) = session_secret(&parts) {
         match (s.app.session(&secret).await, form) {
-            (Ok(Some((_, session))), Ok(Form(f)))
-                if crate::auth::constant_time_eq(f.csrf_token.as_bytes(), session.csrf_token.as_bytes()) =>
+            (Ok(Some(signed_in)), Ok(Form(f)))
+                if crate::auth::constant_time_eq(f.csrf_token.as_bytes(), signed_in.session.csrf_token.as_bytes()) =>
             {
                 if let Err(e) = s.app.sign_out(&secret).await {
                     return PageError::from(e).into_response();
