@@ -3,6 +3,7 @@
 //! assets. (Journeys in a real browser, with axe-core, build on these.)
 mod common;
 
+use common::web::{client, cookie_pair, hidden};
 use common::{Backend, PASSWORD, TestApp, lesson};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
@@ -12,25 +13,6 @@ on_both_backends!(
     the_search_page_counts_filters_pages_and_escapes,
     the_asset_page_shows_safe_text_visible_links_and_guards_its_actions,
 );
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
 
 async fn signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_home(backend: Backend) {
     let t = TestApp::spawn(backend).await;

@@ -100,6 +100,8 @@ pub trait Store: Send + Sync + 'static {
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError>;
     /// How many assets there are.
     async fn asset_count(&self) -> Result<i64, StoreError>;
+    /// For each instant in `before`, how many assets matching `visible` had been created by then.
+    async fn assets_created_before(&self, before: &[Timestamp], visible: &Condition) -> Result<Vec<i64>, StoreError>;
     /// An asset's history, newest first.
     async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError>;
     /// One version.

@@ -305,6 +305,23 @@ impl Signpost {
         })
     }
 
+    /// Everyone whose team is `team_id`, by name.
+    pub async fn team_members(&self, _actor: &Actor, team_id: TeamId) -> Result<Vec<User>, ServiceError> {
+        let mut members = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.store.users(offset, 100).await?;
+            let n = page.items.len() as i64;
+            members.extend(page.items.into_iter().filter(|u| u.team_id == Some(team_id)));
+            offset += n;
+            if n < 100 {
+                break;
+            }
+        }
+        members.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(members)
+    }
+
     /// All teams.
     pub async fn teams(&self, _actor: &Actor) -> Result<Vec<Team>, ServiceError> {
         Ok(self.store.teams().await?)

@@ -7,9 +7,11 @@ pub mod accounts;
 pub mod assets;
 mod errors;
 pub mod indexing;
+pub mod insights;
 mod login_limit;
 pub mod markdown;
 pub mod policy;
+pub mod preview;
 pub mod search;
 pub mod transfer;
 

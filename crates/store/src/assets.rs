@@ -3,7 +3,7 @@ use signpost_domain::assets::{Asset, AssetVersion, VersionEvent};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::search::Page;
 use signpost_domain::visibility::Condition;
-use signpost_domain::{AssetId, StoreError};
+use signpost_domain::{AssetId, StoreError, Timestamp};
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{self, ASSET_COLUMNS, ms, now_ms, time, to_json};
@@ -189,6 +189,21 @@ impl Db {
             .await
             .map_err(map_err)?;
         rows.iter().map(rows::asset).collect()
+    }
+
+    pub(crate) async fn created_counts(&self, before: &[Timestamp], visible: &Condition) -> Result<Vec<i64>, StoreError> {
+        if before.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One pass over the table, however many instants are asked for.
+        let columns: Vec<String> = before
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("COALESCE(SUM(CASE WHEN created_at < {} THEN 1 ELSE 0 END), 0) AS c{i}", ms(*t)))
+            .collect();
+        let query = format!("SELECT {} FROM assets WHERE {}", columns.join(", "), visibility_sql::predicate(visible));
+        let row = sqlx::query(crate::sql(query)).fetch_one(&self.pool).await.map_err(map_err)?;
+        (0..before.len()).map(|i| row.try_get::<i64, _>(format!("c{i}").as_str()).map_err(map_err)).collect()
     }
 
     pub(crate) async fn asset_total(&self) -> Result<i64, StoreError> {

@@ -84,6 +84,9 @@ impl Store for Db {
     async fn asset_count(&self) -> Result<i64, StoreError> {
         self.asset_total().await
     }
+    async fn assets_created_before(&self, before: &[Timestamp], visible: &Condition) -> Result<Vec<i64>, StoreError> {
+        self.created_counts(before, visible).await
+    }
     async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError> {
         self.version_rows(id, None).await
     }

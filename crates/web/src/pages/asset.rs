@@ -7,11 +7,10 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use signpost_domain::assets::{AssetVersion, Status};
 use signpost_domain::review::ReviewState;
-use signpost_services::ServiceError;
 use signpost_services::assets::AssetView;
 
 use super::layout::{csrf_field, page};
-use super::{PageError, SignedIn, Viewer, label, see_other};
+use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
 use crate::AppState;
 
 fn date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -34,18 +33,23 @@ fn field_value(v: &serde_json::Value) -> Markup {
     }
 }
 
-/// One item of a list field: a step, or a source or contact shown as "title – DOI: …".
+/// One item of a list field: a step, or a source or contact shown as "title – DOI: …",
+/// its name or title first whatever order the fields are stored in.
 fn item_text(item: &serde_json::Value) -> String {
     match item {
-        serde_json::Value::Object(o) => o
-            .iter()
-            .filter_map(|(k, v)| {
-                v.as_str()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| if k == "title" || k == "name" { s.to_string() } else { format!("{}: {s}", label(k)) })
-            })
-            .collect::<Vec<_>>()
-            .join(" – "),
+        serde_json::Value::Object(o) => {
+            let first = ["title", "name"].iter().filter_map(|k| o.get(*k).and_then(|v| v.as_str())).filter(|s| !s.is_empty());
+            let rest = o.iter().filter(|(k, _)| *k != "title" && *k != "name").filter_map(|(k, v)| {
+                let name = match k.as_str() {
+                    "doi" => "DOI".to_string(),
+                    "pmid" => "PMID".to_string(),
+                    "url" => "Web address".to_string(),
+                    other => label(other),
+                };
+                v.as_str().filter(|s| !s.is_empty()).map(|s| format!("{name}: {s}"))
+            });
+            first.map(str::to_string).chain(rest).collect::<Vec<_>>().join(" – ")
+        }
         other => other.as_str().map_or_else(|| other.to_string(), str::to_string),
     }
 }
@@ -120,6 +124,8 @@ fn body(p: AssetPage<'_>) -> Markup {
                         @match done {
                             "verified" => { "You verified this knowledge. Its next review is " (date(a.next_review_at)) "." }
                             "archived" => { "You archived this knowledge. It is kept but marked as no longer current." }
+                            "published" => { "You published this knowledge. Its next review is " (date(a.next_review_at)) "." }
+                            "drafted" => { "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published." }
                             _ => { "Saved." }
                         }
                     }
@@ -170,6 +176,9 @@ fn body(p: AssetPage<'_>) -> Markup {
                     (summary_row("Next review", html! { (date(a.next_review_at)) " (" (label(ReviewState::at(a.next_review_at, chrono::Utc::now()).as_str()).to_lowercase()) ")" }))
                     @if !a.tags.is_empty() { (summary_row("Tags", html! { (a.tags.join(", ")) })) }
                     @if !a.topics.is_empty() { (summary_row("Topics", html! { (a.topics.join(", ")) })) }
+                }
+                @if view.can_edit {
+                    p { a class="nhsuk-button nhsuk-button--secondary" href={ "/assets/" (a.id) "/edit" } { "Edit this knowledge" } }
                 }
                 @if view.can_edit && a.status == Status::Published {
                     form method="post" action={ "/assets/" (a.id) "/verify" } novalidate {
@@ -237,14 +246,6 @@ pub struct ActionForm {
     csrf_token: String,
     #[serde(default)]
     note: String,
-}
-
-fn check_csrf(viewer: &Viewer, sent: &str) -> Result<(), PageError> {
-    if crate::auth::constant_time_eq(viewer.csrf_token.as_bytes(), sent.as_bytes()) {
-        Ok(())
-    } else {
-        Err(PageError::Service(ServiceError::Forbidden("the form expired: go back, reload the page and try again".into())))
-    }
 }
 
 /// `POST /assets/{id}/verify`.

@@ -56,7 +56,9 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
             div class="nhsuk-form-group" {
                 label class="nhsuk-label nhsuk-label--m" for="home-search" { "Find knowledge, lessons and evidence" }
                 div class="nhsuk-hint" id="home-search-hint" { "For example: after action review flu clinic, or \"handover\"" }
-                input class="nhsuk-input nhsuk-u-width-two-thirds" id="home-search" name="q" type="search" aria-describedby="home-search-hint";
+                input class="nhsuk-input nhsuk-u-width-two-thirds" id="home-search" name="q" type="search" autocomplete="off" aria-describedby="home-search-hint"
+                    hx-get="/search/suggest" hx-trigger="input changed delay:250ms, search" hx-target="#home-suggestions" hx-sync="this:replace";
+                div class="signpost-suggestions signpost-suggestions--inline" id="home-suggestions" aria-live="polite" {}
             }
             button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Search" }
         }

@@ -29,6 +29,10 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                 link rel="icon" href="/static/images/favicon.ico" sizes="48x48";
                 link rel="icon" href="/static/images/favicon.svg" sizes="any" type="image/svg+xml";
                 link rel="stylesheet" href="/static/nhsuk-frontend.min.css";
+                link rel="stylesheet" href="/static/signpost.css";
+                // htmx must not add its own style element or evaluate strings: the CSP forbids both.
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+                script src="/static/htmx.min.js" defer {}
                 script type="module" src="/static/signpost.mjs" {}
             }
             body {
@@ -44,7 +48,8 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                                     div class="nhsuk-form-group" {
                                         label class="nhsuk-label nhsuk-u-visually-hidden" for="search-field" { "Search Signpost" }
                                         div class="nhsuk-input-wrapper" {
-                                            input class="nhsuk-input" id="search-field" name="q" type="search" autocomplete="off" placeholder="Search" value=(query);
+                                            input class="nhsuk-input" id="search-field" name="q" type="search" autocomplete="off" placeholder="Search" value=(query)
+                                                hx-get="/search/suggest" hx-trigger="input changed delay:250ms, search" hx-target="#header-suggestions" hx-sync="this:replace";
                                             button class="nhsuk-button nhsuk-button--small" data-module="nhsuk-button" type="submit" aria-label="Search" {
                                                 svg class="nhsuk-icon nhsuk-icon--search" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true" {
                                                     path d="m20.7 18.9-4.1-4.1a7 7 0 1 0-1.4 1.4l4 4.1a1 1 0 0 0 1.5 0c.4-.4.4-1 0-1.4ZM6 10.6a5 5 0 1 1 10 0 5 5 0 0 1-10 0Z" {}
@@ -52,6 +57,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                                             }
                                         }
                                     }
+                                    div class="signpost-suggestions" id="header-suggestions" aria-live="polite" {}
                                 }
                             }
                         }
@@ -69,6 +75,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                             }
                         }
                     }
+                    @if let Some(v) = viewer { (navigation(v)) }
                 }
                 div class="nhsuk-width-container" {
                     main class="nhsuk-main-wrapper" id="maincontent" {
@@ -94,6 +101,36 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
     }
 }
 
+/// The header's menu: where a signed-in person can go. The header script folds items
+/// that do not fit into "More"; without JavaScript they wrap.
+fn navigation(v: &Viewer) -> Markup {
+    use signpost_domain::people::Role;
+    let mut items = vec![("/", "Home")];
+    if v.user.role != Role::Guest {
+        items.extend([("/assets/new", "Share knowledge"), ("/reviews", "Reviews")]);
+    }
+    items.extend([("/people", "People"), ("/teams", "Teams")]);
+    if v.user.role == Role::Admin {
+        items.push(("/admin", "Admin"));
+    }
+    html! {
+        nav class="nhsuk-header__navigation" aria-label="Menu" {
+            div class="nhsuk-header__navigation-container nhsuk-width-container" {
+                ul class="nhsuk-header__navigation-list" {
+                    @for (href, text) in items {
+                        li class="nhsuk-header__navigation-item" { a class="nhsuk-header__navigation-link" href=(href) { (text) } }
+                    }
+                    li class="nhsuk-header__menu" hidden {
+                        button class="nhsuk-header__menu-toggle nhsuk-header__navigation-link" id="toggle-menu" type="button" aria-expanded="false" {
+                            span class="nhsuk-u-visually-hidden" { "Browse " } "More"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// An error summary at the top of a form, linking to each field in error.
 pub fn error_summary(errors: &[(String, String)]) -> Markup {
     html! {
@@ -108,6 +145,46 @@ pub fn error_summary(errors: &[(String, String)]) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Previous and next links between pages of a list; nothing when it fits on one page.
+pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav class="nhsuk-pagination" role="navigation" aria-label="Pagination" {
+                ul class="nhsuk-list nhsuk-pagination__list" {
+                    @if page > 1 {
+                        li class="nhsuk-pagination-item--previous" {
+                            a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=(link(page - 1)) {
+                                span class="nhsuk-pagination__title" { "Previous" }
+                                span class="nhsuk-u-visually-hidden" { ":" }
+                                span class="nhsuk-pagination__page" { "Page " (page - 1) " of " (pages) }
+                            }
+                        }
+                    }
+                    @if page < pages {
+                        li class="nhsuk-pagination-item--next" {
+                            a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=(link(page + 1)) {
+                                span class="nhsuk-pagination__title" { "Next" }
+                                span class="nhsuk-u-visually-hidden" { ":" }
+                                span class="nhsuk-pagination__page" { "Page " (page + 1) " of " (pages) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A success banner after an action.
+pub fn success_banner(message: &str) -> Markup {
+    html! {
+        div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="nhsuk-notification-banner" {
+            div class="nhsuk-notification-banner__header" { h2 class="nhsuk-notification-banner__title" id="done-title" { "Success" } }
+            div class="nhsuk-notification-banner__content" { p class="nhsuk-notification-banner__heading" { (message) } }
         }
     }
 }

@@ -11,12 +11,20 @@ use signpost_domain::people::Actor;
 use signpost_services::ServiceError;
 
 use crate::AppState;
-use crate::auth::session_secret;
+use crate::auth::{constant_time_eq, session_secret};
 
+pub mod admin;
 pub mod asset;
+pub mod asset_form;
+pub mod charts;
+pub mod editor;
+pub mod form;
 pub mod home;
 pub mod layout;
+pub mod people;
+pub mod reviews;
 pub mod search;
+pub mod settings;
 pub mod sign_in;
 pub mod statement;
 
@@ -30,6 +38,23 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-out", axum::routing::post(sign_in::sign_out))
         .route("/accessibility", get(statement::show))
         .route("/search", get(search::show))
+        .route("/search/suggest", get(search::suggest))
+        .route("/admin", get(admin::index))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/{id}", get(admin::user))
+        .route("/admin/users/{id}/role", axum::routing::post(admin::set_role))
+        .route("/admin/teams", get(admin::teams).post(admin::add_team))
+        .route("/admin/synonyms", get(settings::synonyms).post(settings::save_synonyms))
+        .route("/admin/audit", get(settings::audit))
+        .route("/account/tokens", get(settings::tokens).post(settings::create_token))
+        .route("/account/tokens/{id}/revoke", axum::routing::post(settings::revoke_token))
+        .route("/reviews", get(reviews::show))
+        .route("/people", get(people::people_list))
+        .route("/people/{id}", get(people::person))
+        .route("/teams", get(people::teams_list))
+        .route("/teams/{id}", get(people::team))
+        .route("/assets/new", get(editor::new_form).post(editor::create))
+        .route("/assets/{id}/edit", get(editor::edit_form).post(editor::update))
         .route("/assets/{id}", get(asset::show))
         .route("/assets/{id}/diff", get(asset::diff))
         .route("/assets/{id}/verify", axum::routing::post(asset::verify))
@@ -143,4 +168,13 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// A 303 redirect after a form post.
 pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// Refuses a form whose CSRF token is not the session's.
+pub fn check_csrf(viewer: &Viewer, sent: &str) -> Result<(), PageError> {
+    if constant_time_eq(viewer.csrf_token.as_bytes(), sent.as_bytes()) {
+        Ok(())
+    } else {
+        Err(PageError::Service(ServiceError::Forbidden("the form expired: go back, reload the page and try again".into())))
+    }
 }

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
-use super::layout::page;
+use super::layout::{page, pagination};
 use super::{PageError, SignedIn, label};
 use crate::AppState;
 use crate::api::search::SearchParams;
@@ -92,30 +92,7 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                     @if !q.is_empty() { " for " strong { (q) } }
                 }
                 ul class="nhsuk-list" { @for h in &r.hits { (hit(h)) } }
-                @if pages > 1 {
-                    nav class="nhsuk-pagination" role="navigation" aria-label="Pagination" {
-                        ul class="nhsuk-list nhsuk-pagination__list" {
-                            @if page > 1 {
-                                li class="nhsuk-pagination-item--previous" {
-                                    a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=(page_link(pairs, page - 1)) {
-                                        span class="nhsuk-pagination__title" { "Previous" }
-                                        span class="nhsuk-u-visually-hidden" { ":" }
-                                        span class="nhsuk-pagination__page" { "Page " (page - 1) " of " (pages) }
-                                    }
-                                }
-                            }
-                            @if page < pages {
-                                li class="nhsuk-pagination-item--next" {
-                                    a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=(page_link(pairs, page + 1)) {
-                                        span class="nhsuk-pagination__title" { "Next" }
-                                        span class="nhsuk-u-visually-hidden" { ":" }
-                                        span class="nhsuk-pagination__page" { "Page " (page + 1) " of " (pages) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (pagination(page as i64, pages as i64, |p| page_link(pairs, p as usize)))
             }
         }
     }
@@ -143,4 +120,36 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, 
         (results(&results_found, &q, page_number, &pairs, &team_name))
     };
     Ok(page(&title, Some(&viewer), &q, body).into_response())
+}
+
+/// What the type-ahead sends.
+#[derive(serde::Deserialize)]
+pub struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /search/suggest?q=`: titles starting with what has been typed, as links, for
+/// htmx to place under the search box. Empty for short input or when signed out.
+pub async fn suggest(
+    State(s): State<AppState>,
+    super::MaybeSignedIn(who): super::MaybeSignedIn,
+    axum::extract::Query(q): axum::extract::Query<SuggestQuery>,
+) -> Result<Response, PageError> {
+    let typed = q.q.trim();
+    let suggestions = match who {
+        Some((actor, _)) if typed.chars().count() >= 2 => s.app.suggest(&actor, typed, 6).await?,
+        _ => Vec::new(),
+    };
+    Ok(html! {
+        @if !suggestions.is_empty() {
+            p class="nhsuk-u-visually-hidden" { (suggestions.len()) " suggestions" }
+            ul class="nhsuk-list signpost-suggestions__list" {
+                @for sug in &suggestions {
+                    li { a href={ "/assets/" (sug.id) } { (sug.title) } " " span class="nhsuk-body-s" { "(" (label(sug.kind.as_str())) ")" } }
+                }
+            }
+        }
+    }
+    .into_response())
 }

@@ -1,0 +1,108 @@
+//! Form fields on the NHS.UK design system: label, hint, error message and control,
+//! wired together with `aria-describedby` so screen readers announce all three.
+use maud::{Markup, html};
+
+/// Problems with a submitted form: (field id, message), in the order the fields appear.
+pub type Errors = Vec<(String, String)>;
+
+/// The error for one field, if any; several are joined.
+pub fn error_for(errors: &Errors, id: &str) -> Option<String> {
+    let found: Vec<&str> = errors.iter().filter(|(f, _)| f == id).map(|(_, m)| m.as_str()).collect();
+    (!found.is_empty()).then(|| found.join(". "))
+}
+
+/// What every field shares.
+pub struct Field<'a> {
+    /// Element id, also the name the form sends.
+    pub id: &'a str,
+    /// Visible label.
+    pub label: &'a str,
+    /// Optional hint under the label.
+    pub hint: &'a str,
+    /// Its error, if any.
+    pub error: Option<String>,
+}
+
+impl<'a> Field<'a> {
+    /// A field without hint or error.
+    pub fn new(id: &'a str, label: &'a str) -> Self {
+        Field { id, label, hint: "", error: None }
+    }
+
+    /// Adds a hint.
+    pub fn hint(self, hint: &'a str) -> Self {
+        Field { hint, ..self }
+    }
+
+    /// Takes this field's error from the form's errors.
+    pub fn errors(self, errors: &Errors) -> Self {
+        Field { error: error_for(errors, self.id), ..self }
+    }
+
+    fn described_by(&self) -> Option<String> {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    fn wrap(&self, control: Markup) -> Markup {
+        html! {
+            div class={ "nhsuk-form-group" @if self.error.is_some() { " nhsuk-form-group--error" } } {
+                label class="nhsuk-label" for=(self.id) { (self.label) }
+                @if !self.hint.is_empty() { div class="nhsuk-hint" id={ (self.id) "-hint" } { (self.hint) } }
+                @if let Some(m) = &self.error {
+                    span class="nhsuk-error-message" id={ (self.id) "-error" } { span class="nhsuk-u-visually-hidden" { "Error: " } (m) }
+                }
+                (control)
+            }
+        }
+    }
+
+    /// A one-line text input.
+    pub fn input(&self, kind: &str, value: &str) -> Markup {
+        self.wrap(html! {
+            input class={ "nhsuk-input" @if self.error.is_some() { " nhsuk-input--error" } }
+                id=(self.id) name=(self.id) type=(kind) value=(value) aria-describedby=[self.described_by()];
+        })
+    }
+
+    /// A multi-line text area.
+    pub fn textarea(&self, rows: u32, value: &str) -> Markup {
+        self.wrap(html! {
+            textarea class={ "nhsuk-textarea" @if self.error.is_some() { " nhsuk-textarea--error" } }
+                id=(self.id) name=(self.id) rows=(rows) aria-describedby=[self.described_by()] { (value) }
+        })
+    }
+
+    /// A drop-down of (value, text) options.
+    pub fn select(&self, options: &[(String, String)], selected: &str) -> Markup {
+        self.wrap(html! {
+            select class={ "nhsuk-select" @if self.error.is_some() { " nhsuk-select--error" } }
+                id=(self.id) name=(self.id) aria-describedby=[self.described_by()] {
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+        })
+    }
+}
+
+/// A form as submitted: the raw pairs, read by name.
+pub struct Submitted(pub Vec<(String, String)>);
+
+impl Submitted {
+    /// The first value sent for `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value sent for `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+}

@@ -1,0 +1,241 @@
+//! API tokens (anyone, for their own account), search synonyms (knowledge
+//! specialists) and the audit log (administrators). The services decide who may.
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use signpost_domain::search::SynonymGroup;
+
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted};
+use super::layout::{csrf_field, error_summary, page, pagination, success_banner};
+use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
+use crate::AppState;
+
+const AUDIT_PER_PAGE: i64 = 50;
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%-d %B %Y %H:%M").to_string()
+}
+
+async fn tokens_page(
+    s: &AppState,
+    actor: &signpost_domain::people::Actor,
+    viewer: &Viewer,
+    new_secret: Option<&str>,
+    errors: &Errors,
+) -> Result<Markup, PageError> {
+    let tokens = s.app.tokens(actor).await?;
+    Ok(page(
+        if errors.is_empty() { "API tokens" } else { "Error: API tokens" },
+        Some(viewer),
+        "",
+        html! {
+            @if let Some(secret) = new_secret {
+                div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="nhsuk-notification-banner" {
+                    div class="nhsuk-notification-banner__header" { h2 class="nhsuk-notification-banner__title" id="done-title" { "Success" } }
+                    div class="nhsuk-notification-banner__content" {
+                        p class="nhsuk-notification-banner__heading" { "Your new token. Copy it now: it is not shown again." }
+                        p { code class="signpost-secret" { (secret) } }
+                        p { "Send it as " code { "Authorization: Bearer <token>" } "." }
+                    }
+                }
+            }
+            (error_summary(errors))
+            h1 { "API tokens" }
+            p { "A token lets a script or another system use Signpost's API as you, seeing and changing only what you can. Revoke a token you no longer use." }
+            @if tokens.is_empty() { p { "You have no tokens." } } @else {
+                table class="nhsuk-table" {
+                    caption class="nhsuk-table__caption" { "Your tokens" }
+                    thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
+                        th class="nhsuk-table__header" scope="col" { "Name" }
+                        th class="nhsuk-table__header" scope="col" { "Made" }
+                        th class="nhsuk-table__header" scope="col" { "Last used" }
+                        th class="nhsuk-table__header" scope="col" { "Action" }
+                    } }
+                    tbody class="nhsuk-table__body" {
+                        @for t in &tokens {
+                            tr class="nhsuk-table__row" {
+                                td class="nhsuk-table__cell" { (t.name) }
+                                td class="nhsuk-table__cell" { (when(t.created_at)) }
+                                td class="nhsuk-table__cell" { (t.last_used_at.map_or_else(|| "Never".to_string(), when)) }
+                                td class="nhsuk-table__cell" {
+                                    @if let Some(r) = t.revoked_at { "Revoked " (when(r)) } @else {
+                                        form method="post" action={ "/account/tokens/" (t.id) "/revoke" } novalidate {
+                                            (csrf_field(&viewer.csrf_token))
+                                            button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" data-module="nhsuk-button" type="submit" {
+                                                "Revoke" span class="nhsuk-u-visually-hidden" { " " (t.name) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Make a token" }
+            form method="post" action="/account/tokens" novalidate {
+                (csrf_field(&viewer.csrf_token))
+                (Field::new("name", "What it is for").hint("For example, weekly report script.").errors(errors).input("text", ""))
+                button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Make token" }
+            }
+        },
+    ))
+}
+
+/// `GET /account/tokens`.
+pub async fn tokens(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
+    Ok(tokens_page(&s, &actor, &viewer, None, &vec![]).await?.into_response())
+}
+
+/// `POST /account/tokens`: shows the secret once, on the page the post returns.
+pub async fn create_token(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    match s.app.create_token(&actor, form.get("name")).await {
+        Ok(created) => Ok(tokens_page(&s, &actor, &viewer, Some(&created.secret), &vec![]).await?.into_response()),
+        Err(e) => {
+            let errors = refused(e)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, tokens_page(&s, &actor, &viewer, None, &errors).await?).into_response())
+        }
+    }
+}
+
+/// Only the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+/// `POST /account/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, &f.csrf_token)?;
+    s.app.revoke_token(&actor, id).await?;
+    Ok(see_other("/account/tokens"))
+}
+
+/// What was just done.
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+    page: Option<i64>,
+}
+
+fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Markup {
+    page(
+        if errors.is_empty() { "Synonyms" } else { "Error: Synonyms" },
+        Some(viewer),
+        "",
+        html! {
+            @if done { (success_banner("Synonyms saved. Searches use them straight away.")) }
+            (error_summary(errors))
+            h1 { "Synonyms" }
+            p { "Search finds any word of a group when someone searches for another, so a search for AAR also finds after action review." }
+            form method="post" action="/admin/synonyms" novalidate {
+                (csrf_field(&viewer.csrf_token))
+                (Field::new("groups", "Synonym groups").hint("One group per line; separate the words of a group with commas.").errors(errors).textarea(16, text))
+                button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Save synonyms" }
+            }
+        },
+    )
+}
+
+/// `GET /admin/synonyms`.
+pub async fn synonyms(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    signpost_services::policy::ensure_specialist(&actor)?;
+    let groups = s.app.synonyms(&actor).await?;
+    let text = groups.iter().map(|g| g.terms.join(", ")).collect::<Vec<_>>().join("\n");
+    Ok(synonyms_page(&viewer, &text, &vec![], q.done.is_some()).into_response())
+}
+
+/// `POST /admin/synonyms`.
+pub async fn save_synonyms(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let text = form.get("groups");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let groups = lines.iter().map(|l| SynonymGroup { terms: l.split(',').map(str::to_string).collect() }).collect();
+    match s.app.replace_synonyms(&actor, groups).await {
+        Ok(_) => Ok(see_other("/admin/synonyms?done=saved")),
+        Err(e) => {
+            // `groups[3]` is the fourth non-blank line: say so in the words of the form.
+            let errors = refused(e)?
+                .into_iter()
+                .map(|(field, m)| {
+                    let line = field.strip_prefix("groups[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok());
+                    let m = match line.and_then(|i| lines.get(i)) {
+                        Some(l) => format!("Group “{}”: {}", l.trim(), m.to_lowercase()),
+                        None => m,
+                    };
+                    ("groups".to_string(), m)
+                })
+                .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, synonyms_page(&viewer, text, &errors, false)).into_response())
+        }
+    }
+}
+
+/// `GET /admin/audit[?page=]`.
+pub async fn audit(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, PageError> {
+    let page_no = q.page.unwrap_or(1).max(1);
+    let log = s.app.audit_log(&actor, (page_no - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE).await?;
+    let pages = (log.total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE;
+    let mut names = std::collections::HashMap::new();
+    for id in log.items.iter().filter_map(|e| e.actor_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+            slot.insert(s.app.user(&actor, id).await.map_or_else(|_| format!("Person {id}"), |u| u.name));
+        }
+    }
+    let body = html! {
+        h1 { "Audit log" }
+        p { "Every change to accounts, teams, knowledge and settings, newest first. It cannot be edited." }
+        table class="nhsuk-table" {
+            caption class="nhsuk-table__caption" { (log.total) " entries" }
+            thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
+                th class="nhsuk-table__header" scope="col" { "When" }
+                th class="nhsuk-table__header" scope="col" { "Who" }
+                th class="nhsuk-table__header" scope="col" { "What" }
+                th class="nhsuk-table__header" scope="col" { "Details" }
+            } }
+            tbody class="nhsuk-table__body" {
+                @for e in &log.items {
+                    tr class="nhsuk-table__row" {
+                        td class="nhsuk-table__cell" { (when(e.at)) }
+                        td class="nhsuk-table__cell" { @if let Some(a) = e.actor_id { a href={ "/people/" (a) } { (names[&a]) } } @else { "System" } }
+                        td class="nhsuk-table__cell" { code { (e.action) } }
+                        td class="nhsuk-table__cell" {
+                            (e.summary)
+                            @if e.entity == "asset" { @if let Some(id) = e.entity_id { " " a href={ "/assets/" (id) } { "Open" span class="nhsuk-u-visually-hidden" { " asset " (id) } } } }
+                        }
+                    }
+                }
+            }
+        }
+        (pagination(page_no, pages, |p| format!("/admin/audit?page={p}")))
+    };
+    Ok(page("Audit log", Some(&viewer), "", body).into_response())
+}
