@@ -9,7 +9,19 @@ use common::{Backend, PASSWORD, TestApp, lesson};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
-on_both_backends!(signing_in_reaches_home_and_every_page_passes_axe);
+on_both_backends!(
+    sign_in_search_edit_meet_the_guard_fix_publish_verify_and_sign_out,
+    every_administration_page_passes_axe,
+    the_keyboard_alone_goes_everywhere_in_order_with_focus_always_visible,
+);
+
+async fn sign_in(b: &Browser, base: &str, who: &str) {
+    b.client.goto(&format!("{base}/sign-in")).await.unwrap();
+    b.fill("email", &format!("{who}@trust.nhs.uk")).await;
+    b.fill("password", PASSWORD).await;
+    b.click("form[action='/sign-in'] button[type=submit]").await;
+    assert!(b.wait_for_text(&format!("Hello {who}")).await, "home page after sign-in");
+}
 
 async fn journey(t: &TestApp, javascript: bool) {
     let b = Browser::start(javascript).await;
@@ -22,13 +34,13 @@ async fn journey(t: &TestApp, javascript: bool) {
     }
 
     // Submitting empty shows the error summary, which must itself be accessible.
-    b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.click("form[action='/sign-in'] button[type=submit]").await;
     assert!(b.wait_for_text("There is a problem").await, "error summary shown");
     b.assert_accessible("sign-in page with errors").await;
 
-    b.client.find(Locator::Id("email")).await.unwrap().send_keys("alice@trust.nhs.uk").await.unwrap();
-    b.client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    b.client.find(Locator::Css("form[action='/sign-in'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.fill("email", "alice@trust.nhs.uk").await;
+    b.fill("password", PASSWORD).await;
+    b.click("form[action='/sign-in'] button[type=submit]").await;
     assert!(b.wait_for_text("Hello alice").await, "home page after sign-in");
     assert_eq!(b.client.current_url().await.unwrap().path(), "/");
     assert!(b.client.source().await.unwrap().contains("Infection control huddles"), "recent knowledge on the home page");
@@ -37,14 +49,9 @@ async fn journey(t: &TestApp, javascript: bool) {
         b.screenshot("home").await;
     }
 
-    // Keyboard: the first Tab reaches the skip link, which leads to the main content.
-    b.client.find(Locator::Css("body")).await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-    let focused = b.focused().await;
-    assert!(focused.starts_with("A Skip to main content"), "first tab stop: {focused}");
-
     // Search from the home page, then narrow by a facet: a plain GET form, so it works with JavaScript off too.
-    b.client.find(Locator::Id("home-search")).await.unwrap().send_keys("infection").await.unwrap();
-    b.client.find(Locator::Css("main form[action='/search'] button")).await.unwrap().click().await.unwrap();
+    b.fill("home-search", "infection").await;
+    b.click("main form[action='/search'] button").await;
     assert!(b.wait_for_text("2 results").await, "search results");
     let source = b.client.source().await.unwrap();
     assert!(source.contains("Infection control huddles") && source.contains("Infection prevention audit"), "both matches listed");
@@ -52,46 +59,199 @@ async fn journey(t: &TestApp, javascript: bool) {
     if javascript {
         b.screenshot("search").await;
     }
-    b.client.find(Locator::Css("label[for='kind-0']")).await.unwrap().click().await.unwrap();
-    b.client.find(Locator::Css("form[action='/search'] button.nhsuk-button--secondary")).await.unwrap().click().await.unwrap();
+    b.click("label[for='kind-0']").await;
+    b.click("form[action='/search'] button.nhsuk-button--secondary").await;
     assert!(b.wait_for_text(">1 result for").await, "a facet narrows the results");
     assert!(b.client.current_url().await.unwrap().query().is_some_and(|q| q.contains("kind=")));
 
-    // Open a result, verify it, and compare its versions.
+    // Open a result and compare its versions.
     b.client.find(Locator::LinkText("Infection prevention audit")).await.unwrap().click().await.unwrap();
     assert!(b.wait_for_text("About this knowledge").await, "the result opens the asset page");
     b.assert_accessible("asset page").await;
     if javascript {
         b.screenshot("asset").await;
     }
-    b.client.find(Locator::Css("form[action$='/verify'] button")).await.unwrap().click().await.unwrap();
+
+    // A draft from the home page: edit it, meet the NHS-number guard, fix it, publish, verify.
+    b.client.goto(&url("/")).await.unwrap();
+    b.client.find(Locator::LinkText("Discharge letters")).await.unwrap().click().await.unwrap();
+    assert!(b.wait_for_text("Edit this knowledge").await);
+    b.client.find(Locator::LinkText("Edit this knowledge")).await.unwrap().click().await.unwrap();
+    assert!(b.wait_for_text("Edit “Discharge letters”").await, "the edit form");
+    b.assert_accessible("edit form").await;
+    b.fill("body", "Letters went out late.\nThe patient, NHS number 943 476 5919, was readmitted.").await;
+    b.click("button[value=publish]").await;
+    assert!(b.wait_for_text("looks like an NHS number").await, "the guard refuses to publish");
+    let next_to_body = b.client.find(Locator::Css("#body-error")).await.expect("the message sits on the body field");
+    let message = next_to_body.text().await.unwrap();
+    assert!(message.contains("Line 2") && !message.contains("943 476 5919"), "{message}");
+    b.assert_accessible("edit form refusing an NHS number").await;
+    if javascript {
+        b.screenshot("nhs-number-warning").await;
+    }
+    b.fill("body", "Letters went out late.\nThe patient was readmitted.").await;
+    b.click("button[value=preview]").await;
+    assert!(b.wait_for_text("No probable NHS numbers found").await, "the preview");
+    b.assert_accessible("edit form with preview").await;
+    b.click("button[value=publish]").await;
+    assert!(b.wait_for_text("You published this knowledge").await, "fixed, it publishes");
+    b.assert_accessible("asset page after publishing").await;
+    b.click("form[action$='/verify'] button").await;
     assert!(b.wait_for_text("You verified this knowledge").await, "verify shows a success banner");
-    b.assert_accessible("asset page after verifying").await;
-    b.client.find(Locator::Css("a[href*='/diff?from=']")).await.unwrap().click().await.unwrap();
+    b.click("a[href*='/diff?from=']").await;
     assert!(b.wait_for_text("Changes from version").await, "the history links to the differences");
     b.assert_accessible("differences between versions").await;
 
-    for path in ["/accessibility", "/no-such-page"] {
-        b.client.goto(&url(path)).await.unwrap();
-        b.assert_accessible(path).await;
+    if javascript {
+        // Type-ahead: titles appear under the header's search box as you type.
+        b.fill("search-field", "discha").await;
+        let suggested = common::eventually(std::time::Duration::from_secs(10), async || {
+            b.client.find(Locator::Css("#header-suggestions a")).await.is_ok()
+        })
+        .await;
+        assert!(suggested.is_some(), "suggestions appear");
+        assert!(b.client.find(Locator::Css("#header-suggestions")).await.unwrap().text().await.unwrap().contains("Discharge letters"));
+        b.assert_accessible("page showing suggestions").await;
+    }
+
+    let (alice, ward_a) = (t.users["alice"], t.teams["Ward A"]);
+    for path in [
+        "/assets/new".to_string(),
+        "/assets/new?kind=evidence_summary".into(),
+        "/reviews".into(),
+        format!("/reviews?team={ward_a}"),
+        "/people".into(),
+        format!("/people/{alice}"),
+        "/teams".into(),
+        format!("/teams/{ward_a}"),
+        "/account/tokens".into(),
+        "/accessibility".into(),
+        "/no-such-page".into(),
+        "/admin".into(),
+    ] {
+        b.visit_accessible(&t.base, &path).await;
+    }
+    if javascript {
+        b.client.goto(&url(&format!("/teams/{ward_a}"))).await.unwrap();
+        b.screenshot("team").await;
     }
 
     b.client.goto(&url("/")).await.unwrap();
-    b.client.find(Locator::Css("form[action='/sign-out'] button")).await.unwrap().click().await.unwrap();
+    b.click("form[action='/sign-out'] button").await;
     assert!(b.wait_for_text("Sign in to Signpost").await, "sign out lands on the sign-in page");
     b.client.goto(&url("/")).await.unwrap();
     assert!(b.client.current_url().await.unwrap().path().ends_with("/sign-in"), "signed out for good");
     b.close().await;
 }
 
-async fn signing_in_reaches_home_and_every_page_passes_axe(backend: Backend) {
+async fn seeded(backend: Backend) -> TestApp {
     let t = TestApp::spawn(backend).await;
     t.post("alice", "/api/v1/assets", lesson("Infection control huddles", t.teams["Ward A"], "organisation", "published")).await;
     let mut guide = lesson("Infection prevention audit", t.teams["Ward A"], "organisation", "published");
     guide["kind"] = serde_json::json!("guidance");
     guide["fields"] = serde_json::json!({"audience": "Ward staff", "source": "Local policy"});
     t.post("alice", "/api/v1/assets", guide).await;
+    t.post("alice", "/api/v1/assets", lesson("Discharge letters", t.teams["Ward A"], "organisation", "draft")).await;
     t.settle().await;
+    t
+}
+
+async fn sign_in_search_edit_meet_the_guard_fix_publish_verify_and_sign_out(backend: Backend) {
+    let t = seeded(backend).await;
     journey(&t, true).await;
+    // The first run published the draft; the run without JavaScript starts from a fresh one.
+    let t = seeded(backend).await;
     journey(&t, false).await;
+}
+
+async fn every_administration_page_passes_axe(backend: Backend) {
+    let t = seeded(backend).await;
+    t.app.set_password(None, t.users["admin"], PASSWORD.to_string()).await.unwrap();
+    for javascript in [true, false] {
+        let b = Browser::start(javascript).await;
+        sign_in(&b, &t.base, "admin").await;
+        let bob = t.users["bob"];
+        for path in [
+            "/admin".to_string(),
+            "/admin/users".into(),
+            format!("/admin/users/{bob}"),
+            "/admin/teams".into(),
+            "/admin/synonyms".into(),
+            "/admin/audit".into(),
+        ] {
+            b.visit_accessible(&t.base, &path).await;
+        }
+        b.client.goto(&format!("{}/admin/synonyms", t.base)).await.unwrap();
+        b.fill("groups", "lonely").await;
+        b.click("form[action='/admin/synonyms'] button").await;
+        assert!(b.wait_for_text("a group needs at least two terms").await);
+        b.assert_accessible("synonyms refusing a group of one").await;
+        b.client.goto(&format!("{}/admin/users", t.base)).await.unwrap();
+        b.fill("name", "Dana").await;
+        b.click("form[action='/admin/users'] button").await;
+        assert!(b.wait_for_text("There is a problem").await);
+        b.assert_accessible("add user refusing bad input").await;
+        b.close().await;
+    }
+}
+
+/// Presses Tab and describes where focus landed, recording it for the order check.
+async fn tab(b: &Browser) -> serde_json::Value {
+    b.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    let script = "const e = document.activeElement; (window.stops = window.stops || []).push(e);\
+        const s = getComputedStyle(e); const r = e.getBoundingClientRect();\
+        const outline = s.outlineStyle !== 'none' && s.outlineColor !== 'rgba(0, 0, 0, 0)' && parseFloat(s.outlineWidth) > 0;\
+        return { what: e.tagName + ' ' + (e.id || (e.textContent || '').trim().slice(0, 30)),\
+                 visible: outline || s.boxShadow !== 'none', onScreen: r.width > 0 && r.height > 0 };";
+    b.client.execute(script, vec![]).await.unwrap()
+}
+
+async fn the_keyboard_alone_goes_everywhere_in_order_with_focus_always_visible(backend: Backend) {
+    let t = seeded(backend).await;
+    let b = Browser::start(true).await;
+    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
+    // Sign in with the keyboard: skip link, then into the form.
+    let first = tab(&b).await;
+    assert!(first["what"].as_str().unwrap().contains("Skip to main content") && first["visible"] == true, "{first}");
+    b.client.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+    let email = tab(&b).await;
+    assert_eq!(email["what"], "INPUT email", "the skip link leads straight to the form");
+    b.client.active_element().await.unwrap().send_keys("alice@trust.nhs.uk").await.unwrap();
+    tab(&b).await;
+    b.client.active_element().await.unwrap().send_keys(&format!("{PASSWORD}{}", Key::Enter)).await.unwrap();
+    assert!(b.wait_for_text("Hello alice").await, "signed in with the keyboard alone");
+
+    // Every tab stop on the home page shows focus, and the order follows the page.
+    for _ in 0..16 {
+        let stop = tab(&b).await;
+        assert!(stop["visible"] == true && stop["onScreen"] == true, "focus is not visible on {stop}");
+    }
+    let ordered = b
+        .client
+        .execute("return window.stops.every((e, i, all) => i === 0 || all[i - 1].compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ordered, true, "tab order follows the reading order");
+
+    // Skip to the content, search, and open a result without a mouse.
+    b.client.goto(&format!("{}/", t.base)).await.unwrap();
+    tab(&b).await;
+    b.client.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+    let search = tab(&b).await;
+    assert_eq!(search["what"], "INPUT home-search", "after the skip link, the first stop is the page's search box");
+    b.client.active_element().await.unwrap().send_keys(&format!("prevention audit{}", Key::Enter)).await.unwrap();
+    assert!(b.wait_for_text("1 result").await);
+    let mut reached = false;
+    for _ in 0..60 {
+        let stop = tab(&b).await;
+        assert!(stop["visible"] == true, "focus is not visible on {stop}");
+        if stop["what"].as_str().unwrap().contains("Infection prevention audit") {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the result can be reached with Tab");
+    b.client.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+    assert!(b.wait_for_text("About this knowledge").await, "Enter opens it");
+    b.close().await;
 }

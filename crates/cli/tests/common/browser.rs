@@ -121,3 +121,23 @@ impl Browser {
         let _ = self.driver.wait();
     }
 }
+
+impl Browser {
+    /// Goes to `path` on `base` and checks the page with axe-core.
+    pub async fn visit_accessible(&self, base: &str, path: &str) {
+        self.client.goto(&format!("{base}{path}")).await.unwrap();
+        self.assert_accessible(path).await;
+    }
+
+    /// Types into a field, replacing what it held.
+    pub async fn fill(&self, id: &str, text: &str) {
+        let field = self.client.find(fantoccini::Locator::Id(id)).await.unwrap_or_else(|_| panic!("no field #{id}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the first element matching a CSS selector.
+    pub async fn click(&self, css: &str) {
+        self.client.find(fantoccini::Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}")).click().await.unwrap();
+    }
+}

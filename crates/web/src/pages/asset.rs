@@ -126,7 +126,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                             "archived" => { "You archived this knowledge. It is kept but marked as no longer current." }
                             "published" => { "You published this knowledge. Its next review is " (date(a.next_review_at)) "." }
                             "drafted" => { "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published." }
-                            _ => { "Saved." }
+                            _ => { "Your changes are saved." }
                         }
                     }
                 }
