@@ -54,6 +54,9 @@ pub struct FrontMatter {
     /// When it was last confirmed as right (a date or a date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified: Option<String>,
+    /// When it was first written (a date or a date-time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
     /// Emails of the people who may see it when visibility is `named`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub named_viewers: Vec<String>,
@@ -69,14 +72,17 @@ fn parse_when(text: &str) -> Option<DateTime<Utc>> {
         .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()))
 }
 
+fn when(source: &str, name: &str, text: Option<&String>) -> Result<Option<DateTime<Utc>>, FileProblem> {
+    text.map(|t| {
+        parse_when(t)
+            .ok_or_else(|| FileProblem { source: source.to_string(), message: format!("{name} {t:?} is not a date like 2026-03-31") })
+    })
+    .transpose()
+}
+
 fn item(source: String, fm: FrontMatter, body: String) -> Result<ImportItem, FileProblem> {
-    let last_verified_at = match &fm.last_verified {
-        Some(t) => Some(parse_when(t).ok_or_else(|| FileProblem {
-            source: source.clone(),
-            message: format!("last_verified {t:?} is not a date like 2026-03-31"),
-        })?),
-        None => None,
-    };
+    let last_verified_at = when(&source, "last_verified", fm.last_verified.as_ref())?;
+    let created_at = when(&source, "created", fm.created.as_ref())?;
     Ok(ImportItem {
         input: AssetInput {
             kind: fm.kind,
@@ -99,6 +105,7 @@ fn item(source: String, fm: FrontMatter, body: String) -> Result<ImportItem, Fil
         owner: fm.owner,
         named_viewer_emails: fm.named_viewers,
         last_verified_at,
+        created_at,
         source,
     })
 }
@@ -191,6 +198,8 @@ struct CsvRow {
     #[serde(default)]
     last_verified: Option<String>,
     #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
     fields: String,
 }
 
@@ -229,6 +238,7 @@ fn read_csv(path: &Path) -> Result<Vec<ImportItem>, Vec<FileProblem>> {
                     topics: list(&row.topics),
                     review_interval_days: row.review_interval_days,
                     last_verified: row.last_verified,
+                    created: row.created,
                     named_viewers: Vec::new(),
                     fields,
                 });
@@ -268,6 +278,7 @@ pub fn write_markdown(bundle: &ExportBundle, dir: &Path) -> anyhow::Result<usize
             last_verified: Some(
                 a.last_verified_at.unwrap_or(a.next_review_at - chrono::Duration::days(i64::from(a.review_interval_days))).to_rfc3339(),
             ),
+            created: Some(a.created_at.to_rfc3339()),
             named_viewers: a.named_viewers.iter().filter_map(|u| emails.get(u).map(|s| s.to_string())).collect(),
             fields: serde_json::to_value(&a.fields)?,
         };
@@ -299,11 +310,12 @@ mod tests {
 
     #[test]
     fn front_matter_and_body_are_separated() {
-        let text = "---\ntitle: Handover guide\nkind: guidance\nteam: Patient Safety\ntags: [sbar]\nlast_verified: 2025-01-31\n---\n## Why\nBecause.\n";
+        let text = "---\ntitle: Handover guide\nkind: guidance\nteam: Patient Safety\ntags: [sbar]\nlast_verified: 2025-01-31\ncreated: 2024-06-01\n---\n## Why\nBecause.\n";
         let item = parse_markdown("g.md", text).unwrap();
         assert_eq!(item.input.title, "Handover guide");
         assert_eq!(item.input.body, "## Why\nBecause.\n");
         assert_eq!(item.input.tags, vec!["sbar"]);
         assert_eq!(item.last_verified_at.map(|t| t.date_naive().to_string()), Some("2025-01-31".to_string()));
+        assert_eq!(item.created_at.map(|t| t.date_naive().to_string()), Some("2024-06-01".to_string()));
     }
 }

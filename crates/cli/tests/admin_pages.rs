@@ -41,6 +41,7 @@ async fn reviews_people_and_teams_show_what_the_viewer_may_see_with_charts_as_ta
         owner: Some("alice@trust.nhs.uk".into()),
         named_viewer_emails: vec![],
         last_verified_at: Some(chrono::Utc::now() - chrono::Duration::days(730)),
+        created_at: Some(chrono::Utc::now() - chrono::Duration::days(800)),
     };
     t.app.import_assets(None, vec![import]).await.unwrap();
     t.post("alice", "/api/v1/assets", lesson("In date lesson on sepsis", ward_a, "organisation", "published")).await;
@@ -59,12 +60,14 @@ async fn reviews_people_and_teams_show_what_the_viewer_may_see_with_charts_as_ta
     let rows = chart_rows(&html, "reviews");
     assert_eq!(rows.len(), 12, "a year of months");
     assert_eq!(rows.last().unwrap().1, vec![1, 0, 1], "now: one in date, none due soon, one overdue");
+    assert_eq!(rows[0].1, vec![0, 0, 1], "a year ago only the imported asset existed, already overdue");
     assert!(html.contains("Now: 1 in date, 0 due for review within 30 days, 1 overdue."), "the text alternative states the figures");
     assert!(html.contains(">alice</a>") && html.contains(">guest</a>"), "members listed");
 
     let (_, html) = alice.get("/teams").await;
     let growth = chart_rows(&html, "growth");
     assert_eq!(growth.last().unwrap().1, vec![3], "alice sees three assets (the draft is hers); Bob's team-only one is not counted");
+    assert_eq!(growth[0].1, vec![1], "the import kept its creation date, two years back");
     assert!(html.contains("Ward B") && html.contains("Library"), "the team tree");
     let (_, html) = WebUser::sign_in(&t, "bob").await.get("/teams").await;
     assert_eq!(chart_rows(&html, "growth").last().unwrap().1, vec![3], "bob sees his own and the two published");

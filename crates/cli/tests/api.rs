@@ -317,6 +317,7 @@ async fn overdue_assets_are_flagged_and_verifying_clears_the_queue(backend: Back
         owner: Some("alice@trust.nhs.uk".into()),
         named_viewer_emails: vec![],
         last_verified_at: Some(chrono::Utc::now() - chrono::Duration::days(730)),
+        created_at: None,
     };
     let id = t.app.import_assets(None, vec![import]).await.unwrap()[0].id;
     t.settle().await;

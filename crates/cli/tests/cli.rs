@@ -81,6 +81,7 @@ async fn import_is_all_or_nothing_and_markdown_export_round_trips(backend: Backe
             (&y.title, &y.body, &y.fields, &y.tags, y.status, y.visibility, y.kind)
         );
         assert_eq!(x.next_review_at.timestamp(), y.next_review_at.timestamp(), "review dates survive the round trip");
+        assert_eq!(x.created_at.timestamp(), y.created_at.timestamp(), "creation dates survive the round trip");
     }
     db_a.close().await;
     db_b.close().await;

@@ -134,6 +134,7 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
                 .map(|p| format!("p{}@random.nhs.uk", people.iter().position(|q| q.id == p.id).unwrap()))
                 .collect(),
             last_verified_at: None,
+            created_at: None,
         });
         specs.push((owner.id, team.0, status, visibility, named.iter().map(|p| p.id).collect::<Vec<_>>()));
     }

@@ -31,6 +31,8 @@ pub struct ImportItem {
     /// When the asset was last confirmed as right, in the system it comes from;
     /// its next review falls due one interval later (and may already be past).
     pub last_verified_at: Option<Timestamp>,
+    /// When it was first written in the system it comes from; defaults to now.
+    pub created_at: Option<Timestamp>,
 }
 
 /// An import that failed: every problem, each prefixed by its source.
@@ -127,15 +129,12 @@ impl Signpost {
             if status == Status::Published {
                 errors.extend(fields.missing_for_publication());
             }
-            let asset = new_asset(
-                content,
-                fields,
-                owner.unwrap_or(0),
-                team_id.unwrap_or(0),
-                status,
-                item.last_verified_at.unwrap_or(now).min(now),
-                now,
-            );
+            // Its history starts when it was written, or last confirmed, in the system it comes from.
+            // An asset existed by the time it was last confirmed, whatever the source says.
+            let verified = item.last_verified_at.unwrap_or(now).min(now);
+            let created = item.created_at.unwrap_or(verified).min(verified);
+            let mut asset = new_asset(content, fields, owner.unwrap_or(0), team_id.unwrap_or(0), status, verified, created);
+            asset.updated_at = if status == Status::Published { verified } else { created };
             if status == Status::Published {
                 for f in scan(&asset) {
                     errors.push(FieldError::new(

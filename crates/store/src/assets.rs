@@ -73,13 +73,13 @@ async fn write_version(tx: &mut Transaction<'static, Any>, w: &AssetWrite, a: &A
 
 async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
     let a = &w.asset;
-    let now = now_ms();
     let row = sqlx::query(sql!(
         "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
          review_interval_days, next_review_at, last_verified_at, links, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING {ASSET_COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18) RETURNING {ASSET_COLUMNS}"
     ));
-    let row = bind_columns(row, a).bind(now).fetch_one(&mut **tx).await.map_err(map_err)?;
+    // The services date a new asset: now, or when an imported one was first written elsewhere.
+    let row = bind_columns(row, a).bind(ms(a.created_at)).bind(ms(a.updated_at)).fetch_one(&mut **tx).await.map_err(map_err)?;
     let stored = rows::asset(&row)?;
     write_viewers(tx, &stored).await?;
     write_version(tx, &w, &stored).await?;

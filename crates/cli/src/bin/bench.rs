@@ -88,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
                     owner: Some(emails[(done + i) % emails.len()].clone()),
                     named_viewer_emails: vec![],
                     last_verified_at: None,
+                    created_at: None,
                 }
             })
             .collect();

@@ -164,6 +164,8 @@ pub fn assets() -> Vec<ImportItem> {
         let interval = *[180, 365, 365, 730].choose(&mut rng).unwrap_or(&365);
         // Some assets were last reviewed long ago, so the review queue and stale flags have something to show.
         let reviewed_days_ago = rng.gen_range(0..(interval + 120)) as i64;
+        // Written some time before that, so the organisation's growth chart has a history.
+        let created_days_ago = reviewed_days_ago + rng.gen_range(0..300) as i64;
         out.push(ImportItem {
             source: format!("demo asset {}", out.len() + 1),
             input: AssetInput {
@@ -187,6 +189,7 @@ pub fn assets() -> Vec<ImportItem> {
             owner: Some(email(owner)),
             named_viewer_emails: Vec::new(),
             last_verified_at: Some(Utc::now() - Duration::days(reviewed_days_ago)),
+            created_at: Some(Utc::now() - Duration::days(created_days_ago)),
         });
     }
     out
