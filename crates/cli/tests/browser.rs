@@ -11,6 +11,7 @@ use fantoccini::key::Key;
 
 on_both_backends!(
     sign_in_search_edit_meet_the_guard_fix_publish_verify_and_sign_out,
+    the_demo_trust_pages_pass_axe_and_make_the_readme_screenshots,
     every_administration_page_passes_axe,
     the_keyboard_alone_goes_everywhere_in_order_with_focus_always_visible,
 );
@@ -45,9 +46,6 @@ async fn journey(t: &TestApp, javascript: bool) {
     assert_eq!(b.client.current_url().await.unwrap().path(), "/");
     assert!(b.client.source().await.unwrap().contains("Infection control huddles"), "recent knowledge on the home page");
     b.assert_accessible("home page").await;
-    if javascript {
-        b.screenshot("home").await;
-    }
 
     // Search from the home page, then narrow by a facet: a plain GET form, so it works with JavaScript off too.
     b.fill("home-search", "infection").await;
@@ -56,9 +54,6 @@ async fn journey(t: &TestApp, javascript: bool) {
     let source = b.client.source().await.unwrap();
     assert!(source.contains("Infection control huddles") && source.contains("Infection prevention audit"), "both matches listed");
     b.assert_accessible("search results").await;
-    if javascript {
-        b.screenshot("search").await;
-    }
     b.click("label[for='kind-0']").await;
     b.click("form[action='/search'] button.nhsuk-button--secondary").await;
     assert!(b.wait_for_text(">1 result for").await, "a facet narrows the results");
@@ -68,9 +63,6 @@ async fn journey(t: &TestApp, javascript: bool) {
     b.client.find(Locator::LinkText("Infection prevention audit")).await.unwrap().click().await.unwrap();
     assert!(b.wait_for_text("About this knowledge").await, "the result opens the asset page");
     b.assert_accessible("asset page").await;
-    if javascript {
-        b.screenshot("asset").await;
-    }
 
     // A draft from the home page: edit it, meet the NHS-number guard, fix it, publish, verify.
     b.client.goto(&url("/")).await.unwrap();
@@ -130,10 +122,6 @@ async fn journey(t: &TestApp, javascript: bool) {
         "/admin".into(),
     ] {
         b.visit_accessible(&t.base, &path).await;
-    }
-    if javascript {
-        b.client.goto(&url(&format!("/teams/{ward_a}"))).await.unwrap();
-        b.screenshot("team").await;
     }
 
     b.client.goto(&url("/")).await.unwrap();
@@ -253,5 +241,46 @@ async fn the_keyboard_alone_goes_everywhere_in_order_with_focus_always_visible(b
     assert!(reached, "the result can be reached with Tab");
     b.client.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
     assert!(b.wait_for_text("About this knowledge").await, "Enter opens it");
+    b.close().await;
+}
+
+/// The demo organisation's pages, full of realistic content, checked with axe; their
+/// screenshots are the ones in the README.
+async fn the_demo_trust_pages_pass_axe_and_make_the_readme_screenshots(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let loaded = signpost::demo::load(&t.app).await.unwrap();
+    assert!(loaded > 0);
+    t.settle().await;
+    let amira = t.app.user_by_email(&signpost::demo::demo_email("Amira Haddad")).await.unwrap();
+    let b = Browser::start(true).await;
+    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
+    b.fill("email", &amira.email).await;
+    b.fill("password", signpost::demo::DEMO_PASSWORD).await;
+    b.click("form[action='/sign-in'] button[type=submit]").await;
+    assert!(b.wait_for_text("Hello Amira").await);
+    b.assert_accessible("demo home page").await;
+    b.screenshot("home").await;
+
+    b.fill("home-search", "handover").await;
+    b.click("main form[action='/search'] button").await;
+    assert!(b.wait_for_text("results for").await);
+    b.assert_accessible("demo search results").await;
+    b.screenshot("search").await;
+
+    b.click("main li h2 a").await;
+    assert!(b.wait_for_text("About this knowledge").await);
+    b.assert_accessible("demo asset page").await;
+    b.screenshot("asset").await;
+
+    let team = amira.team_id.unwrap();
+    for (path, name) in [
+        (format!("/teams/{team}"), "team"),
+        ("/teams".to_string(), "teams"),
+        ("/reviews".to_string(), "reviews"),
+        ("/assets/new?kind=lesson".to_string(), "editor"),
+    ] {
+        b.visit_accessible(&t.base, &path).await;
+        b.screenshot(name).await;
+    }
     b.close().await;
 }

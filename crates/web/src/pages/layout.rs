@@ -64,7 +64,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                         @if let Some(v) = viewer {
                             nav class="nhsuk-header__account" aria-label="Account" {
                                 ul class="nhsuk-header__account-list" {
-                                    li class="nhsuk-header__account-item" { (v.user.name) }
+                                    li class="nhsuk-header__account-item" { a class="nhsuk-header__account-link" href={ "/people/" (v.user.id) } { (v.user.name) } }
                                     li class="nhsuk-header__account-item" {
                                         form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate {
                                             (csrf_field(&v.csrf_token))
