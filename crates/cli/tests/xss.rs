@@ -50,6 +50,14 @@ async fn script_payloads_in_content_and_queries_never_execute_in_the_browser(bac
     let mut pages = vec!["/".to_string(), "/search?q=xsscanary".to_string()];
     pages.extend(PAYLOADS.iter().map(|p| format!("/search?q={}", serde_urlencoded::to_string([("", p)]).unwrap().trim_start_matches('='))));
     pages.extend(ids.iter().map(|id| format!("/assets/{id}")));
+    // Where the same text reappears: the editor's fields, lists, and the type-ahead fragment.
+    pages.extend(ids.iter().map(|id| format!("/assets/{id}/edit")));
+    pages.extend([
+        format!("/teams/{}", t.teams["Ward A"]),
+        format!("/people/{}", t.users["alice"]),
+        "/teams".to_string(),
+        "/search/suggest?q=payload".to_string(),
+    ]);
     for page in &pages {
         b.client.goto(&url(page)).await.unwrap();
         // Give event handlers (onerror, onload, ontoggle) a moment to fire if anything slipped through.
