@@ -6,6 +6,7 @@
 pub mod corpus;
 pub mod demo;
 pub mod files;
+pub mod relevance;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -3,12 +3,11 @@ use signpost_domain::assets::Asset;
 use tantivy::schema::{FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{TantivyDocument, doc};
 
+use crate::tuning::ANALYSER;
+
 /// Bumped whenever the schema or the text analysis changes; an index written
 /// with another version is rebuilt at start-up.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
-
-/// Analyser for running text: words, lower-cased, English stemming.
-pub(crate) const STEMMED: &str = "en_stem";
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 /// Analyser for type-ahead: words, lower-cased, not stemmed.
 pub(crate) const PLAIN: &str = "default";
 
@@ -23,6 +22,7 @@ pub(crate) struct Fields {
     pub body: tantivy::schema::Field,
     pub tags: tantivy::schema::Field,
     pub details: tantivy::schema::Field,
+    pub all: tantivy::schema::Field,
     pub facets: tantivy::schema::Field,
     pub kind: tantivy::schema::Field,
     pub topic: tantivy::schema::Field,
@@ -47,12 +47,14 @@ impl Fields {
         let mut b = Schema::builder();
         let fields = Fields {
             id: b.add_u64_field("id", INDEXED | STORED | FAST),
-            title: b.add_text_field("title", text(STEMMED, true)),
+            title: b.add_text_field("title", text(ANALYSER, true)),
             title_plain: b.add_text_field("title_plain", text(PLAIN, false)),
-            summary: b.add_text_field("summary", text(STEMMED, true)),
-            body: b.add_text_field("body", text(STEMMED, true)),
-            tags: b.add_text_field("tags", text(STEMMED, false)),
-            details: b.add_text_field("details", text(STEMMED, false)),
+            summary: b.add_text_field("summary", text(ANALYSER, true)),
+            body: b.add_text_field("body", text(ANALYSER, true)),
+            tags: b.add_text_field("tags", text(ANALYSER, false)),
+            details: b.add_text_field("details", text(ANALYSER, false)),
+            // Every searchable text at once, so a word's weight comes from one set of statistics.
+            all: b.add_text_field("all", text(ANALYSER, false)),
             facets: b.add_facet_field("facets", FacetOptions::default()),
             kind: b.add_text_field("kind", STRING | STORED),
             topic: b.add_text_field("topic", STRING),
@@ -83,11 +85,16 @@ impl Fields {
             self.updated_at => a.updated_at.timestamp_millis(),
             self.next_review_at => a.next_review_at.timestamp_millis(),
         );
+        for t in [&a.title, &a.summary, &a.body] {
+            d.add_text(self.all, t);
+        }
         for t in &a.tags {
             d.add_text(self.tags, t);
+            d.add_text(self.all, t);
         }
         for (_, t) in a.fields.texts() {
             d.add_text(self.details, &t);
+            d.add_text(self.all, &t);
         }
         for t in &a.topics {
             d.add_text(self.topic, t);

@@ -13,6 +13,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::fields::{Fields, SCHEMA_VERSION};
 use crate::query::Synonyms;
+use crate::tuning::Tuning;
 
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -23,6 +24,7 @@ pub struct TantivyIndex {
     pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
     pub(crate) synonyms: RwLock<Synonyms>,
+    pub(crate) tuning: Tuning,
     applied: AtomicI64,
     path: Option<PathBuf>,
 }
@@ -61,17 +63,23 @@ impl TantivyIndex {
                 Index::create_in_dir(dir, fields.schema.clone()).map_err(index_err)?
             }
         };
-        Self::from_index(index, fields, Some(dir.to_path_buf()))
+        Self::from_index(index, fields, Some(dir.to_path_buf()), Tuning::default())
     }
 
     /// An index held in memory only (tests and benchmarks).
     pub fn in_memory() -> Result<Self, SearchError> {
-        let fields = Fields::new();
-        let index = Index::create_in_ram(fields.schema.clone());
-        Self::from_index(index, fields, None)
+        Self::in_memory_tuned(Tuning::default())
     }
 
-    fn from_index(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<Self, SearchError> {
+    /// An in-memory index analysing and weighting text as `tuning` says (relevance evaluation).
+    pub fn in_memory_tuned(tuning: Tuning) -> Result<Self, SearchError> {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        Self::from_index(index, fields, None, tuning)
+    }
+
+    fn from_index(index: Index, fields: Fields, path: Option<PathBuf>, tuning: Tuning) -> Result<Self, SearchError> {
+        tuning.register(&index);
         let applied = read_payload(&index).unwrap_or(0);
         let writer = index.writer(WRITER_HEAP).map_err(index_err)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
@@ -81,6 +89,7 @@ impl TantivyIndex {
             reader,
             writer: Mutex::new(writer),
             synonyms: RwLock::new(Synonyms::default()),
+            tuning,
             applied: AtomicI64::new(applied),
             path,
         })

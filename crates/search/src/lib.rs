@@ -11,7 +11,9 @@ mod index;
 mod query;
 mod results;
 mod review_states;
+mod tuning;
 mod visibility;
 
 pub use index::TantivyIndex;
 pub use signpost_domain::ports::{SearchError, SearchIndex};
+pub use tuning::{FieldWeights, Tuning};

@@ -6,32 +6,50 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Searcher, Term};
 
-use crate::fields::{Fields, STEMMED};
+use crate::fields::Fields;
+use crate::tuning::{ANALYSER, FieldWeights};
 
 /// Most words per query that get typo tolerance.
 const MAX_FUZZY_WORDS: usize = 5;
+
+/// Analysed terms with their positions relative to the first, so a phrase still
+/// matches where stop words were dropped ("duty of candour" is duty, +2 candour).
+pub(crate) type Terms = Vec<(usize, String)>;
 
 /// One part of a query: a single word or a quoted phrase, as analysed terms.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Part {
     Word(String),
-    Phrase(Vec<String>),
+    Phrase(Terms),
 }
 
-/// Field weights: a match in the title counts most.
-pub(crate) fn weighted_fields(f: &Fields) -> [(Field, f32); 5] {
-    [(f.title, 3.0), (f.tags, 2.0), (f.summary, 1.5), (f.details, 1.2), (f.body, 1.0)]
+/// The fields a query searches, with their weights.
+pub(crate) fn weighted_fields(f: &Fields, w: &FieldWeights) -> Vec<(Field, f32)> {
+    [(f.all, w.all), (f.title, w.title), (f.tags, w.tags), (f.summary, w.summary), (f.details, w.details), (f.body, w.body)]
+        .into_iter()
+        .filter(|(_, weight)| *weight > 0.0)
+        .collect()
 }
 
-/// Analyses text the way the stemmed fields were analysed.
-pub(crate) fn analyse(tokenizers: &TokenizerManager, text: &str) -> Vec<String> {
-    let mut analyser = tokenizers.get(STEMMED).expect("en_stem is a built-in tokenizer");
+/// Analyses text the way the indexed fields were analysed.
+pub(crate) fn analyse(tokenizers: &TokenizerManager, text: &str) -> Terms {
+    let mut analyser = tokenizers.get(ANALYSER).expect("the index registers its analyser when it opens");
     let mut stream = analyser.token_stream(text);
-    let mut out = Vec::new();
+    let mut out: Terms = Vec::new();
     while stream.advance() {
-        out.push(stream.token().text.clone());
+        let t = stream.token();
+        out.push((t.position, t.text.clone()));
+    }
+    if let Some(first) = out.first().map(|(p, _)| *p) {
+        for (p, _) in &mut out {
+            *p -= first;
+        }
     }
     out
+}
+
+fn words_of(terms: &Terms) -> Vec<String> {
+    terms.iter().map(|(_, t)| t.clone()).collect()
 }
 
 /// Splits a query into words and quoted phrases. An unclosed quote runs to the end.
@@ -40,11 +58,11 @@ pub(crate) fn parse(tokenizers: &TokenizerManager, input: &str) -> (Vec<Part>, V
     let mut words_in_order = Vec::new();
     for (i, chunk) in input.split('"').enumerate() {
         let terms = analyse(tokenizers, chunk);
-        words_in_order.extend(terms.iter().cloned());
+        words_in_order.extend(words_of(&terms));
         if i % 2 == 1 && terms.len() > 1 {
             parts.push(Part::Phrase(terms));
         } else {
-            parts.extend(terms.into_iter().map(Part::Word));
+            parts.extend(terms.into_iter().map(|(_, t)| Part::Word(t)));
         }
     }
     (parts, words_in_order)
@@ -53,7 +71,7 @@ pub(crate) fn parse(tokenizers: &TokenizerManager, input: &str) -> (Vec<Part>, V
 /// Groups of equivalent terms, analysed, used to expand queries.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Synonyms {
-    groups: Vec<Vec<Vec<String>>>,
+    groups: Vec<Vec<Terms>>,
 }
 
 impl Synonyms {
@@ -61,19 +79,22 @@ impl Synonyms {
         let groups = groups
             .iter()
             .map(|g| g.terms.iter().map(|t| analyse(tokenizers, t)).filter(|t| !t.is_empty()).collect::<Vec<_>>())
-            .filter(|g: &Vec<Vec<String>>| g.len() > 1)
+            .filter(|g: &Vec<Terms>| g.len() > 1)
             .collect();
         Synonyms { groups }
     }
 
     /// For every group member found as a run of the query's words, the other members.
-    pub(crate) fn expansions(&self, words: &[String]) -> Vec<Vec<String>> {
-        let mut out: Vec<Vec<String>> = Vec::new();
+    pub(crate) fn expansions(&self, words: &[String]) -> Vec<Terms> {
+        let mut out: Vec<Terms> = Vec::new();
+        let present = |member: &Terms| {
+            let member = words_of(member);
+            words.windows(member.len()).any(|w| w == member.as_slice())
+        };
         for group in &self.groups {
-            let found = group.iter().any(|member| words.windows(member.len()).any(|w| w == member.as_slice()));
-            if found {
+            if group.iter().any(present) {
                 for member in group {
-                    let present = words.windows(member.len()).any(|w| w == member.as_slice());
+                    let present = present(member);
                     if !present && !out.contains(member) {
                         out.push(member.clone());
                     }
@@ -88,28 +109,34 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
 }
 
-fn phrase_or_term(field: Field, terms: &[String]) -> Box<dyn Query> {
+fn phrase_or_term(field: Field, terms: &Terms) -> Box<dyn Query> {
     if terms.len() == 1 {
-        Box::new(TermQuery::new(Term::from_field_text(field, &terms[0]), IndexRecordOption::WithFreqs))
+        Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::WithFreqs))
     } else {
-        Box::new(PhraseQuery::new(terms.iter().map(|t| Term::from_field_text(field, t)).collect()))
+        Box::new(PhraseQuery::new_with_offset(terms.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect()))
     }
 }
 
 /// The scoring part of a search: `None` when nothing searchable was typed.
-pub(crate) fn text_query(f: &Fields, searcher: &Searcher, synonyms: &Synonyms, input: &str) -> Option<Box<dyn Query>> {
+pub(crate) fn text_query(
+    f: &Fields,
+    weights: &FieldWeights,
+    searcher: &Searcher,
+    synonyms: &Synonyms,
+    input: &str,
+) -> Option<Box<dyn Query>> {
     let tokenizers = searcher.index().tokenizers();
     let (parts, words) = parse(tokenizers, input);
     if parts.is_empty() {
         return None;
     }
-    let fields = weighted_fields(f);
+    let fields = weighted_fields(f, weights);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Each fuzzy word builds an automaton per field; a long query of unknown words must stay cheap.
     let mut fuzzy_budget = MAX_FUZZY_WORDS;
     for part in &parts {
         let terms = match part {
-            Part::Word(w) => vec![w.clone()],
+            Part::Word(w) => vec![(0, w.clone())],
             Part::Phrase(p) => p.clone(),
         };
         let mut per_field: Vec<(Occur, Box<dyn Query>)> =
@@ -121,7 +148,7 @@ pub(crate) fn text_query(f: &Fields, searcher: &Searcher, synonyms: &Synonyms, i
             if unseen && len >= 4 && fuzzy_budget > 0 {
                 fuzzy_budget -= 1;
                 let distance = if len >= 8 { 2 } else { 1 };
-                for (field, weight) in fields.iter().filter(|(field, _)| *field == f.title || *field == f.body || *field == f.summary) {
+                for (field, weight) in fields.iter().filter(|(field, _)| [f.all, f.title, f.body, f.summary].contains(field)) {
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true);
                     per_field.push((Occur::Should, boosted(Box::new(fuzzy), weight * 0.5)));
                 }

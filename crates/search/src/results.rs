@@ -81,7 +81,7 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     let f = &ix.fields;
     let searcher = ix.reader.searcher();
     let synonyms = ix.synonyms.read().map_err(err)?.clone();
-    let scoring = query::text_query(f, &searcher, &synonyms, &r.query);
+    let scoring = query::text_query(f, &ix.tuning.weights, &searcher, &synonyms, &r.query);
     let has_text = scoring.is_some();
     let limit = r.limit.clamp(1, MAX_PAGE);
     let top = TopDocs::with_limit(limit).and_offset(r.offset);
@@ -117,9 +117,12 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     }
 
     let snippets = if r.snippets && has_text {
-        let mut body = SnippetGenerator::create(&searcher, &*q, f.body).map_err(err)?;
+        // Scoring may read only the combined field; highlighting needs the words as they sit in the body and summary.
+        let shown = crate::tuning::FieldWeights { title: 0.0, tags: 0.0, summary: 1.0, details: 0.0, body: 1.0, all: 0.0 };
+        let highlight = query::text_query(f, &shown, &searcher, &synonyms, &r.query).unwrap_or_else(|| Box::new(AllQuery));
+        let mut body = SnippetGenerator::create(&searcher, &*highlight, f.body).map_err(err)?;
         body.set_max_num_chars(220);
-        let mut summary = SnippetGenerator::create(&searcher, &*q, f.summary).map_err(err)?;
+        let mut summary = SnippetGenerator::create(&searcher, &*highlight, f.summary).map_err(err)?;
         summary.set_max_num_chars(220);
         Some((body, summary))
     } else {
