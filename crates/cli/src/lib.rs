@@ -3,6 +3,7 @@
 //! formats of import and export.
 #![warn(missing_docs)]
 
+pub mod baselines;
 pub mod corpus;
 pub mod demo;
 pub mod files;

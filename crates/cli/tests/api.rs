@@ -405,6 +405,21 @@ async fn search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead(back
     assert_eq!(titles(&r), ["Hand hygiene audit", "Clinic rota for vaccination", "Vaccination clinic consent"], "newest first");
     let (_, r) = t.get("bob", "/api/v1/search?q=audit&limit=1&offset=1").await;
     assert_eq!((r["total"].as_u64(), r["hits"].as_array().unwrap().len()), (Some(1), 0), "paging past the end is empty");
+    // Stop words are dropped from the index, yet a phrase still needs its words in order at
+    // their distance ("duty of candour" is not "candour and duty"); accents fold ("cafe" finds "café").
+    for (title, body) in [
+        ("Duty of candour letters", "Send duty of candour letters within ten days."),
+        ("Candour rota", "The candour and duty rota is kept at the café."),
+    ] {
+        let mut a = lesson(title, ward, "organisation", "published");
+        a["body"] = json!(body);
+        assert_eq!(t.post("alice", "/api/v1/assets", a).await.0, StatusCode::CREATED);
+    }
+    t.settle().await;
+    let (_, r) = t.get("bob", "/api/v1/search?q=%22duty%20of%20candour%22").await;
+    assert_eq!(titles(&r), ["Duty of candour letters"], "{r}");
+    let (_, r) = t.get("bob", "/api/v1/search?q=cafe").await;
+    assert_eq!(titles(&r), ["Candour rota"], "{r}");
     let (_, s) = t.get("bob", "/api/v1/suggest?q=clinic%20ro").await;
     assert_eq!(s[0]["title"], "Clinic rota for vaccination", "{s}");
     let (_, s) = t.get("bob", "/api/v1/suggest?q=han").await;

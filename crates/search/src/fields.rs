@@ -1,6 +1,6 @@
 //! The index schema and the document made from an asset.
 use signpost_domain::assets::Asset;
-use tantivy::schema::{FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{TantivyDocument, doc};
 
 use crate::tuning::ANALYSER;
@@ -23,7 +23,6 @@ pub(crate) struct Fields {
     pub tags: tantivy::schema::Field,
     pub details: tantivy::schema::Field,
     pub all: tantivy::schema::Field,
-    pub facets: tantivy::schema::Field,
     pub kind: tantivy::schema::Field,
     pub topic: tantivy::schema::Field,
     pub status: tantivy::schema::Field,
@@ -55,12 +54,12 @@ impl Fields {
             details: b.add_text_field("details", text(ANALYSER, false)),
             // Every searchable text at once, so a word's weight comes from one set of statistics.
             all: b.add_text_field("all", text(ANALYSER, false)),
-            facets: b.add_facet_field("facets", FacetOptions::default()),
-            kind: b.add_text_field("kind", STRING | STORED),
-            topic: b.add_text_field("topic", STRING),
-            status: b.add_text_field("status", STRING | STORED),
+            // Facets are counted from fast-field columns (see facet_counts.rs).
+            kind: b.add_text_field("kind", STRING | STORED | FAST),
+            topic: b.add_text_field("topic", STRING | FAST),
+            status: b.add_text_field("status", STRING | STORED | FAST),
             visibility: b.add_text_field("visibility", STRING),
-            team: b.add_u64_field("team", INDEXED | STORED),
+            team: b.add_u64_field("team", INDEXED | STORED | FAST),
             owner: b.add_u64_field("owner", INDEXED | STORED),
             named: b.add_u64_field("named", INDEXED),
             updated_at: b.add_i64_field("updated_at", INDEXED | STORED | FAST),
@@ -98,14 +97,10 @@ impl Fields {
         }
         for t in &a.topics {
             d.add_text(self.topic, t);
-            d.add_facet(self.facets, Facet::from_path(["topic", t.as_str()]));
         }
         for u in &a.named_viewers {
             d.add_u64(self.named, *u as u64);
         }
-        d.add_facet(self.facets, Facet::from_path(["kind", a.kind.as_str()]));
-        d.add_facet(self.facets, Facet::from_path(["status", a.status.as_str()]));
-        d.add_facet(self.facets, Facet::from_path(["team", a.team_id.to_string().as_str()]));
         d
     }
 }

@@ -6,11 +6,11 @@
 //! counts and suggestions only ever reflect assets the asker may see.
 #![warn(missing_docs)]
 
+mod facet_counts;
 mod fields;
 mod index;
 mod query;
 mod results;
-mod review_states;
 mod tuning;
 mod visibility;
 

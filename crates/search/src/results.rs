@@ -8,15 +8,15 @@ use signpost_domain::review::ReviewState;
 use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, Timestamp};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::facet_counts::FacetCounts;
 use crate::fields::{Fields, PLAIN};
 use crate::index::TantivyIndex;
-use crate::review_states::ReviewStates;
 use crate::{query, visibility};
 
 /// Most results one page may ask for.
@@ -68,11 +68,9 @@ fn combine(scoring: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box
     Box::new(BooleanQuery::new(clauses))
 }
 
-fn facet_counts(fc: &tantivy::collector::FacetCounts, root: &str) -> Vec<FacetCount> {
-    let mut v: Vec<FacetCount> = fc
-        .get(root)
-        .map(|(facet, count)| FacetCount { value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count })
-        .collect();
+/// Counts, most first, then by value.
+fn sorted(counts: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v
 }
@@ -85,31 +83,24 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     let has_text = scoring.is_some();
     let limit = r.limit.clamp(1, MAX_PAGE);
     let top = TopDocs::with_limit(limit).and_offset(r.offset);
-    let mut facet_collector = FacetCollector::for_field("facets");
-    for root in ["/kind", "/topic", "/team", "/status"] {
-        facet_collector.add_facet(root);
-    }
     let q = combine(scoring, filters(f, r, visible, now));
 
-    let facets_wanted = r.facets.then_some(facet_collector);
-    let review_wanted = r.facets.then(|| ReviewStates::at(now));
-    let (addresses, total, counted_facets, review_counts): (Vec<(f32, DocAddress)>, usize, _, _) =
-        if r.sort == SortOrder::Relevance && has_text {
-            searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted, review_wanted)).map_err(err)?
-        } else {
-            let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
-            let (docs, total, fc, rc) = searcher.search(&*q, &(by_date, Count, facets_wanted, review_wanted)).map_err(err)?;
-            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc, rc)
-        };
+    let facets_wanted = r.facets.then(|| FacetCounts::at(now));
+    let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) = if r.sort == SortOrder::Relevance && has_text {
+        searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted)).map_err(err)?
+    } else {
+        let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
+        let (docs, total, fc) = searcher.search(&*q, &(by_date, Count, facets_wanted)).map_err(err)?;
+        (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc)
+    };
 
     let mut facets = Facets::default();
-    if let Some(fc) = counted_facets {
-        facets.kind = facet_counts(&fc, "/kind");
-        facets.topic = facet_counts(&fc, "/topic");
-        facets.team = facet_counts(&fc, "/team");
-        facets.status = facet_counts(&fc, "/status");
-    }
-    if let Some([current, due_soon, overdue]) = review_counts {
+    if let Some(c) = counted {
+        facets.kind = sorted(c.kind);
+        facets.topic = sorted(c.topic);
+        facets.status = sorted(c.status);
+        facets.team = sorted(c.team.into_iter().map(|(t, n)| (t.to_string(), n)).collect());
+        let [current, due_soon, overdue] = c.review;
         facets.review_state = [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
             .into_iter()
             .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
