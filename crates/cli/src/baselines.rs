@@ -5,6 +5,7 @@
 //! hits with a snippet and the exact number of matches, as Signpost does.
 use anyhow::Context;
 use signpost_domain::assets::Asset;
+use signpost_domain::ports::Store;
 use sqlx::{PgPool, Row, SqlitePool};
 
 /// Who is searching, as the filter needs it: the same rule as Signpost's policy for a
@@ -40,6 +41,19 @@ pub fn pg_tsquery(query: &str) -> String {
 /// An FTS5 MATCH expression: words and phrases OR-ed.
 pub fn fts5_match(query: &str) -> String {
     parts(query).iter().map(|p| format!("\"{}\"", p.join(" "))).collect::<Vec<_>>().join(" OR ")
+}
+
+/// Every asset in the store, in id order, to load into the other engines.
+pub async fn all_assets(store: &dyn Store) -> anyhow::Result<Vec<Asset>> {
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let batch = store.assets_after(after, 5_000).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let Some(last) = batch.last().map(|a| a.id) else { break };
+        after = last;
+        out.extend(batch);
+    }
+    Ok(out)
 }
 
 /// What a baseline search returns.

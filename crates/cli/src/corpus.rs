@@ -581,3 +581,31 @@ impl Corpus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_corpus_and_query_log() {
+        let teams = vec!["Team A".to_string(), "Team B".to_string()];
+        let (mut a, mut b) = (Corpus::new(7, teams.clone()), Corpus::new(7, teams.clone()));
+        for _ in 0..50 {
+            assert_eq!(a.next_asset().0.body, b.next_asset().0.body);
+            assert_eq!(a.query(), b.query());
+        }
+        assert_ne!(Corpus::new(8, teams).next_asset().0.body, Corpus::new(7, vec!["Team A".into()]).next_asset().0.body);
+    }
+
+    #[test]
+    fn queries_are_one_to_four_words_with_phrases_typos_and_acronyms() {
+        let mut c = Corpus::new(42, vec!["Team".into()]);
+        let log: Vec<String> = (0..2_000).map(|_| c.query()).collect();
+        assert!(log.iter().all(|q| (1..=4).contains(&q.split_whitespace().count())), "one to four words");
+        assert!(log.iter().any(|q| q.starts_with('"')), "some phrases");
+        assert!(log.iter().any(|q| ACRONYMS.iter().any(|a| q.split_whitespace().next() == Some(*a))), "some acronyms");
+        let known = |w: &str| c.terms.contains(&w.trim_matches('"')) || ACRONYMS.contains(&w);
+        assert!(log.iter().any(|q| q.split_whitespace().any(|w| !known(w))), "some typos");
+        assert!(c.vocabulary() > 350, "a long tail of terms");
+    }
+}

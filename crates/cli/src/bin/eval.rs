@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
+use signpost::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
 use signpost::relevance::{Collection, Scores, evaluate};
 use signpost::{Location, open};
 use signpost_domain::assets::Status;
@@ -31,6 +32,12 @@ struct Args {
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results/relevance.json")]
     json: PathBuf,
+    /// PostgreSQL server for the PostgreSQL full-text search comparison (no database name).
+    #[arg(long, env = "SIGNPOST_TEST_POSTGRES", default_value = "postgres://postgres@127.0.0.1:5432")]
+    postgres: String,
+    /// Leave PostgreSQL out.
+    #[arg(long)]
+    no_postgres: bool,
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -165,6 +172,45 @@ async fn main() -> anyhow::Result<()> {
         println!("{name:<55} {ndcg10:>8.4} {recall100:>10.4} {mrr10:>8.4} {per_query:>9.2}");
         results.push(serde_json::json!({"configuration": name.trim(), "ndcg@10": ndcg10, "recall@100": recall100, "mrr@10": mrr10, "ms_per_query": per_query}));
     }
+    // The engines Signpost is compared with, on the same documents and queries.
+    let actor = app.actor(evaluator.id).await.map_err(err)?;
+    let viewer = Viewer { user_id: actor.user_id, teams: actor.teams.clone() };
+    let assets = all_assets(&db).await?;
+    let fts5_dir = tempfile::tempdir()?;
+    let fts5 = Fts5::create(&fts5_dir.path().join("fts5.db")).await?;
+    fts5.load(&assets).await?;
+    fts5.finish().await?;
+    let mut engines: Vec<(String, HashMap<String, Vec<String>>, f64)> = Vec::new();
+    let started = Instant::now();
+    let mut ranked = HashMap::new();
+    for q in &collection.queries {
+        let hits = fts5.search(&q.text, &viewer, 100, false).await?;
+        ranked.insert(q.id.clone(), hits.ids.iter().filter_map(|id| ids.get(id).cloned()).collect());
+    }
+    engines.push(("SQLite FTS5 bm25 (porter, title x2, words OR-ed)".into(), ranked, started.elapsed().as_secs_f64()));
+    fts5.close().await;
+    if !args.no_postgres {
+        let scratch = ScratchPg::create(&args.postgres, "signpost_eval").await?;
+        let pg = PgFts::create(&scratch.url()).await?;
+        pg.load(&assets).await?;
+        pg.finish().await?;
+        let started = Instant::now();
+        let mut ranked = HashMap::new();
+        for q in &collection.queries {
+            let hits = pg.search(&q.text, &viewer, 100, false).await?;
+            ranked.insert(q.id.clone(), hits.ids.iter().filter_map(|id| ids.get(id).cloned()).collect());
+        }
+        engines.push(("PostgreSQL FTS ts_rank_cd (english, weights A/B/C, OR-ed)".into(), ranked, started.elapsed().as_secs_f64()));
+        pg.close().await;
+        scratch.drop_now().await?;
+    }
+    for (name, ranked, secs) in engines {
+        let Scores { ndcg10, recall100, mrr10 } = evaluate(&ranked, &collection.qrels);
+        let per_query = secs * 1000.0 / collection.queries.len().max(1) as f64;
+        println!("{name:<55} {ndcg10:>8.4} {recall100:>10.4} {mrr10:>8.4} {per_query:>9.2}");
+        results.push(serde_json::json!({"configuration": name, "ndcg@10": ndcg10, "recall@100": recall100, "mrr@10": mrr10, "ms_per_query": per_query}));
+    }
+
     if let Some(parent) = args.json.parent() {
         std::fs::create_dir_all(parent)?;
     }

@@ -11,11 +11,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
-use signpost::baselines::{Fts5, PgFts, ScratchPg, Viewer};
+use signpost::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
 use signpost::corpus::Corpus;
 use signpost::{Location, open};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
-use signpost_domain::ports::Store;
 use signpost_domain::search::SearchRequest;
 use signpost_services::Signpost;
 use signpost_services::transfer::ImportItem;
@@ -162,19 +161,6 @@ async fn over_http(
         errors += e;
     }
     Ok((latency(samples, started.elapsed()), errors))
-}
-
-/// Every asset in the store, in id order.
-async fn all_assets(store: &dyn Store) -> anyhow::Result<Vec<signpost_domain::assets::Asset>> {
-    let mut out = Vec::new();
-    let mut after = 0;
-    loop {
-        let batch = store.assets_after(after, 5_000).await.map_err(err)?;
-        let Some(last) = batch.last().map(|a| a.id) else { break };
-        after = last;
-        out.extend(batch);
-    }
-    Ok(out)
 }
 
 async fn time_baseline<F, Fut>(queries: &[String], search: F) -> anyhow::Result<(Latency, f64)>
