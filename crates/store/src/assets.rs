@@ -71,8 +71,8 @@ async fn write_version(tx: &mut Transaction<'static, Any>, w: &AssetWrite, a: &A
     Ok(())
 }
 
-async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
-    let a = &w.asset;
+/// Inserts the asset row (and its named viewers) alone; the caller writes its history.
+async fn insert_row(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<Asset, StoreError> {
     let row = sqlx::query(sql!(
         "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
          review_interval_days, next_review_at, last_verified_at, links, version, created_at, updated_at) \
@@ -81,7 +81,14 @@ async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<
     // The services date a new asset: now, or when an imported one was first written elsewhere.
     let row = bind_columns(row, a).bind(ms(a.created_at)).bind(ms(a.updated_at)).fetch_one(&mut **tx).await.map_err(map_err)?;
     let stored = rows::asset(&row)?;
-    write_viewers(tx, &stored).await?;
+    if !stored.named_viewers.is_empty() {
+        write_viewers(tx, &stored).await?;
+    }
+    Ok(stored)
+}
+
+async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
+    let stored = insert_row(tx, &w.asset).await?;
     write_version(tx, &w, &stored).await?;
     let audit = w.audit.clone().with_diff(None, Some(summary(&stored)));
     append_logs(tx, &audit, "asset", Some(stored.id), true).await?;
@@ -99,9 +106,10 @@ impl Db {
     pub(crate) async fn insert_asset_rows(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError> {
         let mut tx = self.begin().await?;
         let mut out = Vec::with_capacity(writes.len());
-        for w in writes {
-            out.push(insert_in(&mut tx, w).await?);
+        for w in &writes {
+            out.push(insert_row(&mut tx, &w.asset).await?);
         }
+        crate::bulk::insert_histories(&mut tx, &writes, &out, summary).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(out)
     }

@@ -18,6 +18,7 @@ macro_rules! sql {
 
 mod accounts;
 mod assets;
+mod bulk;
 mod logs;
 mod rows;
 mod store_impl;

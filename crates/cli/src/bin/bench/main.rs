@@ -45,6 +45,9 @@ struct Args {
     /// Leave PostgreSQL out (no server at hand).
     #[arg(long)]
     no_postgres: bool,
+    /// Stop after importing and indexing (to measure the import alone at scale).
+    #[arg(long)]
+    import_only: bool,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results/bench.json")]
     json: std::path::PathBuf,
@@ -192,6 +195,8 @@ async fn main() -> anyhow::Result<()> {
     let (team_names, emails) = organisation(&app).await?;
 
     let mut corpus = Corpus::new(args.seed, team_names);
+    // The index follows the import as it would on a running server.
+    let indexer = app.spawn_indexer();
     let started = Instant::now();
     let mut done = 0;
     while done < args.assets {
@@ -217,11 +222,28 @@ async fn main() -> anyhow::Result<()> {
         eprint!("\rimported {done}/{}", args.assets);
     }
     let import_secs = started.elapsed().as_secs_f64();
+    app.catch_up().await.map_err(err)?;
+    let searchable_secs = started.elapsed().as_secs_f64();
+    indexer.abort();
+    // Then from scratch, as `signpost reindex` does, which also leaves one tidy index for the searches.
     let started = Instant::now();
     let indexed = app.rebuild_index(&|_, _| {}).await.map_err(err)?;
     let index_secs = started.elapsed().as_secs_f64();
-    eprintln!("\rimported {done} assets in {import_secs:.1} s, indexed {indexed} in {index_secs:.1} s");
+    eprintln!(
+        "\rimported {done} assets in {import_secs:.1} s, all searchable after {searchable_secs:.1} s; rebuilt the index in {index_secs:.1} s"
+    );
     let (rss_indexed, _) = memory_mib();
+    if args.import_only {
+        println!(
+            "imported {} assets at {:.0}/s with the index following; all searchable after {searchable_secs:.0} s ({:.0}/s); index rebuild {:.0}/s; {rss_indexed:.0} MiB resident",
+            args.assets,
+            args.assets as f64 / import_secs,
+            args.assets as f64 / searchable_secs,
+            indexed as f64 / index_secs,
+        );
+        db.close().await;
+        return Ok(());
+    }
 
     let member = app.user_by_email(&emails[5]).await.map_err(err)?;
     let actor = app.actor(member.id).await.map_err(err)?;
@@ -290,7 +312,10 @@ async fn main() -> anyhow::Result<()> {
     println!("\nSignpost benchmark: {} assets, seed {}, as a member of staff (permission-filtered)", args.assets, args.seed);
     println!("  import through the import path (SQLite)      {:>10.0} assets/s", args.assets as f64 / import_secs);
     println!("  index rebuild                                {:>10.0} assets/s", indexed as f64 / index_secs);
-    println!("  import and index                             {:>10.0} assets/s", args.assets as f64 / (import_secs + index_secs));
+    println!(
+        "  import until all searchable (index following) {:>9.0} assets/s ({searchable_secs:.0} s)",
+        args.assets as f64 / searchable_secs
+    );
     println!("  mean matches per query                       {:>10.0}", matches);
     println!("\n  {:<44} {:>8} {:>8} {:>8} {:>8} {:>9}", "search (ms)", "p50", "p95", "p99", "QPS", "vs Signpost");
     println!("{}", row("Signpost, facets + snippets", &with_facets, None));
@@ -318,7 +343,8 @@ async fn main() -> anyhow::Result<()> {
         "filter": "member of staff: own assets, or published/archived and public, organisation-wide or one of their teams",
         "import_assets_per_second": args.assets as f64 / import_secs,
         "index_assets_per_second": indexed as f64 / index_secs,
-        "import_and_index_assets_per_second": args.assets as f64 / (import_secs + index_secs),
+        "import_until_searchable_seconds": searchable_secs,
+        "import_until_searchable_assets_per_second": args.assets as f64 / searchable_secs,
         "mean_matches_per_query": matches,
         "signpost_facets_snippets_ms": with_facets,
         "signpost_snippets_ms": without_facets,
