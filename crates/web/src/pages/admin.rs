@@ -11,7 +11,7 @@ use signpost_services::{ServiceError, policy};
 
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, pagination, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
+use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, label, see_other};
 use crate::AppState;
 
 const PER_PAGE: i64 = 50;
@@ -26,15 +26,10 @@ pub struct ListQuery {
 /// The problems of a refused form, or the error page for anything else.
 pub fn refused(e: ServiceError) -> Result<Errors, PageError> {
     match e {
-        ServiceError::Invalid(list) => Ok(list.into_iter().map(|f| (f.field, capital(&f.message))).collect()),
-        ServiceError::Conflict(m) => Ok(vec![("name".into(), capital(&m))]),
+        ServiceError::Invalid(list) => Ok(list.into_iter().map(|f| (f.field, capitalised(&f.message))).collect()),
+        ServiceError::Conflict(m) => Ok(vec![("name".into(), capitalised(&m))]),
         other => Err(other.into()),
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 fn role_options() -> Vec<(String, String)> {

@@ -18,7 +18,7 @@ use signpost_services::preview::AssetPreview;
 use super::asset_form::{Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
+use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, label, see_other};
 use crate::AppState;
 
 /// Which kind to start with.
@@ -190,11 +190,6 @@ fn form_errors(e: &ServiceError) -> Option<(StatusCode, Errors)> {
         ServiceError::Conflict(m) => Some((StatusCode::CONFLICT, vec![("asset-form".into(), capitalised(m))])),
         _ => None,
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// `GET /assets/new[?kind=]`.
