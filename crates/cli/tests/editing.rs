@@ -155,6 +155,8 @@ async fn editing_is_limited_to_those_who_may_and_catches_concurrent_changes(back
     assert!(html.contains("You do not have permission"));
     let (_, page) = alice.get(&format!("/assets/{}", open["id"])).await;
     assert!(!page.contains("Edit this knowledge"), "no edit button where editing is refused");
+    let (status, _, _) = alice.post(&format!("/assets/{}/edit", open["id"]), &[("title", "Taken over"), ("action", "preview")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not even a preview of a change she may not make");
 
     let guest = WebUser::sign_in(&t, "guest").await;
     assert_eq!(guest.get("/assets/new").await.0, StatusCode::FORBIDDEN, "guests are read-only");
