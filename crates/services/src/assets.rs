@@ -234,7 +234,7 @@ impl Signpost {
         Ok(self.store.assets(&AssetQuery { offset, limit, ..query }, &policy::view_condition(actor)).await?)
     }
 
-    async fn editable(&self, actor: &Actor, id: AssetId) -> Result<Asset, ServiceError> {
+    pub(crate) async fn editable(&self, actor: &Actor, id: AssetId) -> Result<Asset, ServiceError> {
         let asset = self.store.asset(id).await.map_err(asset_not_found(id))?;
         policy::ensure_can_edit(actor, &asset)?;
         Ok(asset)

@@ -20,10 +20,14 @@ pub struct AssetPreview {
 }
 
 impl Signpost {
-    /// Renders and checks input without saving it. Nothing is stored, so nothing is validated
-    /// against the store; saving reports those problems.
-    pub async fn preview_asset(&self, actor: &Actor, input: &AssetInput) -> Result<AssetPreview, ServiceError> {
+    /// Renders and checks input without saving it, for a new asset or for a change to
+    /// asset `id`, which the actor must be allowed to edit. Nothing is stored, so nothing
+    /// is validated against the store; saving reports those problems.
+    pub async fn preview_asset(&self, actor: &Actor, input: &AssetInput, id: Option<AssetId>) -> Result<AssetPreview, ServiceError> {
         policy::ensure_can_contribute(actor)?;
+        if let Some(id) = id {
+            self.editable(actor, id).await?;
+        }
         let content = content_of(input, input.team_id.or(actor.own_team()).unwrap_or_default());
         let fields = AssetFields::parse(content.kind, &content.fields).0;
         let now = Utc::now();
@@ -35,7 +39,7 @@ impl Signpost {
     /// list them all at once. `id` is the asset being changed, if any.
     pub async fn check_asset(&self, actor: &Actor, input: &AssetInput, id: Option<AssetId>) -> Result<Vec<FieldError>, ServiceError> {
         let current = match id {
-            Some(id) => Some(self.asset(actor, id).await?.asset),
+            Some(id) => Some(self.editable(actor, id).await?),
             None => None,
         };
         match self.content(actor, input, current.as_ref()).await {

@@ -272,9 +272,6 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, i
         Some(id) => Some(s.app.asset(actor, id).await?),
         None => None,
     };
-    if current.as_ref().is_some_and(|c| !c.can_edit) {
-        return Err(ServiceError::Forbidden("you can view this asset but not change it".into()).into());
-    }
     let kind = match &current {
         Some(c) => c.asset.kind,
         None => AssetKind::parse(form.get("kind")).map_err(|e| ServiceError::Invalid(vec![e]))?,
@@ -310,7 +307,7 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, i
             },
         }
     }
-    let preview = s.app.preview_asset(actor, &input).await?;
+    let preview = s.app.preview_asset(actor, &input, id).await?;
     let teams = team_options(s, actor, current.as_ref().map(|c| c.asset.team_id)).await?;
     let heading = match &current {
         Some(c) => format!("Edit “{}”", c.asset.title),
