@@ -9,7 +9,7 @@ use signpost_domain::assets::{AssetVersion, Status};
 use signpost_domain::review::ReviewState;
 use signpost_services::assets::AssetView;
 
-use super::layout::{csrf_field, page};
+use super::layout::{csrf_field, page, success_banner};
 use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
 use crate::AppState;
 
@@ -117,20 +117,14 @@ fn body(p: AssetPage<'_>) -> Markup {
     let fields = serde_json::to_value(&a.fields).unwrap_or_default();
     html! {
         @if let Some(done) = done {
-            div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="nhsuk-notification-banner" {
-                div class="nhsuk-notification-banner__header" { h2 class="nhsuk-notification-banner__title" id="done-title" { "Success" } }
-                div class="nhsuk-notification-banner__content" {
-                    p class="nhsuk-notification-banner__heading" {
-                        @match done {
-                            "verified" => { "You verified this knowledge. Its next review is " (date(a.next_review_at)) "." }
-                            "archived" => { "You archived this knowledge. It is kept but marked as no longer current." }
-                            "published" => { "You published this knowledge. Its next review is " (date(a.next_review_at)) "." }
-                            "drafted" => { "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published." }
-                            _ => { "Your changes are saved." }
-                        }
-                    }
-                }
-            }
+            @let message = match done {
+                "verified" => format!("You verified this knowledge. Its next review is {}.", date(a.next_review_at)),
+                "archived" => "You archived this knowledge. It is kept but marked as no longer current.".to_string(),
+                "published" => format!("You published this knowledge. Its next review is {}.", date(a.next_review_at)),
+                "drafted" => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.".to_string(),
+                _ => "Your changes are saved.".to_string(),
+            };
+            (success_banner(&message))
         }
         span class="nhsuk-caption-l" { (label(a.kind.as_str())) }
         h1 { (a.title) }

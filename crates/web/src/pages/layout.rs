@@ -181,10 +181,15 @@ pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup
 
 /// A success banner after an action.
 pub fn success_banner(message: &str) -> Markup {
+    success_banner_with(message, html! {})
+}
+
+/// A success banner with more below its heading.
+pub fn success_banner_with(message: &str, more: Markup) -> Markup {
     html! {
         div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="nhsuk-notification-banner" {
             div class="nhsuk-notification-banner__header" { h2 class="nhsuk-notification-banner__title" id="done-title" { "Success" } }
-            div class="nhsuk-notification-banner__content" { p class="nhsuk-notification-banner__heading" { (message) } }
+            div class="nhsuk-notification-banner__content" { p class="nhsuk-notification-banner__heading" { (message) } (more) }
         }
     }
 }

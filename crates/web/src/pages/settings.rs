@@ -10,7 +10,7 @@ use signpost_domain::search::SynonymGroup;
 
 use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, pagination, success_banner};
+use super::layout::{csrf_field, error_summary, page, pagination, success_banner, success_banner_with};
 use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
 use crate::AppState;
 
@@ -34,14 +34,10 @@ async fn tokens_page(
         "",
         html! {
             @if let Some(secret) = new_secret {
-                div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="nhsuk-notification-banner" {
-                    div class="nhsuk-notification-banner__header" { h2 class="nhsuk-notification-banner__title" id="done-title" { "Success" } }
-                    div class="nhsuk-notification-banner__content" {
-                        p class="nhsuk-notification-banner__heading" { "Your new token. Copy it now: it is not shown again." }
-                        p { code class="signpost-secret" { (secret) } }
-                        p { "Send it as " code { "Authorization: Bearer <token>" } "." }
-                    }
-                }
+                (success_banner_with("Your new token. Copy it now: it is not shown again.", html! {
+                    p { code class="signpost-secret" { (secret) } }
+                    p { "Send it as " code { "Authorization: Bearer <token>" } "." }
+                }))
             }
             (error_summary(errors))
             h1 { "API tokens" }

@@ -222,6 +222,7 @@ async fn main() -> anyhow::Result<()> {
         eprint!("\rimported {done}/{}", args.assets);
     }
     let import_secs = started.elapsed().as_secs_f64();
+    eprintln!("\rimported {done} assets; waiting for the index to catch up");
     app.catch_up().await.map_err(err)?;
     let searchable_secs = started.elapsed().as_secs_f64();
     indexer.abort();
@@ -266,9 +267,11 @@ async fn main() -> anyhow::Result<()> {
     let fts5_dir = tempfile::tempdir()?;
     let fts5 = Fts5::create(&fts5_dir.path().join("fts5.db")).await?;
     let started = Instant::now();
-    for chunk in assets.chunks(5_000) {
+    for (i, chunk) in assets.chunks(5_000).enumerate() {
         fts5.load(chunk).await?;
+        eprint!("\rloading SQLite FTS5 {}/{}", (i * 5_000 + chunk.len()), assets.len());
     }
+    eprintln!();
     fts5.finish().await?;
     let fts5_load = assets.len() as f64 / started.elapsed().as_secs_f64();
     for q in &compare[..compare.len().min(50)] {
@@ -287,9 +290,11 @@ async fn main() -> anyhow::Result<()> {
         let scratch = ScratchPg::create(&args.postgres, "signpost_bench").await?;
         let pg = PgFts::create(&scratch.url()).await?;
         let started = Instant::now();
-        for chunk in assets.chunks(2_000) {
+        for (i, chunk) in assets.chunks(2_000).enumerate() {
             pg.load(chunk).await?;
+            eprint!("\rloading PostgreSQL {}/{}", (i * 2_000 + chunk.len()), assets.len());
         }
+        eprintln!("\nbuilding PostgreSQL's GIN index");
         pg.finish().await?;
         let pg_load = assets.len() as f64 / started.elapsed().as_secs_f64();
         for q in &compare[..compare.len().min(20)] {
