@@ -2,13 +2,16 @@
 //! export, back up, rebuild the index and search from the command line.
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use signpost::{Location, demo, files, open_with};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
+use signpost_domain::ports::Embedder;
 use signpost_domain::search::SearchRequest;
+use signpost_embed::SentenceModel;
 use signpost_services::accounts::operator;
 use signpost_services::{ServiceError, Signpost};
 
@@ -42,6 +45,7 @@ struct ConfigFile {
     database: Option<String>,
     listen: Option<String>,
     secure_cookies: Option<bool>,
+    embedding_model: Option<PathBuf>,
 }
 
 fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
@@ -63,6 +67,11 @@ enum Command {
         /// Mark cookies Secure even over plain HTTP (when a TLS proxy sits in front).
         #[arg(long, env = "SIGNPOST_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// A sentence-embedding model folder (sentence-transformers layout, e.g.
+        /// all-MiniLM-L6-v2): assets are embedded in the background and searches
+        /// rank by meaning as well as words. Without it, search is by words alone.
+        #[arg(long, env = "SIGNPOST_EMBEDDING_MODEL")]
+        embedding_model: Option<PathBuf>,
     },
     /// Load the demo organisation: teams, people and about 200 knowledge assets.
     Demo,
@@ -230,9 +239,18 @@ async fn main() -> anyhow::Result<()> {
     let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
     let (app, db) = open_with(&location, searches).await?;
     match cli.command {
-        Command::Serve { listen, demo: with_demo, secure_cookies } => {
+        Command::Serve { listen, demo: with_demo, secure_cookies, embedding_model } => {
             let listen = listen.or(config.listen).unwrap_or_else(|| "127.0.0.1:8080".to_string());
             let secure_cookies = secure_cookies || config.secure_cookies.unwrap_or(false);
+            let app = match embedding_model.or(config.embedding_model) {
+                Some(dir) => {
+                    let model =
+                        SentenceModel::open(&dir).with_context(|| format!("cannot load the embedding model in {}", dir.display()))?;
+                    eprintln!("Ranking by meaning as well as words with the model {}", model.model());
+                    app.with_embedder(Arc::new(model))
+                }
+                None => app,
+            };
             app.prepare_index(&progress_bar()).await.map_err(service)?;
             if with_demo {
                 let n = demo::load(&app).await.map_err(service)?;
@@ -246,6 +264,7 @@ async fn main() -> anyhow::Result<()> {
             }
             app.catch_up().await.map_err(service)?;
             app.spawn_indexer();
+            app.spawn_embedder();
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             eprintln!("Signpost is serving http://{} ({} database)", listener.local_addr()?, app.backend());
             signpost_web::serve(listener, app, secure_cookies).await?;

@@ -21,7 +21,7 @@ use signpost_services::assets::AssetInput;
 use signpost_services::transfer::ImportItem;
 use signpost_services::{ServiceError, Signpost};
 
-on_both_backends!(nobody_sees_an_asset_they_may_not_see_by_any_route);
+on_both_backends!(nobody_sees_an_asset_they_may_not_see_by_any_route, nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning);
 
 #[derive(Debug, Clone)]
 struct Person {
@@ -275,5 +275,43 @@ async fn nobody_sees_an_asset_they_may_not_see_by_any_route(backend: Backend) {
         }
         app.catch_up().await.unwrap();
         check(&app, &people, &docs, &parents, seed).await;
+    }
+}
+
+/// Ranking by meaning adds the assets closest to the query; none may be one the
+/// asker may not see, in the results, the total or the facet counts.
+async fn nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning(backend: Backend) {
+    let seed = 7;
+    let db = TestDb::new(backend);
+    let (app, _) = open(&db.location("node")).await.unwrap();
+    let app = app.with_embedder(common::embedding_model());
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (people, docs, parents) = build(&app, &mut rng).await;
+    while app.embed_pending().await.unwrap() > 0 {}
+    app.prepare_index(&|_, _| {}).await.unwrap();
+    assert_eq!(app.embedding_status().map(|s| s.embedded), Some(docs.len() as u64), "every asset embedded");
+    for p in &people {
+        let actor = app.actor(p.id).await.unwrap();
+        let expected: BTreeSet<i64> = docs.iter().filter(|d| may_see(p, d, &parents)).map(|d| d.id).collect();
+        for query in ["knowledge", "handover of a patient", "secret3zz", "what everyone should know"] {
+            let ctx = format!("seed {seed}, query {query:?}, person {p:?}");
+            let mut found = BTreeSet::new();
+            let mut offset = 0;
+            loop {
+                let request = SearchRequest { query: query.into(), limit: 30, offset, snippets: true, facets: true, ..Default::default() };
+                let r = app.search(&actor, request).await.unwrap();
+                assert!(r.total <= expected.len(), "total {} over {} visible, {ctx}", r.total, expected.len());
+                assert_eq!(r.facets.kind.iter().map(|f| f.count).sum::<u64>(), r.total as u64, "facets against total, {ctx}");
+                if r.hits.is_empty() {
+                    break;
+                }
+                offset += r.hits.len();
+                found.extend(r.hits.iter().map(|h| h.id));
+            }
+            assert!(found.is_subset(&expected), "leaked {:?}, {ctx}", found.difference(&expected).collect::<Vec<_>>());
+            if query == "knowledge" {
+                assert_eq!(found, expected, "every visible asset holds the word, {ctx}");
+            }
+        }
     }
 }

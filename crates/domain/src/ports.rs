@@ -126,6 +126,39 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes a consistent copy of the database while it stays online.
     async fn backup(&self, destination: &str) -> Result<(), StoreError>;
+
+    /// Assets whose embedding by `model` is missing or older than their current version, lowest id first.
+    async fn assets_to_embed(&self, model: &str, limit: i64) -> Result<Vec<Asset>, StoreError>;
+    /// Stores embeddings by `model` (replacing older ones) with an `embedding` change-log entry each, in one transaction.
+    async fn save_embeddings(&self, model: &str, embeddings: &[Embedding]) -> Result<(), StoreError>;
+    /// The stored embeddings by `model` of these assets.
+    async fn embeddings(&self, model: &str, ids: &[AssetId]) -> Result<Vec<Embedding>, StoreError>;
+    /// Stored embeddings by `model` after an asset id, lowest first (for loading them all at start-up).
+    async fn embeddings_after(&self, model: &str, after: AssetId, limit: i64) -> Result<Vec<Embedding>, StoreError>;
+}
+
+/// An asset's text as a unit-length vector, as of one of its versions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedding {
+    /// The asset.
+    pub asset_id: AssetId,
+    /// The version whose text was embedded.
+    pub version: i64,
+    /// The vector (unit length).
+    pub vector: Vec<f32>,
+}
+
+/// What can go wrong while embedding text.
+#[derive(Debug, thiserror::Error)]
+#[error("embedding failed: {0}")]
+pub struct EmbedError(pub String);
+
+/// A local sentence-embedding model: texts in, unit-length vectors out.
+pub trait Embedder: Send + Sync + 'static {
+    /// Names the model, so vectors from different models are never compared.
+    fn model(&self) -> &str;
+    /// Embeds each text (long texts are cut to what the model reads).
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
 }
 
 /// What can go wrong in the search index.
@@ -149,10 +182,14 @@ pub trait SearchIndex: Send + Sync + 'static {
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError>;
     /// The change-log position the index has reached.
     fn applied_change(&self) -> i64;
-    /// Removes everything, before a rebuild.
+    /// Removes every document, before a rebuild (embeddings stay: they are keyed by asset).
     fn clear(&self) -> Result<(), SearchError>;
     /// Replaces the synonym groups used to expand queries.
     fn set_synonyms(&self, groups: &[SynonymGroup]);
     /// How many assets are indexed.
     fn doc_count(&self) -> u64;
+    /// Adds or replaces assets' embeddings, used to rank a request that carries a query vector.
+    fn set_vectors(&self, embeddings: Vec<Embedding>);
+    /// How many assets have an embedding here.
+    fn vector_count(&self) -> usize;
 }

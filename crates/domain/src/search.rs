@@ -44,6 +44,9 @@ pub struct SearchRequest {
     pub snippets: bool,
     /// Whether to count facets.
     pub facets: bool,
+    /// The query's embedding: when present, results are ranked by words and meaning
+    /// together, and assets close in meaning match even without the words.
+    pub vector: Option<Vec<f32>>,
 }
 
 /// One result.

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use signpost_domain::assets::Asset;
-use signpost_domain::ports::{SearchError, SearchIndex};
+use signpost_domain::ports::{Embedding, SearchError, SearchIndex};
 use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, Timestamp};
@@ -14,6 +14,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use crate::fields::{Fields, SCHEMA_VERSION};
 use crate::query::Synonyms;
 use crate::tuning::Tuning;
+use crate::vectors::Vectors;
 
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -25,6 +26,8 @@ pub struct TantivyIndex {
     writer: Mutex<IndexWriter>,
     pub(crate) synonyms: RwLock<Synonyms>,
     pub(crate) tuning: Tuning,
+    /// Assets' embeddings; kept in memory only, reloaded from the store at start-up.
+    pub(crate) vectors: RwLock<Vectors>,
     applied: AtomicI64,
     path: Option<PathBuf>,
 }
@@ -90,6 +93,7 @@ impl TantivyIndex {
             writer: Mutex::new(writer),
             synonyms: RwLock::new(Synonyms::default()),
             tuning,
+            vectors: RwLock::new(Vectors::default()),
             applied: AtomicI64::new(applied),
             path,
         })
@@ -127,6 +131,10 @@ impl SearchIndex for TantivyIndex {
         for a in upserts {
             writer.add_document(self.fields.document(a)).map_err(index_err)?;
         }
+        if !deletes.is_empty() {
+            let mut vectors = self.vectors.write().map_err(index_err)?;
+            deletes.iter().for_each(|id| vectors.remove(*id));
+        }
         self.commit(&mut writer, change_id)
     }
 
@@ -149,5 +157,15 @@ impl SearchIndex for TantivyIndex {
 
     fn doc_count(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    fn set_vectors(&self, embeddings: Vec<Embedding>) {
+        if let Ok(mut v) = self.vectors.write() {
+            v.upsert(embeddings);
+        }
+    }
+
+    fn vector_count(&self) -> usize {
+        self.vectors.read().map_or(0, |v| v.len())
     }
 }

@@ -3,17 +3,22 @@
 //!
 //! Every search and suggestion takes the asker's visibility `Condition` and
 //! makes it a required clause of the Tantivy query, so results, snippets, facet
-//! counts and suggestions only ever reflect assets the asker may see.
+//! counts and suggestions only ever reflect assets the asker may see. Assets'
+//! embeddings are held beside it in memory; a search that carries a query vector
+//! ranks by words and meaning together, its nearest neighbours passed through the
+//! same filter.
 #![warn(missing_docs)]
 
 mod facet_counts;
 mod fields;
+mod hybrid;
 mod index;
 mod query;
 mod results;
 mod tuning;
+mod vectors;
 mod visibility;
 
 pub use index::TantivyIndex;
 pub use signpost_domain::ports::{SearchError, SearchIndex};
-pub use tuning::{FieldWeights, Tuning};
+pub use tuning::{FieldWeights, Fusion, Tuning};

@@ -16,6 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::facet_counts::FacetCounts;
 use crate::fields::{Fields, PLAIN};
+use crate::hybrid::{self, HybridQuery};
 use crate::index::TantivyIndex;
 use crate::{query, visibility};
 
@@ -83,16 +84,35 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     let has_text = scoring.is_some();
     let limit = r.limit.clamp(1, MAX_PAGE);
     let top = TopDocs::with_limit(limit).and_offset(r.offset);
-    let q = combine(scoring, filters(f, r, visible, now));
+    let q = combine(scoring.as_ref().map(|s| s.box_clone()), filters(f, r, visible, now));
 
     let facets_wanted = r.facets.then(|| FacetCounts::at(now));
-    let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) = if r.sort == SortOrder::Relevance && has_text {
-        searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted)).map_err(err)?
-    } else {
-        let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
-        let (docs, total, fc) = searcher.search(&*q, &(by_date, Count, facets_wanted)).map_err(err)?;
-        (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc)
-    };
+    let vectors = ix.vectors.read().map_err(err)?;
+    let hybrid = r.sort == SortOrder::Relevance && ix.tuning.fusion.semantic > 0.0 && vectors.len() > 0;
+    let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) =
+        if let (Some(text), Some(vector), true) = (scoring.as_ref().filter(|_| hybrid), r.vector.as_deref(), hybrid) {
+            let ranked = hybrid::rank(
+                f,
+                &searcher,
+                &vectors,
+                HybridQuery {
+                    text: text.box_clone(),
+                    filters: filters(f, r, visible, now),
+                    vector,
+                    fusion: ix.tuning.fusion,
+                    offset: r.offset,
+                    limit,
+                    facets: facets_wanted,
+                },
+            )?;
+            (ranked.page, ranked.total, ranked.facets)
+        } else if r.sort == SortOrder::Relevance && has_text {
+            searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted)).map_err(err)?
+        } else {
+            let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
+            let (docs, total, fc) = searcher.search(&*q, &(by_date, Count, facets_wanted)).map_err(err)?;
+            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc)
+        };
 
     let mut facets = Facets::default();
     if let Some(c) = counted {

@@ -25,7 +25,17 @@ pub struct FieldWeights {
     pub all: f32,
 }
 
-/// Text analysis and field weights.
+/// How words and meaning are weighed when a search carries a query vector; each
+/// side's scores are first scaled to 0–1 over the candidates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fusion {
+    /// Weight of the BM25 score.
+    pub lexical: f32,
+    /// Weight of the similarity in meaning (0: words only, even with a vector).
+    pub semantic: f32,
+}
+
+/// Text analysis, field weights and fusion.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tuning {
     /// Drop common English words ("the", "of") from the index and from queries.
@@ -36,6 +46,8 @@ pub struct Tuning {
     pub ascii_folding: bool,
     /// Field weights.
     pub weights: FieldWeights,
+    /// Words against meaning.
+    pub fusion: Fusion,
 }
 
 impl Default for Tuning {
@@ -48,6 +60,7 @@ impl Default for Tuning {
             // One BM25 over all the text, plus a little more for the title and tags: per-field
             // scores added up count a word found in several fields several times over.
             weights: FieldWeights { title: 0.5, tags: 0.5, summary: 0.0, details: 0.0, body: 0.0, all: 1.0 },
+            fusion: Fusion { lexical: 1.0, semantic: 1.0 },
         }
     }
 }

@@ -20,6 +20,7 @@ impl Signpost {
             let Some(last) = changes.last().map(|c| c.id) else { return Ok(applied) };
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
+            let mut embedded = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for change in changes.iter().rev() {
                 match change.entity.as_str() {
@@ -29,9 +30,11 @@ impl Signpost {
                         Err(e) => return Err(e.into()),
                     },
                     "synonyms" if seen.insert(-1) => self.index.set_synonyms(&self.store.synonyms().await?),
+                    "embedding" => embedded.push(change.entity_id),
                     _ => {}
                 }
             }
+            self.refresh_embeddings(&embedded).await?;
             let index = self.index.clone();
             tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, last))
                 .await
@@ -69,6 +72,7 @@ impl Signpost {
     /// another database; otherwise caught up from the change log.
     pub async fn prepare_index(&self, progress: &(dyn Fn(u64, u64) + Send + Sync)) -> Result<(), ServiceError> {
         self.index.set_synonyms(&self.store.synonyms().await?);
+        self.load_embeddings().await?;
         let last = self.store.last_change().await?;
         let applied = self.index.applied_change();
         if (applied == 0 && last > 0) || applied > last {

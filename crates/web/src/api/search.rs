@@ -70,6 +70,7 @@ impl SearchParams {
             limit: p.limit,
             snippets: true,
             facets: true,
+            vector: None,
         };
         if errors.is_empty() { Ok(request) } else { Err(ServiceError::Invalid(errors)) }
     }
