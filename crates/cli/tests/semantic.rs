@@ -90,6 +90,8 @@ async fn meaning_finds_what_words_miss_only_among_what_the_asker_may_see(backend
     )
     .await;
     embedded_everything(&t).await;
+    let metrics = t.client.get(format!("{}/metrics", t.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("signpost_embedded_documents 4"), "{metrics}");
 
     // None of these words is in the falls lesson, and "elderly" and "tumbling" only in Ward B's restricted audit.
     let query = "elderly people tumbling";

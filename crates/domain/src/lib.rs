@@ -11,6 +11,7 @@ pub mod people;
 pub mod ports;
 pub mod review;
 pub mod search;
+pub mod techniques;
 pub mod visibility;
 
 pub use errors::{FieldError, StoreError};

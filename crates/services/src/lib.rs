@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod policy;
 pub mod preview;
 pub mod search;
+pub mod techniques;
 pub mod transfer;
 
 use std::sync::Arc;

@@ -29,6 +29,7 @@ pub struct Metrics {
     latency: Histogram,
     index_lag: Gauge,
     index_docs: Gauge,
+    embedded: Gauge,
 }
 
 impl Default for Metrics {
@@ -38,11 +39,13 @@ impl Default for Metrics {
         let latency = Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]);
         let index_lag = Gauge::default();
         let index_docs = Gauge::default();
+        let embedded = Gauge::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer HTTP requests", latency.clone());
         registry.register("index_changes_behind", "Change-log entries this node's index has not applied", index_lag.clone());
         registry.register("index_documents", "Assets in this node's search index", index_docs.clone());
-        Metrics { registry, requests, latency, index_lag, index_docs }
+        registry.register("embedded_documents", "Assets whose embedding this node holds (0 without a model)", embedded.clone());
+        Metrics { registry, requests, latency, index_lag, index_docs, embedded }
     }
 }
 
@@ -75,6 +78,9 @@ pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
     if let Ok(status) = s.app.index_status().await {
         s.metrics.index_lag.set(status.changes_behind);
         s.metrics.index_docs.set(i64::try_from(status.documents).unwrap_or(i64::MAX));
+    }
+    if let Some(status) = s.app.embedding_status() {
+        s.metrics.embedded.set(i64::try_from(status.embedded).unwrap_or(i64::MAX));
     }
     let mut body = String::new();
     if prometheus_client::encoding::text::encode(&mut body, &s.metrics.registry).is_err() {
