@@ -7,6 +7,7 @@ use crate::audit::{AuditEntry, AuditRecord, Change};
 use crate::fields::AssetKind;
 use crate::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
 use crate::search::{Page, SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use crate::techniques::Technique;
 use crate::visibility::Condition;
 use crate::{AssetId, StoreError, TeamId, Timestamp, UserId};
 
@@ -126,6 +127,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes a consistent copy of the database while it stays online.
     async fn backup(&self, destination: &str) -> Result<(), StoreError>;
+
+    /// The organisation's techniques: edits to the shipped catalogue and its own, by key.
+    async fn techniques(&self) -> Result<Vec<Technique>, StoreError>;
+    /// Adds or replaces one of the organisation's techniques.
+    async fn save_technique(&self, technique: &Technique, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Assets whose embedding by `model` is missing or older than their current version, lowest id first.
     async fn assets_to_embed(&self, model: &str, limit: i64) -> Result<Vec<Asset>, StoreError>;

@@ -23,6 +23,7 @@ mod embeddings;
 mod logs;
 mod rows;
 mod store_impl;
+mod techniques;
 mod visibility_sql;
 
 use std::str::FromStr;

@@ -5,6 +5,7 @@ use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
 use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
 use signpost_domain::ports::{AssetQuery, AssetWrite, Embedding, Store};
 use signpost_domain::search::{Page, SynonymGroup};
+use signpost_domain::techniques::Technique;
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, StoreError, TeamId, Timestamp, UserId};
 
@@ -116,6 +117,12 @@ impl Store for Db {
     }
     async fn backup(&self, destination: &str) -> Result<(), StoreError> {
         self.backup_to(destination).await
+    }
+    async fn techniques(&self) -> Result<Vec<Technique>, StoreError> {
+        self.technique_rows().await
+    }
+    async fn save_technique(&self, technique: &Technique, audit: AuditRecord) -> Result<(), StoreError> {
+        self.upsert_technique(technique, audit).await
     }
     async fn assets_to_embed(&self, model: &str, limit: i64) -> Result<Vec<Asset>, StoreError> {
         self.assets_without_embedding(model, limit).await

@@ -15,6 +15,7 @@ use crate::api;
         api::accounts::user, api::accounts::update_user, api::accounts::set_role, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
         api::accounts::create_token, api::accounts::revoke_token,
         api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export,
+        api::techniques::list, api::techniques::show, api::techniques::save,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -7,8 +7,14 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod search;
+pub mod techniques;
 
 /// Every `/api/v1` route.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(search::routes()).merge(accounts::routes()).merge(admin::routes())
+    Router::new()
+        .merge(assets::routes())
+        .merge(search::routes())
+        .merge(accounts::routes())
+        .merge(admin::routes())
+        .merge(techniques::routes())
 }

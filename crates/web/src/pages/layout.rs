@@ -109,7 +109,7 @@ fn navigation(v: &Viewer) -> Markup {
     if v.user.role != Role::Guest {
         items.extend([("/assets/new", "Share knowledge"), ("/reviews", "Reviews")]);
     }
-    items.extend([("/people", "People"), ("/teams", "Teams")]);
+    items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
     if v.user.role == Role::Admin {
         items.push(("/admin", "Admin"));
     }

@@ -27,6 +27,7 @@ pub mod search;
 pub mod settings;
 pub mod sign_in;
 pub mod statement;
+pub mod techniques;
 
 pub use layout::Viewer;
 
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews", get(reviews::show))
         .route("/people", get(people::people_list))
         .route("/people/{id}", get(people::person))
+        .route("/techniques", get(techniques::list))
+        .route("/techniques/{key}", get(techniques::show))
         .route("/teams", get(people::teams_list))
         .route("/teams/{id}", get(people::team))
         .route("/assets/new", get(editor::new_form).post(editor::create))
