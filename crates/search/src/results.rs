@@ -90,7 +90,7 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     let vectors = ix.vectors.read().map_err(err)?;
     let hybrid = r.sort == SortOrder::Relevance && ix.tuning.fusion.semantic > 0.0 && vectors.len() > 0;
     let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) =
-        if let (Some(text), Some(vector), true) = (scoring.as_ref().filter(|_| hybrid), r.vector.as_deref(), hybrid) {
+        if let (true, Some(text), Some(vector)) = (hybrid, scoring.as_ref(), r.vector.as_deref()) {
             let ranked = hybrid::rank(
                 f,
                 &searcher,
