@@ -46,49 +46,36 @@ async fn embedded_everything(t: &TestApp) {
 async fn meaning_finds_what_words_miss_only_among_what_the_asker_may_see(backend: Backend) {
     let t = TestApp::spawn_with(backend, Some(embedding_model())).await;
     let falls = "Preventing falls among older inpatients";
-    create(
-        &t,
-        "alice",
-        asset(
-            &t,
+    let audit = "Night-time incidents audit on Ward B";
+    let written = [
+        (
+            "alice",
             "Ward A",
             "organisation",
             falls,
             "Bed rails, non-slip socks and a mobility assessment on admission reduced falls on the ward.",
         ),
-    )
-    .await;
-    create(
-        &t,
-        "alice",
-        asset(
-            &t,
+        (
+            "alice",
             "Ward A",
             "organisation",
             "Sepsis screening in the emergency department",
             "Screen adults with suspected infection using NEWS2 and give antibiotics within the hour.",
         ),
-    )
-    .await;
-    let audit = "Night-time incidents audit on Ward B";
-    create(
-        &t,
-        "bob",
-        asset(&t, "Ward B", "team", audit, "Elderly patients tumbled out of bed at night when call bells were out of reach."),
-    )
-    .await;
-    let parking = create(
-        &t,
-        "alice",
-        asset(
-            &t,
+        ("bob", "Ward B", "team", audit, "Elderly patients tumbled out of bed at night when call bells were out of reach."),
+        (
+            "alice",
             "Ward A",
             "organisation",
             "Car parking permits for staff",
             "Apply to the estates office for a permit; night staff park free.",
         ),
-    )
-    .await;
+    ];
+    let mut ids = Vec::new();
+    for (who, team, visibility, title, body) in written {
+        ids.push(create(&t, who, asset(&t, team, visibility, title, body)).await);
+    }
+    let parking = ids[3];
     embedded_everything(&t).await;
     let metrics = t.client.get(format!("{}/metrics", t.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("signpost_embedded_documents 4"), "{metrics}");

@@ -60,10 +60,8 @@ impl Signpost {
     /// Adds the query's embedding to a relevance-ordered text search when a model
     /// is configured and assets have been embedded; a failure leaves it lexical.
     pub(crate) async fn with_query_vector(&self, mut request: SearchRequest) -> SearchRequest {
-        if self.embedder.is_none() || request.sort != SortOrder::Relevance || request.query.trim().is_empty() {
-            return request;
-        }
-        if self.index.vector_count() == 0 {
+        let wanted = self.embedder.is_some() && request.sort == SortOrder::Relevance && !request.query.trim().is_empty();
+        if !wanted || self.index.vector_count() == 0 {
             return request;
         }
         match self.run_model(vec![request.query.clone()]).await {
