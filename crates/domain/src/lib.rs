@@ -7,6 +7,7 @@ pub mod audit;
 pub mod errors;
 pub mod fields;
 pub mod identifiers;
+pub mod learning;
 pub mod people;
 pub mod ports;
 pub mod review;

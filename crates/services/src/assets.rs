@@ -136,7 +136,7 @@ fn asset_not_found(id: AssetId) -> impl Fn(StoreError) -> ServiceError {
 }
 
 impl Signpost {
-    fn view(&self, actor: &Actor, asset: Asset) -> AssetView {
+    pub(crate) fn view(&self, actor: &Actor, asset: Asset) -> AssetView {
         let review_state = ReviewState::at(asset.next_review_at, Utc::now());
         AssetView {
             body_html: markdown::render(&asset.body),
@@ -196,6 +196,14 @@ impl Signpost {
 
     /// Creates an asset as a draft, or publishes it straight away.
     pub async fn create_asset(&self, actor: &Actor, input: AssetInput) -> Result<AssetView, ServiceError> {
+        let write = self.new_asset_write(actor, input).await?;
+        let stored = self.store.insert_asset(write).await?;
+        self.wrote();
+        Ok(self.view(actor, stored))
+    }
+
+    /// Checks a new asset and prepares its first version, unwritten.
+    pub(crate) async fn new_asset_write(&self, actor: &Actor, input: AssetInput) -> Result<AssetWrite, ServiceError> {
         policy::ensure_can_contribute(actor)?;
         let status = input.status.unwrap_or(Status::Draft);
         if status == Status::Archived {
@@ -215,10 +223,7 @@ impl Signpost {
         let summary = if note.is_empty() { format!("created {:?}", asset.title) } else { note.clone() };
         let audit =
             AuditRecord::new(Some(actor.user_id), if status == Status::Published { "asset.publish" } else { "asset.create" }, summary);
-        let stored =
-            self.store.insert_asset(AssetWrite { asset, event: VersionEvent::Created, author_id: actor.user_id, note, audit }).await?;
-        self.wrote();
-        Ok(self.view(actor, stored))
+        Ok(AssetWrite { asset, event: VersionEvent::Created, author_id: actor.user_id, note, audit })
     }
 
     /// One asset, if the actor may see it.

@@ -9,6 +9,7 @@ pub mod embedding;
 mod errors;
 pub mod indexing;
 pub mod insights;
+pub mod learning;
 mod login_limit;
 pub mod markdown;
 pub mod policy;

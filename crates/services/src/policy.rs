@@ -1,6 +1,7 @@
 //! Who may see and do what. The only place these decisions are made: the store
 //! and the search index receive the [`Condition`] built here and translate it.
 use signpost_domain::assets::{Asset, Status, Visibility};
+use signpost_domain::learning::{Action, Contribution, Project, Session};
 use signpost_domain::people::{Actor, Role};
 use signpost_domain::visibility::Condition;
 
@@ -89,4 +90,60 @@ pub fn may_file_in_team(actor: &Actor, team_id: i64) -> bool {
 /// Whether `actor` may publish despite a probable NHS number, giving a reason.
 pub fn may_override_identifier_guard(actor: &Actor) -> bool {
     matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
+}
+
+/// Projects, sessions and actions are the organisation's working record: every member
+/// sees them (lessons are assets and keep their own audience). Guests see none.
+pub fn ensure_can_see_learning(actor: &Actor) -> Result<(), ServiceError> {
+    if actor.role == Role::Guest { Err(ServiceError::Forbidden("guest accounts cannot see projects and sessions".into())) } else { Ok(()) }
+}
+
+/// Whether `actor` may change a project: its creator, its team (or a team above it), specialists and admins.
+pub fn can_edit_project(actor: &Actor, project: &Project) -> bool {
+    match actor.role {
+        Role::Admin | Role::KnowledgeSpecialist => true,
+        Role::Member => project.created_by == actor.user_id || actor.teams.contains(&project.team_id),
+        Role::Guest => false,
+    }
+}
+
+/// Fails unless `actor` may change `project`.
+pub fn ensure_can_edit_project(actor: &Actor, project: &Project) -> Result<(), ServiceError> {
+    ensure_can_see_learning(actor)?;
+    if can_edit_project(actor, project) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only the project's team, its creator and knowledge specialists can change it".into()))
+    }
+}
+
+/// Whether `actor` may record in a session: whoever runs or attends it, whoever may change its project, specialists and admins.
+pub fn can_record_session(actor: &Actor, session: &Session, project: Option<&Project>) -> bool {
+    actor.role != Role::Guest
+        && (matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
+            || session.created_by == actor.user_id
+            || session.facilitator_id == Some(actor.user_id)
+            || session.participants.contains(&actor.user_id)
+            || project.is_some_and(|p| can_edit_project(actor, p)))
+}
+
+/// Whether `actor` may share a session's private answers with everyone: its facilitator, its creator, specialists and admins.
+pub fn can_share_session(actor: &Actor, session: &Session) -> bool {
+    matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
+        || session.created_by == actor.user_id
+        || session.facilitator_id == Some(actor.user_id)
+}
+
+/// Whether `actor` may read `contribution`: its author always; everyone else only once the session has shared them.
+pub fn can_read_contribution(actor: &Actor, session: &Session, contribution: &Contribution) -> bool {
+    contribution.author_id == actor.user_id || session.shared
+}
+
+/// Whether `actor` may update or close an action: its owner, its team, specialists and admins.
+pub fn can_update_action(actor: &Actor, action: &Action) -> bool {
+    match actor.role {
+        Role::Admin | Role::KnowledgeSpecialist => true,
+        Role::Member => action.owner_id == actor.user_id || actor.teams.contains(&action.team_id),
+        Role::Guest => false,
+    }
 }

@@ -45,6 +45,19 @@ fn validate(t: &Technique) -> Vec<FieldError> {
             }
         }
     }
+    let mut keys = Vec::new();
+    for (i, f) in t.record.iter().enumerate() {
+        let key_ok = (1..=40).contains(&f.key.len()) && f.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            errors.push(FieldError::new(format!("record[{i}].key"), "must be 1 to 40 lower-case letters, digits and underscores"));
+        } else if keys.contains(&&f.key) {
+            errors.push(FieldError::new(format!("record[{i}].key"), format!("{:?} is used twice", f.key)));
+        }
+        keys.push(&f.key);
+        if f.label.trim().is_empty() || f.label.chars().count() > MAX_ITEM {
+            errors.push(FieldError::new(format!("record[{i}].label"), format!("must be 1 to {MAX_ITEM} characters")));
+        }
+    }
     errors
 }
 

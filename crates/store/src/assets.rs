@@ -87,7 +87,7 @@ async fn insert_row(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<Ass
     Ok(stored)
 }
 
-async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
+pub(crate) async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite) -> Result<Asset, StoreError> {
     let stored = insert_row(tx, &w.asset).await?;
     write_version(tx, &w, &stored).await?;
     let audit = w.audit.clone().with_diff(None, Some(summary(&stored)));

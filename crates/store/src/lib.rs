@@ -20,6 +20,7 @@ mod accounts;
 mod assets;
 mod bulk;
 mod embeddings;
+mod learning;
 mod logs;
 mod rows;
 mod store_impl;

@@ -2,8 +2,11 @@
 use async_trait::async_trait;
 use signpost_domain::assets::{Asset, AssetVersion};
 use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
+use signpost_domain::learning::{
+    Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark,
+};
 use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
-use signpost_domain::ports::{AssetQuery, AssetWrite, Embedding, Store};
+use signpost_domain::ports::{AssetQuery, AssetWrite, Embedding, LearningStore, Store};
 use signpost_domain::search::{Page, SynonymGroup};
 use signpost_domain::techniques::Technique;
 use signpost_domain::visibility::Condition;
@@ -135,5 +138,60 @@ impl Store for Db {
     }
     async fn embeddings_after(&self, model: &str, after: AssetId, limit: i64) -> Result<Vec<Embedding>, StoreError> {
         self.embedding_rows_after(model, after, limit).await
+    }
+}
+
+#[async_trait]
+impl LearningStore for Db {
+    async fn save_project(&self, project: &Project, audit: AuditRecord) -> Result<Project, StoreError> {
+        self.save_project_row(project, audit).await
+    }
+    async fn project(&self, id: ProjectId) -> Result<Project, StoreError> {
+        self.project_row(id).await
+    }
+    async fn projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.project_rows().await
+    }
+    async fn save_learning_session(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError> {
+        self.save_learning_session_row(session, audit).await
+    }
+    async fn learning_session(&self, id: SessionId) -> Result<Session, StoreError> {
+        self.learning_session_row(id).await
+    }
+    async fn learning_sessions(&self, project_id: Option<ProjectId>) -> Result<Vec<Session>, StoreError> {
+        self.learning_session_rows(project_id).await
+    }
+    async fn add_contribution(&self, contribution: &Contribution, audit: AuditRecord) -> Result<Contribution, StoreError> {
+        self.add_contribution_row(contribution, audit).await
+    }
+    async fn contributions(&self, session_id: SessionId) -> Result<Vec<Contribution>, StoreError> {
+        self.contribution_rows(session_id).await
+    }
+    async fn save_action(&self, action: &Action, lesson_state: Option<LessonRecord>, audit: AuditRecord) -> Result<Action, StoreError> {
+        self.save_action_row(action, lesson_state, audit).await
+    }
+    async fn action(&self, id: ActionId) -> Result<Action, StoreError> {
+        self.action_row(id).await
+    }
+    async fn actions(&self, filter: &ActionFilter) -> Result<Vec<Action>, StoreError> {
+        self.action_rows(filter).await
+    }
+    async fn insert_lesson(&self, write: AssetWrite, record: LessonRecord) -> Result<(Asset, LessonRecord), StoreError> {
+        self.insert_lesson_rows(write, record).await
+    }
+    async fn save_lesson_record(&self, record: &LessonRecord, audit: AuditRecord) -> Result<(), StoreError> {
+        self.save_lesson_record_row(record, audit).await
+    }
+    async fn lesson_records(&self, ids: Option<&[AssetId]>) -> Result<Vec<LessonRecord>, StoreError> {
+        self.lesson_record_rows(ids).await
+    }
+    async fn mark(&self, mark: &UsefulMark) -> Result<(), StoreError> {
+        self.mark_row(mark).await
+    }
+    async fn marks(&self, project_id: ProjectId) -> Result<Vec<UsefulMark>, StoreError> {
+        self.mark_rows(project_id).await
+    }
+    async fn usefulness(&self) -> Result<Vec<(AssetId, i64)>, StoreError> {
+        self.usefulness_rows().await
     }
 }

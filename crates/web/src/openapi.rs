@@ -6,7 +6,7 @@ use crate::api;
 /// The API description served at `/api/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts."),
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, and learning before, during and after a piece of work."),
     paths(
         api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
@@ -16,6 +16,12 @@ use crate::api;
         api::accounts::create_token, api::accounts::revoke_token,
         api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export,
         api::techniques::list, api::techniques::show, api::techniques::save,
+        api::learning::projects, api::learning::create_project, api::learning::project, api::learning::update_project,
+        api::learning::suggestions, api::learning::mark, api::learning::sessions, api::learning::start_session,
+        api::learning::session, api::learning::record_session, api::learning::answer, api::learning::share, api::learning::report,
+        api::learning::actions, api::learning::create_action, api::learning::action, api::learning::close_action,
+        api::learning::record_lesson, api::learning::unlearned, api::learning::lesson, api::learning::lesson_state,
+        api::learning::choose,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

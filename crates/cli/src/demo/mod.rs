@@ -110,6 +110,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
         Ok(problems) => ServiceError::Unexpected(format!("demo data is invalid: {problems:?}")),
         Err(e) => e,
     })?;
+    learning::load(app).await?;
     Ok(n)
 }
 
@@ -124,6 +125,8 @@ struct Template {
     tags: &'static [&'static str],
 }
 
+pub mod learning;
+mod learning_topics;
 mod templates;
 
 /// The demo assets, generated from templates across sites and months with a fixed seed.

@@ -6,6 +6,7 @@ use crate::AppState;
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod learning;
 pub mod search;
 pub mod techniques;
 
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(techniques::routes())
+        .merge(learning::routes())
 }

@@ -107,7 +107,7 @@ fn navigation(v: &Viewer) -> Markup {
     use signpost_domain::people::Role;
     let mut items = vec![("/", "Home")];
     if v.user.role != Role::Guest {
-        items.extend([("/assets/new", "Share knowledge"), ("/reviews", "Reviews")]);
+        items.extend([("/assets/new", "Share knowledge"), ("/projects", "Projects"), ("/actions", "Actions"), ("/reviews", "Reviews")]);
     }
     items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
     if v.user.role == Role::Admin {

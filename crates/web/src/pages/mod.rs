@@ -13,17 +13,21 @@ use signpost_services::ServiceError;
 use crate::AppState;
 use crate::auth::{constant_time_eq, session_secret};
 
+pub mod actions;
 pub mod admin;
 pub mod asset;
 pub mod asset_form;
 pub mod charts;
+pub mod chooser;
 pub mod editor;
 pub mod form;
 pub mod home;
 pub mod layout;
 pub mod people;
+pub mod projects;
 pub mod reviews;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod statement;
@@ -53,6 +57,24 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(people::people_list))
         .route("/people/{id}", get(people::person))
         .route("/techniques", get(techniques::list))
+        .route("/techniques/choose", get(chooser::show))
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/new", get(projects::new_form))
+        .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}/marks", axum::routing::post(projects::mark))
+        .route("/sessions", axum::routing::post(sessions::create))
+        .route("/sessions/new", get(sessions::new_form))
+        .route("/sessions/{id}", get(sessions::show).post(sessions::record))
+        .route("/sessions/{id}/answers", get(sessions::to_session).post(sessions::answer))
+        .route("/sessions/{id}/share", get(sessions::to_session).post(sessions::share))
+        .route("/sessions/{id}/lessons", get(sessions::to_session).post(sessions::add_lesson))
+        .route("/sessions/{id}/actions", get(sessions::to_session).post(sessions::add_action))
+        .route("/sessions/{id}/report.md", get(sessions::report_markdown))
+        .route("/sessions/{id}/print", get(sessions::print))
+        .route("/actions", get(actions::board))
+        .route("/actions/{id}/close", get(actions::to_board).post(actions::close))
+        .route("/lessons/unlearned", get(actions::unlearned))
+        .route("/lessons/{id}/state", get(actions::to_unlearned).post(actions::set_state))
         .route("/techniques/{key}", get(techniques::show))
         .route("/teams", get(people::teams_list))
         .route("/teams/{id}", get(people::team))

@@ -1,0 +1,181 @@
+//! The lessons loop: when new work is planned, the past lessons, assets and people
+//! most like it, found by the same permission-filtered hybrid search as everything
+//! else, with the organisation's usefulness marks lifting what helped before.
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use signpost_domain::assets::Status;
+use signpost_domain::fields::AssetKind;
+use signpost_domain::learning::{Project, ProjectId, UsefulMark};
+use signpost_domain::people::{Actor, User};
+use signpost_domain::search::{SearchHit, SearchRequest};
+use signpost_domain::{AssetId, UserId};
+use utoipa::ToSchema;
+
+use crate::search::MAX_QUERY;
+use crate::{ServiceError, Signpost, policy};
+
+/// How many lessons, assets and people the loop shows.
+pub const SHOWN: usize = 5;
+/// How many candidates are re-ranked by usefulness.
+const POOL: usize = 20;
+
+/// One item the loop surfaced.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggested {
+    /// The asset.
+    pub asset_id: AssetId,
+    /// Its kind.
+    pub kind: AssetKind,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// The project it was learned on.
+    pub project_id: Option<ProjectId>,
+    /// That project's title.
+    pub project_title: Option<String>,
+    /// Useful marks minus not-useful ones, across every project.
+    pub net_useful: i64,
+    /// The reader's own mark for this project.
+    pub marked: Option<bool>,
+}
+
+/// A person who worked on similar things.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuggestedPerson {
+    /// Who.
+    pub user: User,
+    /// Why they are suggested.
+    pub reasons: Vec<String>,
+}
+
+/// What the loop shows for a project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestions {
+    /// Past lessons, most relevant first.
+    pub lessons: Vec<Suggested>,
+    /// Other knowledge assets.
+    pub assets: Vec<Suggested>,
+    /// People to talk to.
+    pub people: Vec<SuggestedPerson>,
+}
+
+/// A person's verdict on a surfaced item.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkInput {
+    /// The asset surfaced.
+    pub asset_id: AssetId,
+    /// Useful or not.
+    pub useful: bool,
+}
+
+/// What the loop searches with: the project's title, tags and description, cut to a query's length.
+pub fn loop_query(project: &Project) -> String {
+    let text = format!("{} {} {}", project.title, project.tags.join(" "), project.description);
+    text.chars().take(MAX_QUERY).collect()
+}
+
+/// Re-ranks by position, lifted by up to three net useful marks and lowered by up to three net not-useful ones.
+fn rerank(hits: Vec<SearchHit>, usefulness: &HashMap<AssetId, i64>) -> Vec<SearchHit> {
+    let mut ranked: Vec<(f64, SearchHit)> = hits
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| (i as f64 - 1.5 * usefulness.get(&h.id).copied().unwrap_or(0).clamp(-3, 3) as f64, h))
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ranked.into_iter().map(|(_, h)| h).collect()
+}
+
+impl Signpost {
+    async fn loop_search(&self, actor: &Actor, query: &str, kinds: Vec<AssetKind>) -> Result<Vec<SearchHit>, ServiceError> {
+        let request =
+            SearchRequest { query: query.to_string(), kinds, statuses: vec![Status::Published], limit: POOL, ..SearchRequest::default() };
+        Ok(self.search(actor, request).await?.hits)
+    }
+
+    /// The past lessons, assets and people most relevant to a project, as the actor may see them.
+    pub async fn project_suggestions(&self, actor: &Actor, id: ProjectId) -> Result<Suggestions, ServiceError> {
+        let project = self.project(actor, id).await?;
+        let query = loop_query(&project);
+        let usefulness: HashMap<AssetId, i64> = self.store.usefulness().await?.into_iter().collect();
+        let mine: HashMap<AssetId, bool> =
+            self.store.marks(id).await?.into_iter().filter(|m| m.user_id == actor.user_id).map(|m| (m.asset_id, m.useful)).collect();
+        let records = self.store.lesson_records(None).await?;
+        let own_lessons: Vec<AssetId> = records.iter().filter(|r| r.project_id == Some(id)).map(|r| r.asset_id).collect();
+        let lesson_hits: Vec<SearchHit> =
+            self.loop_search(actor, &query, vec![AssetKind::Lesson]).await?.into_iter().filter(|h| !own_lessons.contains(&h.id)).collect();
+        let others: Vec<AssetKind> = AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::Lesson).collect();
+        let asset_hits = self.loop_search(actor, &query, others).await?;
+        let projects = self.store.projects().await?;
+        let project_of = |asset: AssetId| {
+            records.iter().find(|r| r.asset_id == asset).and_then(|r| r.project_id).and_then(|p| projects.iter().find(|x| x.id == p))
+        };
+        let suggested = |hits: Vec<SearchHit>| -> Vec<Suggested> {
+            rerank(hits, &usefulness)
+                .into_iter()
+                .take(SHOWN)
+                .map(|h| Suggested {
+                    asset_id: h.id,
+                    kind: h.kind,
+                    project_id: project_of(h.id).map(|p| p.id),
+                    project_title: project_of(h.id).map(|p| p.title.clone()),
+                    net_useful: usefulness.get(&h.id).copied().unwrap_or(0),
+                    marked: mine.get(&h.id).copied(),
+                    title: h.title,
+                    summary: h.summary,
+                })
+                .collect()
+        };
+        let lessons = suggested(lesson_hits);
+        let assets = suggested(asset_hits);
+        let people = self.people_for(actor, &lessons, &assets).await?;
+        Ok(Suggestions { lessons, assets, people })
+    }
+
+    /// The people behind the surfaced items: who wrote them, and who ran or attended sessions on their projects.
+    async fn people_for(&self, actor: &Actor, lessons: &[Suggested], assets: &[Suggested]) -> Result<Vec<SuggestedPerson>, ServiceError> {
+        let mut reasons: Vec<(UserId, Vec<String>)> = Vec::new();
+        let mut add = |who: UserId, why: String| {
+            if who == actor.user_id {
+                return;
+            }
+            match reasons.iter_mut().find(|(u, _)| *u == who) {
+                Some((_, r)) if !r.contains(&why) => r.push(why),
+                Some(_) => {}
+                None => reasons.push((who, vec![why])),
+            }
+        };
+        for item in lessons.iter().chain(assets) {
+            let asset = self.store.asset(item.asset_id).await?;
+            add(asset.owner_id, format!("wrote \u{201c}{}\u{201d}", item.title));
+            if let (Some(p), Some(title)) = (item.project_id, &item.project_title) {
+                for s in self.store.learning_sessions(Some(p)).await? {
+                    for who in s.participants.iter().chain(s.facilitator_id.as_ref()) {
+                        add(*who, format!("worked on \u{201c}{title}\u{201d}"));
+                    }
+                }
+            }
+        }
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1.len()));
+        let mut people = Vec::new();
+        for (id, reasons) in reasons.into_iter().take(SHOWN) {
+            people.push(SuggestedPerson { user: self.store.user(id).await?, reasons });
+        }
+        Ok(people)
+    }
+
+    /// Records whether a surfaced item helped with this project.
+    pub async fn mark_suggestion(&self, actor: &Actor, project_id: ProjectId, mark: MarkInput) -> Result<(), ServiceError> {
+        self.project(actor, project_id).await?;
+        policy::ensure_can_contribute(actor)?;
+        let asset =
+            self.store.asset(mark.asset_id).await.map_err(|_| ServiceError::invalid("asset_id", "there is no such asset you can see"))?;
+        if !policy::can_view(actor, &asset) {
+            return Err(ServiceError::invalid("asset_id", "there is no such asset you can see"));
+        }
+        self.store.mark(&UsefulMark { project_id, asset_id: mark.asset_id, user_id: actor.user_id, useful: mark.useful }).await?;
+        Ok(())
+    }
+}

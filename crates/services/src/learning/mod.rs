@@ -1,0 +1,53 @@
+//! Learning before, during and after a piece of work: projects and their timelines,
+//! sessions that run a technique and record its output, actions, lessons with their
+//! lifecycle, the lessons loop that brings past lessons to new work, and the tool
+//! that helps choose a technique.
+pub mod actions;
+pub mod chooser;
+pub mod lessons;
+pub mod lessons_loop;
+pub mod projects;
+pub mod report;
+pub mod sessions;
+
+use chrono::NaiveDate;
+use signpost_domain::FieldError;
+
+/// Parses an optional ISO date field, recording a problem if it is malformed.
+pub(crate) fn parse_date(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| errors.push(FieldError::new(field, "must be a date like 2026-03-31"))).ok()
+}
+
+/// Checks a required one-line text's length, recording a problem if it is out of bounds.
+pub(crate) fn check_text(field: &str, text: &str, required: bool, max: usize, errors: &mut Vec<FieldError>) {
+    let n = text.trim().chars().count();
+    if required && n == 0 {
+        errors.push(FieldError::new(field, "is required"));
+    } else if n > max {
+        errors.push(FieldError::new(field, format!("must be {max} characters or fewer")));
+    }
+}
+
+/// Lower-cases, trims and de-duplicates labels, recording problems with their positions.
+pub(crate) fn clean_tags(field: &str, tags: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, t) in tags.iter().enumerate() {
+        let t = t.trim().to_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() > 80 {
+            errors.push(FieldError::new(format!("{field}[{i}]"), "must be 80 characters or fewer"));
+        } else if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > 30 {
+        errors.push(FieldError::new(field, "at most 30"));
+    }
+    out
+}

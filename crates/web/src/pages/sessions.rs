@@ -1,0 +1,531 @@
+//! Sessions: starting one, recording what its technique produces, private answers
+//! shared by the facilitator, lessons and actions, and the report (Markdown and print).
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use signpost_domain::learning::{RecordValue, Session};
+use signpost_domain::people::{Actor, User};
+use signpost_domain::techniques::{RecordField, RecordKind};
+use signpost_services::ServiceError;
+use signpost_services::learning::actions::ActionInput;
+use signpost_services::learning::lessons::LessonInput;
+use signpost_services::learning::report::SessionReport;
+use signpost_services::learning::sessions::{SessionInput, SessionView};
+
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted};
+use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::projects::{learned_elsewhere, people};
+use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
+use crate::AppState;
+
+/// Techniques at whose start the lessons loop is shown.
+const LOOP_TECHNIQUES: [&str; 3] = ["before-action-review", "peer-assist", "premortem"];
+
+/// `?project=&technique=` for a new session.
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    project: Option<i64>,
+    technique: Option<String>,
+}
+
+fn people_options(people: &[User], none: &str) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), none.to_string())];
+    out.extend(people.iter().map(|p| (p.id.to_string(), p.name.clone())));
+    out
+}
+
+fn participants_field(people: &[User], chosen: &[i64]) -> Markup {
+    html! {
+        div class="nhsuk-form-group" {
+            fieldset class="nhsuk-fieldset" {
+                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { "Participants" }
+                details class="nhsuk-details" open[!chosen.is_empty()] {
+                    summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Choose who took part" } }
+                    div class="nhsuk-details__text" {
+                        div class="nhsuk-checkboxes nhsuk-checkboxes--small" {
+                            @for p in people {
+                                div class="nhsuk-checkboxes__item" {
+                                    input class="nhsuk-checkboxes__input" id={ "participant-" (p.id) } name="participants" type="checkbox"
+                                        value=(p.id) checked[chosen.contains(&p.id)];
+                                    label class="nhsuk-label nhsuk-checkboxes__label" for={ "participant-" (p.id) } { (p.name) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted, errors: &Errors) -> Result<Markup, PageError> {
+    let techniques = s.app.techniques(actor).await?;
+    let options: Vec<(String, String)> = techniques.iter().map(|t| (t.key.clone(), t.name.clone())).collect();
+    let everyone = people(s, actor).await?;
+    let project = match form.get("project_id").parse::<i64>() {
+        Ok(id) => Some(s.app.project(actor, id).await?),
+        Err(_) => None,
+    };
+    let chosen: Vec<i64> = form.all("participants").iter().filter_map(|p| p.parse().ok()).collect();
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(p) = &project { span class="nhsuk-caption-l" { (p.title) } }
+        h1 { "Start a session" }
+        form method="post" action="/sessions" novalidate {
+            (csrf_field(&viewer.csrf_token))
+            input type="hidden" name="project_id" value=(form.get("project_id"));
+            (Field::new("technique_key", "Technique").errors(errors).select(&options, form.get("technique_key")))
+            (Field::new("title", "Session name").hint("Leave blank to use the technique's name and the date").errors(errors).input("text", form.get("title")))
+            (Field::new("held_on", "Date").hint("Leave blank for today").errors(errors).input("text", form.get("held_on")))
+            (Field::new("facilitator_id", "Facilitator").errors(errors).select(&people_options(&everyone, "No facilitator"), form.get("facilitator_id")))
+            (participants_field(&everyone, &chosen))
+            button class="nhsuk-button" type="submit" { "Start session" }
+        }
+    };
+    Ok(page("Start a session", Some(viewer), "", body))
+}
+
+/// `GET /sessions/new`.
+pub async fn new_form(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    signpost_services::policy::ensure_can_see_learning(&actor)?;
+    let mut pairs = vec![("technique_key".to_string(), q.technique.unwrap_or_default())];
+    if let Some(p) = q.project {
+        pairs.push(("project_id".to_string(), p.to_string()));
+    }
+    Ok(new_page(&s, &actor, &viewer, &Submitted(pairs), &Vec::new()).await?.into_response())
+}
+
+fn ids(form: &Submitted, name: &str) -> Vec<i64> {
+    form.all(name).iter().filter_map(|v| v.parse().ok()).collect()
+}
+
+/// `POST /sessions`.
+pub async fn create(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input = SessionInput {
+        project_id: form.get("project_id").parse().ok(),
+        technique_key: form.get("technique_key").to_string(),
+        title: form.get("title").to_string(),
+        facilitator_id: form.get("facilitator_id").parse().ok(),
+        participants: ids(&form, "participants"),
+        held_on: form.get("held_on").to_string(),
+        record: BTreeMap::new(),
+        notes: String::new(),
+    };
+    match s.app.start_session(&actor, input).await {
+        Ok(session) => Ok(see_other(&format!("/sessions/{}", session.id))),
+        Err(e) => {
+            let errors = refused(e)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, new_page(&s, &actor, &viewer, &form, &errors).await?).into_response())
+        }
+    }
+}
+
+fn record_text(value: Option<&RecordValue>) -> String {
+    match value {
+        None => String::new(),
+        Some(RecordValue::Text(t)) => t.clone(),
+        Some(RecordValue::List(l)) => l.join("\n"),
+        Some(RecordValue::Score(n)) => n.to_string(),
+    }
+}
+
+fn field_id(key: &str) -> String {
+    format!("record-{key}")
+}
+
+fn record_control(field: &RecordField, value: &str, errors: &Errors) -> Markup {
+    let id = field_id(&field.key);
+    let f = Field::new(&id, &field.label).errors(errors);
+    match field.kind {
+        RecordKind::Text => f.textarea(4, value),
+        RecordKind::List => f.hint("One per line").textarea(5, value),
+        RecordKind::Score => {
+            let options: Vec<(String, String)> = std::iter::once((String::new(), "Not scored".to_string()))
+                .chain((0..=10).map(|n| (n.to_string(), n.to_string())))
+                .collect();
+            f.select(&options, value)
+        }
+        RecordKind::Private => html! {},
+    }
+}
+
+fn recorded(field: &RecordField, value: Option<&RecordValue>) -> Markup {
+    html! {
+        h3 { (field.label) }
+        @match value {
+            None => p { span class="nhsuk-u-secondary-text-color" { "Not recorded" } },
+            Some(RecordValue::Text(t)) => @for para in t.lines().filter(|l| !l.trim().is_empty()) { p { (para) } },
+            Some(RecordValue::List(l)) => ul class="nhsuk-list nhsuk-list--bullet" { @for e in l { li { (e) } } },
+            Some(RecordValue::Score(n)) => p { (n) " out of 10" },
+        }
+    }
+}
+
+fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names: &dyn Fn(i64) -> String) -> Markup {
+    let id = v.session.id;
+    let mine: Vec<_> = v.contributions.iter().filter(|c| c.field == field.key).collect();
+    html! {
+        h3 { (field.label) }
+        @if v.session.shared {
+            p { "The facilitator has shared everyone's answers." }
+            ul class="nhsuk-list nhsuk-list--border" id={ "answers-" (field.key) } {
+                @for c in &mine { li { (c.body) span class="nhsuk-body-s" { " — " (names(c.author_id)) } } }
+            }
+        } @else {
+            div class="nhsuk-inset-text" {
+                p { "Everyone writes their answers alone. Nobody sees anyone else's until the facilitator shares them." }
+                p { (mine.len() + v.hidden_answers) " answers so far, " (v.hidden_answers) " from others and hidden from you." }
+            }
+            @if !mine.is_empty() {
+                h4 { "Your answers" }
+                ul class="nhsuk-list nhsuk-list--bullet" id={ "answers-" (field.key) } { @for c in &mine { li { (c.body) } } }
+            }
+            @if v.can_record {
+                form method="post" action={ "/sessions/" (id) "/answers" } novalidate {
+                    (csrf_field(&viewer.csrf_token))
+                    input type="hidden" name="field" value=(field.key);
+                    (Field::new("answer", "Your answer").hint("Only you can see it until the facilitator shares the answers").textarea(3, ""))
+                    button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Add my answer" }
+                }
+            }
+            @if v.can_share {
+                form method="post" action={ "/sessions/" (id) "/share" } {
+                    (csrf_field(&viewer.csrf_token))
+                    button class="nhsuk-button" type="submit" { "Share everyone's answers" }
+                }
+            }
+        }
+    }
+}
+
+fn prefixed(errors: Errors, prefix: &str) -> Errors {
+    errors.into_iter().map(|(f, m)| (format!("{prefix}{}", f.replace('.', "-")), m)).collect()
+}
+
+struct Forms<'a> {
+    submitted: &'a Submitted,
+    errors: Errors,
+    done: Option<&'a str>,
+}
+
+async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, forms: Forms<'_>) -> Result<Markup, PageError> {
+    let v = s.app.learning_session(actor, id).await?;
+    let everyone = people(s, actor).await?;
+    let names = |uid: i64| everyone.iter().find(|u| u.id == uid).map_or_else(|| format!("person {uid}"), |u| u.name.clone());
+    let form = forms.submitted;
+    let errors = &forms.errors;
+    let sess: &Session = &v.session;
+    let fields = v.technique.record_fields();
+    let value_of = |f: &RecordField| {
+        if form.0.iter().any(|(k, _)| k == &field_id(&f.key)) {
+            form.get(&field_id(&f.key)).to_string()
+        } else {
+            record_text(sess.record.get(&f.key))
+        }
+    };
+    let suggestions = match (sess.project_id, LOOP_TECHNIQUES.contains(&sess.technique_key.as_str())) {
+        (Some(p), true) => Some(s.app.project_suggestions(actor, p).await?),
+        _ => None,
+    };
+    let lesson_options: Vec<(String, String)> = std::iter::once((String::new(), "Not about a lesson".to_string()))
+        .chain(v.lessons.iter().map(|l| (l.asset.id.to_string(), l.asset.title.clone())))
+        .collect();
+    let back = format!("/sessions/{id}");
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(done) = forms.done { (success_banner(done)) }
+        span class="nhsuk-caption-l" { a href={ "/techniques/" (v.technique.key) } { (v.technique.name) } }
+        h1 { (sess.title) }
+        dl class="nhsuk-summary-list" {
+            div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Held on" } dd class="nhsuk-summary-list__value" { (sess.held_on) } }
+            @if let Some(p) = &v.project {
+                div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Project" } dd class="nhsuk-summary-list__value" { a href={ "/projects/" (p.id) } { (p.title) } } }
+            }
+            div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Facilitator" } dd class="nhsuk-summary-list__value" { (sess.facilitator_id.map(names).unwrap_or_else(|| "None".into())) } }
+            div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Participants" } dd class="nhsuk-summary-list__value" { (sess.participants.iter().map(|p| names(*p)).collect::<Vec<_>>().join(", ")) } }
+        }
+        p {
+            a href={ "/sessions/" (id) "/report.md" } { "Download the report (Markdown)" } " · "
+            a href={ "/sessions/" (id) "/print" } { "Printable report" }
+        }
+        @if let (Some(sg), Some(p)) = (&suggestions, &v.project) { (learned_elsewhere(viewer, p.id, sg, &back)) }
+        h2 { "Record" }
+        @for f in fields.iter().filter(|f| f.kind == RecordKind::Private) { (private_section(viewer, &v, f, &names)) }
+        @if v.can_record {
+            form method="post" action={ "/sessions/" (id) } novalidate {
+                (csrf_field(&viewer.csrf_token))
+                @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (record_control(f, &value_of(f), errors)) }
+                (Field::new("record-notes", "Notes").errors(errors).textarea(4, &if form.0.is_empty() { sess.notes.clone() } else { form.get("record-notes").to_string() }))
+                button class="nhsuk-button" type="submit" { "Save the record" }
+            }
+        } @else {
+            @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (recorded(f, sess.record.get(&f.key))) }
+            @if !sess.notes.is_empty() { h3 { "Notes" } p { (sess.notes) } }
+        }
+        h2 { "Lessons" }
+        @if v.lessons.is_empty() { p { "None recorded yet." } }
+        @else {
+            ul class="nhsuk-list nhsuk-list--border" id="session-lessons" {
+                @for l in &v.lessons { li { a href={ "/assets/" (l.asset.id) } { (l.asset.title) } " " strong class="nhsuk-tag" { (l.record.state.label()) } } }
+            }
+        }
+        @if v.can_record {
+            details class="nhsuk-details" open[errors.iter().any(|(f, _)| f.starts_with("lesson-"))] {
+                summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Record a lesson" } }
+                div class="nhsuk-details__text" {
+                    form method="post" action={ "/sessions/" (id) "/lessons" } novalidate {
+                        (csrf_field(&viewer.csrf_token))
+                        (Field::new("lesson-title", "Lesson title").errors(errors).input("text", form.get("lesson-title")))
+                        (Field::new("lesson-observation", "What did you observe?").errors(errors).textarea(3, form.get("lesson-observation")))
+                        (Field::new("lesson-insight", "What does it tell us?").errors(errors).textarea(3, form.get("lesson-insight")))
+                        (Field::new("lesson-recommendation", "What should others do?").errors(errors).textarea(3, form.get("lesson-recommendation")))
+                        (Field::new("lesson-tags", "Context tags").hint("Separate with commas; the project's tags are added").errors(errors).input("text", form.get("lesson-tags")))
+                        button class="nhsuk-button" type="submit" { "Record lesson" }
+                    }
+                }
+            }
+        }
+        h2 { "Actions" }
+        @if v.actions.is_empty() { p { "None agreed yet." } }
+        @else {
+            ul class="nhsuk-list nhsuk-list--border" id="session-actions" {
+                @for a in &v.actions {
+                    li {
+                        (a.title) " — " (names(a.owner_id)) ", due " (a.due_on) " · " (label(a.status.as_str()))
+                        @if !a.outcome.is_empty() { p class="nhsuk-body-s" { (a.outcome) } }
+                    }
+                }
+            }
+            p { a href="/actions" { "Close actions on your actions page" } }
+        }
+        @if v.can_record {
+            details class="nhsuk-details" open[errors.iter().any(|(f, _)| f.starts_with("action-"))] {
+                summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Agree an action" } }
+                div class="nhsuk-details__text" {
+                    form method="post" action={ "/sessions/" (id) "/actions" } novalidate {
+                        (csrf_field(&viewer.csrf_token))
+                        (Field::new("action-title", "What will be done?").errors(errors).input("text", form.get("action-title")))
+                        (Field::new("action-owner_id", "Who will do it?").errors(errors).select(&people_options(&everyone, "Me"), form.get("action-owner_id")))
+                        (Field::new("action-due_on", "Due date").hint("For example, 2027-01-31").errors(errors).input("text", form.get("action-due_on")))
+                        (Field::new("action-lesson_id", "Lesson it acts on").errors(errors).select(&lesson_options, form.get("action-lesson_id")))
+                        button class="nhsuk-button" type="submit" { "Agree action" }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&sess.title, Some(viewer), "", body))
+}
+
+/// `?done=` after a change.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+fn done_message(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "saved" => Some("The record is saved."),
+        "answered" => Some("Your answer is saved. Nobody else can see it until the facilitator shares the answers."),
+        "shared" => Some("Everyone's answers are now shared."),
+        "lesson" => Some("The lesson is recorded and can now be found by other teams."),
+        "action" => Some("The action is agreed."),
+        _ => None,
+    }
+}
+
+/// `GET /sessions/{id}`.
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    let forms = Forms { submitted: &Submitted(Vec::new()), errors: Vec::new(), done: done_message(q.done.as_deref()) };
+    Ok(session_page(&s, &actor, &viewer, id, forms).await?.into_response())
+}
+
+async fn refuse_on_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: i64,
+    form: &Submitted,
+    e: ServiceError,
+    prefix: &str,
+) -> Result<Response, PageError> {
+    let errors = prefixed(refused(e)?, prefix);
+    let forms = Forms { submitted: form, errors, done: None };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(s, actor, viewer, id, forms).await?).into_response())
+}
+
+/// `POST /sessions/{id}`: saves the record.
+pub async fn record(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let current = s.app.learning_session(&actor, id).await?.session;
+    let record = form
+        .0
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("record-").filter(|k| *k != "notes").map(|k| (k.to_string(), serde_json::Value::String(v.clone())))
+        })
+        .collect();
+    let input = SessionInput {
+        project_id: current.project_id,
+        technique_key: current.technique_key.clone(),
+        title: current.title.clone(),
+        facilitator_id: current.facilitator_id,
+        participants: current.participants.clone(),
+        held_on: current.held_on.to_string(),
+        record,
+        notes: form.get("record-notes").to_string(),
+    };
+    match s.app.record_session(&actor, id, input).await {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=saved"))),
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "").await,
+    }
+}
+
+/// `POST /sessions/{id}/answers`.
+pub async fn answer(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    match s.app.contribute(&actor, id, form.get("field"), form.get("answer")).await {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=answered"))),
+        Err(ServiceError::Invalid(list)) => {
+            let errors = list.into_iter().map(|f| ("answer".to_string(), super::capitalised(&f.message))).collect();
+            let forms = Forms { submitted: &form, errors, done: None };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(&s, &actor, &viewer, id, forms).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /sessions/{id}/share`.
+pub async fn share(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+    s.app.share_answers(&actor, id).await?;
+    Ok(see_other(&format!("/sessions/{id}?done=shared")))
+}
+
+/// `POST /sessions/{id}/lessons`.
+pub async fn add_lesson(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input = LessonInput {
+        session_id: Some(id),
+        title: form.get("lesson-title").to_string(),
+        observation: form.get("lesson-observation").to_string(),
+        insight: form.get("lesson-insight").to_string(),
+        recommendation: form.get("lesson-recommendation").to_string(),
+        tags: form.get("lesson-tags").split(',').map(str::to_string).collect(),
+        visibility: None,
+    };
+    match s.app.record_lesson(&actor, input).await {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=lesson"))),
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "lesson-").await,
+    }
+}
+
+/// `POST /sessions/{id}/actions`.
+pub async fn add_action(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input = ActionInput {
+        title: form.get("action-title").to_string(),
+        owner_id: form.get("action-owner_id").parse().ok(),
+        due_on: form.get("action-due_on").to_string(),
+        session_id: Some(id),
+        project_id: None,
+        lesson_id: form.get("action-lesson_id").parse().ok(),
+    };
+    match s.app.create_action(&actor, input).await {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=action"))),
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "action-").await,
+    }
+}
+
+/// `GET /sessions/{id}/report.md`.
+pub async fn report_markdown(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let report = s.app.session_report(&actor, id).await?;
+    let disposition = format!("attachment; filename=\"session-{id}.md\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        report.markdown(),
+    )
+        .into_response())
+}
+
+fn report_body(r: &SessionReport) -> Markup {
+    html! {
+        h1 { (r.title) }
+        dl class="nhsuk-summary-list" {
+            @for (k, v) in &r.details {
+                div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { (k) } dd class="nhsuk-summary-list__value" { (v) } }
+            }
+        }
+        @for sec in &r.sections {
+            h2 { (sec.heading) }
+            @if sec.entries.is_empty() { p { "Not recorded." } }
+            @else if sec.is_list { ul class="nhsuk-list nhsuk-list--bullet" { @for e in &sec.entries { li { (e) } } } }
+            @else { @for e in &sec.entries { p { (e) } } }
+        }
+    }
+}
+
+/// `GET /sessions/{id}/print`: the report as a page that prints cleanly.
+pub async fn print(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let report = s.app.session_report(&actor, id).await?;
+    let body = html! {
+        (report_body(&report))
+        p class="signpost-no-print" { a href={ "/sessions/" (id) } { "Back to the session" } }
+    };
+    Ok(page(&format!("Report: {}", report.title), Some(&viewer), "", body).into_response())
+}
+
+/// `GET` on a session's form addresses (after a refused form, a reload or a bookmark): the session itself.
+pub async fn to_session(Path(id): Path<i64>) -> Response {
+    see_other(&format!("/sessions/{id}"))
+}
