@@ -8,6 +8,7 @@ use common::browser::Browser;
 use common::{Backend, PASSWORD, TestApp, lesson};
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use signpost_domain::learning::ProjectStage;
 
 on_both_backends!(
     sign_in_search_edit_meet_the_guard_fix_publish_verify_and_sign_out,
@@ -276,11 +277,23 @@ async fn the_demo_trust_pages_pass_axe_and_make_the_readme_screenshots(backend: 
     b.screenshot("asset").await;
 
     let team = amira.team_id.unwrap();
+    let actor = t.app.actor(amira.id).await.unwrap();
+    let planning = t.app.projects(&actor).await.unwrap().into_iter().find(|p| p.stage == ProjectStage::Planning).unwrap();
+    let sessions = t.app.learning_sessions(&actor).await.unwrap();
+    let session_of = |technique: &str| sessions.iter().find(|s| s.technique_key == technique).unwrap().id;
     for (path, name) in [
         (format!("/teams/{team}"), "team"),
         ("/teams".to_string(), "teams"),
         ("/reviews".to_string(), "reviews"),
         ("/assets/new?kind=lesson".to_string(), "editor"),
+        ("/projects".to_string(), "projects"),
+        (format!("/projects/{}", planning.id), "project"),
+        (format!("/sessions/{}", session_of("before-action-review")), "before-action-review"),
+        (format!("/sessions/{}", session_of("premortem")), "premortem"),
+        (format!("/sessions/{}/print", session_of("retrospect")), "retrospect-report"),
+        ("/actions".to_string(), "actions"),
+        ("/lessons/unlearned".to_string(), "unlearned-lessons"),
+        ("/techniques/choose?stage=before&purpose=plan_ahead&people=8&minutes=90&knowledge=tacit&facilitator=yes".to_string(), "choose"),
     ] {
         b.visit_accessible(&t.base, &path).await;
         b.screenshot(name).await;

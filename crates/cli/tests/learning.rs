@@ -336,3 +336,14 @@ async fn overdue_actions_are_listed_per_person_and_per_team(backend: Backend) {
     assert_eq!(titles(&board["overdue_by_person"][0]), ["Update the falls policy", "Order new bed rails"], "most overdue first");
     assert_eq!(board["overdue_by_team"][0]["who"]["name"], "Ward A");
 }
+
+/// The demo's labelled new projects meet a lesson written for their subject (BENCHMARKS.md has the figures).
+#[tokio::test]
+async fn the_demo_loop_finds_a_lesson_for_most_new_projects() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    signpost::demo::load(&t.app).await.unwrap();
+    t.settle().await;
+    let score = signpost::demo::learning::measure_loop(&t.app).await.unwrap();
+    assert_eq!(score.projects, 24);
+    assert!(score.share() >= 0.8, "{} of {} found; missed {:?}", score.hits, score.projects, score.misses);
+}
