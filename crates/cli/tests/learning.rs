@@ -202,6 +202,10 @@ async fn a_lesson_moves_from_identified_to_actioned_through_its_action_and_the_r
     assert_eq!((entry["record"]["state"].as_str(), entry["record"]["project_id"].as_i64()), (Some("identified"), project["id"].as_i64()));
     let id = entry["asset"]["id"].as_i64().unwrap();
 
+    assert_eq!(t.post("bob", "/api/v1/lessons", lesson.clone()).await.0, StatusCode::FORBIDDEN, "bob is not in the session or its team");
+    let stray = json!({"title": "Stray", "due_on": "2027-01-01", "session_id": session["id"]});
+    assert_eq!(t.post("bob", "/api/v1/actions", stray).await.0, StatusCode::FORBIDDEN);
+
     let mut bad = lesson.clone();
     bad["observation"] = json!("");
     bad["session_id"] = json!(999_999);
@@ -316,6 +320,10 @@ async fn the_lessons_loop_brings_past_lessons_to_similar_work_within_what_each_p
     let learned = bar["record"]["q3"].as_str().unwrap_or_default();
     assert!(learned.contains("Book flu clinic slots"), "{bar}");
     assert!(!learned.contains("Ward B flu rota secrets"), "pre-filled only with what the starter may see: {learned}");
+    let (_, bobs) = t.post("bob", "/api/v1/sessions", json!({"technique_key": "before-action-review", "project_id": new["id"]})).await;
+    let learned = bobs["record"]["q3"].as_str().unwrap_or_default();
+    assert!(learned.contains("Book flu clinic slots"), "{bobs}");
+    assert!(!learned.contains("secrets"), "every member reads the record, so Ward B's own lesson stays out of it: {learned}");
 }
 
 async fn overdue_actions_are_listed_per_person_and_per_team(backend: Backend) {
@@ -335,6 +343,12 @@ async fn overdue_actions_are_listed_per_person_and_per_team(backend: Backend) {
     assert_eq!(board["overdue_by_person"][0]["who"]["name"], "alice");
     assert_eq!(titles(&board["overdue_by_person"][0]), ["Update the falls policy", "Order new bed rails"], "most overdue first");
     assert_eq!(board["overdue_by_team"][0]["who"]["name"], "Ward A");
+
+    // Alice is reminded when she arrives; Bob's one action is months away.
+    let (_, home) = WebUser::sign_in(&t, "alice").await.get("/").await;
+    assert!(home.contains("Reminder: 2 of your actions are overdue."), "{home}");
+    let (_, home) = WebUser::sign_in(&t, "bob").await.get("/").await;
+    assert!(!home.contains("action-reminder"));
 }
 
 /// The demo's labelled new projects meet a lesson written for their subject (BENCHMARKS.md has the figures).

@@ -171,8 +171,6 @@ pub struct Action {
     pub lesson_id: Option<AssetId>,
     /// What changed (done) or why not (dropped).
     pub outcome: String,
-    /// When the owner was last reminded.
-    pub reminded_at: Option<DateTime<Utc>>,
     /// When it was agreed.
     pub created_at: DateTime<Utc>,
     /// When it was closed.

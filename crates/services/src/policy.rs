@@ -147,3 +147,18 @@ pub fn can_update_action(actor: &Actor, action: &Action) -> bool {
         Role::Guest => false,
     }
 }
+
+/// Whether every member may read `asset`: published to the whole organisation or beyond.
+/// Text copied out of an asset into something every member reads must come from such an asset.
+pub fn readable_by_every_member(asset: &Asset) -> bool {
+    asset.status == Status::Published && matches!(asset.visibility, Visibility::Public | Visibility::Organisation)
+}
+
+/// Fails unless `actor` may record in `session` (lessons and actions are recorded there too).
+pub fn ensure_can_record_session(actor: &Actor, session: &Session, project: Option<&Project>) -> Result<(), ServiceError> {
+    if can_record_session(actor, session, project) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only the session's facilitator, participants and project team can record in it".into()))
+    }
+}

@@ -73,7 +73,7 @@ pub fn demo_email(name: &str) -> String {
 
 const SITES: [&str; 4] = ["Northfield General Hospital", "Riverside Health Centre", "St Anne's Community Hospital", "Millbrook Clinic"];
 
-/// Loads the demo organisation unless it is already there; returns the number of assets created.
+/// Loads the demo organisation unless it is already there; returns the number of assets created (lessons included).
 pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     let existing = app.user_by_email(&email(PEOPLE[0].0)).await;
     if existing.is_ok() {
@@ -110,8 +110,8 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
         Ok(problems) => ServiceError::Unexpected(format!("demo data is invalid: {problems:?}")),
         Err(e) => e,
     })?;
-    learning::load(app).await?;
-    Ok(n)
+    let lessons = learning::load(app).await?;
+    Ok(n + lessons)
 }
 
 struct Template {

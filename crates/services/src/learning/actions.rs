@@ -76,7 +76,29 @@ pub struct ActionBoard {
     pub overdue_by_team: Vec<TeamOverdue>,
 }
 
+/// What a person is reminded of when they arrive: their own open actions that are overdue or due within a week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ActionReminder {
+    /// Open and past their due date.
+    pub overdue: usize,
+    /// Open and due in the next seven days.
+    pub due_this_week: usize,
+}
+
 impl Signpost {
+    /// The reminder shown to `actor` on arrival.
+    pub async fn action_reminder(&self, actor: &Actor) -> Result<ActionReminder, ServiceError> {
+        if actor.role == signpost_domain::people::Role::Guest {
+            return Ok(ActionReminder { overdue: 0, due_this_week: 0 });
+        }
+        let today = Utc::now().date_naive();
+        let mine = self.store.actions(&ActionFilter { owner_id: Some(actor.user_id), open_only: true, ..ActionFilter::default() }).await?;
+        Ok(ActionReminder {
+            overdue: mine.iter().filter(|a| a.due_on < today).count(),
+            due_this_week: mine.iter().filter(|a| a.due_on >= today && a.due_on <= today + chrono::Duration::days(7)).count(),
+        })
+    }
+
     /// Agrees an action. On a lesson that is only identified, the lesson becomes "action agreed".
     pub async fn create_action(&self, actor: &Actor, input: ActionInput) -> Result<Action, ServiceError> {
         policy::ensure_can_see_learning(actor)?;
@@ -98,10 +120,13 @@ impl Signpost {
         };
         let mut project_id = input.project_id;
         if let Some(s) = input.session_id {
-            match self.store.learning_session(s).await {
-                Ok(session) => project_id = project_id.or(session.project_id),
-                Err(StoreError::NotFound) => errors.push(FieldError::new("session_id", format!("there is no session {s}"))),
-                Err(e) => return Err(e.into()),
+            match self.session_parts(actor, s).await {
+                Ok((session, _, project)) => {
+                    policy::ensure_can_record_session(actor, &session, project.as_ref())?;
+                    project_id = project_id.or(session.project_id);
+                }
+                Err(ServiceError::NotFound(_)) => errors.push(FieldError::new("session_id", format!("there is no session {s}"))),
+                Err(e) => return Err(e),
             }
         }
         if let Some(p) = project_id
@@ -145,7 +170,6 @@ impl Signpost {
             project_id,
             lesson_id: input.lesson_id,
             outcome: String::new(),
-            reminded_at: None,
             created_at: Utc::now(),
             closed_at: None,
         };

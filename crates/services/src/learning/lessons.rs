@@ -67,6 +67,7 @@ impl Signpost {
                         Some(p) => Some(self.store.project(p).await?),
                         None => None,
                     };
+                    policy::ensure_can_record_session(actor, &session, project.as_ref())?;
                     (Some(session), project)
                 }
                 Err(StoreError::NotFound) => {

@@ -170,9 +170,12 @@ impl Signpost {
     pub async fn mark_suggestion(&self, actor: &Actor, project_id: ProjectId, mark: MarkInput) -> Result<(), ServiceError> {
         self.project(actor, project_id).await?;
         policy::ensure_can_contribute(actor)?;
-        let asset =
-            self.store.asset(mark.asset_id).await.map_err(|_| ServiceError::invalid("asset_id", "there is no such asset you can see"))?;
-        if !policy::can_view(actor, &asset) {
+        let visible = match self.store.asset(mark.asset_id).await {
+            Ok(asset) => policy::can_view(actor, &asset),
+            Err(signpost_domain::StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !visible {
             return Err(ServiceError::invalid("asset_id", "there is no such asset you can see"));
         }
         self.store.mark(&UsefulMark { project_id, asset_id: mark.asset_id, user_id: actor.user_id, useful: mark.useful }).await?;

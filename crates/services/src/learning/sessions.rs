@@ -199,9 +199,13 @@ impl Signpost {
             && let Some(p) = &project
             && !record.contains_key(BAR_LEARNED_FIELD)
         {
-            let suggested = self.project_suggestions(actor, p.id).await?;
-            let lines: Vec<String> =
-                suggested.lessons.iter().map(|s| format!("{} (lesson {}): {}", s.title, s.asset_id, s.summary)).collect();
+            // The record is read by every member, so only lessons everyone may read are copied into it.
+            let mut lines = Vec::new();
+            for s in self.project_suggestions(actor, p.id).await?.lessons {
+                if policy::readable_by_every_member(&self.store.asset(s.asset_id).await?) {
+                    lines.push(format!("{} (lesson {}): {}", s.title, s.asset_id, s.summary));
+                }
+            }
             if !lines.is_empty() {
                 record.insert(BAR_LEARNED_FIELD.to_string(), RecordValue::Text(lines.join("\n")));
             }
@@ -228,9 +232,7 @@ impl Signpost {
     /// Changes what a session recorded (title, people, date, record, notes).
     pub async fn record_session(&self, actor: &Actor, id: SessionId, input: SessionInput) -> Result<Session, ServiceError> {
         let (session, technique, project) = self.session_parts(actor, id).await?;
-        if !policy::can_record_session(actor, &session, project.as_ref()) {
-            return Err(ServiceError::Forbidden("only the session's facilitator, participants and project team can record in it".into()));
-        }
+        policy::ensure_can_record_session(actor, &session, project.as_ref())?;
         let mut errors = Vec::new();
         check_text("title", &input.title, true, 200, &mut errors);
         check_text("notes", &input.notes, false, MAX_TEXT, &mut errors);
@@ -254,7 +256,7 @@ impl Signpost {
         Ok(self.store.save_learning_session(&updated, audit).await?)
     }
 
-    async fn session_parts(&self, actor: &Actor, id: SessionId) -> Result<(Session, Technique, Option<Project>), ServiceError> {
+    pub(crate) async fn session_parts(&self, actor: &Actor, id: SessionId) -> Result<(Session, Technique, Option<Project>), ServiceError> {
         policy::ensure_can_see_learning(actor)?;
         let session = self.store.learning_session(id).await.map_err(not_found("the session"))?;
         let technique = self.technique(actor, &session.technique_key).await?;
@@ -295,9 +297,7 @@ impl Signpost {
     /// Adds the actor's private answer to one of the session's private fields.
     pub async fn contribute(&self, actor: &Actor, id: SessionId, field: &str, body: &str) -> Result<Contribution, ServiceError> {
         let (session, technique, project) = self.session_parts(actor, id).await?;
-        if !policy::can_record_session(actor, &session, project.as_ref()) {
-            return Err(ServiceError::Forbidden("only the session's facilitator, participants and project team can answer".into()));
-        }
+        policy::ensure_can_record_session(actor, &session, project.as_ref())?;
         let mut errors = Vec::new();
         if !technique.record_fields().iter().any(|f| f.key == field && f.kind == RecordKind::Private) {
             errors.push(FieldError::new("field", format!("{} has no private question {field:?}", technique.name)));

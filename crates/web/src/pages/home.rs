@@ -49,9 +49,21 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
         .app
         .list_assets(&actor, AssetQuery { status: Some(Status::Draft), owner_id: Some(actor.user_id), limit: 8, ..Default::default() })
         .await?;
+    let reminder = s.app.action_reminder(&actor).await?;
     let first_name = viewer.user.name.split_whitespace().next().unwrap_or_default().to_string();
     let body = html! {
         h1 { "Hello " (first_name) }
+        @if reminder.overdue + reminder.due_this_week > 0 {
+            div class="nhsuk-inset-text" id="action-reminder" {
+                p {
+                    "Reminder: "
+                    @if reminder.overdue > 0 { (reminder.overdue) " of your actions " (if reminder.overdue == 1 { "is" } else { "are" }) " overdue" }
+                    @if reminder.overdue > 0 && reminder.due_this_week > 0 { " and " }
+                    @if reminder.due_this_week > 0 { (reminder.due_this_week) " " (if reminder.due_this_week == 1 { "is" } else { "are" }) " due this week" }
+                    ". " a href="/actions" { "See your actions" }
+                }
+            }
+        }
         form class="nhsuk-u-margin-bottom-6" action="/search" method="get" role="search" novalidate {
             div class="nhsuk-form-group" {
                 label class="nhsuk-label nhsuk-label--m" for="home-search" { "Find knowledge, lessons and evidence" }
