@@ -35,6 +35,12 @@ struct LocationArgs {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data directory).
     #[arg(long, env = "SIGNPOST_DATABASE", global = true)]
     database: Option<String>,
+    /// SMTP relay for reminders, smtp://HOST:PORT (no TLS: an internal relay). Without it, no mail is sent.
+    #[arg(long, env = "SIGNPOST_SMTP_URL", global = true)]
+    smtp_url: Option<String>,
+    /// The address reminders come from [default: signpost@localhost].
+    #[arg(long, env = "SIGNPOST_MAIL_FROM", global = true)]
+    mail_from: Option<String>,
 }
 
 /// The settings a configuration file may hold.
@@ -46,6 +52,8 @@ struct ConfigFile {
     listen: Option<String>,
     secure_cookies: Option<bool>,
     embedding_model: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
@@ -109,6 +117,8 @@ enum Command {
     },
     /// Rebuild this node's search index from the database.
     Reindex,
+    /// Email action owners whose actions fall due within two days or are overdue (a server sends these hourly itself).
+    Remind,
     /// Search from the command line.
     Search {
         /// What to look for.
@@ -238,6 +248,13 @@ async fn main() -> anyhow::Result<()> {
     };
     let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
     let (app, db) = open_with(&location, searches).await?;
+    let app = match cli.location.smtp_url.or(config.smtp_url) {
+        Some(url) => {
+            let from = cli.location.mail_from.or(config.mail_from).unwrap_or_else(|| "signpost@localhost".to_string());
+            app.with_mailer(Arc::new(signpost_mail::SmtpMailer::new(&url, &from)?))
+        }
+        None => app,
+    };
     match cli.command {
         Command::Serve { listen, demo: with_demo, secure_cookies, embedding_model } => {
             let listen = listen.or(config.listen).unwrap_or_else(|| "127.0.0.1:8080".to_string());
@@ -265,6 +282,7 @@ async fn main() -> anyhow::Result<()> {
             app.catch_up().await.map_err(service)?;
             app.spawn_indexer();
             app.spawn_embedder();
+            app.spawn_reminders();
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             eprintln!("Signpost is serving http://{} ({} database)", listener.local_addr()?, app.backend());
             signpost_web::serve(listener, app, secure_cookies).await?;
@@ -366,6 +384,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let n = app.rebuild_index(&progress_bar()).await.map_err(service)?;
             println!("indexed {n} assets");
+        }
+        Command::Remind => {
+            anyhow::ensure!(app.mails(), "no mail relay is configured: give --smtp-url smtp://HOST:PORT (or SIGNPOST_SMTP_URL)");
+            let n = app.send_action_reminders().await.map_err(service)?;
+            println!("sent {n} reminders");
         }
         Command::Search { query, as_user, limit } => {
             let actor = actor_for(&app, as_user.as_deref()).await?;

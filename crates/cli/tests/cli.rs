@@ -1,6 +1,7 @@
 //! The command line as an operator uses it: import (all or nothing, errors by file
 //! and line), export that round-trips, backup, reindex, a corrupt index rebuilt
-//! without help, accounts and tokens, and the demo organisation.
+//! without help, accounts and tokens, the demo organisation, and reminders by email
+//! through a real SMTP server.
 mod common;
 
 use common::{Backend, TestDb, cli, seed, write};
@@ -231,4 +232,78 @@ fn a_configuration_file_sets_the_data_directory_and_flags_win_over_it() {
     let out = run(&["--config", config.to_str().unwrap(), "reindex"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("colour"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A real SMTP server: CPython's `smtpd` debugging server, which prints every message it receives.
+struct SmtpSink {
+    child: std::process::Child,
+    port: u16,
+    received: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        use std::io::BufRead;
+        let port = common::free_port();
+        let mut child = std::process::Command::new("python3")
+            .args(["-u", "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs CPython's smtpd");
+        let received = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = received.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut all = sink.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "the SMTP server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        SmtpSink { child, port, received }
+    }
+
+    fn received(&self) -> String {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
+    let db = TestDb::new(Backend::Sqlite);
+    let location = db.location("node");
+    let (ok, _, err) = cli(&location, &["demo"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(&location, &["remind"]);
+    assert!(!ok && err.contains("no mail relay is configured"), "{err}");
+
+    let smtp = SmtpSink::start();
+    let relay = format!("smtp://127.0.0.1:{}", smtp.port);
+    let args = ["remind", "--smtp-url", relay.as_str(), "--mail-from", "signpost@northfield.nhs.uk"];
+    let (ok, out, err) = cli(&location, &args);
+    assert!(ok, "{err}");
+    let sent: usize = out.trim().strip_prefix("sent ").and_then(|r| r.strip_suffix(" reminders")).unwrap().parse().unwrap();
+    assert!(sent > 0, "the demo has overdue actions: {out}");
+    let mail =
+        common::eventually(std::time::Duration::from_secs(10), async || smtp.received().matches("Subject: Reminder: ").count() == sent);
+    assert!(mail.await.is_some(), "every reminder arrives: {}", smtp.received());
+    let received = smtp.received();
+    assert!(received.contains("From: signpost@northfield.nhs.uk"), "{received}");
+    assert_eq!(received.matches("To: ").count(), sent, "one message per overdue action, to its owner: {received}");
+    assert!(received.contains("Hello "), "{received}");
+
+    let (ok, out, _) = cli(&location, &args);
+    assert!(ok && out.trim() == "sent 0 reminders", "nobody is told twice in a week: {out}");
 }

@@ -171,6 +171,9 @@ pub struct Action {
     pub lesson_id: Option<AssetId>,
     /// What changed (done) or why not (dropped).
     pub outcome: String,
+    /// When its owner was last reminded by email.
+    #[serde(default)]
+    pub reminded_on: Option<NaiveDate>,
     /// When it was agreed.
     pub created_at: DateTime<Utc>,
     /// When it was closed.

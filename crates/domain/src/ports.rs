@@ -168,6 +168,18 @@ pub trait Embedder: Send + Sync + 'static {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
 }
 
+/// Why a message was not sent.
+#[derive(Debug, thiserror::Error)]
+#[error("sending mail failed: {0}")]
+pub struct MailError(pub String);
+
+/// Sends plain-text email (through an SMTP relay in production).
+#[async_trait]
+pub trait Mailer: Send + Sync + 'static {
+    /// Sends one message to one address.
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError>;
+}
+
 /// What can go wrong in the search index.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

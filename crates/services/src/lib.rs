@@ -21,7 +21,7 @@ pub mod transfer;
 use std::sync::Arc;
 
 pub use errors::ServiceError;
-use signpost_domain::ports::{Embedder, SearchIndex, Store};
+use signpost_domain::ports::{Embedder, Mailer, SearchIndex, Store};
 use tokio::sync::Notify;
 
 /// The application: the store, the search index and what the use cases share.
@@ -36,6 +36,8 @@ pub struct Signpost {
     pub(crate) embed_wanted: Arc<Notify>,
     /// The sentence-embedding model, when one is configured.
     pub(crate) embedder: Option<Arc<dyn Embedder>>,
+    /// Where reminders are sent from, when mail is configured.
+    pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
 impl Signpost {
@@ -48,6 +50,7 @@ impl Signpost {
             written: Arc::new(Notify::new()),
             embed_wanted: Arc::new(Notify::new()),
             embedder: None,
+            mailer: None,
         }
     }
 

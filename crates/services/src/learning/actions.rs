@@ -170,6 +170,7 @@ impl Signpost {
             project_id,
             lesson_id: input.lesson_id,
             outcome: String::new(),
+            reminded_on: None,
             created_at: Utc::now(),
             closed_at: None,
         };

@@ -7,6 +7,7 @@ pub mod chooser;
 pub mod lessons;
 pub mod lessons_loop;
 pub mod projects;
+pub mod reminders;
 pub mod report;
 pub mod sessions;
 
