@@ -136,6 +136,14 @@ async fn every_technique_runs_end_to_end_and_its_record_reads_back(backend: Back
     assert_eq!(count("before") + count("during") + count("after"), 16);
     assert_eq!(count("after"), 3, "knowledge harvesting, retrospect and knowledge exchange are learning after");
 
+    // The next meeting of the action learning set starts with its actions to report back on.
+    let (_, next) =
+        t.post("alice", "/api/v1/sessions", json!({"project_id": project["id"], "technique_key": "action-learning-sets"})).await;
+    assert_eq!(
+        next["record"]["reported_back"],
+        json!(["first actions_committed: not yet reported", "second actions_committed: not yet reported"])
+    );
+
     // Bad records are refused, field by field, and nothing is saved.
     let bad = json!({"technique_key": "retrospect", "record": {"score": 11, "went_well": 5, "mood": "fine"}});
     let (status, err) = t.post("alice", "/api/v1/sessions", bad).await;
@@ -144,7 +152,7 @@ async fn every_technique_runs_end_to_end_and_its_record_reads_back(backend: Back
     let (status, err) = t.post("alice", "/api/v1/sessions", json!({"technique_key": "tea-and-biscuits"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&err), ["technique_key"]);
-    assert_eq!(t.get("alice", "/api/v1/sessions").await.1.as_array().unwrap().len(), 16);
+    assert_eq!(t.get("alice", "/api/v1/sessions").await.1.as_array().unwrap().len(), 17);
     assert_eq!(t.get("guest", "/api/v1/projects").await.0, StatusCode::FORBIDDEN, "guests do not see the working record");
 }
 
@@ -237,6 +245,19 @@ async fn a_lesson_moves_from_identified_to_actioned_through_its_action_and_the_r
     assert!(unlearned(&t.get("spec", "/api/v1/lessons/unlearned").await.1).is_empty());
 
     let (_, timeline) = t.get("bob", &format!("/api/v1/projects/{}", project["id"])).await;
+    assert!(!timeline["can_edit"].as_bool().unwrap());
+    let bob = WebUser::sign_in(&t, "bob").await;
+    assert_eq!(bob.get(&format!("/projects/{}/edit", project["id"])).await.0, StatusCode::FORBIDDEN, "another team's project");
+    let renamed = json!({"title": "Falls on Ward B", "stage": "closed"});
+    assert_eq!(t.put("bob", &format!("/api/v1/projects/{}", project["id"]), renamed.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, changed) = t
+        .put(
+            "alice",
+            &format!("/api/v1/projects/{}", project["id"]),
+            json!({"title": "Falls on Ward A", "stage": "closed", "ends_on": "2020-01-01", "starts_on": "2021-01-01"}),
+        )
+        .await;
+    assert_eq!((status, field_names(&changed)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ends_on".to_string()]), "{changed}");
     assert_eq!(timeline["during"][0]["id"], session["id"], "an AAR is learning during");
     assert_eq!(timeline["lessons"][0]["record"]["state"], "embedded");
     assert_eq!(timeline["actions"][0]["status"], "done");

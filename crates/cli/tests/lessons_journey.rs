@@ -57,6 +57,14 @@ async fn journey(t: &TestApp, javascript: bool) {
     b.click("#suggested-lessons button[value=yes]").await;
     assert!(b.wait_for_text("You marked this useful.").await);
 
+    // The work starts: its stage changes.
+    b.client.find(Locator::LinkText("Change the project")).await.unwrap().click().await.unwrap();
+    assert!(b.wait_for_text("Change the project</h1>").await);
+    b.assert_accessible("change a project").await;
+    choose(&b, "stage", "running").await;
+    b.click("form[action$='/edit'] button[type=submit]").await;
+    assert!(b.wait_for_text("Project · Under way").await);
+
     // Run an after action review on it.
     choose(&b, "technique", "after-action-review").await;
     b.click("form[action='/sessions/new'] button").await;

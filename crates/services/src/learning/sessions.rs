@@ -19,6 +19,8 @@ use crate::{ServiceError, Signpost, policy};
 pub const BEFORE_ACTION_REVIEW: &str = "before-action-review";
 /// Where a before action review records "what have we or others learned from similar situations?".
 pub const BAR_LEARNED_FIELD: &str = "q3";
+/// The technique whose members report back at each meeting on the actions of the last.
+pub const ACTION_LEARNING: &str = "action-learning-sets";
 const MAX_TEXT: usize = 10_000;
 const MAX_ENTRIES: usize = 50;
 const MAX_ENTRY: usize = 1_000;
@@ -161,7 +163,8 @@ impl Signpost {
     }
 
     /// Starts a session. A before action review on a project starts with its third
-    /// question answered from the lessons loop, for the team to edit.
+    /// question answered from the lessons loop, and an action learning set with the last
+    /// meeting's actions to report back on, for the team to edit.
     pub async fn start_session(&self, actor: &Actor, input: SessionInput) -> Result<Session, ServiceError> {
         policy::ensure_can_see_learning(actor)?;
         policy::ensure_can_contribute(actor)?;
@@ -208,6 +211,16 @@ impl Signpost {
             }
             if !lines.is_empty() {
                 record.insert(BAR_LEARNED_FIELD.to_string(), RecordValue::Text(lines.join("\n")));
+            }
+        }
+        if technique.key == ACTION_LEARNING
+            && let Some(p) = &project
+            && !record.contains_key("reported_back")
+        {
+            let last = self.store.learning_sessions(Some(p.id)).await?.into_iter().rfind(|s| s.technique_key == ACTION_LEARNING);
+            if let Some(RecordValue::List(committed)) = last.and_then(|s| s.record.get("actions_committed").cloned()) {
+                let to_report = committed.iter().map(|a| format!("{a}: not yet reported")).collect();
+                record.insert("reported_back".to_string(), RecordValue::List(to_report));
             }
         }
         let title = if input.title.trim().is_empty() { format!("{} on {held_on}", technique.name) } else { input.title.trim().to_string() };

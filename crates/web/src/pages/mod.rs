@@ -27,6 +27,8 @@ pub mod people;
 pub mod projects;
 pub mod reviews;
 pub mod search;
+pub mod session_report;
+pub mod session_start;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;
@@ -61,16 +63,17 @@ pub fn routes() -> Router<AppState> {
         .route("/projects", get(projects::list).post(projects::create))
         .route("/projects/new", get(projects::new_form))
         .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}/edit", get(projects::edit_form).post(projects::update))
         .route("/projects/{id}/marks", axum::routing::post(projects::mark))
-        .route("/sessions", axum::routing::post(sessions::create))
-        .route("/sessions/new", get(sessions::new_form))
+        .route("/sessions", axum::routing::post(session_start::create))
+        .route("/sessions/new", get(session_start::new_form))
         .route("/sessions/{id}", get(sessions::show).post(sessions::record))
         .route("/sessions/{id}/answers", get(sessions::to_session).post(sessions::answer))
         .route("/sessions/{id}/share", get(sessions::to_session).post(sessions::share))
         .route("/sessions/{id}/lessons", get(sessions::to_session).post(sessions::add_lesson))
         .route("/sessions/{id}/actions", get(sessions::to_session).post(sessions::add_action))
-        .route("/sessions/{id}/report.md", get(sessions::report_markdown))
-        .route("/sessions/{id}/print", get(sessions::print))
+        .route("/sessions/{id}/report.md", get(session_report::report_markdown))
+        .route("/sessions/{id}/print", get(session_report::print))
         .route("/actions", get(actions::board))
         .route("/actions/{id}/close", get(actions::to_board).post(actions::close))
         .route("/lessons/unlearned", get(actions::unlearned))

@@ -67,12 +67,24 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
     Ok(page("Projects", Some(&viewer), "", body).into_response())
 }
 
-fn project_form(viewer: &Viewer, teams: &[(String, String)], form: &Submitted, errors: &Errors) -> Markup {
+/// Planning a new project, or changing one.
+#[derive(Clone, Copy)]
+enum FormFor {
+    New,
+    Edit(i64),
+}
+
+fn project_form(viewer: &Viewer, teams: &[(String, String)], form: &Submitted, errors: &Errors, target: FormFor) -> Markup {
+    let (heading, action, button) = match target {
+        FormFor::New => ("Plan a project".to_string(), "/projects".to_string(), "Create project"),
+        FormFor::Edit(id) => ("Change the project".to_string(), format!("/projects/{id}/edit"), "Save changes"),
+    };
+    let stages: Vec<(String, String)> = ProjectStage::ALL.iter().map(|s| (s.as_str().to_string(), stage_name(*s).to_string())).collect();
     let body = html! {
         (error_summary(errors))
-        h1 { "Plan a project" }
+        h1 { (heading) }
         p { "Describe the work in plain words: Signpost uses the description to find what others have already learned." }
-        form method="post" action="/projects" novalidate {
+        form method="post" action=(action) novalidate {
             (csrf_field(&viewer.csrf_token))
             (Field::new("title", "Project name").errors(errors).input("text", form.get("title")))
             (Field::new("description", "What is the work, and what should it achieve?").errors(errors).textarea(6, form.get("description")))
@@ -80,10 +92,23 @@ fn project_form(viewer: &Viewer, teams: &[(String, String)], form: &Submitted, e
             (Field::new("team_id", "Team").errors(errors).select(teams, form.get("team_id")))
             (Field::new("starts_on", "Start date").hint("For example, 2027-01-31").errors(errors).input("text", form.get("starts_on")))
             (Field::new("ends_on", "End date").hint("For example, 2027-06-30").errors(errors).input("text", form.get("ends_on")))
-            button class="nhsuk-button" type="submit" { "Create project" }
+            @if let FormFor::Edit(_) = target { (Field::new("stage", "Stage").errors(errors).select(&stages, form.get("stage"))) }
+            button class="nhsuk-button" type="submit" { (button) }
         }
     };
-    page("Plan a project", Some(viewer), "", body)
+    page(&heading, Some(viewer), "", body)
+}
+
+fn input_of(form: &Submitted) -> ProjectInput {
+    ProjectInput {
+        title: form.get("title").to_string(),
+        description: form.get("description").to_string(),
+        team_id: form.get("team_id").parse().ok(),
+        tags: form.get("tags").split(',').map(str::to_string).collect(),
+        starts_on: form.get("starts_on").to_string(),
+        ends_on: form.get("ends_on").to_string(),
+        stage: ProjectStage::ALL.into_iter().find(|s| s.as_str() == form.get("stage")),
+    }
 }
 
 async fn team_options(s: &AppState, actor: &Actor) -> Result<Vec<(String, String)>, PageError> {
@@ -96,7 +121,7 @@ async fn team_options(s: &AppState, actor: &Actor) -> Result<Vec<(String, String
 pub async fn new_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
     signpost_services::policy::ensure_can_see_learning(&actor)?;
     let teams = team_options(&s, &actor).await?;
-    Ok(project_form(&viewer, &teams, &Submitted(Vec::new()), &Vec::new()).into_response())
+    Ok(project_form(&viewer, &teams, &Submitted(Vec::new()), &Vec::new(), FormFor::New).into_response())
 }
 
 /// `POST /projects`.
@@ -107,21 +132,48 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let form = Submitted(pairs);
     check_csrf(&viewer, form.get("csrf_token"))?;
-    let input = ProjectInput {
-        title: form.get("title").to_string(),
-        description: form.get("description").to_string(),
-        team_id: form.get("team_id").parse().ok(),
-        tags: form.get("tags").split(',').map(str::to_string).collect(),
-        starts_on: form.get("starts_on").to_string(),
-        ends_on: form.get("ends_on").to_string(),
-        stage: None,
-    };
-    match s.app.create_project(&actor, input).await {
+    match s.app.create_project(&actor, input_of(&form)).await {
         Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
         Err(e) => {
             let errors = refused(e)?;
             let teams = team_options(&s, &actor).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, project_form(&viewer, &teams, &form, &errors)).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, project_form(&viewer, &teams, &form, &errors, FormFor::New)).into_response())
+        }
+    }
+}
+
+/// `GET /projects/{id}/edit`.
+pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let p = s.app.project(&actor, id).await?;
+    signpost_services::policy::ensure_can_edit_project(&actor, &p)?;
+    let values = Submitted(vec![
+        ("title".into(), p.title.clone()),
+        ("description".into(), p.description.clone()),
+        ("tags".into(), p.tags.join(", ")),
+        ("team_id".into(), p.team_id.to_string()),
+        ("starts_on".into(), p.starts_on.map(|d| d.to_string()).unwrap_or_default()),
+        ("ends_on".into(), p.ends_on.map(|d| d.to_string()).unwrap_or_default()),
+        ("stage".into(), p.stage.as_str().to_string()),
+    ]);
+    let teams = team_options(&s, &actor).await?;
+    Ok(project_form(&viewer, &teams, &values, &Vec::new(), FormFor::Edit(id)).into_response())
+}
+
+/// `POST /projects/{id}/edit`.
+pub async fn update(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    match s.app.update_project(&actor, id, input_of(&form)).await {
+        Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
+        Err(e) => {
+            let errors = refused(e)?;
+            let teams = team_options(&s, &actor).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, project_form(&viewer, &teams, &form, &errors, FormFor::Edit(id))).into_response())
         }
     }
 }
@@ -216,6 +268,7 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, 
         h1 { (p.title) }
         @if !p.description.is_empty() { p class="nhsuk-lede-text" { (p.description) } }
         @if !p.tags.is_empty() { p class="nhsuk-body-s" { "Tags: " (p.tags.join(", ")) } }
+        @if t.can_edit { p { a href={ "/projects/" (p.id) "/edit" } { "Change the project" } } }
         (learned_elsewhere(&viewer, p.id, &suggestions, ""))
         h2 { "Run a session" }
         form method="get" action="/sessions/new" {

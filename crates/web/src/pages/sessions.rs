@@ -1,10 +1,9 @@
-//! Sessions: starting one, recording what its technique produces, private answers
-//! shared by the facilitator, lessons and actions, and the report (Markdown and print).
-use std::collections::BTreeMap;
-
+//! A session's page: recording what its technique produces, private answers shared
+//! by the facilitator, the lessons loop where the technique starts new work, lessons
+//! and actions. Starting a session is in `session_start.rs`, its report in `session_report.rs`.
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -14,7 +13,6 @@ use signpost_domain::techniques::{RecordField, RecordKind};
 use signpost_services::ServiceError;
 use signpost_services::learning::actions::ActionInput;
 use signpost_services::learning::lessons::LessonInput;
-use signpost_services::learning::report::SessionReport;
 use signpost_services::learning::sessions::{SessionInput, SessionView};
 
 use super::admin::refused;
@@ -27,113 +25,10 @@ use crate::AppState;
 /// Techniques at whose start the lessons loop is shown.
 const LOOP_TECHNIQUES: [&str; 3] = ["before-action-review", "peer-assist", "premortem"];
 
-/// `?project=&technique=` for a new session.
-#[derive(Debug, Deserialize)]
-pub struct NewQuery {
-    project: Option<i64>,
-    technique: Option<String>,
-}
-
-fn people_options(people: &[User], none: &str) -> Vec<(String, String)> {
+pub(crate) fn people_options(people: &[User], none: &str) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), none.to_string())];
     out.extend(people.iter().map(|p| (p.id.to_string(), p.name.clone())));
     out
-}
-
-fn participants_field(people: &[User], chosen: &[i64]) -> Markup {
-    html! {
-        div class="nhsuk-form-group" {
-            fieldset class="nhsuk-fieldset" {
-                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { "Participants" }
-                details class="nhsuk-details" open[!chosen.is_empty()] {
-                    summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Choose who took part" } }
-                    div class="nhsuk-details__text" {
-                        div class="nhsuk-checkboxes nhsuk-checkboxes--small" {
-                            @for p in people {
-                                div class="nhsuk-checkboxes__item" {
-                                    input class="nhsuk-checkboxes__input" id={ "participant-" (p.id) } name="participants" type="checkbox"
-                                        value=(p.id) checked[chosen.contains(&p.id)];
-                                    label class="nhsuk-label nhsuk-checkboxes__label" for={ "participant-" (p.id) } { (p.name) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted, errors: &Errors) -> Result<Markup, PageError> {
-    let techniques = s.app.techniques(actor).await?;
-    let options: Vec<(String, String)> = techniques.iter().map(|t| (t.key.clone(), t.name.clone())).collect();
-    let everyone = people(s, actor).await?;
-    let project = match form.get("project_id").parse::<i64>() {
-        Ok(id) => Some(s.app.project(actor, id).await?),
-        Err(_) => None,
-    };
-    let chosen: Vec<i64> = form.all("participants").iter().filter_map(|p| p.parse().ok()).collect();
-    let body = html! {
-        (error_summary(errors))
-        @if let Some(p) = &project { span class="nhsuk-caption-l" { (p.title) } }
-        h1 { "Start a session" }
-        form method="post" action="/sessions" novalidate {
-            (csrf_field(&viewer.csrf_token))
-            input type="hidden" name="project_id" value=(form.get("project_id"));
-            (Field::new("technique_key", "Technique").errors(errors).select(&options, form.get("technique_key")))
-            (Field::new("title", "Session name").hint("Leave blank to use the technique's name and the date").errors(errors).input("text", form.get("title")))
-            (Field::new("held_on", "Date").hint("Leave blank for today").errors(errors).input("text", form.get("held_on")))
-            (Field::new("facilitator_id", "Facilitator").errors(errors).select(&people_options(&everyone, "No facilitator"), form.get("facilitator_id")))
-            (participants_field(&everyone, &chosen))
-            button class="nhsuk-button" type="submit" { "Start session" }
-        }
-    };
-    Ok(page("Start a session", Some(viewer), "", body))
-}
-
-/// `GET /sessions/new`.
-pub async fn new_form(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<NewQuery>,
-) -> Result<Response, PageError> {
-    signpost_services::policy::ensure_can_see_learning(&actor)?;
-    let mut pairs = vec![("technique_key".to_string(), q.technique.unwrap_or_default())];
-    if let Some(p) = q.project {
-        pairs.push(("project_id".to_string(), p.to_string()));
-    }
-    Ok(new_page(&s, &actor, &viewer, &Submitted(pairs), &Vec::new()).await?.into_response())
-}
-
-fn ids(form: &Submitted, name: &str) -> Vec<i64> {
-    form.all(name).iter().filter_map(|v| v.parse().ok()).collect()
-}
-
-/// `POST /sessions`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
-    let input = SessionInput {
-        project_id: form.get("project_id").parse().ok(),
-        technique_key: form.get("technique_key").to_string(),
-        title: form.get("title").to_string(),
-        facilitator_id: form.get("facilitator_id").parse().ok(),
-        participants: ids(&form, "participants"),
-        held_on: form.get("held_on").to_string(),
-        record: BTreeMap::new(),
-        notes: String::new(),
-    };
-    match s.app.start_session(&actor, input).await {
-        Ok(session) => Ok(see_other(&format!("/sessions/{}", session.id))),
-        Err(e) => {
-            let errors = refused(e)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, new_page(&s, &actor, &viewer, &form, &errors).await?).into_response())
-        }
-    }
 }
 
 fn record_text(value: Option<&RecordValue>) -> String {
@@ -485,44 +380,6 @@ pub async fn add_action(
         Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=action"))),
         Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "action-").await,
     }
-}
-
-/// `GET /sessions/{id}/report.md`.
-pub async fn report_markdown(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let report = s.app.session_report(&actor, id).await?;
-    let disposition = format!("attachment; filename=\"session-{id}.md\"");
-    Ok((
-        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        report.markdown(),
-    )
-        .into_response())
-}
-
-fn report_body(r: &SessionReport) -> Markup {
-    html! {
-        h1 { (r.title) }
-        dl class="nhsuk-summary-list" {
-            @for (k, v) in &r.details {
-                div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { (k) } dd class="nhsuk-summary-list__value" { (v) } }
-            }
-        }
-        @for sec in &r.sections {
-            h2 { (sec.heading) }
-            @if sec.entries.is_empty() { p { "Not recorded." } }
-            @else if sec.is_list { ul class="nhsuk-list nhsuk-list--bullet" { @for e in &sec.entries { li { (e) } } } }
-            @else { @for e in &sec.entries { p { (e) } } }
-        }
-    }
-}
-
-/// `GET /sessions/{id}/print`: the report as a page that prints cleanly.
-pub async fn print(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let report = s.app.session_report(&actor, id).await?;
-    let body = html! {
-        (report_body(&report))
-        p class="signpost-no-print" { a href={ "/sessions/" (id) } { "Back to the session" } }
-    };
-    Ok(page(&format!("Report: {}", report.title), Some(&viewer), "", body).into_response())
 }
 
 /// `GET` on a session's form addresses (after a refused form, a reload or a bookmark): the session itself.
