@@ -8,6 +8,7 @@ pub mod errors;
 pub mod fields;
 pub mod identifiers;
 pub mod learning;
+pub mod pairing;
 pub mod people;
 pub mod ports;
 pub mod review;
