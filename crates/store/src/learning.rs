@@ -1,5 +1,6 @@
 //! Projects, sessions, private answers, actions, lesson records and usefulness marks.
-//! Each row keeps the whole record as JSON; the other columns are for filtering.
+//! Each row keeps the whole record as JSON in `doc`; the other columns are for
+//! filtering, and a row's `id` column, not its document, says which record it is.
 use signpost_domain::assets::Asset;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::learning::{
@@ -19,6 +20,19 @@ fn to_doc<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 fn from_doc<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
     let doc: String = row.try_get("doc").map_err(map_err)?;
     serde_json::from_str(&doc).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))
+}
+
+/// A record from a row with its own `id` column: the column is the identity, so a new
+/// row's document (written before its id existed) never needs rewriting.
+fn from_doc_with_id<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
+    let doc: String = row.try_get("doc").map_err(map_err)?;
+    let id: i64 = row.try_get("id").map_err(map_err)?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&doc).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("id".to_string(), id.into());
+    }
+    serde_json::from_value(value).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))
 }
 
 /// Inserts a row (when `id` is 0) or replaces its columns, returning the id.
@@ -62,27 +76,19 @@ impl Db {
         let mut saved = project.clone();
         let doc = to_doc(project)?;
         saved.id = upsert(&mut tx, "projects", project.id, &["team_id", "doc"], |q| q.bind(project.team_id).bind(doc)).await?;
-        if project.id == 0 {
-            sqlx::query("UPDATE projects SET doc = $1 WHERE id = $2")
-                .bind(to_doc(&saved)?)
-                .bind(saved.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
         append_logs(&mut tx, &audit, "project", Some(saved.id), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     pub(crate) async fn project_row(&self, id: ProjectId) -> Result<Project, StoreError> {
-        let row = sqlx::query("SELECT doc FROM projects WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
-        from_doc(&row, "project")
+        let row = sqlx::query("SELECT id, doc FROM projects WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
+        from_doc_with_id(&row, "project")
     }
 
     pub(crate) async fn project_rows(&self) -> Result<Vec<Project>, StoreError> {
-        let rows = sqlx::query("SELECT doc FROM projects ORDER BY id DESC").fetch_all(&self.pool).await.map_err(map_err)?;
-        rows.iter().map(|r| from_doc(r, "project")).collect()
+        let rows = sqlx::query("SELECT id, doc FROM projects ORDER BY id DESC").fetch_all(&self.pool).await.map_err(map_err)?;
+        rows.iter().map(|r| from_doc_with_id(r, "project")).collect()
     }
 
     pub(crate) async fn save_learning_session_row(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError> {
@@ -94,33 +100,26 @@ impl Db {
             q.bind(session.project_id).bind(held_on).bind(doc)
         })
         .await?;
-        if session.id == 0 {
-            sqlx::query("UPDATE learning_sessions SET doc = $1 WHERE id = $2")
-                .bind(to_doc(&saved)?)
-                .bind(saved.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
         append_logs(&mut tx, &audit, "session", Some(saved.id), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     pub(crate) async fn learning_session_row(&self, id: SessionId) -> Result<Session, StoreError> {
-        let row = sqlx::query("SELECT doc FROM learning_sessions WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
-        from_doc(&row, "session")
+        let row =
+            sqlx::query("SELECT id, doc FROM learning_sessions WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
+        from_doc_with_id(&row, "session")
     }
 
     pub(crate) async fn learning_session_rows(&self, project_id: Option<ProjectId>) -> Result<Vec<Session>, StoreError> {
         let rows = match project_id {
-            Some(p) => sqlx::query("SELECT doc FROM learning_sessions WHERE project_id = $1 ORDER BY held_on, id").bind(p),
-            None => sqlx::query("SELECT doc FROM learning_sessions ORDER BY held_on, id"),
+            Some(p) => sqlx::query("SELECT id, doc FROM learning_sessions WHERE project_id = $1 ORDER BY held_on, id").bind(p),
+            None => sqlx::query("SELECT id, doc FROM learning_sessions ORDER BY held_on, id"),
         }
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        rows.iter().map(|r| from_doc(r, "session")).collect()
+        rows.iter().map(|r| from_doc_with_id(r, "session")).collect()
     }
 
     pub(crate) async fn add_contribution_row(&self, c: &Contribution, audit: AuditRecord) -> Result<Contribution, StoreError> {
@@ -133,24 +132,18 @@ impl Db {
             .await
             .map_err(map_err)?;
         saved.id = row.try_get("id").map_err(map_err)?;
-        sqlx::query("UPDATE session_contributions SET doc = $1 WHERE id = $2")
-            .bind(to_doc(&saved)?)
-            .bind(saved.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
         append_logs(&mut tx, &audit, "session", Some(c.session_id), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     pub(crate) async fn contribution_rows(&self, session_id: SessionId) -> Result<Vec<Contribution>, StoreError> {
-        let rows = sqlx::query("SELECT doc FROM session_contributions WHERE session_id = $1 ORDER BY id")
+        let rows = sqlx::query("SELECT id, doc FROM session_contributions WHERE session_id = $1 ORDER BY id")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await
             .map_err(map_err)?;
-        rows.iter().map(|r| from_doc(r, "contribution")).collect()
+        rows.iter().map(|r| from_doc_with_id(r, "contribution")).collect()
     }
 
     pub(crate) async fn save_action_row(
@@ -174,14 +167,6 @@ impl Db {
                 .bind(doc)
         })
         .await?;
-        if action.id == 0 {
-            sqlx::query("UPDATE actions SET doc = $1 WHERE id = $2")
-                .bind(to_doc(&saved)?)
-                .bind(saved.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        }
         if let Some(record) = lesson {
             write_lesson_record(&mut tx, &record).await?;
         }
@@ -191,8 +176,8 @@ impl Db {
     }
 
     pub(crate) async fn action_row(&self, id: ActionId) -> Result<Action, StoreError> {
-        let row = sqlx::query("SELECT doc FROM actions WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
-        from_doc(&row, "action")
+        let row = sqlx::query("SELECT id, doc FROM actions WHERE id = $1").bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
+        from_doc_with_id(&row, "action")
     }
 
     pub(crate) async fn action_rows(&self, f: &ActionFilter) -> Result<Vec<Action>, StoreError> {
@@ -218,13 +203,13 @@ impl Db {
         if f.open_only {
             clauses.push("status = 'open'".to_string());
         }
-        let sql = sql!("SELECT doc FROM actions WHERE {} ORDER BY due_on, id", clauses.join(" AND "));
+        let sql = sql!("SELECT id, doc FROM actions WHERE {} ORDER BY due_on, id", clauses.join(" AND "));
         let mut q = sqlx::query(sql);
         for b in binds {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await.map_err(map_err)?;
-        rows.iter().map(|r| from_doc(r, "action")).collect()
+        rows.iter().map(|r| from_doc_with_id(r, "action")).collect()
     }
 
     pub(crate) async fn insert_lesson_rows(&self, write: AssetWrite, record: LessonRecord) -> Result<(Asset, LessonRecord), StoreError> {

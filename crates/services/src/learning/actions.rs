@@ -88,7 +88,7 @@ pub struct ActionReminder {
 impl Signpost {
     /// The reminder shown to `actor` on arrival.
     pub async fn action_reminder(&self, actor: &Actor) -> Result<ActionReminder, ServiceError> {
-        if actor.role == signpost_domain::people::Role::Guest {
+        if policy::ensure_can_see_learning(actor).is_err() {
             return Ok(ActionReminder { overdue: 0, due_this_week: 0 });
         }
         let today = Utc::now().date_naive();

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use serde::Deserialize;
 use signpost_domain::assets::{Status, Visibility};
+use signpost_domain::audit::AuditRecord;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::learning::{LessonRecord, LessonState};
 use signpost_domain::people::Actor;
@@ -14,7 +15,6 @@ use super::check_text;
 use super::projects::{LessonEntry, not_found};
 use crate::assets::AssetInput;
 use crate::{ServiceError, Signpost, policy};
-use signpost_domain::audit::AuditRecord;
 
 /// A lesson as written in a session.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]

@@ -2,6 +2,7 @@
 //! most like it, found by the same permission-filtered hybrid search as everything
 //! else, with the organisation's usefulness marks lifting what helped before.
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::{Deserialize, Serialize};
 use signpost_domain::assets::Status;
@@ -31,6 +32,8 @@ pub struct Suggested {
     pub title: String,
     /// Summary.
     pub summary: String,
+    /// Who owns it.
+    pub owner_id: UserId,
     /// The project it was learned on.
     pub project_id: Option<ProjectId>,
     /// That project's title.
@@ -102,29 +105,44 @@ impl Signpost {
         let usefulness: HashMap<AssetId, i64> = self.store.usefulness().await?.into_iter().collect();
         let mine: HashMap<AssetId, bool> =
             self.store.marks(id).await?.into_iter().filter(|m| m.user_id == actor.user_id).map(|m| (m.asset_id, m.useful)).collect();
-        let records = self.store.lesson_records(None).await?;
-        let own_lessons: Vec<AssetId> = records.iter().filter(|r| r.project_id == Some(id)).map(|r| r.asset_id).collect();
-        let lesson_hits: Vec<SearchHit> =
-            self.loop_search(actor, &query, vec![AssetKind::Lesson]).await?.into_iter().filter(|h| !own_lessons.contains(&h.id)).collect();
+        let lesson_hits = self.loop_search(actor, &query, vec![AssetKind::Lesson]).await?;
         let others: Vec<AssetKind> = AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::Lesson).collect();
         let asset_hits = self.loop_search(actor, &query, others).await?;
-        let projects = self.store.projects().await?;
-        let project_of = |asset: AssetId| {
-            records.iter().find(|r| r.asset_id == asset).and_then(|r| r.project_id).and_then(|p| projects.iter().find(|x| x.id == p))
-        };
+        // Only the records and projects of what was found are read, however large the history.
+        let ids: Vec<AssetId> = lesson_hits.iter().map(|h| h.id).collect();
+        let mut origin: HashMap<AssetId, (ProjectId, String)> = HashMap::new();
+        let mut titles: HashMap<ProjectId, String> = HashMap::new();
+        let mut own_lessons = Vec::new();
+        for record in self.store.lesson_records(Some(&ids)).await? {
+            match record.project_id {
+                Some(p) if p == id => own_lessons.push(record.asset_id),
+                Some(p) => {
+                    if let Entry::Vacant(slot) = titles.entry(p) {
+                        slot.insert(self.store.project(p).await?.title);
+                    }
+                    origin.insert(record.asset_id, (p, titles[&p].clone()));
+                }
+                None => {}
+            }
+        }
+        let lesson_hits = lesson_hits.into_iter().filter(|h| !own_lessons.contains(&h.id)).collect();
         let suggested = |hits: Vec<SearchHit>| -> Vec<Suggested> {
             rerank(hits, &usefulness)
                 .into_iter()
                 .take(SHOWN)
-                .map(|h| Suggested {
-                    asset_id: h.id,
-                    kind: h.kind,
-                    project_id: project_of(h.id).map(|p| p.id),
-                    project_title: project_of(h.id).map(|p| p.title.clone()),
-                    net_useful: usefulness.get(&h.id).copied().unwrap_or(0),
-                    marked: mine.get(&h.id).copied(),
-                    title: h.title,
-                    summary: h.summary,
+                .map(|h| {
+                    let (project_id, project_title) = origin.get(&h.id).cloned().unzip();
+                    Suggested {
+                        asset_id: h.id,
+                        kind: h.kind,
+                        owner_id: h.owner_id,
+                        project_id,
+                        project_title,
+                        net_useful: usefulness.get(&h.id).copied().unwrap_or(0),
+                        marked: mine.get(&h.id).copied(),
+                        title: h.title,
+                        summary: h.summary,
+                    }
                 })
                 .collect()
         };
@@ -147,10 +165,13 @@ impl Signpost {
                 None => reasons.push((who, vec![why])),
             }
         };
+        let mut projects_seen = Vec::new();
         for item in lessons.iter().chain(assets) {
-            let asset = self.store.asset(item.asset_id).await?;
-            add(asset.owner_id, format!("wrote \u{201c}{}\u{201d}", item.title));
-            if let (Some(p), Some(title)) = (item.project_id, &item.project_title) {
+            add(item.owner_id, format!("wrote \u{201c}{}\u{201d}", item.title));
+            if let (Some(p), Some(title)) = (item.project_id, &item.project_title)
+                && !projects_seen.contains(&p)
+            {
+                projects_seen.push(p);
                 for s in self.store.learning_sessions(Some(p)).await? {
                     for who in s.participants.iter().chain(s.facilitator_id.as_ref()) {
                         add(*who, format!("worked on \u{201c}{title}\u{201d}"));

@@ -112,8 +112,7 @@ impl Signpost {
 
     /// Creates a project.
     pub async fn create_project(&self, actor: &Actor, input: ProjectInput) -> Result<Project, ServiceError> {
-        policy::ensure_can_see_learning(actor)?;
-        policy::ensure_can_contribute(actor)?;
+        self.may_plan(actor)?;
         let base = Project {
             id: 0,
             title: String::new(),
@@ -133,11 +132,23 @@ impl Signpost {
 
     /// Changes a project.
     pub async fn update_project(&self, actor: &Actor, id: ProjectId, input: ProjectInput) -> Result<Project, ServiceError> {
-        let current = self.project(actor, id).await?;
-        policy::ensure_can_edit_project(actor, &current)?;
+        let current = self.editable_project(actor, id).await?;
         let project = self.checked_project(actor, input, current).await?;
         let audit = AuditRecord::new(Some(actor.user_id), "project.update", format!("changed project {:?}", project.title));
         Ok(self.store.save_project(&project, audit).await?)
+    }
+
+    /// Fails unless the actor may plan projects and start sessions (asked before showing the empty forms).
+    pub fn may_plan(&self, actor: &Actor) -> Result<(), ServiceError> {
+        policy::ensure_can_see_learning(actor)?;
+        policy::ensure_can_contribute(actor)
+    }
+
+    /// One project, for the actor to change: refused unless they may.
+    pub async fn editable_project(&self, actor: &Actor, id: ProjectId) -> Result<Project, ServiceError> {
+        let project = self.project(actor, id).await?;
+        policy::ensure_can_edit_project(actor, &project)?;
+        Ok(project)
     }
 
     /// One project.

@@ -166,8 +166,7 @@ impl Signpost {
     /// question answered from the lessons loop, and an action learning set with the last
     /// meeting's actions to report back on, for the team to edit.
     pub async fn start_session(&self, actor: &Actor, input: SessionInput) -> Result<Session, ServiceError> {
-        policy::ensure_can_see_learning(actor)?;
-        policy::ensure_can_contribute(actor)?;
+        self.may_plan(actor)?;
         let mut errors = Vec::new();
         let technique = match self.technique(actor, &input.technique_key).await {
             Ok(t) => Some(t),

@@ -119,7 +119,7 @@ async fn team_options(s: &AppState, actor: &Actor) -> Result<Vec<(String, String
 
 /// `GET /projects/new`.
 pub async fn new_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
-    signpost_services::policy::ensure_can_see_learning(&actor)?;
+    s.app.may_plan(&actor)?;
     let teams = team_options(&s, &actor).await?;
     Ok(project_form(&viewer, &teams, &Submitted(Vec::new()), &Vec::new(), FormFor::New).into_response())
 }
@@ -144,8 +144,7 @@ pub async fn create(
 
 /// `GET /projects/{id}/edit`.
 pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let p = s.app.project(&actor, id).await?;
-    signpost_services::policy::ensure_can_edit_project(&actor, &p)?;
+    let p = s.app.editable_project(&actor, id).await?;
     let values = Submitted(vec![
         ("title".into(), p.title.clone()),
         ("description".into(), p.description.clone()),

@@ -82,7 +82,7 @@ pub async fn new_form(
     SignedIn(actor, viewer): SignedIn,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    signpost_services::policy::ensure_can_see_learning(&actor)?;
+    s.app.may_plan(&actor)?;
     let mut pairs = vec![("technique_key".to_string(), q.technique.unwrap_or_default())];
     if let Some(p) = q.project {
         pairs.push(("project_id".to_string(), p.to_string()));
