@@ -281,7 +281,31 @@ async fn the_demo_trust_pages_pass_axe_and_make_the_readme_screenshots(backend: 
     let planning = t.app.projects(&actor).await.unwrap().into_iter().find(|p| p.stage == ProjectStage::Planning).unwrap();
     let sessions = t.app.learning_sessions(&actor).await.unwrap();
     let session_of = |technique: &str| sessions.iter().find(|s| s.technique_key == technique).unwrap().id;
+    let network =
+        t.app.communities(&actor).await.unwrap().into_iter().find(|c| c.community.name == "Deteriorating patient network").unwrap();
+    let answered = t
+        .app
+        .community_view(&actor, network.community.id)
+        .await
+        .unwrap()
+        .questions
+        .into_iter()
+        .find(|q| q.question.accepted_answer.is_some())
+        .unwrap();
+    let programme = t.app.programmes(&actor).await.unwrap().remove(0);
     for (path, name) in [
+        ("/communities".to_string(), "communities"),
+        (format!("/communities/{}", network.community.id), "community"),
+        (format!("/communities/{}/ask?title=repeat+sepsis+screening", network.community.id), "ask"),
+        (format!("/questions/{}", answered.question.id), "question"),
+        ("/experts?q=sepsis+screening".to_string(), "experts"),
+        ("/advocates".to_string(), "advocates"),
+        ("/mentoring".to_string(), "mentoring"),
+        ("/coffee".to_string(), "coffee"),
+        (format!("/coffee/{}", programme.id), "coffee-programme"),
+        ("/profile".to_string(), "profile"),
+        (format!("/people/{}", amira.id), "person"),
+        ("/notifications".to_string(), "notifications"),
         (format!("/teams/{team}"), "team"),
         ("/teams".to_string(), "teams"),
         ("/reviews".to_string(), "reviews"),

@@ -4,13 +4,17 @@
 
 pub mod assets;
 pub mod audit;
+pub mod coffee;
+pub mod communities;
 pub mod errors;
 pub mod fields;
 pub mod identifiers;
 pub mod learning;
+pub mod mentoring;
 pub mod pairing;
 pub mod people;
 pub mod ports;
+pub mod profiles;
 pub mod review;
 pub mod search;
 pub mod techniques;

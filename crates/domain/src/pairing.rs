@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// How far ahead in the shuffled order a person looks for a partner who suits the
 /// preference, before settling for anyone allowed. Bounds the work per person.
@@ -30,9 +32,10 @@ pub struct Participant {
 }
 
 /// What a programme prefers in a partner; every preference is only a preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Preference {
-    /// Prefer someone from another department.
+    /// Prefer someone from another department (in a programme across organisations: another organisation).
     pub different_department: bool,
     /// Prefer someone from another team.
     pub different_team: bool,
@@ -148,11 +151,37 @@ pub fn pair(people: &[Participant], forbidden: &Forbidden, preference: Preferenc
             None => left.push(i),
         }
     }
-    // Whoever found nobody allowed joins a pair as its third, where both allow it.
+    let allowed = |a: i64, b: i64| !forbidden.contains(a, b);
+    let mut left: Vec<i64> = left.into_iter().map(|i| order[i].id).collect();
+    // Two left over: pair them with each other, or swap them into a pair whose members
+    // each allow one of them (small programmes with long histories need this).
+    let mut rest = Vec::new();
+    while let Some(x) = left.pop() {
+        if let Some(k) = left.iter().position(|y| allowed(x, *y)) {
+            groups.push(vec![x, left.remove(k)]);
+            continue;
+        }
+        let swap = left.iter().enumerate().find_map(|(k, &y)| {
+            groups
+                .iter()
+                .position(|g| g.len() == 2 && ((allowed(x, g[0]) && allowed(y, g[1])) || (allowed(x, g[1]) && allowed(y, g[0]))))
+                .map(|g| (k, g))
+        });
+        match swap {
+            Some((k, g)) => {
+                let y = left.remove(k);
+                let (p, q) = (groups[g][0], groups[g][1]);
+                let (xp, yq) = if allowed(x, p) && allowed(y, q) { (p, q) } else { (q, p) };
+                groups[g] = vec![x, xp];
+                groups.push(vec![y, yq]);
+            }
+            None => rest.push(x),
+        }
+    }
+    // Whoever is still alone joins a pair as its third, where both allow it.
     let mut unmatched = Vec::new();
-    for i in left {
-        let a = order[i].id;
-        match groups.iter().rposition(|g| g.len() == 2 && g.iter().all(|m| !forbidden.contains(a, *m))) {
+    for a in rest {
+        match groups.iter().rposition(|g| g.len() == 2 && g.iter().all(|m| allowed(a, *m))) {
             Some(g) => groups[g].push(a),
             None => unmatched.push(a),
         }
@@ -163,6 +192,30 @@ pub fn pair(people: &[Participant], forbidden: &Forbidden, preference: Preferenc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_people_with_a_round_of_history_and_a_do_not_pair_are_always_all_paired() {
+        let four = people(4, 1);
+        let mut forbidden = Forbidden::default();
+        forbidden.add_group(&[0, 1]);
+        forbidden.add_group(&[2, 3]);
+        forbidden.add(0, 2);
+        for seed in 0..200 {
+            let round = pair(&four, &forbidden, Preference::default(), seed);
+            assert!(round.unmatched.is_empty(), "seed {seed}: {round:?}");
+            let mut groups: Vec<Vec<i64>> = round
+                .groups
+                .iter()
+                .map(|g| {
+                    let mut g = g.clone();
+                    g.sort();
+                    g
+                })
+                .collect();
+            groups.sort();
+            assert_eq!(groups, vec![vec![0, 3], vec![1, 2]], "seed {seed}: the only allowed pairing");
+        }
+    }
 
     fn people(n: i64, departments: i64) -> Vec<Participant> {
         (0..n)

@@ -2,13 +2,13 @@
 #![warn(missing_docs)]
 
 use async_trait::async_trait;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
-use signpost_domain::ports::{MailError, Mailer};
+use signpost_domain::ports::{Mail, MailError, Mailer};
 
-/// Sends plain-text messages to one SMTP relay.
+/// Sends messages (plain text, with an `.ics` attachment when they carry one) to one SMTP relay.
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
@@ -35,15 +35,22 @@ impl SmtpMailer {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
-        let to = to.parse::<Mailbox>().map_err(|e| MailError(format!("{to:?} is not an email address: {e}")))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_string())
-            .map_err(|e| MailError(e.to_string()))?;
+    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        let to = mail.to.parse::<Mailbox>().map_err(|e| MailError(format!("{:?} is not an email address: {e}", mail.to)))?;
+        let builder = Message::builder().from(self.from.clone()).to(to).subject(&mail.subject);
+        let message = match &mail.calendar {
+            None => builder.header(ContentType::TEXT_PLAIN).body(mail.body.clone()),
+            Some(ics) => {
+                let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|e| MailError(format!("calendar content type: {e}")))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.body.clone()))
+                        .singlepart(Attachment::new("invite.ics".to_string()).body(ics.clone(), calendar)),
+                )
+            }
+        }
+        .map_err(|e| MailError(e.to_string()))?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| MailError(e.to_string()))
     }
 }

@@ -12,6 +12,7 @@ pub mod insights;
 pub mod learning;
 mod login_limit;
 pub mod markdown;
+pub mod people;
 pub mod policy;
 pub mod preview;
 pub mod search;

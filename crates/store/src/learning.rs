@@ -13,18 +13,18 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::{Db, append_logs, map_err};
 
-fn to_doc<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+pub(crate) fn to_doc<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Unexpected(e.to_string()))
 }
 
-fn from_doc<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
+pub(crate) fn from_doc<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
     let doc: String = row.try_get("doc").map_err(map_err)?;
     serde_json::from_str(&doc).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))
 }
 
 /// A record from a row with its own `id` column: the column is the identity, so a new
 /// row's document (written before its id existed) never needs rewriting.
-fn from_doc_with_id<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
+pub(crate) fn from_doc_with_id<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
     let doc: String = row.try_get("doc").map_err(map_err)?;
     let id: i64 = row.try_get("id").map_err(map_err)?;
     let mut value: serde_json::Value =
@@ -37,7 +37,7 @@ fn from_doc_with_id<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) ->
 
 /// Inserts a row (when `id` is 0) or replaces its columns, returning the id.
 /// `columns` are bound as `$1..$n`; the id, when updating, as `$n+1`.
-async fn upsert(
+pub(crate) async fn upsert(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     id: i64,

@@ -22,6 +22,7 @@ mod bulk;
 mod embeddings;
 mod learning;
 mod logs;
+mod people;
 mod rows;
 mod store_impl;
 mod techniques;

@@ -6,7 +6,7 @@ use crate::api;
 /// The API description served at `/api/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, and learning before, during and after a piece of work."),
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials."),
     paths(
         api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
@@ -22,6 +22,15 @@ use crate::api;
         api::learning::actions, api::learning::create_action, api::learning::action, api::learning::close_action,
         api::learning::record_lesson, api::learning::unlearned, api::learning::lesson, api::learning::lesson_state,
         api::learning::choose,
+        api::people::my_profile, api::people::update_profile, api::people::person_profile, api::people::experts,
+        api::people::communities, api::people::create_community, api::people::community, api::people::update_community,
+        api::people::join, api::people::leave, api::people::set_role, api::people::add_event, api::people::ask, api::people::similar,
+        api::people::question, api::people::answer, api::people::comment, api::people::vote, api::people::accept,
+        api::people::coverage, api::people::register_advocate, api::people::remove_advocate, api::people::mentoring,
+        api::people::add_listing, api::people::close_listing, api::people::propose_match, api::people::answer_match,
+        api::people::notifications, api::people::read_notifications,
+        api::coffee::programmes, api::coffee::create, api::coffee::programme, api::coffee::join, api::coffee::leave,
+        api::coffee::run_round, api::coffee::check_round, api::coffee::feedback,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

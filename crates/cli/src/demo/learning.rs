@@ -17,7 +17,7 @@ use signpost_services::{ServiceError, Signpost};
 use super::learning_topics::{Topic, topics};
 use super::{PEOPLE, email};
 
-async fn actor_named(app: &Signpost, name: &str) -> Result<Actor, ServiceError> {
+pub(super) async fn actor_named(app: &Signpost, name: &str) -> Result<Actor, ServiceError> {
     let user = app.user_by_email(&email(name)).await?;
     app.actor(user.id).await
 }

@@ -111,6 +111,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
         Err(e) => e,
     })?;
     let lessons = learning::load(app).await?;
+    people::load(app).await?;
     Ok(n + lessons)
 }
 
@@ -127,6 +128,7 @@ struct Template {
 
 pub mod learning;
 mod learning_topics;
+mod people;
 mod templates;
 
 /// The demo assets, generated from templates across sites and months with a fixed seed.

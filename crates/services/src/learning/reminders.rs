@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{Days, NaiveDate, Utc};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::learning::{Action, ActionFilter};
-use signpost_domain::ports::Mailer;
+use signpost_domain::ports::{Mail, Mailer};
 
 use crate::{ServiceError, Signpost};
 
@@ -65,7 +65,7 @@ impl Signpost {
         for action in open.into_iter().filter(|a| reminder_due(a, today)) {
             let owner = self.store.user(action.owner_id).await?;
             let (subject, body) = message(&action, &owner.name, today);
-            if let Err(e) = mailer.send(&owner.email, &subject, &body).await {
+            if let Err(e) = mailer.send(&Mail { to: owner.email.clone(), subject, body, calendar: None }).await {
                 tracing::warn!(error = %e, action = action.id, "reminder not sent; will retry");
                 continue;
             }

@@ -6,7 +6,9 @@ use crate::AppState;
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod coffee;
 pub mod learning;
+pub mod people;
 pub mod search;
 pub mod techniques;
 
@@ -19,4 +21,6 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(techniques::routes())
         .merge(learning::routes())
+        .merge(people::routes())
+        .merge(coffee::routes())
 }

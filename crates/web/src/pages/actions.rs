@@ -21,7 +21,8 @@ use crate::AppState;
 /// `?done=` after a change.
 #[derive(Debug, Deserialize)]
 pub struct Done {
-    done: Option<String>,
+    /// What was done.
+    pub done: Option<String>,
 }
 
 fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {

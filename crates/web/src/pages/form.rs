@@ -106,3 +106,47 @@ impl Submitted {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }
 }
+
+/// A group of checkboxes, each (name, value, text, checked), under a legend.
+pub fn checkboxes(legend: &str, hint: &str, items: &[(&str, &str, String, bool)]) -> Markup {
+    html! {
+        div class="nhsuk-form-group" {
+            fieldset class="nhsuk-fieldset" {
+                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (legend) }
+                @if !hint.is_empty() { div class="nhsuk-hint" { (hint) } }
+                div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes" {
+                    @for (i, (name, value, text, checked)) in items.iter().enumerate() {
+                        @let id = format!("{name}-{i}");
+                        div class="nhsuk-checkboxes__item" {
+                            input class="nhsuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(value) checked[*checked];
+                            label class="nhsuk-label nhsuk-checkboxes__label" for=(id) { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Yes/no radios for `name`, with its error; `value` is "yes", "no" or "".
+pub fn yes_no(name: &str, legend: &str, value: &str, errors: &Errors) -> Markup {
+    let error = error_for(errors, name);
+    html! {
+        div class={ "nhsuk-form-group" @if error.is_some() { " nhsuk-form-group--error" } } {
+            fieldset class="nhsuk-fieldset" id=(name) aria-describedby=[error.as_ref().map(|_| format!("{name}-error"))] {
+                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (legend) }
+                @if let Some(m) = &error {
+                    span class="nhsuk-error-message" id={ (name) "-error" } { span class="nhsuk-u-visually-hidden" { "Error: " } (m) }
+                }
+                div class="nhsuk-radios nhsuk-radios--inline" data-module="nhsuk-radios" {
+                    @for (v, text) in [("yes", "Yes"), ("no", "No")] {
+                        div class="nhsuk-radios__item" {
+                            input class="nhsuk-radios__input" id={ (name) "-" (v) } name=(name) type="radio" value=(v) checked[value == v];
+                            label class="nhsuk-label nhsuk-radios__label" for={ (name) "-" (v) } { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

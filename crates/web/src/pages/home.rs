@@ -50,6 +50,8 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
         .list_assets(&actor, AssetQuery { status: Some(Status::Draft), owner_id: Some(actor.user_id), limit: 8, ..Default::default() })
         .await?;
     let reminder = s.app.action_reminder(&actor).await?;
+    let asked = s.app.questions_for_me(&actor).await?;
+    let unread = s.app.unread_notifications(&actor).await?;
     let first_name = viewer.user.name.split_whitespace().next().unwrap_or_default().to_string();
     let body = html! {
         h1 { "Hello " (first_name) }
@@ -64,6 +66,13 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
                 }
             }
         }
+        @if !asked.is_empty() {
+            div class="nhsuk-inset-text" id="asked-of-you" {
+                p { "Colleagues think you can help with " (asked.len()) (if asked.len() == 1 { " question" } else { " questions" }) ":" }
+                ul class="nhsuk-list" { @for q in asked.iter().take(5) { li { a href={ "/questions/" (q.id) } { (q.title) } } } }
+            }
+        }
+        @if unread > 0 { p id="unread" { a href="/notifications" { "You have " (unread) " unread " (if unread == 1 { "notification" } else { "notifications" }) } } }
         form class="nhsuk-u-margin-bottom-6" action="/search" method="get" role="search" novalidate {
             div class="nhsuk-form-group" {
                 label class="nhsuk-label nhsuk-label--m" for="home-search" { "Find knowledge, lessons and evidence" }

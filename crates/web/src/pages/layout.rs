@@ -65,6 +65,9 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                             nav class="nhsuk-header__account" aria-label="Account" {
                                 ul class="nhsuk-header__account-list" {
                                     li class="nhsuk-header__account-item" { a class="nhsuk-header__account-link" href={ "/people/" (v.user.id) } { (v.user.name) } }
+                                    @if v.user.role != signpost_domain::people::Role::Guest {
+                                        li class="nhsuk-header__account-item" { a class="nhsuk-header__account-link" href="/notifications" { "Notifications" } }
+                                    }
                                     li class="nhsuk-header__account-item" {
                                         form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate {
                                             (csrf_field(&v.csrf_token))
@@ -108,6 +111,7 @@ fn navigation(v: &Viewer) -> Markup {
     let mut items = vec![("/", "Home")];
     if v.user.role != Role::Guest {
         items.extend([("/assets/new", "Share knowledge"), ("/projects", "Projects"), ("/actions", "Actions"), ("/reviews", "Reviews")]);
+        items.extend([("/communities", "Communities"), ("/experts", "Experts"), ("/coffee", "Coffee"), ("/mentoring", "Mentoring")]);
     }
     items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
     if v.user.role == Role::Admin {

@@ -15,16 +15,23 @@ use crate::auth::{constant_time_eq, session_secret};
 
 pub mod actions;
 pub mod admin;
+pub mod advocates;
 pub mod asset;
 pub mod asset_form;
 pub mod charts;
 pub mod chooser;
+pub mod coffee;
+pub mod communities;
 pub mod editor;
+pub mod experts;
 pub mod form;
 pub mod home;
 pub mod layout;
+pub mod mentoring;
+pub mod notifications;
 pub mod people;
 pub mod projects;
+pub mod questions;
 pub mod reviews;
 pub mod search;
 pub mod session_report;
@@ -78,6 +85,38 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/close", get(actions::to_board).post(actions::close))
         .route("/lessons/unlearned", get(actions::unlearned))
         .route("/lessons/{id}/state", get(actions::to_unlearned).post(actions::set_state))
+        .route("/profile", get(experts::edit).post(experts::save))
+        .route("/experts", get(experts::find))
+        .route("/communities", get(communities::list).post(communities::create))
+        .route("/communities/{id}", get(communities::show))
+        .route("/communities/{id}/join", get(communities::to_community).post(communities::join))
+        .route("/communities/{id}/leave", get(communities::to_community).post(communities::leave))
+        .route("/communities/{id}/events", get(communities::to_community).post(communities::add_event))
+        .route("/communities/{id}/coordinators", get(communities::to_community).post(communities::make_coordinator))
+        .route("/communities/{id}/ask", get(questions::ask_form))
+        .route("/communities/{id}/questions", get(questions::to_community).post(questions::ask))
+        .route("/questions/similar", get(questions::similar))
+        .route("/questions/{id}", get(questions::show))
+        .route("/questions/{id}/answers", get(questions::to_question).post(questions::answer))
+        .route("/questions/{id}/comments", get(questions::to_question).post(questions::comment))
+        .route("/questions/{id}/vote", get(questions::to_question).post(questions::vote))
+        .route("/questions/{id}/accept", get(questions::to_question).post(questions::accept))
+        .route("/advocates", get(advocates::coverage).post(advocates::register))
+        .route("/advocates/{id}/remove", get(advocates::to_register).post(advocates::remove))
+        .route("/mentoring", get(mentoring::board))
+        .route("/mentoring/listings", get(mentoring::to_board).post(mentoring::add_listing))
+        .route("/mentoring/listings/{id}/close", get(mentoring::to_board).post(mentoring::close_listing))
+        .route("/mentoring/matches", get(mentoring::to_board).post(mentoring::propose))
+        .route("/mentoring/matches/{id}", get(mentoring::to_board).post(mentoring::answer))
+        .route("/coffee", get(coffee::list).post(coffee::create))
+        .route("/coffee/{id}", get(coffee::show))
+        .route("/coffee/{id}/join", get(coffee::to_programme).post(coffee::join))
+        .route("/coffee/{id}/leave", get(coffee::to_programme).post(coffee::leave))
+        .route("/coffee/{id}/rounds", get(coffee::to_programme).post(coffee::run_round))
+        .route("/coffee/{id}/rounds/{round}/feedback", get(coffee::to_programme_from_round).post(coffee::feedback))
+        .route("/coffee/{id}/rounds/{round}/check", get(coffee::check))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", get(notifications::to_list).post(notifications::read))
         .route("/techniques/{key}", get(techniques::show))
         .route("/teams", get(people::teams_list))
         .route("/teams/{id}", get(people::team))

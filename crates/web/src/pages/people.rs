@@ -85,6 +85,12 @@ pub async fn person(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
         .app
         .list_assets(&actor, AssetQuery { owner_id: Some(id), status: Some(Status::Published), limit: 20, ..Default::default() })
         .await?;
+    // Guests see accounts only; staff see the profile as far as its owner allows.
+    let profile = match s.app.person_profile(&actor, id).await {
+        Ok(view) => Some(view),
+        Err(signpost_services::ServiceError::Forbidden(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     let row = |k: &str, v: Markup| {
         html! { div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { (k) } dd class="nhsuk-summary-list__value" { (v) } } }
     };
@@ -97,6 +103,29 @@ pub async fn person(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
             (row("Site", html! { (person.site) }))
             (row("Team", html! { @if let Some(t) = person.team_id { a href={ "/teams/" (t) } { (team_name(&teams, Some(t))) } } @else { "No team" } }))
             (row("Email", html! { a href={ "mailto:" (person.email) } { (person.email) } }))
+        }
+        @if let Some(view) = &profile {
+            h2 { "Profile" }
+            @if view.own { p { a href="/profile" { "Change your profile" } } }
+            @match &view.profile {
+                Some(p) => {
+                    dl class="nhsuk-summary-list" id="profile" {
+                        @if !p.band.is_empty() { (row("Seniority band", html! { (p.band) })) }
+                        (row("Skills", html! { @if p.skills.is_empty() { "None listed" } @else { (p.skills.join(", ")) } }))
+                        (row("Interests", html! { @if p.interests.is_empty() { "None listed" } @else { (p.interests.join(", ")) } }))
+                        (row("Available for", html! {
+                            @let offers: Vec<&str> = [(p.mentoring, "mentoring"), (p.peer_assist, "peer assists")].iter().filter(|o| o.0).map(|o| o.1).collect();
+                            @if offers.is_empty() { "Not at the moment" } @else { (super::capitalised(&offers.join(" and "))) }
+                        }))
+                    }
+                }
+                None => { p { "Their skills and interests are shown only to the people they chose." } }
+            }
+            @if let Some(team) = &view.advocate_team { p { strong class="nhsuk-tag nhsuk-tag--green" { "Knowledge advocate" } " for " (team) } }
+            @if !view.communities.is_empty() {
+                h3 { "Communities" }
+                ul class="nhsuk-list" { @for c in &view.communities { li { a href={ "/communities/" (c.community_id) } { (c.name) } " (" (c.role.as_str()) ")" } } }
+            }
         }
         h2 { "Knowledge they own (" (shared.total) ")" }
         (asset_list(&shared.items, "Nothing published that you can see."))

@@ -1,5 +1,8 @@
 //! Who may see and do what. The only place these decisions are made: the store
 //! and the search index receive the [`Condition`] built here and translate it.
+mod people;
+pub use people::*;
+
 use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::learning::{Action, Contribution, Project, Session};
 use signpost_domain::people::{Actor, Role};

@@ -1,0 +1,302 @@
+//! Running a coffee round: pairing from a fresh seed under the programme's rules,
+//! storing everything the pairing read so the round can be re-run and checked, and
+//! introducing each group in Signpost and by email with an `.ics` invitation.
+//! Feedback on a round comes back here too.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use signpost_domain::UserId;
+use signpost_domain::audit::AuditRecord;
+use signpost_domain::coffee::{CoffeeFeedback, CoffeeRound, ProgrammeId, ProgrammeScope, RoundEntrant};
+use signpost_domain::communities::Notification;
+use signpost_domain::pairing::{Forbidden, Participant, pair};
+use signpost_domain::people::Actor;
+use signpost_domain::ports::Mail;
+use utoipa::ToSchema;
+
+use super::invitation::{calendar, introduction, starters, suggested_day};
+use crate::learning::check_text;
+use crate::{ServiceError, Signpost, policy};
+
+/// What running a round did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoundOutcome {
+    /// The round as stored.
+    pub round: CoffeeRound,
+    /// Introductions emailed (0 when mail is not configured).
+    pub emailed: usize,
+    /// Introductions that could not be emailed (they are still in Signpost).
+    pub email_failures: usize,
+}
+
+/// Whether re-running a round from its record gives the same groups.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoundCheck {
+    /// The round.
+    pub round_id: i64,
+    /// Its seed.
+    pub seed: u64,
+    /// Whether the re-run matched what was stored.
+    pub reproduced: bool,
+}
+
+/// Feedback after a round.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackInput {
+    /// Did you meet?
+    pub met: bool,
+    /// Had you met before?
+    pub met_before: bool,
+    /// Would you do it again?
+    pub again: bool,
+    /// Anything else.
+    #[serde(default)]
+    pub comment: String,
+}
+
+fn participants(round: &CoffeeRound) -> Vec<Participant> {
+    round
+        .entrants
+        .iter()
+        .map(|e| Participant {
+            id: e.user_id,
+            team: e.team,
+            department: e.department,
+            profession: e.profession.clone(),
+            site: e.site.clone(),
+            band: e.band.clone(),
+        })
+        .collect()
+}
+
+/// Pairs that may not be made in a round numbered `number`: the groups of the rounds
+/// within the look-back, and the do-not-pair pairs.
+fn forbidden(earlier: &[CoffeeRound], number: u32, look_back: u32, do_not_pair: &[Vec<UserId>]) -> Forbidden {
+    let mut f = Forbidden::default();
+    for r in earlier.iter().filter(|r| r.number < number && r.number + look_back >= number) {
+        for g in &r.groups {
+            f.add_group(g);
+        }
+    }
+    for pair in do_not_pair {
+        f.add_group(pair);
+    }
+    f
+}
+
+impl Signpost {
+    /// Pairs the next round of a programme and sends the introductions (its organiser, specialists).
+    pub async fn run_round(&self, actor: &Actor, id: ProgrammeId) -> Result<RoundOutcome, ServiceError> {
+        let seed = rand::thread_rng().next_u64();
+        self.run_round_with_seed(actor, id, seed).await
+    }
+
+    /// As [`Signpost::run_round`], with a chosen seed (for demonstrations and tests).
+    pub async fn run_round_with_seed(&self, actor: &Actor, id: ProgrammeId, seed: u64) -> Result<RoundOutcome, ServiceError> {
+        policy::ensure_can_contribute_as_staff(actor)?;
+        let programme = self.programme_or_404(id).await?;
+        if !policy::can_run_programme(actor, &programme) {
+            return Err(ServiceError::Forbidden("only the programme's organiser and knowledge specialists run rounds".into()));
+        }
+        let members = self.store.coffee_members(id).await?;
+        let earlier = self.store.rounds(id).await?;
+        let people = self.people_by_id().await?;
+        let profiles: HashMap<UserId, String> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p.band)).collect();
+        let teams = self.store.teams().await?;
+        let directorate = |team: Option<i64>| team.and_then(|t| teams.iter().find(|x| x.id == t)).and_then(|t| t.parent_id).unwrap_or(0);
+        let mut organisations: Vec<String> = Vec::new();
+        let active: Vec<_> = members.iter().filter(|m| m.active && people.contains_key(&m.user_id)).collect();
+        let skipped: Vec<UserId> = active.iter().filter(|m| m.skip_next).map(|m| m.user_id).collect();
+        let entrants: Vec<RoundEntrant> = active
+            .iter()
+            .filter(|m| !m.skip_next)
+            .map(|m| {
+                let user = &people[&m.user_id];
+                let department = if programme.scope == ProgrammeScope::AcrossOrganisations {
+                    let key = m.organisation.trim().to_lowercase();
+                    let at = organisations.iter().position(|o| *o == key).unwrap_or_else(|| {
+                        organisations.push(key);
+                        organisations.len() - 1
+                    });
+                    at as i64 + 1
+                } else {
+                    directorate(user.team_id)
+                };
+                RoundEntrant {
+                    user_id: user.id,
+                    team: user.team_id.unwrap_or(0),
+                    department,
+                    profession: user.profession.clone(),
+                    site: user.site.clone(),
+                    band: profiles.get(&user.id).cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        if entrants.len() < 2 {
+            return Err(ServiceError::Conflict(format!(
+                "a round needs at least two people taking part; {} would be paired",
+                entrants.len()
+            )));
+        }
+        let mut do_not_pair: Vec<Vec<UserId>> =
+            active.iter().flat_map(|m| m.do_not_pair.iter().map(move |o| vec![m.user_id.min(*o), m.user_id.max(*o)])).collect();
+        do_not_pair.sort_unstable();
+        do_not_pair.dedup();
+        let number = earlier.last().map_or(1, |r| r.number + 1);
+        let mut round = CoffeeRound {
+            id: 0,
+            programme_id: id,
+            number,
+            seed,
+            held_on: Utc::now().date_naive(),
+            entrants,
+            preference: programme.preference,
+            avoid_repeat_rounds: programme.avoid_repeat_rounds,
+            do_not_pair,
+            groups: Vec::new(),
+            unmatched: Vec::new(),
+            skipped,
+            run_by: actor.user_id,
+        };
+        let paired = pair(
+            &participants(&round),
+            &forbidden(&earlier, number, round.avoid_repeat_rounds, &round.do_not_pair),
+            round.preference,
+            seed,
+        );
+        round.groups = paired.groups;
+        round.unmatched = paired.unmatched;
+
+        let now = Utc::now();
+        let mut notify = Vec::new();
+        let mut mails = Vec::new();
+        for group in &round.groups {
+            for reader in group {
+                let partners = self.partners(*reader, group, &members, &people).await?;
+                let names = partners.iter().map(|p| p.user.name.clone()).collect::<Vec<_>>().join(" and ");
+                notify.push(Notification::new(
+                    *reader,
+                    format!("Your {} match this round: {names}", programme.name),
+                    format!("/coffee/{id}"),
+                    now,
+                ));
+                let profile = self.profile_of(*reader).await?;
+                let openers = starters(&[profile.skills, profile.interests].concat(), &partners);
+                let body = introduction(&programme.name, &people[reader], &partners, &openers);
+                mails.push((*reader, names, body));
+            }
+        }
+        for u in &round.unmatched {
+            notify.push(Notification::new(
+                *u,
+                format!("No partner could be found for you in this round of {}; you are first in line next time", programme.name),
+                format!("/coffee/{id}"),
+                now,
+            ));
+        }
+        let audit = AuditRecord::new(
+            Some(actor.user_id),
+            "coffee.round",
+            format!("paired round {number} of {:?} with seed {seed}", programme.name),
+        );
+        let round = self.store.insert_round(&round, &notify, audit).await.map_err(|e| match e {
+            signpost_domain::StoreError::Conflict(_) => {
+                ServiceError::Conflict("another round was paired at the same moment: reload the page".into())
+            }
+            other => other.into(),
+        })?;
+
+        let (mut emailed, mut email_failures) = (0, 0);
+        if let Some(mailer) = self.mailer.clone() {
+            let day = suggested_day(round.held_on);
+            for (reader, names, body) in mails {
+                let group = round.groups.iter().find(|g| g.contains(&reader)).cloned().unwrap_or_default();
+                let mut attendees: Vec<_> = group.iter().filter_map(|u| people.get(u)).collect();
+                attendees.sort_by(|a, b| a.name.cmp(&b.name));
+                let uid = format!(
+                    "coffee-{}-{}-{}@signpost",
+                    round.programme_id,
+                    round.number,
+                    group.iter().map(|u| u.to_string()).collect::<Vec<_>>().join("-")
+                );
+                let summary = format!("Coffee: {}", attendees.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(" and "));
+                let description = format!(
+                    "{} round {}: a 15 to 30 minute conversation. Move this to a time that suits you both.",
+                    programme.name, round.number
+                );
+                let mail = Mail {
+                    to: people[&reader].email.clone(),
+                    subject: format!("Your {} match: {names}", programme.name),
+                    body,
+                    calendar: Some(calendar(&uid, &summary, &description, day, &attendees, now)),
+                };
+                match mailer.send(&mail).await {
+                    Ok(()) => emailed += 1,
+                    Err(e) => {
+                        tracing::warn!(error = %e, user = reader, "coffee introduction not emailed");
+                        email_failures += 1;
+                    }
+                }
+            }
+        }
+        Ok(RoundOutcome { round, emailed, email_failures })
+    }
+
+    /// Re-runs a stored round from its seed and recorded inputs and says whether it comes out the same.
+    pub async fn check_round(&self, actor: &Actor, id: ProgrammeId, round_id: i64) -> Result<RoundCheck, ServiceError> {
+        policy::ensure_staff(actor)?;
+        self.programme_or_404(id).await?;
+        let rounds = self.store.rounds(id).await?;
+        let Some(round) = rounds.iter().find(|r| r.id == round_id) else { return Err(ServiceError::NotFound("the round".into())) };
+        let again = pair(
+            &participants(round),
+            &forbidden(&rounds, round.number, round.avoid_repeat_rounds, &round.do_not_pair),
+            round.preference,
+            round.seed,
+        );
+        Ok(RoundCheck { round_id, seed: round.seed, reproduced: again.groups == round.groups && again.unmatched == round.unmatched })
+    }
+
+    /// Records the actor's feedback on a round they were paired in.
+    pub async fn give_feedback(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        round_id: i64,
+        input: FeedbackInput,
+    ) -> Result<CoffeeFeedback, ServiceError> {
+        policy::ensure_can_contribute_as_staff(actor)?;
+        let programme = self.programme_or_404(id).await?;
+        let Some(round) = self.store.rounds(id).await?.into_iter().find(|r| r.id == round_id) else {
+            return Err(ServiceError::NotFound("the round".into()));
+        };
+        if !round.groups.iter().any(|g| g.contains(&actor.user_id)) {
+            return Err(ServiceError::Forbidden("you were not paired in this round".into()));
+        }
+        let mut errors = Vec::new();
+        check_text("comment", &input.comment, false, 2000, &mut errors);
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let feedback = CoffeeFeedback {
+            round_id,
+            programme_id: id,
+            user_id: actor.user_id,
+            met: input.met,
+            met_before: input.met_before,
+            again: input.again,
+            comment: input.comment.trim().to_string(),
+            given_at: Utc::now(),
+        };
+        let audit = AuditRecord::new(
+            Some(actor.user_id),
+            "coffee.feedback",
+            format!("gave feedback on round {} of {:?}", round.number, programme.name),
+        );
+        self.store.save_feedback(&feedback, audit).await?;
+        Ok(feedback)
+    }
+}

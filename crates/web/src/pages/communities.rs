@@ -1,0 +1,259 @@
+//! Communities of practice: the list with a form to start one, and each community's
+//! page with members, coordinators, events and its questions.
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use signpost_domain::communities::{CommunityKind, MemberRole};
+use signpost_domain::people::Actor;
+use signpost_services::people::communities::{CommunityInput, EventInput};
+use signpost_services::people::split_list;
+
+use super::actions::Done;
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted};
+use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
+use crate::AppState;
+
+async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted, errors: &Errors) -> Result<Markup, PageError> {
+    let communities = s.app.communities(actor).await?;
+    let body = html! {
+        (error_summary(errors))
+        h1 { "Communities of practice" }
+        p { "People who share a concern or a passion and learn from each other by meeting and asking. Join any community; ask in it, and your question also goes to the people most likely to know." }
+        p { a href="/experts" { "Find an expert" } " · " a href="/advocates" { "Knowledge advocates" } " · " a href="/mentoring" { "Mentoring" } " · " a href="/coffee" { "Randomised coffee trials" } }
+        ul class="nhsuk-grid-row nhsuk-card-group" {
+            @for c in &communities {
+                li class="nhsuk-grid-column-one-half nhsuk-card-group__item" {
+                    div class="nhsuk-card nhsuk-card--clickable" {
+                        div class="nhsuk-card__content" {
+                            h2 class="nhsuk-card__heading nhsuk-heading-m" { a class="nhsuk-card__link" href={ "/communities/" (c.community.id) } { (c.community.name) } }
+                            p class="nhsuk-card__description" { (c.community.description) }
+                            p class="nhsuk-body-s" {
+                                (c.members) " members · " (c.questions) " questions · " (c.unanswered) " unanswered"
+                                @if let Some(r) = c.my_role { " · " strong { "You are a " (r.as_str()) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Start a community" }
+        form method="post" action="/communities" novalidate {
+            (csrf_field(&viewer.csrf_token))
+            (Field::new("name", "Name").errors(errors).input("text", form.get("name")))
+            (Field::new("description", "What it is about and who it is for").errors(errors).textarea(3, form.get("description")))
+            (Field::new("tags", "Subjects").hint("Separate with commas; questions on these subjects are routed here").errors(errors).input("text", form.get("tags")))
+            button class="nhsuk-button" type="submit" { "Start community" }
+        }
+    };
+    Ok(page("Communities", Some(viewer), "", body))
+}
+
+/// `GET /communities`.
+pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
+    Ok(list_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
+}
+
+/// `POST /communities`.
+pub async fn create(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input =
+        CommunityInput { name: form.get("name").into(), description: form.get("description").into(), tags: split_list(form.get("tags")) };
+    match s.app.create_community(&actor, input).await {
+        Ok(c) => Ok(see_other(&format!("/communities/{}?done=created", c.id))),
+        Err(e) => Ok(list_page(&s, &actor, &viewer, &form, &refused(e)?).await?.into_response()),
+    }
+}
+
+async fn show_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: i64,
+    form: &Submitted,
+    errors: &Errors,
+    done: Option<&str>,
+) -> Result<Markup, PageError> {
+    let v = s.app.community_view(actor, id).await?;
+    let c = &v.community;
+    let csrf = csrf_field(&viewer.csrf_token);
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(d) = done { (success_banner(d)) }
+        span class="nhsuk-caption-l" { @if c.kind == CommunityKind::Advocates { "The knowledge advocates' community" } @else { "Community of practice" } }
+        h1 { (c.name) }
+        p { (c.description) }
+        @if !c.tags.is_empty() { p class="nhsuk-body-s" { "Subjects: " (c.tags.join(", ")) } }
+        @match v.my_role {
+            Some(role) => {
+                p { "You are a " (role.as_str()) " of this community." }
+                a class="nhsuk-button" href={ "/communities/" (id) "/ask" } { "Ask a question" }
+                form method="post" action={ "/communities/" (id) "/leave" } novalidate {
+                    (csrf) button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Leave community" }
+                }
+            }
+            None => {
+                form method="post" action={ "/communities/" (id) "/join" } novalidate {
+                    (csrf) button class="nhsuk-button" type="submit" { "Join community" }
+                }
+            }
+        }
+        h2 { "Questions" }
+        @if v.questions.is_empty() { p { "No questions yet." } }
+        @else {
+            ul class="nhsuk-list nhsuk-list--border" id="questions" {
+                @for q in &v.questions {
+                    li {
+                        a href={ "/questions/" (q.question.id) } { (q.question.title) } br;
+                        span class="nhsuk-body-s" {
+                            "Asked by " (q.author) " on " (q.question.created_at.format("%-d %B %Y")) " · " (q.answers) " answers"
+                            @if q.question.accepted_answer.is_some() { " " strong class="nhsuk-tag nhsuk-tag--green" { "Answered" } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Events" }
+        @if c.events.is_empty() { p { "No events planned." } }
+        @else {
+            ul class="nhsuk-list nhsuk-list--border" {
+                @for e in &c.events { li { strong { (e.title) } br; (e.on.format("%-d %B %Y")) @if !e.place.is_empty() { ", " (e.place) } @if !e.detail.is_empty() { br; (e.detail) } } }
+            }
+        }
+        @if v.may_coordinate {
+            details class="nhsuk-details" open[!errors.is_empty()] {
+                summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Add an event" } }
+                div class="nhsuk-details__text" {
+                    form method="post" action={ "/communities/" (id) "/events" } novalidate {
+                        (csrf)
+                        (Field::new("title", "Title").errors(errors).input("text", form.get("title")))
+                        (Field::new("on", "Date").hint("For example, 2026-12-15").errors(errors).input("text", form.get("on")))
+                        (Field::new("place", "Where, or how to join").errors(errors).input("text", form.get("place")))
+                        (Field::new("detail", "More about it").errors(errors).textarea(2, form.get("detail")))
+                        button class="nhsuk-button" type="submit" { "Add event" }
+                    }
+                }
+            }
+        }
+        h2 { "Members (" (v.members.len()) ")" }
+        table class="nhsuk-table" {
+            caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Members" }
+            thead class="nhsuk-table__head" { tr { th scope="col" { "Name" } th scope="col" { "Job title" } th scope="col" { "Role" } } }
+            tbody class="nhsuk-table__body" {
+                @for m in &v.members {
+                    tr class="nhsuk-table__row" {
+                        td class="nhsuk-table__cell" { a href={ "/people/" (m.user.id) } { (m.user.name) } }
+                        td class="nhsuk-table__cell" { (m.user.job_title) }
+                        td class="nhsuk-table__cell" {
+                            (super::label(m.role.as_str()))
+                            @if v.may_coordinate && m.role == MemberRole::Member {
+                                form method="post" action={ "/communities/" (id) "/coordinators" } novalidate {
+                                    (csrf) input type="hidden" name="user_id" value=(m.user.id);
+                                    button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Make coordinator" span class="nhsuk-u-visually-hidden" { ": " (m.user.name) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&c.name, Some(viewer), "", body))
+}
+
+fn done_message(done: Option<&str>) -> Option<&'static str> {
+    match done {
+        Some("created") => Some("Your community has started. You are its coordinator."),
+        Some("joined") => Some("You have joined the community."),
+        Some("event") => Some("The event is added."),
+        Some("coordinator") => Some("They are now a coordinator."),
+        _ => None,
+    }
+}
+
+/// `GET /communities/{id}`.
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
+}
+
+/// `GET` on a community's form addresses: back to the community.
+pub async fn to_community(Path(id): Path<i64>) -> Response {
+    see_other(&format!("/communities/{id}"))
+}
+
+/// `POST /communities/{id}/join`.
+pub async fn join(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+    s.app.join_community(&actor, id).await?;
+    Ok(see_other(&format!("/communities/{id}?done=joined")))
+}
+
+/// `POST /communities/{id}/leave`.
+pub async fn leave(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    match s.app.leave_community(&actor, id).await {
+        Ok(()) => Ok(see_other("/communities")),
+        Err(signpost_services::ServiceError::Conflict(m)) => {
+            Ok(show_page(&s, &actor, &viewer, id, &form, &vec![("leave".into(), super::capitalised(&m))], None).await?.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /communities/{id}/events`.
+pub async fn add_event(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input = EventInput {
+        title: form.get("title").into(),
+        on: form.get("on").into(),
+        place: form.get("place").into(),
+        detail: form.get("detail").into(),
+    };
+    match s.app.add_event(&actor, id, input).await {
+        Ok(_) => Ok(see_other(&format!("/communities/{id}?done=event"))),
+        Err(e) => Ok(show_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+    }
+}
+
+/// `POST /communities/{id}/coordinators`.
+pub async fn make_coordinator(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let user_id = form.get("user_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
+    s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
+    Ok(see_other(&format!("/communities/{id}?done=coordinator")))
+}

@@ -1,0 +1,143 @@
+//! "Who knows about…": the expertise finder, and the page where people say what they
+//! know, who may see it and whether they may be suggested.
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use signpost_domain::people::Actor;
+use signpost_domain::profiles::{BANDS, Profile, ProfileAudience};
+use signpost_services::ServiceError;
+use signpost_services::people::profiles::ProfileInput;
+use signpost_services::people::split_list;
+
+use super::actions::Done;
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted, checkboxes};
+use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
+use crate::AppState;
+
+/// `?q=` on the expertise finder.
+#[derive(Debug, Deserialize)]
+pub struct Subject {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /experts?q=`.
+pub async fn find(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Subject>) -> Result<Response, PageError> {
+    let subject = q.q.trim();
+    let (experts, errors): (Vec<_>, Errors) = if subject.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        match s.app.find_experts(&actor, subject).await {
+            Ok(found) => (found, Vec::new()),
+            Err(e) => (Vec::new(), refused(e)?),
+        }
+    };
+    let body = html! {
+        (error_summary(&errors))
+        h1 { "Find an expert" }
+        p { "People are ranked by the skills they list and by what they have done: knowledge they wrote or verified, answers accepted, sessions they ran or joined, projects they started. Older evidence counts for less." }
+        form method="get" action="/experts" novalidate {
+            (Field::new("q", "Who knows about").hint("For example, sepsis screening").errors(&errors).input("search", subject))
+            button class="nhsuk-button" type="submit" { "Find people" }
+        }
+        @if !subject.is_empty() && errors.is_empty() {
+            h2 { (experts.len()) " people for \u{201c}" (subject) "\u{201d}" }
+            @if experts.is_empty() { p { "Nobody yet. Try other words, or ask in a " a href="/communities" { "community" } "." } }
+            ol class="nhsuk-list nhsuk-list--border" id="experts" {
+                @for e in &experts {
+                    li {
+                        a href={ "/people/" (e.user.id) } { strong { (e.user.name) } } ", " (e.user.job_title) br;
+                        span class="nhsuk-body-s" { (super::capitalised(&e.explanation)) "." }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Find an expert", Some(&viewer), "", body).into_response())
+}
+
+fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&Submitted>, errors: &Errors) -> Markup {
+    let value = |name: &str, current: String| form.map_or(current, |f| f.get(name).to_string());
+    let ticked = |name: &str, current: bool| form.map_or(current, |f| f.get(name) == "yes");
+    let audience = form.map_or(p.audience.as_str().to_string(), |f| f.get("audience").to_string());
+    let mut bands = vec![(String::new(), "Not given".to_string())];
+    bands.extend(BANDS.iter().map(|b| (b.to_string(), b.to_string())));
+    html! {
+        form method="post" action="/profile" novalidate {
+            (csrf_field(&viewer.csrf_token))
+            (Field::new("band", "Seniority band").errors(errors).select(&bands, &value("band", p.band.clone())))
+            (Field::new("skills", "Skills").hint("What colleagues could ask you about, separated by commas").errors(errors).textarea(2, &value("skills", p.skills.join(", "))))
+            (Field::new("interests", "Interests").hint("What you would like to learn about or follow").errors(errors).textarea(2, &value("interests", p.interests.join(", "))))
+            (checkboxes("Available for", "", &[
+                ("mentoring", "yes", "Mentoring someone".to_string(), ticked("mentoring", p.mentoring)),
+                ("peer_assist", "yes", "Visiting other teams' peer assists".to_string(), ticked("peer_assist", p.peer_assist)),
+            ]))
+            (Field::new("audience", "Who can see your skills, interests, band and availability").errors(errors)
+                .select(&ProfileAudience::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect::<Vec<_>>(), &audience))
+            (checkboxes("Suggestions", "If you untick this, Signpost will not suggest you as an expert, mentor or person to ask.", &[
+                ("suggest_me", "yes", "Signpost may suggest me to colleagues".to_string(), ticked("suggest_me", p.suggest_me)),
+            ]))
+            button class="nhsuk-button" type="submit" { "Save profile" }
+        }
+    }
+}
+
+async fn profile_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    form: Option<&Submitted>,
+    errors: &Errors,
+    done: bool,
+) -> Result<Markup, PageError> {
+    let p = s.app.my_profile(actor).await?;
+    let body = html! {
+        (error_summary(errors))
+        @if done { (success_banner("Your profile is saved.")) }
+        h1 { "Your profile" }
+        p { "Your name, job title, profession, site and team come from your account. " a href={ "/people/" (actor.user_id) } { "See your profile as others do" } }
+        (profile_form(viewer, &p, form, errors))
+    };
+    Ok(page("Your profile", Some(viewer), "", body))
+}
+
+/// `GET /profile`.
+pub async fn edit(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+    Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), q.done.is_some()).await?.into_response())
+}
+
+/// `POST /profile`.
+pub async fn save(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let audience = match form.get("audience") {
+        "everyone" => ProfileAudience::Everyone,
+        "team" => ProfileAudience::Team,
+        "staff" => ProfileAudience::Staff,
+        _ => return Err(ServiceError::invalid("audience", "choose who can see your profile").into()),
+    };
+    let input = ProfileInput {
+        band: form.get("band").into(),
+        skills: split_list(form.get("skills")),
+        interests: split_list(form.get("interests")),
+        mentoring: form.get("mentoring") == "yes",
+        peer_assist: form.get("peer_assist") == "yes",
+        audience,
+        suggest_me: form.get("suggest_me") == "yes",
+    };
+    match s.app.update_profile(&actor, input).await {
+        Ok(_) => Ok(see_other("/profile?done=saved")),
+        Err(e) => {
+            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect();
+            Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, false).await?.into_response())
+        }
+    }
+}

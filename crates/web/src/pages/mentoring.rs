@@ -1,0 +1,183 @@
+//! Mentoring: the reader's offers and requests, suggested partners with reasons,
+//! and matches to propose, accept, decline or end.
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use signpost_domain::mentoring::{ListingKind, MatchStatus};
+use signpost_domain::people::Actor;
+use signpost_services::ServiceError;
+use signpost_services::people::mentoring::ListingInput;
+use signpost_services::people::split_list;
+
+use super::actions::Done;
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted};
+use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
+use crate::AppState;
+
+async fn board_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    form: &Submitted,
+    errors: &Errors,
+    done: Option<&str>,
+) -> Result<Markup, PageError> {
+    let b = s.app.mentoring_board(actor).await?;
+    let csrf = csrf_field(&viewer.csrf_token);
+    let kinds = vec![("request".to_string(), "I would like a mentor".to_string()), ("offer".to_string(), "I can mentor".to_string())];
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(d) = done { (success_banner(d)) }
+        h1 { "Mentoring" }
+        p { "An experienced colleague helps someone develop by sharing advice, knowledge and experience, or by being shadowed. Offer to mentor or ask for a mentor by skill; Signpost suggests partners and says why." }
+        h2 { "Your matches" }
+        @if b.matches.is_empty() { p { "None yet." } }
+        ul class="nhsuk-list nhsuk-list--border" id="matches" {
+            @for m in &b.matches {
+                li {
+                    strong { (m.mentor) " mentoring " (m.mentee) } " in " (m.entry.skills.join(", ")) " "
+                    strong class="nhsuk-tag" { (label(m.entry.status.as_str())) } br;
+                    span class="nhsuk-body-s" { "Why: " (m.entry.reasons.join("; ")) }
+                    div class="nhsuk-button-group" {
+                        @if m.awaiting_me {
+                            @for (status, text) in [("accepted", "Accept"), ("declined", "Decline")] {
+                                form method="post" action={ "/mentoring/matches/" (m.entry.id) } novalidate {
+                                    (csrf) input type="hidden" name="status" value=(status);
+                                    button class="nhsuk-button nhsuk-button--small" type="submit" { (text) span class="nhsuk-u-visually-hidden" { ": " (m.mentor) " and " (m.mentee) } }
+                                }
+                            }
+                        }
+                        @if m.entry.status == MatchStatus::Accepted {
+                            form method="post" action={ "/mentoring/matches/" (m.entry.id) } novalidate {
+                                (csrf) input type="hidden" name="status" value="ended";
+                                button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "End mentoring" span class="nhsuk-u-visually-hidden" { ": " (m.mentor) " and " (m.mentee) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Suggested for you" }
+        @if b.suggestions.is_empty() { p { "No suggestions: add an offer or a request below, or widen its skills." } }
+        ul class="nhsuk-list nhsuk-list--border" id="suggestions" {
+            @for sug in &b.suggestions {
+                li {
+                    a href={ "/people/" (sug.person.id) } { strong { (sug.person.name) } } ", " (sug.person.job_title)
+                    " " (if sug.theirs.kind == ListingKind::Offer { "offers mentoring" } else { "would like a mentor" }) br;
+                    span class="nhsuk-body-s" { "Why: " (sug.reasons.join("; ")) }
+                    form method="post" action="/mentoring/matches" novalidate {
+                        (csrf) input type="hidden" name="mine" value=(sug.mine.id); input type="hidden" name="theirs" value=(sug.theirs.id);
+                        button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Propose mentoring" span class="nhsuk-u-visually-hidden" { " with " (sug.person.name) } }
+                    }
+                }
+            }
+        }
+        h2 { "Your offers and requests" }
+        ul class="nhsuk-list nhsuk-list--border" {
+            @for l in &b.mine {
+                li {
+                    (if l.kind == ListingKind::Offer { "Offer: " } else { "Request: " }) (l.skills.join(", "))
+                    @if !l.open { " (closed)" }
+                    @if l.open {
+                        form method="post" action={ "/mentoring/listings/" (l.id) "/close" } novalidate {
+                            (csrf) button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Close" span class="nhsuk-u-visually-hidden" { ": " (l.skills.join(", ")) } }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action="/mentoring/listings" novalidate {
+            (csrf)
+            (Field::new("kind", "What would you like to do?").errors(errors).select(&kinds, form.get("kind")))
+            (Field::new("skills", "Skills").hint("Separate with commas").errors(errors).input("text", form.get("skills")))
+            (Field::new("note", "Anything else").hint("Time you can give, what you hope for").errors(errors).textarea(2, form.get("note")))
+            button class="nhsuk-button" type="submit" { "Add" }
+        }
+        p class="nhsuk-body-s" { (b.accepted_overall) " mentoring matches under way across the organisation." }
+    };
+    Ok(page("Mentoring", Some(viewer), "", body))
+}
+
+/// `GET /mentoring`.
+pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+    let done = match q.done.as_deref() {
+        Some("listed") => Some("Added. Suggestions appear below when someone fits."),
+        Some("proposed") => Some("Proposed. They have been told."),
+        Some("answered") => Some("Done. They have been told."),
+        Some("closed") => Some("Closed."),
+        _ => None,
+    };
+    Ok(board_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
+}
+
+/// `POST /mentoring/listings`.
+pub async fn add_listing(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let kind = if form.get("kind") == "offer" { ListingKind::Offer } else { ListingKind::Request };
+    match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(form.get("skills")), note: form.get("note").into() }).await {
+        Ok(_) => Ok(see_other("/mentoring?done=listed")),
+        Err(e) => {
+            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect();
+            Ok(board_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
+        }
+    }
+}
+
+/// `POST /mentoring/listings/{id}/close`.
+pub async fn close_listing(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+    s.app.close_listing(&actor, id).await?;
+    Ok(see_other("/mentoring?done=closed"))
+}
+
+/// `POST /mentoring/matches`.
+pub async fn propose(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let (Ok(mine), Ok(theirs)) = (form.get("mine").parse::<i64>(), form.get("theirs").parse::<i64>()) else {
+        return Err(ServiceError::invalid("theirs", "choose a suggestion").into());
+    };
+    s.app.propose_match(&actor, mine, theirs).await?;
+    Ok(see_other("/mentoring?done=proposed"))
+}
+
+/// `POST /mentoring/matches/{id}`.
+pub async fn answer(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let status = match form.get("status") {
+        "accepted" => MatchStatus::Accepted,
+        "declined" => MatchStatus::Declined,
+        "ended" => MatchStatus::Ended,
+        _ => return Err(ServiceError::invalid("status", "must be accepted, declined or ended").into()),
+    };
+    s.app.answer_match(&actor, id, status).await?;
+    Ok(see_other("/mentoring?done=answered"))
+}
+
+/// `GET` on the mentoring forms' addresses: back to the board.
+pub async fn to_board() -> Response {
+    see_other("/mentoring")
+}

@@ -1,0 +1,56 @@
+//! A person's notifications: answers to their questions, questions sent to them,
+//! coffee matches and mentoring news.
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use super::form::Submitted;
+use super::layout::{csrf_field, page};
+use super::{PageError, SignedIn, check_csrf, see_other};
+use crate::AppState;
+
+/// `GET /notifications`.
+pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
+    let all = s.app.notifications(&actor).await?;
+    let unread = all.iter().filter(|n| !n.read).count();
+    let body = html! {
+        h1 { "Notifications" }
+        @if all.is_empty() { p { "Nothing yet." } }
+        @else {
+            p { (unread) " unread" }
+            ul class="nhsuk-list nhsuk-list--border" id="notifications" {
+                @for n in &all {
+                    li {
+                        @if !n.read { strong class="nhsuk-tag nhsuk-tag--blue" { "New" } " " }
+                        a href=(n.link) { (n.text) } br;
+                        span class="nhsuk-body-s" { (n.created_at.format("%-d %B %Y, %H:%M")) }
+                    }
+                }
+            }
+            @if unread > 0 {
+                form method="post" action="/notifications/read" novalidate {
+                    (csrf_field(&viewer.csrf_token))
+                    button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Mark all as read" }
+                }
+            }
+        }
+    };
+    Ok(page("Notifications", Some(&viewer), "", body).into_response())
+}
+
+/// `POST /notifications/read`.
+pub async fn read(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+    s.app.mark_notifications_read(&actor).await?;
+    Ok(see_other("/notifications"))
+}
+
+/// `GET /notifications/read`: back to the list.
+pub async fn to_list() -> Response {
+    see_other("/notifications")
+}

@@ -1,0 +1,295 @@
+//! Asking in a community (similar answered questions appear as the question is
+//! typed, or on "Check for similar questions" without JavaScript) and a question's
+//! page with answers, votes, comments and the accepted answer.
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use signpost_domain::people::Actor;
+use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQuestion};
+use signpost_services::people::split_list;
+
+use super::actions::Done;
+use super::admin::refused;
+use super::form::{Errors, Field, Submitted};
+use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
+use crate::AppState;
+
+/// A draft question carried in the address (the "check" button, and the fragment).
+#[derive(Debug, Default, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    tags: String,
+}
+
+fn similar_list(similar: &[SimilarQuestion]) -> Markup {
+    html! {
+        @if !similar.is_empty() {
+            div class="nhsuk-inset-text" {
+                span class="nhsuk-u-visually-hidden" { "Information: " }
+                h2 class="nhsuk-heading-s" { "Answered questions like yours" }
+                ul class="nhsuk-list" id="similar-list" {
+                    @for q in similar {
+                        li { a href={ "/questions/" (q.question.id) } { (q.question.title) } " " span class="nhsuk-body-s" { "(" (q.community) ", " (q.answers) " answers)" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, draft: &Draft, errors: &Errors) -> Result<Markup, PageError> {
+    let community = s.app.community_view(actor, id).await?.community;
+    let similar = s.app.similar_questions(actor, &format!("{} {}", draft.title, draft.tags)).await?;
+    let action = format!("/communities/{id}/questions");
+    let body = html! {
+        (error_summary(errors))
+        span class="nhsuk-caption-l" { (community.name) }
+        h1 { "Ask a question" }
+        p { "Members are told, and it goes to the people most likely to know." }
+        form method="post" action=(action) novalidate {
+            (csrf_field(&viewer.csrf_token))
+            div class="nhsuk-form-group" {
+                label class="nhsuk-label" for="title" { "Your question" }
+                div class="nhsuk-hint" id="title-hint" { "One line, as you would ask it" }
+                @if let Some(m) = super::form::error_for(errors, "title") {
+                    span class="nhsuk-error-message" id="title-error" { span class="nhsuk-u-visually-hidden" { "Error: " } (m) }
+                }
+                input class="nhsuk-input" id="title" name="title" type="text" value=(draft.title) autocomplete="off"
+                    aria-describedby={ "title-hint" @if errors.iter().any(|(f, _)| f == "title") { " title-error" } }
+                    hx-get="/questions/similar" hx-trigger="input changed delay:400ms" hx-target="#similar" hx-sync="this:replace";
+            }
+            div id="similar" aria-live="polite" { (similar_list(&similar)) }
+            (Field::new("body", "More detail").errors(errors).textarea(5, &draft.body))
+            (Field::new("tags", "Subjects").hint("Separate with commas").errors(errors).input("text", &draft.tags))
+            div class="nhsuk-button-group" {
+                button class="nhsuk-button" type="submit" { "Ask question" }
+                button class="nhsuk-button nhsuk-button--secondary" type="submit" formmethod="get" formaction={ "/communities/" (id) "/ask" } { "Check for similar questions" }
+            }
+        }
+    };
+    Ok(page("Ask a question", Some(viewer), "", body))
+}
+
+/// `GET /communities/{id}/ask`.
+pub async fn ask_form(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Query(draft): Query<Draft>,
+) -> Result<Response, PageError> {
+    Ok(ask_page(&s, &actor, &viewer, id, &draft, &Vec::new()).await?.into_response())
+}
+
+/// `GET /questions/similar?title=`: the similar-questions fragment, as the question is typed.
+pub async fn similar(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Query(draft): Query<Draft>) -> Result<Response, PageError> {
+    let similar = s.app.similar_questions(&actor, &draft.title).await?;
+    Ok(similar_list(&similar).into_response())
+}
+
+/// `POST /communities/{id}/questions`.
+pub async fn ask(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let input = QuestionInput { title: form.get("title").into(), body: form.get("body").into(), tags: split_list(form.get("tags")) };
+    match s.app.ask_question(&actor, id, input).await {
+        Ok(q) => Ok(see_other(&format!("/questions/{}?done=asked", q.id))),
+        Err(e) => {
+            let draft = Draft { title: form.get("title").into(), body: form.get("body").into(), tags: form.get("tags").into() };
+            Ok(ask_page(&s, &actor, &viewer, id, &draft, &refused(e)?).await?.into_response())
+        }
+    }
+}
+
+/// `GET /communities/{id}/questions`: back to the community.
+pub async fn to_community(Path(id): Path<i64>) -> Response {
+    see_other(&format!("/communities/{id}"))
+}
+
+fn comment_form(viewer: &Viewer, qid: i64, answer_id: Option<i64>, errors: &Errors, form: &Submitted) -> Markup {
+    let field = match answer_id {
+        Some(a) => format!("comment-{a}"),
+        None => "comment-q".to_string(),
+    };
+    html! {
+        details class="nhsuk-details" open[errors.iter().any(|(f, _)| *f == field)] {
+            summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Add a comment" } }
+            div class="nhsuk-details__text" {
+                form method="post" action={ "/questions/" (qid) "/comments" } novalidate {
+                    (csrf_field(&viewer.csrf_token))
+                    @if let Some(a) = answer_id { input type="hidden" name="answer_id" value=(a); }
+                    (Field::new(&field, "Comment").errors(errors).textarea(2, form.get(&field)))
+                    button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Add comment" }
+                }
+            }
+        }
+    }
+}
+
+async fn question_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: i64,
+    form: &Submitted,
+    errors: &Errors,
+    done: Option<&str>,
+) -> Result<Markup, PageError> {
+    let v = s.app.question_view(actor, id).await?;
+    let q = &v.question;
+    let csrf = csrf_field(&viewer.csrf_token);
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(d) = done { (success_banner(d)) }
+        span class="nhsuk-caption-l" { a href={ "/communities/" (v.community.id) } { (v.community.name) } }
+        h1 { (q.title) }
+        p class="nhsuk-body-s" { "Asked by " (v.author) " on " (q.created_at.format("%-d %B %Y")) }
+        @if !q.body.is_empty() { p { (q.body) } }
+        @if !q.tags.is_empty() { p class="nhsuk-body-s" { "Subjects: " (q.tags.join(", ")) } }
+        @if !v.routed_to.is_empty() {
+            p class="nhsuk-body-s" id="routed" { "Sent to people likely to know: " (v.routed_to.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) }
+        }
+        @for c in &v.comments { p class="nhsuk-body-s signpost-comment" { (c.comment.body) " – " (c.author) } }
+        (comment_form(viewer, id, None, errors, form))
+        h2 { (v.answers.len()) " answers" }
+        @for a in &v.answers {
+            div class={ "nhsuk-card" @if a.accepted { " nhsuk-card--feature" } } id={ "answer-" (a.answer.id) } {
+                div class="nhsuk-card__content" {
+                    @if a.accepted { strong class="nhsuk-tag nhsuk-tag--green" { "Accepted answer" } }
+                    p { (a.answer.body) }
+                    p class="nhsuk-body-s" { (a.author) " · " (a.answer.created_at.format("%-d %B %Y")) " · score " (a.score) }
+                    div class="nhsuk-button-group" {
+                        @if a.answer.author_id != actor.user_id {
+                            @for (value, text) in [(1, "Helpful"), (-1, "Not helpful")] {
+                                form method="post" action={ "/questions/" (id) "/vote" } novalidate {
+                                    (csrf) input type="hidden" name="answer_id" value=(a.answer.id);
+                                    input type="hidden" name="value" value=(if a.my_vote == value { 0 } else { value });
+                                    button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" aria-pressed=(if a.my_vote == value { "true" } else { "false" }) {
+                                        (text) span class="nhsuk-u-visually-hidden" { ": answer by " (a.author) }
+                                    }
+                                }
+                            }
+                        }
+                        @if v.may_accept && !a.accepted {
+                            form method="post" action={ "/questions/" (id) "/accept" } novalidate {
+                                (csrf) input type="hidden" name="answer_id" value=(a.answer.id);
+                                button class="nhsuk-button nhsuk-button--small" type="submit" { "Accept this answer" span class="nhsuk-u-visually-hidden" { " by " (a.author) } }
+                            }
+                        }
+                    }
+                    @for c in &a.comments { p class="nhsuk-body-s signpost-comment" { (c.comment.body) " – " (c.author) } }
+                    (comment_form(viewer, id, Some(a.answer.id), errors, form))
+                }
+            }
+        }
+        h2 { "Your answer" }
+        form method="post" action={ "/questions/" (id) "/answers" } novalidate {
+            (csrf)
+            (Field::new("body", "Answer").errors(errors).textarea(5, form.get("body")))
+            button class="nhsuk-button" type="submit" { "Post answer" }
+        }
+    };
+    Ok(page(&q.title, Some(viewer), "", body))
+}
+
+fn done_message(done: Option<&str>) -> Option<&'static str> {
+    match done {
+        Some("asked") => Some("Your question is asked. Members and likely experts have been told."),
+        Some("answered") => Some("Your answer is posted."),
+        Some("accepted") => Some("The answer is accepted."),
+        Some("commented") => Some("Your comment is added."),
+        _ => None,
+    }
+}
+
+/// `GET /questions/{id}`.
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    Ok(question_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
+}
+
+/// `GET` on a question's form addresses: back to the question.
+pub async fn to_question(Path(id): Path<i64>) -> Response {
+    see_other(&format!("/questions/{id}"))
+}
+
+/// `POST /questions/{id}/answers`.
+pub async fn answer(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    match s.app.answer_question(&actor, id, PostInput { body: form.get("body").into(), answer_id: None }).await {
+        Ok(a) => Ok(see_other(&format!("/questions/{id}?done=answered#answer-{}", a.id))),
+        Err(e) => Ok(question_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+    }
+}
+
+/// `POST /questions/{id}/comments`.
+pub async fn comment(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let answer_id = form.get("answer_id").parse::<i64>().ok();
+    let field = answer_id.map_or_else(|| "comment-q".to_string(), |a| format!("comment-{a}"));
+    match s.app.comment(&actor, id, PostInput { body: form.get(&field).into(), answer_id }).await {
+        Ok(_) => Ok(see_other(&format!("/questions/{id}?done=commented"))),
+        Err(e) => {
+            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (if f == "body" { field.clone() } else { f }, m)).collect();
+            Ok(question_page(&s, &actor, &viewer, id, &form, &errors, None).await?.into_response())
+        }
+    }
+}
+
+/// `POST /questions/{id}/vote`.
+pub async fn vote(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let answer_id =
+        form.get("answer_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+    let value = form.get("value").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
+    s.app.vote_answer(&actor, id, answer_id, value).await?;
+    Ok(see_other(&format!("/questions/{id}#answer-{answer_id}")))
+}
+
+/// `POST /questions/{id}/accept`.
+pub async fn accept(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let answer_id =
+        form.get("answer_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+    s.app.accept_answer(&actor, id, answer_id).await?;
+    Ok(see_other(&format!("/questions/{id}?done=accepted")))
+}
