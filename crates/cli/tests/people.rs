@@ -265,6 +265,17 @@ async fn coffee_rounds_pair_without_repeats_reproduce_from_their_seed_and_feed_t
     let programme = json!({ "name": "Coffee roulette", "scope": { "kind": "organisation" }, "cadence_weeks": 4, "avoid_repeat_rounds": 1,
         "preference": { "different_team": true } });
     assert_eq!(t.post("alice", "/api/v1/coffee", programme.clone()).await.0, StatusCode::FORBIDDEN, "specialists start programmes");
+    // A community's coordinator starts one for its members only.
+    let (_, c) = t.post("alice", "/api/v1/communities", json!({ "name": "Ward A link nurses" })).await;
+    let scoped = json!({ "name": "Link nurse coffee", "scope": { "kind": "community", "community_id": c["id"] }, "cadence_weeks": 2, "avoid_repeat_rounds": 3 });
+    let (status, cp) = t.post("alice", "/api/v1/coffee", scoped).await;
+    assert_eq!(status, StatusCode::CREATED, "{cp}");
+    assert_eq!(
+        t.post("bob", &format!("/api/v1/coffee/{}/participants", cp["id"]), json!({})).await.0,
+        StatusCode::FORBIDDEN,
+        "members only"
+    );
+    assert_eq!(t.post("alice", &format!("/api/v1/coffee/{}/participants", cp["id"]), json!({})).await.0, StatusCode::OK);
     let (status, err) = t
         .post(
             "spec",

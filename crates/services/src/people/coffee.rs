@@ -151,9 +151,28 @@ impl Signpost {
         }
     }
 
-    /// Whether the actor may start an organisation-wide programme (knowledge specialists).
-    pub fn may_start_programmes(&self, actor: &Actor) -> bool {
-        policy::can_start_programme(actor, ProgrammeScope::Organisation, None)
+    /// The programmes the actor may start, with how to describe each: organisation-wide
+    /// and across organisations for specialists, one per community they coordinate.
+    pub async fn programme_scopes(&self, actor: &Actor) -> Result<Vec<(ProgrammeScope, String)>, ServiceError> {
+        if policy::ensure_can_contribute_as_staff(actor).is_err() {
+            return Ok(Vec::new());
+        }
+        let mut out: Vec<(ProgrammeScope, String)> = [
+            (ProgrammeScope::Organisation, "Everyone in the organisation".to_string()),
+            (ProgrammeScope::AcrossOrganisations, "People from several organisations".to_string()),
+        ]
+        .into_iter()
+        .filter(|(scope, _)| policy::can_start_programme(actor, *scope, None))
+        .collect();
+        let memberships = self.store.memberships(None).await?;
+        for c in self.store.communities().await? {
+            let scope = ProgrammeScope::Community { community_id: c.id };
+            let mine = memberships.iter().find(|m| m.community_id == c.id && m.user_id == actor.user_id);
+            if policy::can_start_programme(actor, scope, mine) {
+                out.push((scope, format!("Members of {}", c.name)));
+            }
+        }
+        Ok(out)
     }
 
     /// Every programme.

@@ -18,17 +18,32 @@ use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
 use crate::AppState;
 
+/// A scope as a form value: `organisation`, `across_organisations` or `community-ID`.
+fn scope_value(scope: ProgrammeScope) -> String {
+    match scope {
+        ProgrammeScope::Organisation => "organisation".into(),
+        ProgrammeScope::AcrossOrganisations => "across_organisations".into(),
+        ProgrammeScope::Community { community_id } => format!("community-{community_id}"),
+    }
+}
+
+fn parse_scope(value: &str) -> Option<ProgrammeScope> {
+    match value {
+        "organisation" => Some(ProgrammeScope::Organisation),
+        "across_organisations" => Some(ProgrammeScope::AcrossOrganisations),
+        other => other.strip_prefix("community-")?.parse().ok().map(|community_id| ProgrammeScope::Community { community_id }),
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
 async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted, errors: &Errors) -> Result<Markup, PageError> {
     let programmes = s.app.programmes(actor).await?;
-    let specialist = s.app.may_start_programmes(actor);
-    let scopes = vec![
-        ("organisation".to_string(), "Everyone in the organisation".to_string()),
-        ("across_organisations".to_string(), "People from several organisations".to_string()),
-    ];
+    let scopes: Vec<(String, String)> =
+        s.app.programme_scopes(actor).await?.into_iter().map(|(scope, text)| (scope_value(scope), text)).collect();
+    let may_start = !scopes.is_empty();
     let ticked = |name: &str| form.get(name) == "yes";
     let body = html! {
         (error_summary(errors))
@@ -40,7 +55,7 @@ async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitte
                 li { a href={ "/coffee/" (p.id) } { (p.name) } br; span class="nhsuk-body-s" { (p.description) " Every " (p.cadence_weeks) " weeks." } }
             }
         }
-        @if specialist {
+        @if may_start {
             h2 { "Start a programme" }
             form method="post" action="/coffee" novalidate {
                 (csrf_field(&viewer.csrf_token))
@@ -84,11 +99,16 @@ pub async fn create(
         })
     };
     let (cadence_weeks, avoid_repeat_rounds) = (number("cadence_weeks"), number("avoid_repeat_rounds"));
+    let scope = parse_scope(form.get("scope"));
+    if scope.is_none() {
+        errors.push(("scope".to_string(), "Choose who the programme is for".to_string()));
+    }
+    let scope = scope.unwrap_or(ProgrammeScope::Organisation);
     let yes = |name: &str| form.get(name) == "yes";
     let input = ProgrammeInput {
         name: form.get("name").into(),
         description: form.get("description").into(),
-        scope: if form.get("scope") == "across_organisations" { ProgrammeScope::AcrossOrganisations } else { ProgrammeScope::Organisation },
+        scope,
         cadence_weeks,
         avoid_repeat_rounds,
         preference: Preference {
