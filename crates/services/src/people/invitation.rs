@@ -65,7 +65,7 @@ pub fn suggested_day(from: NaiveDate) -> NaiveDate {
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
 }
 
 /// Folds a content line at 75 octets, never inside a character (RFC 5545 §3.1).
@@ -102,7 +102,9 @@ pub fn calendar(uid: &str, summary: &str, description: &str, day: NaiveDate, peo
         format!("DESCRIPTION:{}", escape(description)),
     ];
     for p in people {
-        lines.push(format!("ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT:mailto:{}", p.name.replace('"', "'"), p.email));
+        // A parameter value may hold neither quotes nor line breaks (RFC 5545 §3.2).
+        let name: String = p.name.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
+        lines.push(format!("ATTENDEE;CN=\"{name}\";ROLE=REQ-PARTICIPANT:mailto:{}", p.email));
     }
     lines.extend(["END:VEVENT".to_string(), "END:VCALENDAR".to_string()]);
     lines.iter().map(|l| fold(l)).collect()
@@ -117,7 +119,25 @@ mod tests {
         let folded = fold(&format!("DESCRIPTION:{}", "é".repeat(60)));
         assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded:?}");
         assert_eq!(folded.replace("\r\n ", "").trim_end(), format!("DESCRIPTION:{}", "é".repeat(60)));
-        assert_eq!(escape("a, b; c\nd"), "a\\, b\\; c\\nd");
+        assert_eq!(escape("a, b; c\nd\r\ne"), "a\\, b\\; c\\nd\\ne");
+        let odd = User { name: "Ann \"Nan\"\r\nBEGIN:VEVENT".into(), ..person() };
+        let ics = calendar("u", "s", "d", NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &[&odd], Utc::now());
+        assert!(ics.contains("ATTENDEE;CN=\"Ann 'Nan'BEGIN:VEVENT\";"), "{ics}");
+        assert_eq!(ics.lines().filter(|l| l.starts_with("BEGIN:VEVENT")).count(), 1, "the name stays inside its parameter: {ics}");
+    }
+
+    fn person() -> User {
+        User {
+            id: 1,
+            email: "ann@trust.nhs.uk".into(),
+            name: "Ann".into(),
+            job_title: String::new(),
+            profession: String::new(),
+            site: String::new(),
+            team_id: None,
+            role: signpost_domain::people::Role::Member,
+            created_at: Utc::now(),
+        }
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
         p { @if let Some(due) = v.next_round_due { "The next round is due on " (due.format("%-d %B %Y")) "." } @else { "No rounds yet." } }
         form method="post" action={ "/coffee/" (id) "/rounds" } novalidate {
             (csrf_field(&viewer.csrf_token))
-            button class="nhsuk-button" type="submit" { "Pair the next round" }
+            button class="nhsuk-button" id="round" type="submit" { "Pair the next round" }
         }
         h3 { "Report" }
         dl class="nhsuk-summary-list" id="report" {

@@ -96,7 +96,7 @@ async fn show_page(
                 p { "You are a " (role.as_str()) " of this community." }
                 a class="nhsuk-button" href={ "/communities/" (id) "/ask" } { "Ask a question" }
                 form method="post" action={ "/communities/" (id) "/leave" } novalidate {
-                    (csrf) button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Leave community" }
+                    (csrf) button class="nhsuk-button nhsuk-button--secondary" id="leave" type="submit" { "Leave community" }
                 }
             }
             None => {
