@@ -8,9 +8,11 @@ use signpost_domain::audit::AuditRecord;
 use signpost_domain::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId, ProgrammeScope};
 use signpost_domain::pairing::Preference;
 use signpost_domain::people::{Actor, User};
+use signpost_domain::profiles::Profile;
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
+use super::invitation::{Partner, starters};
 use crate::learning::check_text;
 use crate::{ServiceError, Signpost, policy};
 
@@ -288,8 +290,9 @@ impl Signpost {
     pub async fn programme_view(&self, actor: &Actor, id: ProgrammeId) -> Result<ProgrammeView, ServiceError> {
         policy::ensure_staff(actor)?;
         let programme = self.programme_or_404(id).await?;
-        let people = self.people_by_id().await?;
         let members = self.store.coffee_members(id).await?;
+        let directory = Directory::load(self, &members).await?;
+        let people = &directory.people;
         let rounds = self.store.rounds(id).await?;
         let feedback = self.store.feedback(id).await?;
         let (community, membership) = match programme.scope {
@@ -300,11 +303,9 @@ impl Signpost {
         };
         let me = members.iter().find(|m| m.user_id == actor.user_id && m.active).cloned();
         let may_run = policy::can_run_programme(actor, &programme);
-        let my_match = match rounds.iter().rev().find(|r| r.groups.iter().any(|g| g.contains(&actor.user_id))) {
-            Some(round) => Some(self.my_match(actor, round, &members, &people, &feedback).await?),
-            None => None,
-        };
-        let report = may_run.then(|| report(&members, &rounds, &feedback, &people));
+        let latest = rounds.iter().rev().find(|r| r.groups.iter().any(|g| g.contains(&actor.user_id)));
+        let my_match = latest.map(|round| my_match(actor, round, &directory, &feedback));
+        let report = may_run.then(|| report(&members, &rounds, &feedback, people));
         Ok(ProgrammeView {
             organiser: people.get(&programme.organiser_id).map(|u| u.name.clone()).unwrap_or_default(),
             community,
@@ -318,61 +319,62 @@ impl Signpost {
             programme,
         })
     }
+}
 
-    async fn my_match(
-        &self,
-        actor: &Actor,
-        round: &CoffeeRound,
-        members: &[CoffeeMember],
-        people: &HashMap<UserId, User>,
-        feedback: &[CoffeeFeedback],
-    ) -> Result<MyMatch, ServiceError> {
-        let group = round.groups.iter().find(|g| g.contains(&actor.user_id)).cloned().unwrap_or_default();
-        let partners = self.partners(actor.user_id, &group, members, people).await?;
-        let mine = self.profile_of(actor.user_id).await?;
-        let starters = super::invitation::starters(&[mine.skills, mine.interests].concat(), &partners);
-        Ok(MyMatch {
-            round_id: round.id,
-            number: round.number,
-            held_on: round.held_on,
-            partners: partners.into_iter().map(|p| MatchPartner { team: p.team, about: p.about, user: p.user }).collect(),
-            starters,
-            feedback: feedback.iter().find(|f| f.round_id == round.id && f.user_id == actor.user_id).cloned(),
+fn my_match(actor: &Actor, round: &CoffeeRound, directory: &Directory, feedback: &[CoffeeFeedback]) -> MyMatch {
+    let group = round.groups.iter().find(|g| g.contains(&actor.user_id)).cloned().unwrap_or_default();
+    let partners = directory.partners(actor.user_id, &group);
+    let starters = starters(&directory.interests(actor.user_id), &partners);
+    MyMatch {
+        round_id: round.id,
+        number: round.number,
+        held_on: round.held_on,
+        partners: partners.into_iter().map(|p| MatchPartner { team: p.team, about: p.about, user: p.user }).collect(),
+        starters,
+        feedback: feedback.iter().find(|f| f.round_id == round.id && f.user_id == actor.user_id).cloned(),
+    }
+}
+
+/// Everything an introduction reads about people, loaded once per page or round.
+pub(crate) struct Directory {
+    pub(crate) people: HashMap<UserId, User>,
+    teams: HashMap<i64, String>,
+    profiles: HashMap<UserId, Profile>,
+    about: HashMap<UserId, String>,
+}
+
+impl Directory {
+    pub(crate) async fn load(app: &Signpost, members: &[CoffeeMember]) -> Result<Directory, ServiceError> {
+        Ok(Directory {
+            people: app.people_by_id().await?,
+            teams: app.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect(),
+            profiles: app.store.profiles().await?.into_iter().map(|p| (p.user_id, p)).collect(),
+            about: members.iter().map(|m| (m.user_id, m.about.clone())).collect(),
         })
     }
 
+    /// A person's skills and interests, for conversation starters.
+    pub(crate) fn interests(&self, user_id: UserId) -> Vec<String> {
+        self.profiles.get(&user_id).map(|p| [p.skills.clone(), p.interests.clone()].concat()).unwrap_or_default()
+    }
+
     /// The others in `group`, as `reader` is introduced to them (interests only where their profile lets the reader see them).
-    pub(crate) async fn partners(
-        &self,
-        reader: UserId,
-        group: &[UserId],
-        members: &[CoffeeMember],
-        people: &HashMap<UserId, User>,
-    ) -> Result<Vec<super::invitation::Partner>, ServiceError> {
-        let teams = self.store.teams().await?;
-        let profiles = self.store.profiles().await?;
-        let reader_user = people.get(&reader);
-        Ok(group
+    pub(crate) fn partners(&self, reader: UserId, group: &[UserId]) -> Vec<Partner> {
+        let reader_user = self.people.get(&reader);
+        group
             .iter()
             .filter(|u| **u != reader)
-            .filter_map(|u| people.get(u))
+            .filter_map(|u| self.people.get(u))
             .map(|user| {
-                let profile = profiles.iter().find(|p| p.user_id == user.id);
-                let visible = profile.filter(|p| {
-                    reader_user.is_some_and(|r| {
-                        let as_actor =
-                            signpost_domain::people::Actor { user_id: r.id, role: r.role, teams: r.team_id.into_iter().collect() };
-                        policy::can_see_profile(&as_actor, user, p)
-                    })
-                });
-                super::invitation::Partner {
-                    team: user.team_id.and_then(|t| teams.iter().find(|x| x.id == t)).map(|t| t.name.clone()).unwrap_or_default(),
-                    about: members.iter().find(|m| m.user_id == user.id).map(|m| m.about.clone()).unwrap_or_default(),
+                let visible = self.profiles.get(&user.id).filter(|p| reader_user.is_some_and(|r| policy::user_can_see_profile(r, user, p)));
+                Partner {
+                    team: user.team_id.and_then(|t| self.teams.get(&t)).cloned().unwrap_or_default(),
+                    about: self.about.get(&user.id).cloned().unwrap_or_default(),
                     interests: visible.map(|p| [p.skills.clone(), p.interests.clone()].concat()).unwrap_or_default(),
                     user: user.clone(),
                 }
             })
-            .collect())
+            .collect()
     }
 }
 

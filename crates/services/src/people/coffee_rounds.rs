@@ -16,6 +16,7 @@ use signpost_domain::people::Actor;
 use signpost_domain::ports::Mail;
 use utoipa::ToSchema;
 
+use super::coffee::Directory;
 use super::invitation::{calendar, introduction, starters, suggested_day};
 use crate::learning::check_text;
 use crate::{ServiceError, Signpost, policy};
@@ -103,7 +104,8 @@ impl Signpost {
         }
         let members = self.store.coffee_members(id).await?;
         let earlier = self.store.rounds(id).await?;
-        let people = self.people_by_id().await?;
+        let directory = Directory::load(self, &members).await?;
+        let people = &directory.people;
         let profiles: HashMap<UserId, String> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p.band)).collect();
         let teams = self.store.teams().await?;
         let directorate = |team: Option<i64>| team.and_then(|t| teams.iter().find(|x| x.id == t)).and_then(|t| t.parent_id).unwrap_or(0);
@@ -175,7 +177,7 @@ impl Signpost {
         let mut mails = Vec::new();
         for group in &round.groups {
             for reader in group {
-                let partners = self.partners(*reader, group, &members, &people).await?;
+                let partners = directory.partners(*reader, group);
                 let names = partners.iter().map(|p| p.user.name.clone()).collect::<Vec<_>>().join(" and ");
                 notify.push(Notification::new(
                     *reader,
@@ -183,8 +185,7 @@ impl Signpost {
                     format!("/coffee/{id}"),
                     now,
                 ));
-                let profile = self.profile_of(*reader).await?;
-                let openers = starters(&[profile.skills, profile.interests].concat(), &partners);
+                let openers = starters(&directory.interests(*reader), &partners);
                 let body = introduction(&programme.name, &people[reader], &partners, &openers);
                 mails.push((*reader, names, body));
             }

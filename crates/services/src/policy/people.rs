@@ -33,6 +33,12 @@ pub fn can_see_profile(actor: &Actor, owner: &User, profile: &Profile) -> bool {
     }
 }
 
+/// Whether the person `reader` may see the details of `owner`'s profile (for text written to them, such as an introduction).
+pub fn user_can_see_profile(reader: &User, owner: &User, profile: &Profile) -> bool {
+    let as_actor = Actor { user_id: reader.id, role: reader.role, teams: reader.team_id.into_iter().collect() };
+    can_see_profile(&as_actor, owner, profile)
+}
+
 /// Whether `actor` coordinates the community of `membership`, or may act as if they did (specialists and admins).
 pub fn can_coordinate(actor: &Actor, membership: Option<&Membership>) -> bool {
     is_specialist(actor) || membership.is_some_and(|m| m.role == MemberRole::Coordinator && m.user_id == actor.user_id)
