@@ -353,6 +353,11 @@ impl Directory {
         })
     }
 
+    /// A person's seniority band, or "" if not given.
+    pub(crate) fn band(&self, user_id: UserId) -> String {
+        self.profiles.get(&user_id).map(|p| p.band.clone()).unwrap_or_default()
+    }
+
     /// A person's skills and interests, for conversation starters.
     pub(crate) fn interests(&self, user_id: UserId) -> Vec<String> {
         self.profiles.get(&user_id).map(|p| [p.skills.clone(), p.interests.clone()].concat()).unwrap_or_default()

@@ -2,7 +2,6 @@
 //! storing everything the pairing read so the round can be re-run and checked, and
 //! introducing each group in Signpost and by email with an `.ics` invitation.
 //! Feedback on a round comes back here too.
-use std::collections::HashMap;
 
 use chrono::Utc;
 use rand::RngCore;
@@ -106,7 +105,6 @@ impl Signpost {
         let earlier = self.store.rounds(id).await?;
         let directory = Directory::load(self, &members).await?;
         let people = &directory.people;
-        let profiles: HashMap<UserId, String> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p.band)).collect();
         let teams = self.store.teams().await?;
         let directorate = |team: Option<i64>| team.and_then(|t| teams.iter().find(|x| x.id == t)).and_then(|t| t.parent_id).unwrap_or(0);
         let mut organisations: Vec<String> = Vec::new();
@@ -133,7 +131,7 @@ impl Signpost {
                     department,
                     profession: user.profession.clone(),
                     site: user.site.clone(),
-                    band: profiles.get(&user.id).cloned().unwrap_or_default(),
+                    band: directory.band(user.id),
                 }
             })
             .collect();

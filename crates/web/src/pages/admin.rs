@@ -23,6 +23,12 @@ pub struct ListQuery {
     done: Option<String>,
 }
 
+/// As [`refused`], for a form where a list is typed into one box: a problem with one
+/// item (`skills[2]`) is shown on the box (`skills`).
+pub fn refused_on_list_fields(e: ServiceError) -> Result<Errors, PageError> {
+    Ok(refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect())
+}
+
 /// The problems of a refused form, or the error page for anything else.
 pub fn refused(e: ServiceError) -> Result<Errors, PageError> {
     match e {

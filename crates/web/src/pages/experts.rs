@@ -12,7 +12,7 @@ use signpost_services::people::profiles::ProfileInput;
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::refused;
+use super::admin::{refused, refused_on_list_fields};
 use super::form::{Errors, Field, Submitted, checkboxes};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
@@ -136,7 +136,7 @@ pub async fn save(
     match s.app.update_profile(&actor, input).await {
         Ok(_) => Ok(see_other("/profile?done=saved")),
         Err(e) => {
-            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect();
+            let errors = refused_on_list_fields(e)?;
             Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, false).await?.into_response())
         }
     }

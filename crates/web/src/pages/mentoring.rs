@@ -11,7 +11,7 @@ use signpost_services::people::mentoring::ListingInput;
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::refused;
+use super::admin::refused_on_list_fields;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
@@ -125,7 +125,7 @@ pub async fn add_listing(
     match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(form.get("skills")), note: form.get("note").into() }).await {
         Ok(_) => Ok(see_other("/mentoring?done=listed")),
         Err(e) => {
-            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect();
+            let errors = refused_on_list_fields(e)?;
             Ok(board_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
         }
     }

@@ -94,7 +94,7 @@ pub fn routes() -> Router<AppState> {
         .route("/communities/{id}/events", get(communities::to_community).post(communities::add_event))
         .route("/communities/{id}/coordinators", get(communities::to_community).post(communities::make_coordinator))
         .route("/communities/{id}/ask", get(questions::ask_form))
-        .route("/communities/{id}/questions", get(questions::to_community).post(questions::ask))
+        .route("/communities/{id}/questions", get(communities::to_community).post(questions::ask))
         .route("/questions/similar", get(questions::similar))
         .route("/questions/{id}", get(questions::show))
         .route("/questions/{id}/answers", get(questions::to_question).post(questions::answer))

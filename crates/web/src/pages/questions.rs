@@ -112,11 +112,6 @@ pub async fn ask(
     }
 }
 
-/// `GET /communities/{id}/questions`: back to the community.
-pub async fn to_community(Path(id): Path<i64>) -> Response {
-    see_other(&format!("/communities/{id}"))
-}
-
 fn comment_form(viewer: &Viewer, qid: i64, answer_id: Option<i64>, errors: &Errors, form: &Submitted) -> Markup {
     let field = match answer_id {
         Some(a) => format!("comment-{a}"),
