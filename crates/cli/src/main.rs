@@ -117,7 +117,7 @@ enum Command {
     },
     /// Rebuild this node's search index from the database.
     Reindex,
-    /// Email action owners whose actions fall due within two days or are overdue (a server sends these hourly itself).
+    /// Remind the people in leavers' plans as leaving dates near, and email owners of actions due within two days or overdue (a server does both hourly itself).
     Remind,
     /// Search from the command line.
     Search {
@@ -387,6 +387,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Remind => {
             anyhow::ensure!(app.mails(), "no mail relay is configured: give --smtp-url smtp://HOST:PORT (or SIGNPOST_SMTP_URL)");
+            let plans = app.send_leaving_reminders().await.map_err(service)?;
+            println!("reminded the people in {plans} leavers' plans");
             let n = app.send_action_reminders().await.map_err(service)?;
             println!("sent {n} reminders");
         }

@@ -294,16 +294,23 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
     let args = ["remind", "--smtp-url", relay.as_str(), "--mail-from", "signpost@northfield.nhs.uk"];
     let (ok, out, err) = cli(&location, &args);
     assert!(ok, "{err}");
-    let sent: usize = out.trim().strip_prefix("sent ").and_then(|r| r.strip_suffix(" reminders")).unwrap().parse().unwrap();
+    assert!(out.starts_with("reminded the people in 1 leavers' plans"), "Helen Marsh leaves within four weeks: {out}");
+    let last = out.lines().last().unwrap();
+    let sent: usize = last.strip_prefix("sent ").and_then(|r| r.strip_suffix(" reminders")).unwrap().parse().unwrap();
     assert!(sent > 0, "the demo has overdue actions: {out}");
     let mail =
         common::eventually(std::time::Duration::from_secs(10), async || smtp.received().matches("Subject: Reminder: ").count() == sent);
     assert!(mail.await.is_some(), "every reminder arrives: {}", smtp.received());
     let received = smtp.received();
     assert!(received.contains("From: signpost@northfield.nhs.uk"), "{received}");
-    assert_eq!(received.matches("To: ").count(), sent, "one message per overdue action, to its owner: {received}");
+    assert_eq!(
+        received.matches("To: ").count(),
+        sent + 4,
+        "one message per overdue action, to its owner, and one to each of the four people in the plan: {received}"
+    );
+    assert_eq!(received.matches("Subject: Helen Marsh leaves the role in 20 days").count(), 4, "{received}");
     assert!(received.contains("Hello "), "{received}");
 
     let (ok, out, _) = cli(&location, &args);
-    assert!(ok && out.trim() == "sent 0 reminders", "nobody is told twice in a week: {out}");
+    assert!(ok && out.trim() == "reminded the people in 0 leavers' plans\nsent 0 reminders", "nobody is told twice in a week: {out}");
 }

@@ -11,6 +11,8 @@ use crate::learning::{Action, ActionFilter, ActionId, Contribution, LessonRecord
 use crate::mentoring::{Listing, MentoringMatch};
 use crate::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
 use crate::profiles::Profile;
+use crate::retention::{LeaverPlan, PlanId};
+use crate::risk::CriticalArea;
 use crate::search::{Page, SearchRequest, SearchResults, Suggestion, SynonymGroup};
 use crate::techniques::Technique;
 use crate::visibility::Condition;
@@ -54,7 +56,7 @@ pub struct AssetWrite {
 
 /// The source of truth. Every write is one transaction that also appends to the change log.
 #[async_trait]
-pub trait Store: LearningStore + PeopleStore + Send + Sync + 'static {
+pub trait Store: LearningStore + PeopleStore + RetentionStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Whether the database answers.
@@ -365,4 +367,47 @@ pub trait PeopleStore: Send + Sync + 'static {
 
     /// Who verified which assets, and when (for the expertise finder's evidence).
     async fn verifications(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId, Timestamp)>, StoreError>;
+}
+
+/// What passing a leaver's holdings on writes, all in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Handover {
+    /// Assets with their new owner, each with the version it was read at.
+    pub assets: Vec<(AssetWrite, i64)>,
+    /// Actions with their new owner.
+    pub actions: Vec<Action>,
+    /// Memberships to add or change (new coordinators, and the leaver stepping down).
+    pub memberships: Vec<Membership>,
+    /// New advocates, each with their membership of the advocates' community.
+    pub advocates: Vec<(Advocate, Membership)>,
+    /// Advocates leaving the register.
+    pub retired_advocates: Vec<UserId>,
+}
+
+/// Plans that secure the knowledge of people leaving or moving.
+#[async_trait]
+pub trait RetentionStore: Send + Sync + 'static {
+    /// Inserts a plan (id 0) or replaces one still at its `revision`, with the notifications it sends; returns it at its new revision.
+    async fn save_leaver_plan(&self, plan: &LeaverPlan, notify: &[Notification], audit: AuditRecord) -> Result<LeaverPlan, StoreError>;
+    /// One plan.
+    async fn leaver_plan(&self, id: PlanId) -> Result<LeaverPlan, StoreError>;
+    /// Every plan, soonest leaving date first.
+    async fn leaver_plans(&self) -> Result<Vec<LeaverPlan>, StoreError>;
+    /// Inserts a handover note and records it as the output of the plan's action, in one transaction.
+    async fn store_plan_output(&self, plan: &LeaverPlan, action_id: i64, write: AssetWrite) -> Result<(Asset, LeaverPlan), StoreError>;
+    /// Passes a leaver's holdings on and saves the plan that records it, in one transaction.
+    async fn hand_over(
+        &self,
+        plan: &LeaverPlan,
+        handover: Handover,
+        notify: &[Notification],
+        audit: AuditRecord,
+    ) -> Result<LeaverPlan, StoreError>;
+
+    /// Inserts (id 0) or replaces an entry in the register of critical knowledge.
+    async fn save_critical_area(&self, area: &CriticalArea, audit: AuditRecord) -> Result<CriticalArea, StoreError>;
+    /// Removes an entry from the register.
+    async fn remove_critical_area(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The register.
+    async fn critical_areas(&self) -> Result<Vec<CriticalArea>, StoreError>;
 }

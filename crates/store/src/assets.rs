@@ -95,6 +95,29 @@ pub(crate) async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite)
     Ok(stored)
 }
 
+/// Replaces an asset still at `expected_version` and writes its history, inside the caller's transaction.
+pub(crate) async fn update_in(tx: &mut Transaction<'static, Any>, w: &AssetWrite, expected_version: i64) -> Result<Asset, StoreError> {
+    let a = &w.asset;
+    let before =
+        sqlx::query(sql!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1")).bind(a.id).fetch_one(&mut **tx).await.map_err(map_err)?;
+    let before = rows::asset(&before)?;
+    if before.version != expected_version {
+        return Err(StoreError::StaleVersion { current: before.version });
+    }
+    let row = sqlx::query(sql!(
+        "UPDATE assets SET kind = $1, title = $2, summary = $3, body = $4, fields = $5, tags = $6, topics = $7, owner_id = $8, \
+         team_id = $9, status = $10, visibility = $11, named_viewers = $12, review_interval_days = $13, next_review_at = $14, \
+         last_verified_at = $15, links = $16, version = version + 1, updated_at = $17 WHERE id = $18 RETURNING {ASSET_COLUMNS}"
+    ));
+    let row = bind_columns(row, a).bind(now_ms().max(ms(before.updated_at) + 1)).bind(a.id).fetch_one(&mut **tx).await.map_err(map_err)?;
+    let stored = rows::asset(&row)?;
+    write_viewers(tx, &stored).await?;
+    write_version(tx, w, &stored).await?;
+    let audit = w.audit.clone().with_diff(Some(summary(&before)), Some(summary(&stored)));
+    append_logs(tx, &audit, "asset", Some(stored.id), true).await?;
+    Ok(stored)
+}
+
 impl Db {
     pub(crate) async fn insert_asset_row(&self, w: AssetWrite) -> Result<Asset, StoreError> {
         let mut tx = self.begin().await?;
@@ -116,25 +139,7 @@ impl Db {
 
     pub(crate) async fn update_asset_row(&self, w: AssetWrite, expected_version: i64) -> Result<Asset, StoreError> {
         let mut tx = self.begin().await?;
-        let a = &w.asset;
-        let before =
-            sqlx::query(sql!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1")).bind(a.id).fetch_one(&mut *tx).await.map_err(map_err)?;
-        let before = rows::asset(&before)?;
-        if before.version != expected_version {
-            return Err(StoreError::StaleVersion { current: before.version });
-        }
-        let row = sqlx::query(sql!(
-            "UPDATE assets SET kind = $1, title = $2, summary = $3, body = $4, fields = $5, tags = $6, topics = $7, owner_id = $8, \
-             team_id = $9, status = $10, visibility = $11, named_viewers = $12, review_interval_days = $13, next_review_at = $14, \
-             last_verified_at = $15, links = $16, version = version + 1, updated_at = $17 WHERE id = $18 RETURNING {ASSET_COLUMNS}"
-        ));
-        let row =
-            bind_columns(row, a).bind(now_ms().max(ms(before.updated_at) + 1)).bind(a.id).fetch_one(&mut *tx).await.map_err(map_err)?;
-        let stored = rows::asset(&row)?;
-        write_viewers(&mut tx, &stored).await?;
-        write_version(&mut tx, &w, &stored).await?;
-        let audit = w.audit.clone().with_diff(Some(summary(&before)), Some(summary(&stored)));
-        append_logs(&mut tx, &audit, "asset", Some(stored.id), true).await?;
+        let stored = update_in(&mut tx, &w, expected_version).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(stored)
     }

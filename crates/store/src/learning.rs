@@ -70,6 +70,23 @@ async fn write_lesson_record(tx: &mut Transaction<'static, Any>, record: &Lesson
     Ok(())
 }
 
+/// Inserts (id 0) or replaces an action inside the caller's transaction; returns its id.
+pub(crate) async fn write_action(tx: &mut Transaction<'static, Any>, action: &Action) -> Result<i64, StoreError> {
+    let columns = ["owner_id", "team_id", "session_id", "project_id", "lesson_id", "status", "due_on", "doc"];
+    let doc = to_doc(action)?;
+    upsert(tx, "actions", action.id, &columns, |q| {
+        q.bind(action.owner_id)
+            .bind(action.team_id)
+            .bind(action.session_id)
+            .bind(action.project_id)
+            .bind(action.lesson_id)
+            .bind(action.status.as_str())
+            .bind(action.due_on.to_string())
+            .bind(doc)
+    })
+    .await
+}
+
 impl Db {
     pub(crate) async fn save_project_row(&self, project: &Project, audit: AuditRecord) -> Result<Project, StoreError> {
         let mut tx = self.begin().await?;
@@ -154,19 +171,7 @@ impl Db {
     ) -> Result<Action, StoreError> {
         let mut tx = self.begin().await?;
         let mut saved = action.clone();
-        let columns = ["owner_id", "team_id", "session_id", "project_id", "lesson_id", "status", "due_on", "doc"];
-        let doc = to_doc(action)?;
-        saved.id = upsert(&mut tx, "actions", action.id, &columns, |q| {
-            q.bind(action.owner_id)
-                .bind(action.team_id)
-                .bind(action.session_id)
-                .bind(action.project_id)
-                .bind(action.lesson_id)
-                .bind(action.status.as_str())
-                .bind(action.due_on.to_string())
-                .bind(doc)
-        })
-        .await?;
+        saved.id = write_action(&mut tx, action).await?;
         if let Some(record) = lesson {
             write_lesson_record(&mut tx, &record).await?;
         }

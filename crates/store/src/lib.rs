@@ -23,6 +23,7 @@ mod embeddings;
 mod learning;
 mod logs;
 mod people;
+mod retention;
 mod rows;
 mod store_impl;
 mod techniques;

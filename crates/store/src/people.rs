@@ -17,7 +17,7 @@ use crate::learning::{from_doc, from_doc_with_id, to_doc, upsert};
 use crate::rows::time;
 use crate::{Db, append_logs, map_err};
 
-async fn insert_notifications(tx: &mut Transaction<'static, Any>, notify: &[Notification]) -> Result<(), StoreError> {
+pub(crate) async fn insert_notifications(tx: &mut Transaction<'static, Any>, notify: &[Notification]) -> Result<(), StoreError> {
     for n in notify {
         sqlx::query("INSERT INTO notifications (user_id, seen, doc) VALUES ($1, $2, $3)")
             .bind(n.user_id)
@@ -30,7 +30,7 @@ async fn insert_notifications(tx: &mut Transaction<'static, Any>, notify: &[Noti
     Ok(())
 }
 
-async fn write_membership(tx: &mut Transaction<'static, Any>, m: &Membership) -> Result<(), StoreError> {
+pub(crate) async fn write_membership(tx: &mut Transaction<'static, Any>, m: &Membership) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO community_members (community_id, user_id, role, doc) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (community_id, user_id) DO UPDATE SET role = excluded.role, doc = excluded.doc",
@@ -42,6 +42,34 @@ async fn write_membership(tx: &mut Transaction<'static, Any>, m: &Membership) ->
     .execute(&mut **tx)
     .await
     .map_err(map_err)?;
+    Ok(())
+}
+
+/// Registers an advocate and, unless already there, adds them to the advocates' community.
+pub(crate) async fn write_advocate(
+    tx: &mut Transaction<'static, Any>,
+    advocate: &Advocate,
+    membership: &Membership,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO advocates (user_id, team_id, doc) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET team_id = excluded.team_id, doc = excluded.doc",
+    )
+    .bind(advocate.user_id)
+    .bind(advocate.team_id)
+    .bind(to_doc(advocate)?)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let already = sqlx::query("SELECT 1 FROM community_members WHERE community_id = $1 AND user_id = $2")
+        .bind(membership.community_id)
+        .bind(membership.user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    if already.is_none() {
+        write_membership(tx, membership).await?;
+    }
     Ok(())
 }
 
@@ -272,25 +300,7 @@ impl PeopleStore for Db {
 
     async fn save_advocate(&self, advocate: &Advocate, membership: &Membership, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO advocates (user_id, team_id, doc) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET team_id = excluded.team_id, doc = excluded.doc",
-        )
-        .bind(advocate.user_id)
-        .bind(advocate.team_id)
-        .bind(to_doc(advocate)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let already = sqlx::query("SELECT 1 FROM community_members WHERE community_id = $1 AND user_id = $2")
-            .bind(membership.community_id)
-            .bind(membership.user_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if already.is_none() {
-            write_membership(&mut tx, membership).await?;
-        }
+        write_advocate(&mut tx, advocate, membership).await?;
         append_logs(&mut tx, &audit, "user", Some(advocate.user_id), false).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -6,7 +6,7 @@ use crate::api;
 /// The API description served at `/api/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials."),
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, and knowledge at risk."),
     paths(
         api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
@@ -31,6 +31,9 @@ use crate::api;
         api::people::notifications, api::people::read_notifications,
         api::coffee::programmes, api::coffee::create, api::coffee::programme, api::coffee::join, api::coffee::leave,
         api::coffee::run_round, api::coffee::check_round, api::coffee::feedback,
+        api::leavers::plans, api::leavers::start, api::leavers::plan, api::leavers::update, api::leavers::add_area, api::leavers::score,
+        api::leavers::add_action, api::leavers::lists, api::leavers::done, api::leavers::output, api::leavers::handover, api::leavers::complete,
+        api::leavers::register, api::leavers::add_area_at_risk, api::leavers::update_area_at_risk, api::leavers::remove_area_at_risk,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -112,6 +112,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     })?;
     let lessons = learning::load(app).await?;
     people::load(app).await?;
+    leavers::load(app).await?;
     Ok(n + lessons)
 }
 
@@ -128,6 +129,7 @@ struct Template {
 
 pub mod learning;
 mod learning_topics;
+mod leavers;
 mod people;
 mod templates;
 

@@ -77,18 +77,21 @@ impl Signpost {
         Ok(sent)
     }
 
-    /// Sends reminders now and then every hour, when mail is configured.
-    pub fn spawn_reminders(&self) -> Option<tokio::task::JoinHandle<()>> {
-        self.mailer.as_ref()?;
+    /// Sends reminders now and then every hour: leaving dates in the app (and by email when
+    /// mail is configured), overdue actions by email.
+    pub fn spawn_reminders(&self) -> tokio::task::JoinHandle<()> {
         let this = self.clone();
-        Some(tokio::spawn(async move {
+        tokio::spawn(async move {
             loop {
+                if let Err(e) = this.send_leaving_reminders().await {
+                    tracing::error!(error = %e, "leaving reminders failed; retrying in an hour");
+                }
                 if let Err(e) = this.send_action_reminders().await {
                     tracing::error!(error = %e, "sending reminders failed; retrying in an hour");
                 }
                 tokio::time::sleep(REMINDER_POLL).await;
             }
-        }))
+        })
     }
 }
 

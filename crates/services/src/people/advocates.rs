@@ -48,7 +48,7 @@ pub struct Coverage {
 }
 
 impl Signpost {
-    async fn advocates_community(&self) -> Result<i64, ServiceError> {
+    pub(crate) async fn advocates_community(&self) -> Result<i64, ServiceError> {
         self.store
             .communities()
             .await?

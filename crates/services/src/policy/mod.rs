@@ -1,6 +1,8 @@
 //! Who may see and do what. The only place these decisions are made: the store
 //! and the search index receive the [`Condition`] built here and translate it.
+mod leavers;
 mod people;
+pub use leavers::*;
 pub use people::*;
 
 use signpost_domain::assets::{Asset, Status, Visibility};

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assets;
 pub mod coffee;
 pub mod learning;
+pub mod leavers;
 pub mod people;
 pub mod search;
 pub mod techniques;
@@ -23,4 +24,5 @@ pub fn routes() -> Router<AppState> {
         .merge(learning::routes())
         .merge(people::routes())
         .merge(coffee::routes())
+        .merge(leavers::routes())
 }

@@ -111,7 +111,14 @@ fn navigation(v: &Viewer) -> Markup {
     let mut items = vec![("/", "Home")];
     if v.user.role != Role::Guest {
         items.extend([("/assets/new", "Share knowledge"), ("/projects", "Projects"), ("/actions", "Actions"), ("/reviews", "Reviews")]);
-        items.extend([("/communities", "Communities"), ("/experts", "Experts"), ("/coffee", "Coffee"), ("/mentoring", "Mentoring")]);
+        items.extend([
+            ("/communities", "Communities"),
+            ("/experts", "Experts"),
+            ("/coffee", "Coffee"),
+            ("/mentoring", "Mentoring"),
+            ("/leavers", "Leavers"),
+            ("/risks", "At risk"),
+        ]);
     }
     items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
     if v.user.role == Role::Admin {

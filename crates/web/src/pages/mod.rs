@@ -27,12 +27,15 @@ pub mod experts;
 pub mod form;
 pub mod home;
 pub mod layout;
+pub mod leaver_forms;
+pub mod leavers;
 pub mod mentoring;
 pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod questions;
 pub mod reviews;
+pub mod risks;
 pub mod search;
 pub mod session_report;
 pub mod session_start;
@@ -103,6 +106,20 @@ pub fn routes() -> Router<AppState> {
         .route("/questions/{id}/accept", get(questions::to_question).post(questions::accept))
         .route("/advocates", get(advocates::coverage).post(advocates::register))
         .route("/advocates/{id}/remove", get(advocates::to_register).post(advocates::remove))
+        .route("/leavers", get(leavers::list).post(leaver_forms::start))
+        .route("/leavers/{id}", get(leavers::show))
+        .route("/leavers/{id}/details", get(leaver_forms::to_plan).post(leaver_forms::details))
+        .route("/leavers/{id}/areas", get(leaver_forms::to_plan).post(leaver_forms::add_area))
+        .route("/leavers/{id}/scores", get(leaver_forms::to_plan).post(leaver_forms::scores))
+        .route("/leavers/{id}/areas/{area}/actions", get(leaver_forms::to_plan).post(leaver_forms::add_action))
+        .route("/leavers/{id}/actions/{action}/lists", get(leaver_forms::to_plan).post(leaver_forms::lists))
+        .route("/leavers/{id}/actions/{action}/done", get(leaver_forms::to_plan).post(leaver_forms::done))
+        .route("/leavers/{id}/actions/{action}/note", get(leaver_forms::note_form).post(leaver_forms::note))
+        .route("/leavers/{id}/handover", get(leaver_forms::to_plan).post(leaver_forms::handover))
+        .route("/leavers/{id}/complete", get(leaver_forms::to_plan).post(leaver_forms::complete))
+        .route("/risks", get(risks::register).post(risks::add))
+        .route("/risks/{id}", get(risks::edit).post(risks::update))
+        .route("/risks/{id}/remove", get(risks::to_entry).post(risks::remove))
         .route("/mentoring", get(mentoring::board))
         .route("/mentoring/listings", get(mentoring::to_board).post(mentoring::add_listing))
         .route("/mentoring/listings/{id}/close", get(mentoring::to_board).post(mentoring::close_listing))

@@ -1,0 +1,175 @@
+//! A leaver's plan in a real browser, with JavaScript on and off and axe-core on
+//! every page: the leaver starts it and lists what they know; the ward manager adds
+//! the team's question, agrees priorities, chooses actions, stores the handover note,
+//! passes on everything the leaver holds and closes the plan.
+mod common;
+
+use chrono::{Duration, Utc};
+use common::browser::Browser;
+use common::{Backend, PASSWORD, TestApp};
+use fantoccini::Locator;
+use serde_json::json;
+use signpost_domain::people::{NewUser, Role};
+
+on_both_backends!(a_leavers_plan_runs_from_start_to_stored_handover_notes_with_everything_passed_on);
+
+async fn signed_in(t: &TestApp, email: &str, javascript: bool) -> Browser {
+    let b = Browser::start(javascript).await;
+    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
+    b.fill("email", email).await;
+    b.fill("password", PASSWORD).await;
+    b.click("form[action='/sign-in'] button[type=submit]").await;
+    assert!(b.wait_for_text("Sign out").await, "{email} signs in");
+    b
+}
+
+async fn choose(b: &Browser, id: &str, value: &str) {
+    let select = b.client.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("no select #{id}"));
+    select.select_by_value(value).await.unwrap_or_else(|_| panic!("#{id} has no option {value}"));
+}
+
+async fn text_of(b: &Browser, css: &str) -> String {
+    b.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}")).text().await.unwrap()
+}
+
+/// Adds someone to Ward A, with a password and an API token.
+async fn on_ward_a(t: &mut TestApp, name: &'static str, job_title: &str) -> i64 {
+    let user = NewUser {
+        email: format!("{name}@trust.nhs.uk"),
+        name: name.into(),
+        job_title: job_title.into(),
+        profession: String::new(),
+        site: String::new(),
+        team_id: Some(t.teams["Ward A"]),
+        role: Role::Member,
+    };
+    let user = t.app.create_user(None, user, Some(PASSWORD.to_string())).await.unwrap();
+    let actor = t.app.actor(user.id).await.unwrap();
+    t.tokens.insert(name, t.app.create_token(&actor, "tests").await.unwrap().secret);
+    user.id
+}
+
+async fn journey(mut t: TestApp, javascript: bool) {
+    let alice = t.users["alice"];
+    // bob, on another ward, is kept out: the plan and its notes are Ward A's.
+    let lena = on_ward_a(&mut t, "lena", "Ward Manager").await;
+    let dana = on_ward_a(&mut t, "dana", "Staff Nurse").await;
+    let t = &t;
+    let (_, lesson) =
+        t.post("alice", "/api/v1/assets", common::lesson("Night handover lesson", t.teams["Ward A"], "organisation", "published")).await;
+
+    // The leaver starts the plan and lists what she knows.
+    let b = signed_in(t, "alice@trust.nhs.uk", javascript).await;
+    b.visit_accessible(&t.base, "/leavers").await;
+    b.click("form[action='/leavers'] button").await;
+    assert!(b.wait_for_text("There is a problem").await, "an empty form is refused");
+    b.assert_accessible("start a plan with errors").await;
+    choose(&b, "leaver_id", &alice.to_string()).await;
+    b.fill("leaving_on", &(Utc::now() + Duration::days(25)).date_naive().to_string()).await;
+    b.fill("role", "Ward A sister").await;
+    choose(&b, "line_manager_id", &lena.to_string()).await;
+    choose(&b, "successor_id", &dana.to_string()).await;
+    choose(&b, "key_colleague_id", &t.users["spec"].to_string()).await;
+    b.click("form[action='/leavers'] button").await;
+    assert!(b.wait_for_text("Plan started.").await);
+    b.assert_accessible("a new plan").await;
+    let plan_url = b.client.current_url().await.unwrap();
+    let id: i64 = plan_url.path().rsplit('/').next().unwrap().parse().unwrap();
+    b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
+    assert!(b.wait_for_text("There is a problem").await);
+    b.assert_accessible("an area with errors").await;
+    b.fill("area_title", "Rostering the night shift").await;
+    b.fill("area_who_needs", "Whoever writes the rota").await;
+    b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
+    assert!(b.wait_for_text("Knowledge area added.").await);
+    assert!(text_of(&b, "#steps").await.contains("Done"), "step 1 is done");
+    b.close().await;
+
+    // The line manager adds the team's question, agrees priorities and chooses actions.
+    assert_eq!(t.get("bob", &format!("/api/v1/leaver-plans/{id}")).await.0, reqwest::StatusCode::NOT_FOUND);
+    let b = signed_in(t, "lena@trust.nhs.uk", javascript).await;
+    b.visit_accessible(&t.base, &format!("/leavers/{id}")).await;
+    b.fill("area_title", "Who to call in estates").await;
+    b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
+    assert!(b.wait_for_text("Knowledge area added.").await);
+    let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
+    let areas: Vec<i64> = view["plan"]["areas"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+    choose(&b, &format!("importance-{}", areas[0]), "3").await;
+    b.click("#scores button[value='yes']").await;
+    assert!(b.wait_for_text("There is a problem").await, "every part of every area needs a score");
+    b.assert_accessible("scores with errors").await;
+    for (area, scores) in areas.iter().zip([["3", "3", "2"], ["2", "1", "1"]]) {
+        for (part, value) in ["importance", "availability", "frequency"].iter().zip(scores) {
+            choose(&b, &format!("{part}-{area}"), value).await;
+        }
+    }
+    b.click("#scores button[value='yes']").await;
+    assert!(b.wait_for_text("Priorities agreed.").await);
+    assert!(text_of(&b, &format!("#area-{}", areas[0])).await.contains("priority 8 of 9"));
+    b.assert_accessible("priorities agreed").await;
+    choose(&b, &format!("tool-{}", areas[0]), "knowledge_exchange").await;
+    b.click(&format!("form[action='/leavers/{id}/areas/{}/actions'] button", areas[0])).await;
+    assert!(b.wait_for_text("Action added.").await);
+    choose(&b, &format!("tool-{}", areas[1]), "key_contacts").await;
+    b.click(&format!("form[action='/leavers/{id}/areas/{}/actions'] button", areas[1])).await;
+    assert!(b.wait_for_text("Action added.").await);
+    let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
+    let exchange = view["plan"]["areas"][0]["actions"][0]["id"].as_i64().unwrap();
+    let contacts = view["plan"]["areas"][1]["actions"][0]["id"].as_i64().unwrap();
+    b.fill(&format!("we_want_to_know-{exchange}"), "Who covers nights at short notice?").await;
+    b.fill(&format!("you_need_to_know-{exchange}"), "The rota closes on the 20th").await;
+    b.click(&format!("form[action='/leavers/{id}/actions/{exchange}/lists'] button")).await;
+    assert!(b.wait_for_text("Lists saved.").await);
+    b.assert_accessible("a knowledge exchange's lists").await;
+
+    // The handover notes: the exchange's starts from both lists.
+    b.client.goto(&format!("{}/leavers/{id}/actions/{exchange}/note", t.base)).await.unwrap();
+    assert!(b.wait_for_text("Handover note: Rostering the night shift").await);
+    let outline = b.client.find(Locator::Id("body")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(outline.contains("### Who covers nights at short notice?") && outline.contains("### The rota closes on the 20th"), "{outline}");
+    b.assert_accessible("a handover note form").await;
+    b.fill("body", "## Who covers nights at short notice?\nThe bank office first, then the site manager.").await;
+    b.click(&format!("form[action='/leavers/{id}/actions/{exchange}/note'] button")).await;
+    assert!(b.wait_for_text("Handover note stored for the team.").await);
+    b.client.goto(&format!("{}/leavers/{id}/actions/{contacts}/note", t.base)).await.unwrap();
+    b.fill("title", "").await;
+    b.click(&format!("form[action='/leavers/{id}/actions/{contacts}/note'] button")).await;
+    assert!(b.wait_for_text("There is a problem").await, "a note needs a title");
+    b.assert_accessible("a handover note with errors").await;
+    b.fill("title", "Estates contacts").await;
+    b.fill("body", "Call the estates helpdesk first; out of hours, the site manager.").await;
+    b.fill("key_contacts", "Pat Jones, Estates helpdesk, ext 4410").await;
+    b.click(&format!("form[action='/leavers/{id}/actions/{contacts}/note'] button")).await;
+    assert!(b.wait_for_text("Handover note stored for the team.").await);
+    assert!(text_of(&b, "#outputs").await.contains("Estates contacts"));
+
+    // Everything alice holds passes to her successor, then the plan closes.
+    assert!(text_of(&b, "#outstanding").await.contains("still with the leaver"), "the lesson is still hers");
+    assert!(text_of(&b, "#holdings").await.contains("Night handover lesson"));
+    b.click(&format!("form[action='/leavers/{id}/handover'] button")).await;
+    assert!(b.wait_for_text("Passed on.").await);
+    assert!(text_of(&b, "#handed").await.contains("Night handover lesson to dana"));
+    b.assert_accessible("everything passed on").await;
+    b.click(&format!("form[action='/leavers/{id}/complete'] button")).await;
+    assert!(b.wait_for_text("Plan closed.").await);
+    b.assert_accessible("a closed plan").await;
+    b.close().await;
+
+    let (_, lesson) = t.get("lena", &format!("/api/v1/assets/{}", lesson["id"])).await;
+    assert_eq!(lesson["owner_id"], dana);
+    let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
+    assert!(view["plan"]["completed_at"].is_string(), "{view}");
+    let notes: Vec<i64> = view["outputs"].as_array().unwrap().iter().map(|o| o["asset_id"].as_i64().unwrap()).collect();
+    assert_eq!(notes.len(), 2);
+    for note in notes {
+        let (_, asset) = t.get("alice", &format!("/api/v1/assets/{note}")).await;
+        assert_eq!((asset["kind"].as_str(), asset["owner_id"].as_i64()), (Some("handover_note"), Some(dana)), "{asset}");
+    }
+    let (_, contacts) = t.get("alice", &format!("/api/v1/assets/{}", view["outputs"][1]["asset_id"])).await;
+    assert_eq!(contacts["fields"]["key_contacts"], json!([{ "name": "Pat Jones", "role": "Estates helpdesk", "contact": "ext 4410" }]));
+}
+
+async fn a_leavers_plan_runs_from_start_to_stored_handover_notes_with_everything_passed_on(backend: Backend) {
+    journey(TestApp::spawn(backend).await, true).await;
+    journey(TestApp::spawn(backend).await, false).await;
+}
