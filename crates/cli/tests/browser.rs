@@ -296,12 +296,16 @@ async fn the_demo_trust_pages_pass_axe_and_make_the_readme_screenshots(backend: 
     let plan = t.app.plans(&actor).await.unwrap().remove(0).plan;
     let exchange = plan.areas[0].actions[0].id;
     let at_risk = t.app.risk_register(&actor).await.unwrap().entries.remove(0).area.id;
+    let assessment = t.app.maturity_overview(&actor, "nhs-km").await.unwrap().teams.remove(0).latest.id;
     for (path, name) in [
         ("/leavers".to_string(), "leavers"),
         (format!("/leavers/{}", plan.id), "leaver-plan"),
         (format!("/leavers/{}/actions/{exchange}/note", plan.id), "handover-note"),
         ("/risks".to_string(), "knowledge-at-risk"),
         (format!("/risks/{at_risk}"), "critical-area"),
+        ("/maturity".to_string(), "maturity"),
+        ("/maturity/assess?model=collison-parcell".to_string(), "maturity-assess"),
+        (format!("/maturity/assessments/{assessment}"), "maturity-assessment"),
         ("/communities".to_string(), "communities"),
         (format!("/communities/{}", network.community.id), "community"),
         (format!("/communities/{}/ask?title=repeat+sepsis+screening", network.community.id), "ask"),

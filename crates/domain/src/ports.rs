@@ -8,6 +8,7 @@ use crate::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, Progra
 use crate::communities::{Advocate, Answer, Comment, Community, CommunityId, Membership, Notification, Question, QuestionId, Vote};
 use crate::fields::AssetKind;
 use crate::learning::{Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark};
+use crate::maturity::{Assessment, MaturityModel};
 use crate::mentoring::{Listing, MentoringMatch};
 use crate::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
 use crate::profiles::Profile;
@@ -56,7 +57,7 @@ pub struct AssetWrite {
 
 /// The source of truth. Every write is one transaction that also appends to the change log.
 #[async_trait]
-pub trait Store: LearningStore + PeopleStore + RetentionStore + Send + Sync + 'static {
+pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Whether the database answers.
@@ -410,4 +411,17 @@ pub trait RetentionStore: Send + Sync + 'static {
     async fn remove_critical_area(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
     /// The register.
     async fn critical_areas(&self) -> Result<Vec<CriticalArea>, StoreError>;
+}
+
+/// The organisation's own maturity models and teams' self-assessments.
+#[async_trait]
+pub trait MaturityStore: Send + Sync + 'static {
+    /// Inserts or replaces (by key) one of the organisation's models.
+    async fn save_model(&self, model: &MaturityModel, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The organisation's models, by key.
+    async fn models(&self) -> Result<Vec<MaturityModel>, StoreError>;
+    /// Inserts assessments (id 0), all or none.
+    async fn insert_assessments(&self, assessments: &[Assessment], audit: AuditRecord) -> Result<Vec<Assessment>, StoreError>;
+    /// Every assessment, oldest first.
+    async fn assessments(&self) -> Result<Vec<Assessment>, StoreError>;
 }

@@ -13,6 +13,7 @@ pub mod learning;
 pub mod leavers;
 mod login_limit;
 pub mod markdown;
+pub mod maturity;
 pub mod people;
 pub mod policy;
 pub mod preview;

@@ -22,6 +22,7 @@ mod bulk;
 mod embeddings;
 mod learning;
 mod logs;
+mod maturity;
 mod people;
 mod retention;
 mod rows;

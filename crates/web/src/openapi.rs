@@ -6,7 +6,7 @@ use crate::api;
 /// The API description served at `/api/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, and knowledge at risk."),
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, knowledge at risk, and maturity self-assessment."),
     paths(
         api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
@@ -34,6 +34,8 @@ use crate::api;
         api::leavers::plans, api::leavers::start, api::leavers::plan, api::leavers::update, api::leavers::add_area, api::leavers::score,
         api::leavers::add_action, api::leavers::lists, api::leavers::done, api::leavers::output, api::leavers::handover, api::leavers::complete,
         api::leavers::register, api::leavers::add_area_at_risk, api::leavers::update_area_at_risk, api::leavers::remove_area_at_risk,
+        api::maturity::models, api::maturity::load_model, api::maturity::overview, api::maturity::export, api::maturity::record,
+        api::maturity::import, api::maturity::assessment,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

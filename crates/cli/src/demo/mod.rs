@@ -113,6 +113,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     let lessons = learning::load(app).await?;
     people::load(app).await?;
     leavers::load(app).await?;
+    maturity::load(app).await?;
     Ok(n + lessons)
 }
 
@@ -130,6 +131,7 @@ struct Template {
 pub mod learning;
 mod learning_topics;
 mod leavers;
+mod maturity;
 mod people;
 mod templates;
 

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod coffee;
 pub mod learning;
 pub mod leavers;
+pub mod maturity;
 pub mod people;
 pub mod search;
 pub mod techniques;
@@ -25,4 +26,5 @@ pub fn routes() -> Router<AppState> {
         .merge(people::routes())
         .merge(coffee::routes())
         .merge(leavers::routes())
+        .merge(maturity::routes())
 }

@@ -29,6 +29,8 @@ pub mod home;
 pub mod layout;
 pub mod leaver_forms;
 pub mod leavers;
+pub mod maturity;
+pub mod maturity_charts;
 pub mod mentoring;
 pub mod notifications;
 pub mod people;
@@ -117,6 +119,13 @@ pub fn routes() -> Router<AppState> {
         .route("/leavers/{id}/actions/{action}/note", get(leaver_forms::note_form).post(leaver_forms::note))
         .route("/leavers/{id}/handover", get(leaver_forms::to_plan).post(leaver_forms::handover))
         .route("/leavers/{id}/complete", get(leaver_forms::to_plan).post(leaver_forms::complete))
+        .route("/maturity", get(maturity::overview))
+        .route("/maturity/assess", get(maturity::assess_form).post(maturity::assess))
+        .route("/maturity/assessments/{id}", get(maturity::show))
+        .route("/maturity/import", get(maturity::to_overview).post(maturity::import))
+        .route("/maturity/models", get(maturity::to_overview).post(maturity::load_model))
+        .route("/maturity/{key}/assessments.xlsx", get(maturity::download))
+        .route("/maturity/{key}/model.xlsx", get(maturity::download_model))
         .route("/risks", get(risks::register).post(risks::add))
         .route("/risks/{id}", get(risks::edit).post(risks::update))
         .route("/risks/{id}/remove", get(risks::to_entry).post(risks::remove))
