@@ -9,6 +9,7 @@ pub mod communities;
 pub mod errors;
 pub mod fields;
 pub mod identifiers;
+pub mod impact;
 pub mod learning;
 pub mod maturity;
 pub mod mentoring;

@@ -7,6 +7,7 @@ use crate::audit::{AuditEntry, AuditRecord, Change};
 use crate::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId};
 use crate::communities::{Advocate, Answer, Comment, Community, CommunityId, Membership, Notification, Question, QuestionId, Vote};
 use crate::fields::AssetKind;
+use crate::impact::{ImpactStatement, Reaction};
 use crate::learning::{Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark};
 use crate::maturity::{Assessment, MaturityModel};
 use crate::mentoring::{Listing, MentoringMatch};
@@ -57,7 +58,7 @@ pub struct AssetWrite {
 
 /// The source of truth. Every write is one transaction that also appends to the change log.
 #[async_trait]
-pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + Send + Sync + 'static {
+pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + ImpactStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Whether the database answers.
@@ -424,4 +425,17 @@ pub trait MaturityStore: Send + Sync + 'static {
     async fn insert_assessments(&self, assessments: &[Assessment], audit: AuditRecord) -> Result<Vec<Assessment>, StoreError>;
     /// Every assessment, oldest first.
     async fn assessments(&self) -> Result<Vec<Assessment>, StoreError>;
+}
+
+/// Impact statements and reactions.
+#[async_trait]
+pub trait ImpactStore: Send + Sync + 'static {
+    /// Adds an impact statement.
+    async fn add_impact(&self, statement: &ImpactStatement, audit: AuditRecord) -> Result<ImpactStatement, StoreError>;
+    /// Every impact statement, oldest first.
+    async fn impacts(&self) -> Result<Vec<ImpactStatement>, StoreError>;
+    /// Adds (`on`) or withdraws a reaction.
+    async fn set_reaction(&self, reaction: &Reaction, on: bool) -> Result<(), StoreError>;
+    /// Every reaction.
+    async fn reactions(&self) -> Result<Vec<Reaction>, StoreError>;
 }

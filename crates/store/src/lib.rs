@@ -20,6 +20,7 @@ mod accounts;
 mod assets;
 mod bulk;
 mod embeddings;
+mod impact;
 mod learning;
 mod logs;
 mod maturity;

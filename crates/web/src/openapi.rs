@@ -6,7 +6,7 @@ use crate::api;
 /// The API description served at `/api/openapi.json`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, knowledge at risk, and maturity self-assessment."),
+    info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, knowledge at risk, maturity self-assessment, impact, the stories showcase and programme reports."),
     paths(
         api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
         api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
@@ -36,6 +36,7 @@ use crate::api;
         api::leavers::register, api::leavers::add_area_at_risk, api::leavers::update_area_at_risk, api::leavers::remove_area_at_risk,
         api::maturity::models, api::maturity::load_model, api::maturity::overview, api::maturity::export, api::maturity::record,
         api::maturity::import, api::maturity::assessment,
+        api::impact::record, api::impact::showcase, api::impact::react, api::impact::report, api::impact::report_csv, api::impact::report_xlsx,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

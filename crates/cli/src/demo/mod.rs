@@ -114,6 +114,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     people::load(app).await?;
     leavers::load(app).await?;
     maturity::load(app).await?;
+    impact::load(app).await?;
     Ok(n + lessons)
 }
 
@@ -128,6 +129,7 @@ struct Template {
     tags: &'static [&'static str],
 }
 
+mod impact;
 pub mod learning;
 mod learning_topics;
 mod leavers;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod coffee;
+pub mod impact;
 pub mod learning;
 pub mod leavers;
 pub mod maturity;
@@ -27,4 +28,5 @@ pub fn routes() -> Router<AppState> {
         .merge(coffee::routes())
         .merge(leavers::routes())
         .merge(maturity::routes())
+        .merge(impact::routes())
 }

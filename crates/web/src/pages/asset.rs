@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use signpost_domain::assets::{AssetVersion, Status};
+use signpost_domain::impact::ImpactSubject;
 use signpost_domain::review::ReviewState;
 use signpost_services::assets::AssetView;
 
@@ -109,10 +110,11 @@ struct AssetPage<'a> {
     versions: &'a [AssetVersion],
     names: &'a dyn Fn(i64) -> String,
     done: Option<&'a str>,
+    impact: Markup,
 }
 
 fn body(p: AssetPage<'_>) -> Markup {
-    let AssetPage { view, viewer, owner, team, related, versions, names, done } = p;
+    let AssetPage { view, viewer, owner, team, related, versions, names, done, impact } = p;
     let a = &view.asset;
     let fields = serde_json::to_value(&a.fields).unwrap_or_default();
     html! {
@@ -121,6 +123,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                 "verified" => format!("You verified this knowledge. Its next review is {}.", date(a.next_review_at)),
                 "archived" => "You archived this knowledge. It is kept but marked as no longer current.".to_string(),
                 "published" => format!("You published this knowledge. Its next review is {}.", date(a.next_review_at)),
+                "impact" => "Impact recorded.".to_string(),
                 "drafted" => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.".to_string(),
                 _ => "Your changes are saved.".to_string(),
             };
@@ -158,6 +161,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                     h2 { "Related knowledge" }
                     ul class="nhsuk-list" { @for (id, title) in related { li { a href={ "/assets/" (id) } { (title) } } } }
                 }
+                (impact)
                 (history(a.id, versions, names))
             }
             div class="nhsuk-grid-column-one-third" {
@@ -204,6 +208,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let view = s.app.asset(&actor, id).await?;
     let versions = s.app.asset_history(&actor, id).await?;
+    let impacts = s.app.impacts_on(&actor, ImpactSubject::Asset(id)).await?;
     let teams = s.app.teams(&actor).await?;
     let mut people = std::collections::HashMap::new();
     for uid in versions.iter().map(|v| v.author_id).chain([view.asset.owner_id]) {
@@ -230,6 +235,7 @@ pub async fn show(
         versions: &versions,
         names: &names,
         done: done.done.as_deref(),
+        impact: super::impact::impact_section(&impacts, ImpactSubject::Asset(id)),
     });
     Ok(page(&view.asset.title, Some(&viewer), "", markup).into_response())
 }

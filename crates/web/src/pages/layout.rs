@@ -121,6 +121,9 @@ fn navigation(v: &Viewer) -> Markup {
         ]);
     }
     items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
+    if matches!(v.user.role, Role::Admin | Role::KnowledgeSpecialist) {
+        items.push(("/reports", "Reports"));
+    }
     if v.user.role == Role::Admin {
         items.push(("/admin", "Admin"));
     }

@@ -26,6 +26,7 @@ pub mod editor;
 pub mod experts;
 pub mod form;
 pub mod home;
+pub mod impact;
 pub mod layout;
 pub mod leaver_forms;
 pub mod leavers;
@@ -36,6 +37,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod questions;
+pub mod reports;
 pub mod reviews;
 pub mod risks;
 pub mod search;
@@ -126,6 +128,14 @@ pub fn routes() -> Router<AppState> {
         .route("/maturity/models", get(maturity::to_overview).post(maturity::load_model))
         .route("/maturity/{key}/assessments.xlsx", get(maturity::download))
         .route("/maturity/{key}/model.xlsx", get(maturity::download_model))
+        .route("/impact/new", get(impact::new))
+        .route("/impact", get(impact::to_form).post(impact::record))
+        .route("/showcase", get(impact::showcase))
+        .route("/showcase/react", get(impact::to_showcase).post(impact::react))
+        .route("/reports", get(reports::show))
+        .route("/reports/print", get(reports::print))
+        .route("/reports/report.csv", get(reports::csv))
+        .route("/reports/report.xlsx", get(reports::xlsx))
         .route("/risks", get(risks::register).post(risks::add))
         .route("/risks/{id}", get(risks::edit).post(risks::update))
         .route("/risks/{id}/remove", get(risks::to_entry).post(risks::remove))

@@ -142,6 +142,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
         .chain(v.lessons.iter().map(|l| (l.asset.id.to_string(), l.asset.title.clone())))
         .collect();
     let back = format!("/sessions/{id}");
+    let impacts = s.app.impacts_on(actor, signpost_domain::impact::ImpactSubject::Session(id)).await?;
     let body = html! {
         (error_summary(errors))
         @if let Some(done) = forms.done { (success_banner(done)) }
@@ -224,6 +225,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
                 }
             }
         }
+        (super::impact::impact_section(&impacts, signpost_domain::impact::ImpactSubject::Session(id)))
     };
     Ok(page(&sess.title, Some(viewer), "", body))
 }
@@ -241,6 +243,7 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "shared" => Some("Everyone's answers are now shared."),
         "lesson" => Some("The lesson is recorded and can now be found by other teams."),
         "action" => Some("The action is agreed."),
+        "impact" => Some("Impact recorded."),
         _ => None,
     }
 }
