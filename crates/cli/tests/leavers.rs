@@ -16,6 +16,7 @@ on_both_backends!(
     everything_the_leaver_holds_is_passed_on_all_or_nothing_before_the_plan_closes,
     people_in_a_plan_are_reminded_as_the_leaving_date_nears,
     the_register_of_critical_knowledge_explains_each_risk_within_what_the_reader_may_see,
+    a_handover_that_fails_part_way_in_the_store_changes_nothing,
 );
 
 fn fields(err: &Value) -> Vec<String> {
@@ -299,4 +300,38 @@ async fn the_register_of_critical_knowledge_explains_each_risk_within_what_the_r
     assert_eq!(t.call("bob", reqwest::Method::DELETE, &format!("/api/v1/critical-knowledge/{id}"), None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.call("dana", reqwest::Method::DELETE, &format!("/api/v1/critical-knowledge/{id}"), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(t.get("spec", "/api/v1/critical-knowledge").await.1["entries"].as_array().unwrap().len(), 1);
+}
+
+async fn a_handover_that_fails_part_way_in_the_store_changes_nothing(backend: Backend) {
+    use signpost_domain::assets::VersionEvent;
+    use signpost_domain::audit::AuditRecord;
+    use signpost_domain::ports::{AssetWrite, Handover, RetentionStore, Store};
+
+    let mut t = TestApp::spawn(backend).await;
+    let dana = with_successor(&mut t).await;
+    let (_, first) =
+        t.post("alice", "/api/v1/assets", common::lesson("First lesson", t.teams["Ward A"], "organisation", "published")).await;
+    let (_, second) =
+        t.post("alice", "/api/v1/assets", common::lesson("Second lesson", t.teams["Ward A"], "organisation", "published")).await;
+    let id = start(&t, dana, 20).await;
+    let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
+    let plan = db.leaver_plan(id).await.unwrap();
+    let write = |asset: signpost_domain::assets::Asset| AssetWrite {
+        asset: signpost_domain::assets::Asset { owner_id: dana, ..asset },
+        event: VersionEvent::Updated,
+        author_id: t.users["bob"],
+        note: "handover".into(),
+        audit: AuditRecord::new(None, "asset.hand_over", "test"),
+    };
+    let a = db.asset(first["id"].as_i64().unwrap()).await.unwrap();
+    let b = db.asset(second["id"].as_i64().unwrap()).await.unwrap();
+    let (va, vb) = (a.version, b.version);
+    // The second write expects a version the asset is not at: the whole handover must roll back.
+    let handover = Handover { assets: vec![(write(a), va), (write(b), vb + 7)], ..Handover::default() };
+    let result = db.hand_over(&plan, handover, &[], AuditRecord::new(None, "leaver_plan.hand_over", "test")).await;
+    assert!(matches!(result, Err(signpost_domain::StoreError::StaleVersion { .. })), "{result:?}");
+    let (_, first) = t.get("alice", &format!("/api/v1/assets/{}", first["id"])).await;
+    assert_eq!((first["owner_id"].as_i64(), first["version"].as_i64()), (Some(t.users["alice"]), Some(va)), "the first write rolled back");
+    assert_eq!(db.leaver_plan(id).await.unwrap().revision, plan.revision, "the plan was not saved");
+    db.close().await;
 }
