@@ -1,7 +1,7 @@
 //! Knowledge at risk: the register of critical knowledge areas and each one's risk,
 //! derived from who holds it, who of them is leaving, and what is written down
 //! (found by the ordinary search, so only what the reader may see counts).
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -74,29 +74,6 @@ pub struct RiskRegister {
     pub teams: Vec<Team>,
 }
 
-/// `team` and every team beneath it.
-fn with_descendants(teams: &[Team], team: TeamId) -> HashSet<TeamId> {
-    let mut out = HashSet::from([team]);
-    loop {
-        let before = out.len();
-        let children: Vec<TeamId> = teams.iter().filter(|t| t.parent_id.is_some_and(|p| out.contains(&p))).map(|t| t.id).collect();
-        out.extend(children);
-        if out.len() == before {
-            return out;
-        }
-    }
-}
-
-/// Teams whose register entries `actor` may see and change: every team for specialists
-/// and admins; otherwise their own team and those beneath it.
-fn teams_in_reach(actor: &Actor, teams: &[Team]) -> HashSet<TeamId> {
-    if matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist) {
-        teams.iter().map(|t| t.id).collect()
-    } else {
-        actor.own_team().map(|t| with_descendants(teams, t)).unwrap_or_default()
-    }
-}
-
 fn explain(reason: &RiskReason, names: &HashMap<UserId, User>, today: chrono::NaiveDate) -> String {
     let name = |u: &UserId| names.get(u).map(|u| u.name.clone()).unwrap_or_else(|| "someone".into());
     match reason {
@@ -119,7 +96,7 @@ impl Signpost {
     pub async fn risk_register(&self, actor: &Actor) -> Result<RiskRegister, ServiceError> {
         policy::ensure_staff(actor)?;
         let teams = self.store.teams().await?;
-        let reach = teams_in_reach(actor, &teams);
+        let reach = policy::register_teams(actor, &teams);
         let users = self.people_by_id().await?;
         let leaving: HashMap<UserId, chrono::NaiveDate> = self
             .store
@@ -172,7 +149,7 @@ impl Signpost {
     async fn checked_area(&self, actor: &Actor, id: i64, input: &CriticalAreaInput) -> Result<CriticalArea, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
         let teams = self.store.teams().await?;
-        let reach = teams_in_reach(actor, &teams);
+        let reach = policy::register_teams(actor, &teams);
         let users = self.people_by_id().await?;
         let mut errors = Vec::new();
         check_text("topic", &input.topic, true, 200, &mut errors);
@@ -211,7 +188,7 @@ impl Signpost {
     /// The entry, if the actor may change it.
     async fn editable_area(&self, actor: &Actor, id: i64) -> Result<CriticalArea, ServiceError> {
         let teams = self.store.teams().await?;
-        let reach = teams_in_reach(actor, &teams);
+        let reach = policy::register_teams(actor, &teams);
         self.store
             .critical_areas()
             .await?

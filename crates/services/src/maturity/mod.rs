@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::maturity::{Assessment, MaturityModel, Rating, assessment_problems};
-use signpost_domain::people::{Actor, Role};
+use signpost_domain::people::Actor;
 use signpost_domain::{FieldError, TeamId};
 use utoipa::ToSchema;
 
@@ -56,10 +56,6 @@ pub struct AssessmentInput {
     pub actions: Vec<String>,
 }
 
-fn is_specialist(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
-}
-
 impl Signpost {
     /// Every model: the shipped ones, then the organisation's own.
     pub async fn maturity_models(&self, actor: &Actor) -> Result<Vec<MaturityModel>, ServiceError> {
@@ -80,9 +76,7 @@ impl Signpost {
 
     /// Loads (or replaces) one of the organisation's own models (knowledge specialists and admins).
     pub async fn load_model(&self, actor: &Actor, mut model: MaturityModel) -> Result<MaturityModel, ServiceError> {
-        if !is_specialist(actor) {
-            return Err(ServiceError::Forbidden("only knowledge specialists and admins can load maturity models".into()));
-        }
+        policy::ensure_can_load_models(actor)?;
         model.shipped = false;
         let mut problems = model.problems();
         if shipped_models().iter().any(|m| m.key == model.key) {
@@ -110,7 +104,7 @@ impl Signpost {
         let mut errors = Vec::new();
         if !self.store.teams().await?.iter().any(|t| t.id == input.team_id) {
             errors.push(FieldError::new("team_id", "choose a team"));
-        } else if !is_specialist(actor) && actor.own_team() != Some(input.team_id) {
+        } else if !policy::can_assess_team(actor, input.team_id) {
             errors.push(FieldError::new("team_id", "you can record assessments for your own team"));
         }
         let held_on = NaiveDate::parse_from_str(input.held_on.trim(), "%Y-%m-%d").ok();

@@ -2,8 +2,10 @@
 //! and the search index receive the [`Condition`] built here and translate it.
 mod leavers;
 mod people;
+mod programme;
 pub use leavers::*;
 pub use people::*;
+pub use programme::*;
 
 use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::learning::{Action, Contribution, Project, Session};

@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use signpost_domain::maturity::{MaturityModel, Rating};
-use signpost_domain::people::{Actor, Role};
-use signpost_services::ServiceError;
+use signpost_domain::people::Actor;
 use signpost_services::maturity::AssessmentInput;
+use signpost_services::{ServiceError, policy};
 
 use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
@@ -68,7 +68,7 @@ async fn overview_page(
     let o = s.app.maturity_overview(actor, &key).await?;
     let options: Vec<(String, String)> = models.iter().map(|m| (m.key.clone(), m.name.clone())).collect();
     let csrf = csrf_field(&viewer.csrf_token);
-    let specialist = matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist);
+    let may_load = policy::may_load_models(actor);
     let body = html! {
         (error_summary(errors))
         @if let Some(d) = done { (success_banner(d)) }
@@ -114,7 +114,7 @@ async fn overview_page(
             (Field::new("file", "Workbook (.xlsx)").errors(errors).input("file", ""))
             button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Import" }
         }
-        @if specialist {
+        @if may_load {
             h2 { "Load your organisation's own model" }
             p { "A YAML file in the shipped models' format, or a workbook laid out like the model download (sheets Model, Levels and Categories). Loading a model with the same key replaces it." }
             form method="post" action="/maturity/models" enctype="multipart/form-data" novalidate {
@@ -249,9 +249,8 @@ async fn assess_page(
 ) -> Result<Markup, PageError> {
     let model = s.app.maturity_model(actor, key).await?;
     let teams = s.app.teams(actor).await?;
-    let specialist = matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist);
     let options: Vec<(String, String)> =
-        teams.iter().filter(|t| specialist || actor.own_team() == Some(t.id)).map(|t| (t.id.to_string(), t.name.clone())).collect();
+        teams.iter().filter(|t| policy::can_assess_team(actor, t.id)).map(|t| (t.id.to_string(), t.name.clone())).collect();
     let own = actor.own_team().map(|t| t.to_string()).unwrap_or_default();
     let levels: Vec<(String, String)> = std::iter::once((String::new(), "Choose a level".to_string()))
         .chain((1..=model.top()).map(|l| (l.to_string(), model.level_label(l))))
