@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Args)]
 struct LocationArgs {
-    /// A TOML file with `data`, `database`, `listen` and `secure_cookies`; flags and SIGNPOST_* variables win over it.
+    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `mail_from` and `public_url`; flags and SIGNPOST_* variables win over it.
     #[arg(long, env = "SIGNPOST_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Data directory: the SQLite database (by default) and this node's search index [default: data].
@@ -41,6 +41,9 @@ struct LocationArgs {
     /// The address reminders come from [default: signpost@localhost].
     #[arg(long, env = "SIGNPOST_MAIL_FROM", global = true)]
     mail_from: Option<String>,
+    /// The address people open Signpost at, such as https://signpost.example.nhs.uk, so emails carry whole links.
+    #[arg(long, env = "SIGNPOST_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
 }
 
 /// The settings a configuration file may hold.
@@ -54,6 +57,7 @@ struct ConfigFile {
     embedding_model: Option<PathBuf>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    public_url: Option<String>,
 }
 
 fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
@@ -252,6 +256,16 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => {
             let from = cli.location.mail_from.or(config.mail_from).unwrap_or_else(|| "signpost@localhost".to_string());
             app.with_mailer(Arc::new(signpost_mail::SmtpMailer::new(&url, &from)?))
+        }
+        None => app,
+    };
+    let app = match cli.location.public_url.or(config.public_url) {
+        Some(url) => {
+            anyhow::ensure!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "--public-url must start with https:// or http://, not {url:?}"
+            );
+            app.with_public_url(&url)
         }
         None => app,
     };

@@ -294,7 +294,18 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
 
     let smtp = SmtpSink::start();
     let relay = format!("smtp://127.0.0.1:{}", smtp.port);
-    let args = ["remind", "--smtp-url", relay.as_str(), "--mail-from", "signpost@northfield.nhs.uk"];
+    let (ok, _, err) = cli(&location, &["remind", "--smtp-url", relay.as_str(), "--public-url", "signpost.northfield.nhs.uk"]);
+    assert!(!ok && err.contains("--public-url must start with https://"), "{err}");
+    assert!(smtp.received().is_empty(), "nothing is sent when the settings are wrong");
+    let args = [
+        "remind",
+        "--smtp-url",
+        relay.as_str(),
+        "--mail-from",
+        "signpost@northfield.nhs.uk",
+        "--public-url",
+        "https://signpost.northfield.nhs.uk/",
+    ];
     let (ok, out, err) = cli(&location, &args);
     assert!(ok, "{err}");
     assert!(out.starts_with("reminded the people in 1 leavers' plans"), "Helen Marsh leaves within four weeks: {out}");
@@ -313,6 +324,11 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
     );
     assert_eq!(received.matches("Subject: Helen Marsh leaves the role in 20 days").count(), 4, "{received}");
     assert!(received.contains("Hello "), "{received}");
+    assert!(
+        received.contains("Your actions: https://signpost.northfield.nhs.uk/actions"),
+        "reminders link to the actions page: {received}"
+    );
+    assert!(received.contains("See the plan: https://signpost.northfield.nhs.uk/leavers/"), "and to the leaver's plan: {received}");
 
     let (ok, out, _) = cli(&location, &args);
     assert!(ok && out.trim() == "reminded the people in 0 leavers' plans\nsent 0 reminders", "nobody is told twice in a week: {out}");

@@ -44,6 +44,8 @@ pub struct Signpost {
     pub(crate) embedder: Option<Arc<dyn Embedder>>,
     /// Where reminders are sent from, when mail is configured.
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
+    /// The address people reach the server at, so emails can carry whole links.
+    pub(crate) public_url: Option<String>,
 }
 
 impl Signpost {
@@ -57,6 +59,22 @@ impl Signpost {
             embed_wanted: Arc::new(Notify::new()),
             embedder: None,
             mailer: None,
+            public_url: None,
+        }
+    }
+
+    /// Puts whole links to `url` (such as `https://signpost.example.nhs.uk`) in emails;
+    /// without it, emails name the page instead.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(url.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// `path` as a link an email can carry, or `page` when the server's address is unknown.
+    pub(crate) fn mail_link(&self, path: &str, page: &str) -> String {
+        match &self.public_url {
+            Some(base) => format!("{base}{path}"),
+            None => format!("the {page} page in Signpost"),
         }
     }
 

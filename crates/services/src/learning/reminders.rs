@@ -26,7 +26,7 @@ pub fn reminder_due(action: &Action, today: NaiveDate) -> bool {
     }
 }
 
-fn message(action: &Action, name: &str, today: NaiveDate) -> (String, String) {
+fn message(action: &Action, name: &str, today: NaiveDate, actions_page: &str) -> (String, String) {
     let when = if action.due_on < today {
         let days = (today - action.due_on).num_days();
         format!("was due on {} ({days} day{} ago)", action.due_on.format("%-d %B %Y"), if days == 1 { "" } else { "s" })
@@ -35,8 +35,8 @@ fn message(action: &Action, name: &str, today: NaiveDate) -> (String, String) {
     };
     let subject = format!("Reminder: {}", action.title);
     let body = format!(
-        "Hello {name},\n\nYour action \u{201c}{}\u{201d} {when}.\n\nWhen it is done, close it on the Actions page in Signpost and say what changed. \
-         If it will not happen, close it as dropped and say why.\n\nSignpost\n",
+        "Hello {name},\n\nYour action \u{201c}{}\u{201d} {when}.\n\nWhen it is done, close it and say what changed. \
+         If it will not happen, close it as dropped and say why.\nYour actions: {actions_page}\n\nSignpost\n",
         action.title
     );
     (subject, body)
@@ -64,7 +64,7 @@ impl Signpost {
         let mut sent = 0;
         for action in open.into_iter().filter(|a| reminder_due(a, today)) {
             let owner = self.store.user(action.owner_id).await?;
-            let (subject, body) = message(&action, &owner.name, today);
+            let (subject, body) = message(&action, &owner.name, today, &self.mail_link("/actions", "Actions"));
             if let Err(e) = mailer.send(&Mail { to: owner.email.clone(), subject, body, calendar: None }).await {
                 tracing::warn!(error = %e, action = action.id, "reminder not sent; will retry");
                 continue;

@@ -253,7 +253,7 @@ impl Signpost {
                 let mail = Mail {
                     to: u.email.clone(),
                     subject: format!("{name} leaves the role {when}"),
-                    body: format!("{text}.\n\nSee the plan: {}\n", plan_link(reminded.id)),
+                    body: format!("{text}.\n\nSee the plan: {}\n", self.mail_link(&plan_link(reminded.id), "Leavers")),
                     calendar: None,
                 };
                 if let Err(e) = mailer.send(&mail).await {
