@@ -36,9 +36,9 @@ use crate::api;
         api::leavers::register, api::leavers::add_area_at_risk, api::leavers::update_area_at_risk, api::leavers::remove_area_at_risk,
         api::maturity::models, api::maturity::load_model, api::maturity::overview, api::maturity::export, api::maturity::record,
         api::maturity::import, api::maturity::assessment,
-        api::impact::record, api::impact::showcase, api::impact::react, api::impact::report, api::impact::report_csv, api::impact::report_xlsx,
+        api::impact::record, api::impact::withdraw, api::impact::showcase, api::impact::react, api::impact::report, api::impact::report_csv, api::impact::report_xlsx,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &UniqueOperationIds),
     security(("bearer" = []), ("session" = [])),
 )]
 pub struct ApiDoc;
@@ -51,6 +51,25 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
         components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("signpost_session"))));
+    }
+}
+
+/// Handlers in different areas share names (`create`, `list`, `show`), but client
+/// generators name their functions after operation ids, which OpenAPI requires to be
+/// unique; the area's tag in front makes them so (`impact_withdraw`, `assets_create`).
+struct UniqueOperationIds;
+
+impl utoipa::Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                let tag = op.tags.as_ref().and_then(|t| t.first()).map(|t| t.replace([' ', '-'], "_"));
+                if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                    *id = format!("{tag}_{id}");
+                }
+            }
+        }
     }
 }
 

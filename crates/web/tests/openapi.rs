@@ -26,3 +26,18 @@ fn openapi_document_is_3_1_and_describes_errors() {
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[test]
+fn every_operation_has_its_own_id_for_client_generators() {
+    let doc: serde_json::Value = serde_json::from_str(&signpost_web::openapi::document()).unwrap();
+    let mut seen = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operation id"));
+            if let Some(first) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                panic!("{id} names both {first} and {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() > 100, "{} operations", seen.len());
+}
