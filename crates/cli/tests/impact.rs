@@ -15,6 +15,7 @@ on_both_backends!(
     impact_is_recorded_with_who_said_it_on_what_the_recorder_may_see,
     the_showcase_holds_this_months_stories_and_counts_reactions_once_per_person,
     the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx,
+    a_statement_recorded_in_error_is_withdrawn_by_its_recorder_or_a_specialist,
 );
 
 fn fields(err: &Value) -> Vec<String> {
@@ -40,6 +41,37 @@ async fn impact_is_recorded_with_who_said_it_on_what_the_recorder_may_see(backen
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved["said_on"], Utc::now().date_naive().to_string());
     assert_eq!(t.post("guest", "/api/v1/impact", statement(&open["id"], "used_it")).await.0, StatusCode::FORBIDDEN);
+}
+
+async fn a_statement_recorded_in_error_is_withdrawn_by_its_recorder_or_a_specialist(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let (_, private) = t.post("alice", "/api/v1/assets", common::lesson("Ward A only", t.teams["Ward A"], "team", "published")).await;
+    let (_, open) = t.post("alice", "/api/v1/assets", common::lesson("For everyone", t.teams["Ward A"], "organisation", "published")).await;
+    let statement = |id: &Value, who: &str| json!({ "subject": { "kind": "asset", "id": id }, "kind": "used_it", "quote": "We used it on nights.", "attributed_to": who, "stakeholder": "team" });
+    let (_, mine) = t.post("bob", "/api/v1/impact", statement(&open["id"], "Sam Lee")).await;
+    let (_, other) = t.post("alice", "/api/v1/impact", statement(&open["id"], "Jo Park")).await;
+    let (_, hidden) = t.post("alice", "/api/v1/impact", statement(&private["id"], "Ann Ward")).await;
+    let today = Utc::now().date_naive();
+    let report = format!("/api/v1/reports/programme?from={today}&to={today}");
+    assert_eq!(t.get("spec", &report).await.1["impacts"].as_array().unwrap().len(), 3);
+
+    assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", other["id"])).await.0, StatusCode::FORBIDDEN, "alice recorded it");
+    assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", hidden["id"])).await.0, StatusCode::NOT_FOUND, "bob cannot see the asset");
+    assert_eq!(t.delete("bob", "/api/v1/impact/999999").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", mine["id"])).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", mine["id"])).await.0, StatusCode::NOT_FOUND, "already gone");
+    assert_eq!(
+        t.delete("spec", &format!("/api/v1/impact/{}", other["id"])).await.0,
+        StatusCode::NO_CONTENT,
+        "specialists answer for the evidence"
+    );
+
+    let (_, r) = t.get("spec", &report).await;
+    let left: Vec<&str> = r["impacts"].as_array().unwrap().iter().map(|i| i["statement"]["attributed_to"].as_str().unwrap()).collect();
+    assert_eq!(left, ["Ann Ward"], "withdrawn statements leave the report");
+    let (_, audit) = t.get("admin", "/api/v1/audit?limit=5").await;
+    let withdrawn = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "impact.withdraw").count();
+    assert_eq!(withdrawn, 2, "the audit log keeps what was withdrawn: {audit}");
 }
 
 async fn the_showcase_holds_this_months_stories_and_counts_reactions_once_per_person(backend: Backend) {
@@ -79,6 +111,8 @@ async fn the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx(back
     let t = TestApp::spawn(backend).await;
     let (_, used) =
         t.post("alice", "/api/v1/assets", common::lesson("Falls huddle method", t.teams["Ward A"], "organisation", "published")).await;
+    let verified = t.post("alice", &format!("/api/v1/assets/{}/verify", used["id"]), json!({ "note": "still right" })).await;
+    assert_eq!(verified.0, StatusCode::OK, "{}", verified.1);
     let (_, project) = t.post("alice", "/api/v1/projects", json!({ "title": "Falls on Ward A", "team_id": t.teams["Ward A"] })).await;
     let today = Utc::now().date_naive().to_string();
     let (_, session) = t
@@ -103,6 +137,7 @@ async fn the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx(back
     assert_eq!(r["sessions"], 1);
     assert_eq!(r["activities"][0]["team"], "Ward A");
     assert_eq!(r["assets_created"], 1);
+    assert_eq!(r["assets_verified"], 1);
     assert_eq!(r["impact_counts"], json!([1, 1, 1]));
     assert_eq!(r["stakeholder_level"], "senior");
     assert_eq!(r["outcome_2_level"], 3, "a senior stakeholder's decision was informed");
@@ -110,12 +145,16 @@ async fn the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx(back
     assert_eq!(r["contributors"][0]["reuse"], 2, "used once and changed practice once; the decision is not reuse");
     let (_, old) = t.get("spec", "/api/v1/reports/programme?from=2020-01-01&to=2020-12-31").await;
     assert_eq!(
-        (old["sessions"].clone(), old["impacts"].clone(), old["outcome_2_level"].clone()),
-        (json!(0), json!([]), json!(1)),
+        (old["sessions"].clone(), old["impacts"].clone(), old["assets_verified"].clone(), old["outcome_2_level"].clone()),
+        (json!(0), json!([]), json!(0), json!(1)),
         "a project is being planned"
     );
     let (status, err) = t.get("spec", "/api/v1/reports/programme?from=2026-05-01&to=2026-04-01").await;
     assert_eq!((status, fields(&err)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["to".to_string()]));
+    let (status, err) = t.get("spec", "/api/v1/reports/programme?from=1990-01-01&to=2026-04-01").await;
+    assert_eq!((status, fields(&err)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["to".to_string()]), "ten years at most: {err}");
+    let (status, end) = t.get("spec", "/api/v1/reports/programme?from=9999-06-01&to=9999-12-31").await;
+    assert_eq!((status, end["kpis"].as_array().map(Vec::len)), (StatusCode::OK, Some(7)), "the last months there are: {end}");
 
     let res =
         t.client.get(format!("{}/api/v1/reports/programme.csv?{period}", t.base)).bearer_auth(&t.tokens["spec"]).send().await.unwrap();

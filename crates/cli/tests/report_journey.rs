@@ -1,7 +1,7 @@
 //! Impact and the programme report in a real browser, with JavaScript on and off and
 //! axe-core on every page: a member records what a piece of knowledge changed and
 //! reacts to a story in the showcase; a knowledge specialist reads the report for a
-//! period, prints it, and downloads it as CSV and XLSX.
+//! period, prints it, downloads it as CSV and XLSX, and withdraws a statement.
 mod common;
 
 use std::io::Cursor;
@@ -105,6 +105,19 @@ async fn journey(backend: Backend, javascript: bool) {
     assert!(kind.contains("spreadsheetml"));
     let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
     assert!(book.sheet_names().contains(&"Impact".to_string()));
+
+    // The person quoted asks for it to come out: the specialist withdraws it.
+    b.visit_accessible(&t.base, &format!("/assets/{}", lesson["id"])).await;
+    b.click("#impact ~ .nhsuk-inset-text a[href$='/withdraw']").await;
+    assert!(b.wait_for_text("Withdraw this impact statement?").await);
+    assert!(text_of(&b, ".nhsuk-inset-text").await.contains("We copied the huddle"), "it shows what will go");
+    b.assert_accessible("withdrawing an impact statement").await;
+    b.click("form[action$='/withdraw'] button").await;
+    assert!(b.wait_for_text("The impact statement is withdrawn.").await);
+    assert!(text_of(&b, "main").await.contains("No impact recorded yet."));
+    b.assert_accessible("an asset after its impact was withdrawn").await;
+    let (_, csv) = download(&t, &b, &format!("/reports/report.csv?{period}")).await;
+    assert!(String::from_utf8(csv).unwrap().contains("Summary,Impact statements,,0\n"), "and it leaves the report");
     b.close().await;
 }
 

@@ -122,6 +122,24 @@ pub struct Asset {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What programme reports count about an asset, without its text: reading every body
+/// to count assets would cost memory in proportion to everything ever written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssetFacts {
+    /// Identifier.
+    pub id: AssetId,
+    /// What kind of knowledge it is.
+    pub kind: AssetKind,
+    /// Who is accountable for it.
+    pub owner_id: UserId,
+    /// Life-cycle status.
+    pub status: Status,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it is next due for review.
+    pub next_review_at: DateTime<Utc>,
+}
+
 /// The editable content of an asset: what a create or update supplies, already validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetContent {

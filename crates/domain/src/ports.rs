@@ -2,7 +2,7 @@
 //! trait objects, so the backend is chosen at start-up from the database URL.
 use async_trait::async_trait;
 
-use crate::assets::{Asset, AssetVersion, Status, VersionEvent};
+use crate::assets::{Asset, AssetFacts, AssetVersion, Status, VersionEvent};
 use crate::audit::{AuditEntry, AuditRecord, Change};
 use crate::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId};
 use crate::communities::{Advocate, Answer, Comment, Community, CommunityId, Membership, Notification, Question, QuestionId, Vote};
@@ -108,6 +108,8 @@ pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + 
     async fn assets(&self, query: &AssetQuery, visible: &Condition) -> Result<Page<Asset>, StoreError>;
     /// Up to `limit` assets with ids above `after`, for rebuilding the index and exporting.
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError>;
+    /// The reportable facts of every asset, oldest first.
+    async fn asset_facts(&self) -> Result<Vec<AssetFacts>, StoreError>;
     /// How many assets there are.
     async fn asset_count(&self) -> Result<i64, StoreError>;
     /// For each instant in `before`, how many assets matching `visible` had been created by then.
@@ -369,6 +371,8 @@ pub trait PeopleStore: Send + Sync + 'static {
 
     /// Who verified which assets, and when (for the expertise finder's evidence).
     async fn verifications(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId, Timestamp)>, StoreError>;
+    /// How many times any asset was verified from `from` up to, not including, `until`.
+    async fn verifications_between(&self, from: Timestamp, until: Timestamp) -> Result<i64, StoreError>;
 }
 
 /// What passing a leaver's holdings on writes, all in one transaction.
@@ -434,6 +438,8 @@ pub trait ImpactStore: Send + Sync + 'static {
     async fn add_impact(&self, statement: &ImpactStatement, audit: AuditRecord) -> Result<ImpactStatement, StoreError>;
     /// Every impact statement, oldest first.
     async fn impacts(&self) -> Result<Vec<ImpactStatement>, StoreError>;
+    /// Removes a statement that should not have been recorded, with its audit record, in one transaction.
+    async fn remove_impact(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
     /// Adds (`on`) or withdraws a reaction.
     async fn set_reaction(&self, reaction: &Reaction, on: bool) -> Result<(), StoreError>;
     /// Every reaction.

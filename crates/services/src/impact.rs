@@ -140,6 +140,36 @@ impl Signpost {
         }
     }
 
+    /// One statement with what it is about, if the actor may see what it is about.
+    pub async fn impact_statement(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
+        let missing = || ServiceError::NotFound("the impact statement".into());
+        let statement = self.store.impacts().await?.into_iter().find(|s| s.id == id).ok_or_else(missing)?;
+        let (subject_title, link) = self.impact_subject(actor, statement.subject).await.map_err(|_| missing())?;
+        Ok(ImpactView { statement, subject_title, link })
+    }
+
+    /// Whether `actor` may withdraw `statement` (pages offer it only then).
+    pub fn may_withdraw_impact(&self, actor: &Actor, statement: &ImpactStatement) -> bool {
+        policy::can_withdraw_impact(actor, statement)
+    }
+
+    /// Withdraws a statement recorded in error, so it leaves the page and the reports; the
+    /// audit log keeps what it said. Returns it, for the way back to what it was about.
+    pub async fn withdraw_impact(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
+        let view = self.impact_statement(actor, id).await?;
+        if !policy::can_withdraw_impact(actor, &view.statement) {
+            return Err(ServiceError::Forbidden("only whoever recorded a statement, or a knowledge specialist, can withdraw it".into()));
+        }
+        let s = &view.statement;
+        let audit = AuditRecord::new(
+            Some(actor.user_id),
+            "impact.withdraw",
+            format!("withdrew \"{}\" from {}: \u{201c}{}\u{201d}", s.kind.label(), s.attributed_to, s.quote),
+        );
+        self.store.remove_impact(id, audit).await?;
+        Ok(view)
+    }
+
     /// The statements about one asset or session.
     pub async fn impacts_on(&self, actor: &Actor, subject: ImpactSubject) -> Result<Vec<ImpactStatement>, ServiceError> {
         self.impact_subject(actor, subject).await?;

@@ -139,6 +139,9 @@ pub struct ProgrammeReport {
     pub critical: Vec<CriticalRow>,
 }
 
+/// Ten years: long enough for any programme's story, short enough to chart by month.
+const MAX_PERIOD_DAYS: i64 = 3653;
+
 fn share(n: usize, of: usize) -> f64 {
     if of == 0 { 0.0 } else { n as f64 / of as f64 }
 }
@@ -148,7 +151,10 @@ fn months(from: NaiveDate, to: NaiveDate) -> Vec<String> {
     let mut d = from.with_day0(0).unwrap_or(from);
     while d <= to {
         out.push(d.format("%Y-%m").to_string());
-        d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(to.succ_opt().unwrap_or(to));
+        match d.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => d = next,
+            None => break,
+        }
     }
     out
 }
@@ -159,6 +165,9 @@ impl Signpost {
         policy::ensure_specialist(actor)?;
         if to < from {
             return Err(ServiceError::Invalid(vec![FieldError::new("to", "the end comes before the start")]));
+        }
+        if (to - from).num_days() > MAX_PERIOD_DAYS {
+            return Err(ServiceError::Invalid(vec![FieldError::new("to", "a report covers ten years at most")]));
         }
         let within = |d: NaiveDate| (from..=to).contains(&d);
         let month_keys = months(from, to);
@@ -190,21 +199,15 @@ impl Signpost {
             by_activity.into_iter().map(|((technique, team), sessions)| Activity { technique, team, sessions }).collect();
         activities.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.technique.cmp(&b.technique)));
 
-        let mut assets = Vec::new();
-        let mut after = 0;
-        loop {
-            let batch = self.store.assets_after(after, 1000).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
-            assets.extend(batch);
-        }
+        let assets = self.store.asset_facts().await?;
         let now = Utc::now();
         let created: Vec<_> = assets.iter().filter(|a| within(a.created_at.date_naive())).collect();
         for a in &created {
             kpis.entry(month(a.created_at.date_naive())).and_modify(|k| k.assets_created += 1);
         }
-        let ids: Vec<i64> = assets.iter().map(|a| a.id).collect();
-        let assets_verified = self.store.verifications(&ids).await?.iter().filter(|(_, _, at)| within(at.date_naive())).count();
+        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+        let until = to.succ_opt().map_or(chrono::DateTime::<Utc>::MAX_UTC, midnight);
+        let assets_verified = usize::try_from(self.store.verifications_between(midnight(from), until).await?).unwrap_or(0);
         let assets_overdue = assets
             .iter()
             .filter(|a| a.status == Status::Published && ReviewState::at(a.next_review_at, now) == ReviewState::Overdue)
@@ -421,5 +424,20 @@ impl ProgrammeReport {
             sheet.autofit();
         }
         book.save_to_buffer().map_err(failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_run_from_the_start_month_to_the_end_even_at_the_last_date_there_is() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(months(d("2026-01-31"), d("2026-03-01")), ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!(months(d("2026-04-10"), d("2026-04-20")), ["2026-04"]);
+        let last = NaiveDate::MAX;
+        let near = last.checked_sub_days(chrono::Days::new(40)).unwrap();
+        assert_eq!(months(near, last).len(), 2, "ends instead of looping when no later month exists");
     }
 }

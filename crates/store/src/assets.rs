@@ -1,5 +1,5 @@
 //! Knowledge assets, their versions and their named viewers.
-use signpost_domain::assets::{Asset, AssetVersion, VersionEvent};
+use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, VersionEvent};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::search::Page;
 use signpost_domain::visibility::Condition;
@@ -217,6 +217,14 @@ impl Db {
         let query = format!("SELECT {} FROM assets WHERE {}", columns.join(", "), visibility_sql::predicate(visible));
         let row = sqlx::query(crate::sql(query)).fetch_one(&self.pool).await.map_err(map_err)?;
         (0..before.len()).map(|i| row.try_get::<i64, _>(format!("c{i}").as_str()).map_err(map_err)).collect()
+    }
+
+    pub(crate) async fn asset_fact_rows(&self) -> Result<Vec<AssetFacts>, StoreError> {
+        let rows = sqlx::query("SELECT id, kind, owner_id, status, created_at, next_review_at FROM assets ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(rows::asset_facts).collect()
     }
 
     pub(crate) async fn asset_total(&self) -> Result<i64, StoreError> {

@@ -25,6 +25,16 @@ impl ImpactStore for Db {
         rows.iter().map(|r| from_doc_with_id(r, "impact statement")).collect()
     }
 
+    async fn remove_impact(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM impact_statements WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_logs(&mut tx, &audit, "impact", Some(id), false).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn set_reaction(&self, r: &Reaction, on: bool) -> Result<(), StoreError> {
         let sql = if on {
             "INSERT INTO reactions (asset_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT (asset_id, user_id, kind) DO NOTHING"

@@ -14,7 +14,7 @@ use signpost_domain::{AssetId, StoreError, Timestamp, UserId};
 use sqlx::{Any, Row, Transaction};
 
 use crate::learning::{from_doc, from_doc_with_id, to_doc, upsert};
-use crate::rows::time;
+use crate::rows::{ms, time};
 use crate::{Db, append_logs, map_err};
 
 pub(crate) async fn insert_notifications(tx: &mut Transaction<'static, Any>, notify: &[Notification]) -> Result<(), StoreError> {
@@ -452,6 +452,17 @@ impl PeopleStore for Db {
             false,
         )
         .await
+    }
+
+    async fn verifications_between(&self, from: Timestamp, until: Timestamp) -> Result<i64, StoreError> {
+        sqlx::query("SELECT COUNT(*) AS n FROM asset_versions WHERE event = 'verified' AND created_at >= $1 AND created_at < $2")
+            .bind(ms(from))
+            .bind(ms(until))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?
+            .try_get("n")
+            .map_err(map_err)
     }
 
     async fn verifications(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId, Timestamp)>, StoreError> {

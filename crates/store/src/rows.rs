@@ -1,7 +1,7 @@
 //! Reading rows into domain types, and the JSON form of stored snapshots.
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use signpost_domain::assets::{Asset, Status, Visibility};
+use signpost_domain::assets::{Asset, AssetFacts, Status, Visibility};
 use signpost_domain::fields::{AssetFields, AssetKind};
 use signpost_domain::people::{Role, Team, TeamKind, User};
 use signpost_domain::{StoreError, Timestamp};
@@ -91,6 +91,19 @@ pub(crate) fn asset(row: &AnyRow) -> Result<Asset, StoreError> {
         version: row.try_get("version").map_err(map_err)?,
         created_at: time(row.try_get("created_at").map_err(map_err)?),
         updated_at: time(row.try_get("updated_at").map_err(map_err)?),
+    })
+}
+
+pub(crate) fn asset_facts(row: &AnyRow) -> Result<AssetFacts, StoreError> {
+    let kind: String = row.try_get("kind").map_err(map_err)?;
+    let status: String = row.try_get("status").map_err(map_err)?;
+    Ok(AssetFacts {
+        id: row.try_get("id").map_err(map_err)?,
+        kind: AssetKind::parse(&kind).map_err(|e| corrupt("asset kind", e.message))?,
+        owner_id: row.try_get("owner_id").map_err(map_err)?,
+        status: Status::parse(&status).map_err(|e| corrupt("status", e.message))?,
+        created_at: time(row.try_get("created_at").map_err(map_err)?),
+        next_review_at: time(row.try_get("next_review_at").map_err(map_err)?),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The [`Store`] trait, implemented by delegating to the modules above.
 use async_trait::async_trait;
-use signpost_domain::assets::{Asset, AssetVersion};
+use signpost_domain::assets::{Asset, AssetFacts, AssetVersion};
 use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
 use signpost_domain::learning::{
     Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark,
@@ -84,6 +84,9 @@ impl Store for Db {
     }
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError> {
         self.assets_after_rows(after, limit).await
+    }
+    async fn asset_facts(&self) -> Result<Vec<AssetFacts>, StoreError> {
+        self.asset_fact_rows().await
     }
     async fn asset_count(&self) -> Result<i64, StoreError> {
         self.asset_total().await

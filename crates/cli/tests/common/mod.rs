@@ -204,6 +204,10 @@ impl TestApp {
         self.call(who, Method::PUT, path, Some(body)).await
     }
 
+    pub async fn delete(&self, who: &str, path: &str) -> (StatusCode, Value) {
+        self.call(who, Method::DELETE, path, None).await
+    }
+
     /// Waits until the index has applied every change (the tailer runs in the background).
     pub async fn settle(&self) {
         self.app.catch_up().await.unwrap();

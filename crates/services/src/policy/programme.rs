@@ -1,9 +1,10 @@
-//! Who may see and change the register of critical knowledge, and who may record
-//! maturity assessments and load models. Assessments themselves are open to all staff:
-//! they exist to share what works.
+//! Who may see and change the register of critical knowledge, who may record maturity
+//! assessments and load models, and who may withdraw impact statements. Assessments
+//! themselves are open to all staff: they exist to share what works.
 use std::collections::HashSet;
 
 use signpost_domain::TeamId;
+use signpost_domain::impact::ImpactStatement;
 use signpost_domain::people::{Actor, Role, Team};
 
 use crate::ServiceError;
@@ -54,4 +55,10 @@ pub fn ensure_can_load_models(actor: &Actor) -> Result<(), ServiceError> {
     } else {
         Err(ServiceError::Forbidden("only knowledge specialists and admins can load maturity models".into()))
     }
+}
+
+/// Whether `actor` may withdraw `statement`: whoever recorded it, or a knowledge
+/// specialist, who answers for the evidence in programme reports.
+pub fn can_withdraw_impact(actor: &Actor, statement: &ImpactStatement) -> bool {
+    actor.role != Role::Guest && (statement.recorded_by == actor.user_id || is_specialist(actor))
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/impact", post(record))
+        .route("/impact/{id}", delete(withdraw))
         .route("/showcase/{month}", get(showcase))
         .route("/showcase/stories/{id}/reactions", put(react))
         .route("/reports/programme", get(report))
@@ -57,6 +58,18 @@ pub(crate) async fn record(
     ApiJson(input): ApiJson<ImpactInput>,
 ) -> ApiResult<(StatusCode, Json<ImpactStatement>)> {
     Ok((StatusCode::CREATED, Json(s.app.record_impact(&actor, input).await?)))
+}
+
+/// Withdraws a statement recorded in error (whoever recorded it, or a knowledge specialist).
+#[utoipa::path(delete, path = "/api/v1/impact/{id}", tag = "impact", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn withdraw(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    s.app.withdraw_impact(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The stories first shared in a month (`YYYY-MM`) that the caller may see, with reactions.

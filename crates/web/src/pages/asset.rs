@@ -124,6 +124,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                 "archived" => "You archived this knowledge. It is kept but marked as no longer current.".to_string(),
                 "published" => format!("You published this knowledge. Its next review is {}.", date(a.next_review_at)),
                 "impact" => "Impact recorded.".to_string(),
+                "impact_withdrawn" => "The impact statement is withdrawn.".to_string(),
                 "drafted" => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.".to_string(),
                 _ => "Your changes are saved.".to_string(),
             };
@@ -235,7 +236,7 @@ pub async fn show(
         versions: &versions,
         names: &names,
         done: done.done.as_deref(),
-        impact: super::impact::impact_section(&impacts, ImpactSubject::Asset(id)),
+        impact: super::impact::impact_section(&impacts, |st| s.app.may_withdraw_impact(&actor, st), ImpactSubject::Asset(id)),
     });
     Ok(page(&view.asset.title, Some(&viewer), "", markup).into_response())
 }

@@ -1,7 +1,7 @@
 //! Impact: statements on an asset or a session (shown where the thing is, recorded on
 //! their own form), and the stories showcase with reactions.
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -16,8 +16,8 @@ use super::layout::{csrf_field, error_summary, page};
 use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
 use crate::AppState;
 
-/// The statements about something, and the way to add one.
-pub fn impact_section(statements: &[ImpactStatement], subject: ImpactSubject) -> Markup {
+/// The statements about something, the way to add one, and to withdraw those `may_withdraw` allows.
+pub fn impact_section(statements: &[ImpactStatement], may_withdraw: impl Fn(&ImpactStatement) -> bool, subject: ImpactSubject) -> Markup {
     let query = match subject {
         ImpactSubject::Asset(id) => format!("asset={id}"),
         ImpactSubject::Session(id) => format!("session={id}"),
@@ -31,6 +31,11 @@ pub fn impact_section(statements: &[ImpactStatement], subject: ImpactSubject) ->
                 p { strong { (s.kind.label()) ": " } "\u{201c}" (s.quote) "\u{201d}" }
                 p class="nhsuk-body-s" { (s.attributed_to) @if !s.role.is_empty() { ", " (s.role) } ", " (s.said_on) }
                 @if !s.decision.is_empty() { p class="nhsuk-body-s" { "Decision informed: " (s.decision) } }
+                @if may_withdraw(s) {
+                    p class="nhsuk-body-s" {
+                        a href={ "/impact/" (s.id) "/withdraw" } { "Withdraw" span class="nhsuk-u-visually-hidden" { " the statement from " (s.attributed_to) } }
+                    }
+                }
             }
         }
         p { a href={ "/impact/new?" (query) } { "Record impact" } }
@@ -142,6 +147,46 @@ pub async fn to_form(Query(q): Query<SubjectQuery>) -> Response {
         (_, Some(s)) => see_other(&format!("/impact/new?session={s}")),
         _ => see_other("/"),
     }
+}
+
+/// `GET /impact/{id}/withdraw`: what withdrawing a statement means, and the button.
+pub async fn withdraw_form(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let view = s.app.impact_statement(&actor, id).await?;
+    let st = &view.statement;
+    if !s.app.may_withdraw_impact(&actor, st) {
+        return Err(ServiceError::Forbidden("only whoever recorded a statement, or a knowledge specialist, can withdraw it".into()).into());
+    }
+    let body = html! {
+        a class="nhsuk-back-link" href={ (view.link) "#impact" } { "Back" }
+        h1 { "Withdraw this impact statement?" }
+        div class="nhsuk-inset-text" {
+            span class="nhsuk-u-visually-hidden" { "Statement: " }
+            p { strong { (st.kind.label()) ": " } "\u{201c}" (st.quote) "\u{201d}" }
+            p class="nhsuk-body-s" { (st.attributed_to) ", " (st.said_on) ", about " a href=(view.link) { (view.subject_title) } }
+        }
+        p { "Withdraw it if it was recorded in error or the person asks for it to be removed. It will no longer appear here or in programme reports; the audit log keeps a record that it was withdrawn." }
+        form method="post" action={ "/impact/" (id) "/withdraw" } novalidate {
+            (csrf_field(&viewer.csrf_token))
+            button class="nhsuk-button nhsuk-button--warning" type="submit" { "Withdraw statement" }
+        }
+    };
+    Ok(page("Withdraw an impact statement", Some(&viewer), "", body).into_response())
+}
+
+/// `POST /impact/{id}/withdraw`.
+pub async fn withdraw(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+    let view = s.app.withdraw_impact(&actor, id).await?;
+    Ok(see_other(&format!("{}?done=impact_withdrawn#impact", view.link)))
 }
 
 /// Which month to show.

@@ -130,6 +130,7 @@ pub fn routes() -> Router<AppState> {
         .route("/maturity/{key}/model.xlsx", get(maturity::download_model))
         .route("/impact/new", get(impact::new))
         .route("/impact", get(impact::to_form).post(impact::record))
+        .route("/impact/{id}/withdraw", get(impact::withdraw_form).post(impact::withdraw))
         .route("/showcase", get(impact::showcase))
         .route("/showcase/react", get(impact::to_showcase).post(impact::react))
         .route("/reports", get(reports::show))

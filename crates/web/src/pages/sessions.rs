@@ -225,7 +225,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
                 }
             }
         }
-        (super::impact::impact_section(&impacts, signpost_domain::impact::ImpactSubject::Session(id)))
+        (super::impact::impact_section(&impacts, |st| s.app.may_withdraw_impact(actor, st), signpost_domain::impact::ImpactSubject::Session(id)))
     };
     Ok(page(&sess.title, Some(viewer), "", body))
 }
@@ -244,6 +244,7 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "lesson" => Some("The lesson is recorded and can now be found by other teams."),
         "action" => Some("The action is agreed."),
         "impact" => Some("Impact recorded."),
+        "impact_withdrawn" => Some("The impact statement is withdrawn."),
         _ => None,
     }
 }
