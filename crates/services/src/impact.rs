@@ -153,13 +153,19 @@ impl Signpost {
         policy::can_withdraw_impact(actor, statement)
     }
 
-    /// Withdraws a statement recorded in error, so it leaves the page and the reports; the
-    /// audit log keeps what it said. Returns it, for the way back to what it was about.
-    pub async fn withdraw_impact(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
+    /// A statement `actor` may withdraw, for the page that asks them to confirm.
+    pub async fn impact_to_withdraw(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
         let view = self.impact_statement(actor, id).await?;
         if !policy::can_withdraw_impact(actor, &view.statement) {
             return Err(ServiceError::Forbidden("only whoever recorded a statement, or a knowledge specialist, can withdraw it".into()));
         }
+        Ok(view)
+    }
+
+    /// Withdraws a statement recorded in error, so it leaves the page and the reports; the
+    /// audit log keeps what it said. Returns it, for the way back to what it was about.
+    pub async fn withdraw_impact(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
+        let view = self.impact_to_withdraw(actor, id).await?;
         let s = &view.statement;
         let audit = AuditRecord::new(
             Some(actor.user_id),

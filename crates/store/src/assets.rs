@@ -1,4 +1,5 @@
 //! Knowledge assets, their versions and their named viewers.
+use futures_util::TryStreamExt;
 use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, VersionEvent};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::search::Page;
@@ -220,11 +221,14 @@ impl Db {
     }
 
     pub(crate) async fn asset_fact_rows(&self) -> Result<Vec<AssetFacts>, StoreError> {
-        let rows = sqlx::query("SELECT id, kind, owner_id, status, created_at, next_review_at FROM assets ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        rows.iter().map(rows::asset_facts).collect()
+        // Streamed: a driver row weighs far more than the facts taken from it.
+        let mut rows =
+            sqlx::query("SELECT id, kind, owner_id, status, created_at, next_review_at FROM assets ORDER BY id").fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.map_err(map_err)? {
+            out.push(rows::asset_facts(&row)?);
+        }
+        Ok(out)
     }
 
     pub(crate) async fn asset_total(&self) -> Result<i64, StoreError> {

@@ -155,11 +155,8 @@ pub async fn withdraw_form(
     SignedIn(actor, viewer): SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let view = s.app.impact_statement(&actor, id).await?;
+    let view = s.app.impact_to_withdraw(&actor, id).await?;
     let st = &view.statement;
-    if !s.app.may_withdraw_impact(&actor, st) {
-        return Err(ServiceError::Forbidden("only whoever recorded a statement, or a knowledge specialist, can withdraw it".into()).into());
-    }
     let body = html! {
         a class="nhsuk-back-link" href={ (view.link) "#impact" } { "Back" }
         h1 { "Withdraw this impact statement?" }

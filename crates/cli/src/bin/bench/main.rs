@@ -265,7 +265,6 @@ async fn main() -> anyhow::Result<()> {
     let report_line = format!(
         "programme report for a year (every asset in it): {report_ms:.0} ms, resident memory {rss_indexed:.0} → {rss_reported:.0} MiB"
     );
-    eprintln!("{report_line}");
     if args.import_only {
         println!(
             "imported {} assets at {:.0}/s with the index following; all searchable after {searchable_secs:.0} s ({:.0}/s); index rebuild {:.0}/s; {rss_indexed:.0} MiB resident\n{report_line}",
