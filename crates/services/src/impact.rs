@@ -162,15 +162,16 @@ impl Signpost {
         Ok(view)
     }
 
-    /// Withdraws a statement recorded in error, so it leaves the page and the reports; the
-    /// audit log keeps what it said. Returns it, for the way back to what it was about.
+    /// Withdraws a statement recorded in error, so it leaves the page and the reports.
+    /// The audit log records who withdrew which statement from what, not its words: a
+    /// person may ask for their quote to be removed. Returns the statement, for the way
+    /// back to what it was about.
     pub async fn withdraw_impact(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
         let view = self.impact_to_withdraw(actor, id).await?;
-        let s = &view.statement;
         let audit = AuditRecord::new(
             Some(actor.user_id),
             "impact.withdraw",
-            format!("withdrew \"{}\" from {}: \u{201c}{}\u{201d}", s.kind.label(), s.attributed_to, s.quote),
+            format!("withdrew impact statement {id} (\"{}\") from {}", view.statement.kind.label(), view.subject_title),
         );
         self.store.remove_impact(id, audit).await?;
         Ok(view)

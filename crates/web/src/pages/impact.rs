@@ -165,7 +165,7 @@ pub async fn withdraw_form(
             p { strong { (st.kind.label()) ": " } "\u{201c}" (st.quote) "\u{201d}" }
             p class="nhsuk-body-s" { (st.attributed_to) ", " (st.said_on) ", about " a href=(view.link) { (view.subject_title) } }
         }
-        p { "Withdraw it if it was recorded in error or the person asks for it to be removed. It will no longer appear here or in programme reports; the audit log keeps a record that it was withdrawn." }
+        p { "Withdraw it if it was recorded in error or the person asks for it to be removed. It will no longer appear here or in programme reports; the audit log records that you withdrew it, not its words." }
         form method="post" action={ "/impact/" (id) "/withdraw" } novalidate {
             (csrf_field(&viewer.csrf_token))
             button class="nhsuk-button nhsuk-button--warning" type="submit" { "Withdraw statement" }
