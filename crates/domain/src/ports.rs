@@ -436,6 +436,8 @@ pub trait MaturityStore: Send + Sync + 'static {
 pub trait ImpactStore: Send + Sync + 'static {
     /// Adds an impact statement.
     async fn add_impact(&self, statement: &ImpactStatement, audit: AuditRecord) -> Result<ImpactStatement, StoreError>;
+    /// One impact statement.
+    async fn impact(&self, id: i64) -> Result<ImpactStatement, StoreError>;
     /// Every impact statement, oldest first.
     async fn impacts(&self) -> Result<Vec<ImpactStatement>, StoreError>;
     /// Removes a statement that should not have been recorded, with its audit record, in one transaction.

@@ -143,7 +143,10 @@ impl Signpost {
     /// One statement with what it is about, if the actor may see what it is about.
     pub async fn impact_statement(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
         let missing = || ServiceError::NotFound("the impact statement".into());
-        let statement = self.store.impacts().await?.into_iter().find(|s| s.id == id).ok_or_else(missing)?;
+        let statement = match self.store.impact(id).await {
+            Err(signpost_domain::StoreError::NotFound) => return Err(missing()),
+            other => other?,
+        };
         let (subject_title, link) = self.impact_subject(actor, statement.subject).await.map_err(|_| missing())?;
         Ok(ImpactView { statement, subject_title, link })
     }

@@ -20,6 +20,10 @@ impl ImpactStore for Db {
         Ok(ImpactStatement { id, ..statement.clone() })
     }
 
+    async fn impact(&self, id: i64) -> Result<ImpactStatement, StoreError> {
+        self.doc_by_id("SELECT id, doc FROM impact_statements WHERE id = $1", id, "impact statement").await
+    }
+
     async fn impacts(&self) -> Result<Vec<ImpactStatement>, StoreError> {
         let rows = sqlx::query("SELECT id, doc FROM impact_statements ORDER BY id").fetch_all(&self.pool).await.map_err(map_err)?;
         rows.iter().map(|r| from_doc_with_id(r, "impact statement")).collect()

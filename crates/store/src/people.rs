@@ -90,7 +90,7 @@ impl Db {
         rows.iter().map(|r| if with_id { from_doc_with_id(r, what) } else { from_doc(r, what) }).collect()
     }
 
-    async fn doc_by_id<T: serde::de::DeserializeOwned>(&self, sql: &'static str, id: i64, what: &str) -> Result<T, StoreError> {
+    pub(crate) async fn doc_by_id<T: serde::de::DeserializeOwned>(&self, sql: &'static str, id: i64, what: &str) -> Result<T, StoreError> {
         let row = sqlx::query(sql).bind(id).fetch_one(&self.pool).await.map_err(map_err)?;
         from_doc_with_id(&row, what)
     }
