@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Args)]
 struct LocationArgs {
-    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `mail_from` and `public_url`; flags and SIGNPOST_* variables win over it.
+    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `mail_from`, `public_url`, `metrics_token` and `trusted_proxies`; flags and SIGNPOST_* variables win over it.
     #[arg(long, env = "SIGNPOST_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Data directory: the SQLite database (by default) and this node's search index [default: data].
@@ -58,6 +58,16 @@ struct ConfigFile {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_url: Option<String>,
+    metrics_token: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+}
+
+/// A trusted proxy as a network: `10.0.0.5` is the one address, `10.0.0.0/24` a network.
+fn parse_proxy(text: &str) -> anyhow::Result<ipnet::IpNet> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| anyhow::anyhow!("--trusted-proxy {text:?} is neither an address nor a network such as 10.0.0.0/24"))
 }
 
 fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
@@ -84,6 +94,18 @@ enum Command {
         /// rank by meaning as well as words. Without it, search is by words alone.
         #[arg(long, env = "SIGNPOST_EMBEDDING_MODEL")]
         embedding_model: Option<PathBuf>,
+        /// The bearer token `/metrics` asks for. Without one, `/metrics` answers only
+        /// direct connections from this machine that came through no proxy.
+        #[arg(long, env = "SIGNPOST_METRICS_TOKEN")]
+        metrics_token: Option<String>,
+        /// A proxy (address or network, such as 10.0.0.0/24) whose X-Forwarded-For or
+        /// Forwarded header names the client; repeat for several. Only these are believed.
+        #[arg(long = "trusted-proxy", env = "SIGNPOST_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<String>,
+        /// How long a node may hold a background job before another node takes it up (a
+        /// node that stopped mid-job is noticed after this long).
+        #[arg(long, env = "SIGNPOST_JOB_LEASE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(5..=86_400))]
+        job_lease_seconds: u64,
     },
     /// Load the demo organisation: teams, people and about 200 knowledge assets.
     Demo,
@@ -121,7 +143,7 @@ enum Command {
     },
     /// Rebuild this node's search index from the database.
     Reindex,
-    /// Remind the people in leavers' plans as leaving dates near, and email owners of actions due within two days or overdue (a server does both hourly itself).
+    /// Remind the people in leavers' plans as leaving dates near, and email owners of actions due within two days or overdue, running every background job that is due (a server does this itself).
     Remind,
     /// Search from the command line.
     Search {
@@ -270,7 +292,8 @@ async fn main() -> anyhow::Result<()> {
         None => app,
     };
     match cli.command {
-        Command::Serve { listen, demo: with_demo, secure_cookies, embedding_model } => {
+        Command::Serve { listen, demo: with_demo, secure_cookies, embedding_model, metrics_token, trusted_proxies, job_lease_seconds } => {
+            let app = app.with_job_lease(std::time::Duration::from_secs(job_lease_seconds));
             let listen = listen.or(config.listen).unwrap_or_else(|| "127.0.0.1:8080".to_string());
             let secure_cookies = secure_cookies || config.secure_cookies.unwrap_or(false);
             let app = match embedding_model.or(config.embedding_model) {
@@ -296,10 +319,16 @@ async fn main() -> anyhow::Result<()> {
             app.catch_up().await.map_err(service)?;
             app.spawn_indexer();
             app.spawn_embedder();
-            app.spawn_reminders();
+            app.spawn_jobs();
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             eprintln!("Signpost is serving http://{} ({} database)", listener.local_addr()?, app.backend());
-            signpost_web::serve(listener, app, secure_cookies).await?;
+            let proxies = if trusted_proxies.is_empty() { config.trusted_proxies.unwrap_or_default() } else { trusted_proxies };
+            let web = signpost_web::WebConfig {
+                force_secure_cookies: secure_cookies,
+                metrics_token: metrics_token.or(config.metrics_token).filter(|t| !t.is_empty()),
+                trusted_proxies: proxies.iter().map(|p| parse_proxy(p)).collect::<anyhow::Result<_>>()?,
+            };
+            signpost_web::serve(listener, app, web).await?;
         }
         Command::Demo => {
             let n = demo::load(&app).await.map_err(service)?;
@@ -401,10 +430,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Remind => {
             anyhow::ensure!(app.mails(), "no mail relay is configured: give --smtp-url smtp://HOST:PORT (or SIGNPOST_SMTP_URL)");
-            let plans = app.send_leaving_reminders().await.map_err(service)?;
-            println!("reminded the people in {plans} leavers' plans");
-            let n = app.send_action_reminders().await.map_err(service)?;
-            println!("sent {n} reminders");
+            let run = app.remind_now().await.map_err(service)?;
+            println!("reminded the people in {} leavers' plans", run.leaving_notices);
+            println!("sent {} other emails", run.emails);
+            if run.failed > 0 {
+                eprintln!("{} attempts failed: they are retried later (see /admin/jobs)", run.failed);
+            }
+            println!("sent {} reminders", run.action_reminders);
         }
         Command::Search { query, as_user, limit } => {
             let actor = actor_for(&app, as_user.as_deref()).await?;

@@ -48,8 +48,13 @@ async fn asset_life_cycle_keeps_every_version_and_search_follows(backend: Backen
     assert_eq!(status, StatusCode::OK, "{verified}");
 
     let (_, history) = t.get("alice", &format!("/api/v1/assets/{id}/history")).await;
-    let events: Vec<&str> = history.as_array().unwrap().iter().map(|v| v["event"].as_str().unwrap()).collect();
+    let events: Vec<&str> = history["items"].as_array().unwrap().iter().map(|v| v["event"].as_str().unwrap()).collect();
     assert_eq!(events, ["verified", "published", "updated", "created"]);
+    let (_, first) = t.get("alice", &format!("/api/v1/assets/{id}/history?limit=2&offset=2")).await;
+    assert_eq!((first["total"].as_i64(), first["items"][1]["version"].as_i64()), (Some(4), Some(1)), "the history comes a page at a time");
+    let (status, verified_diff) = t.get("alice", &format!("/api/v1/assets/{id}/diff?from=3&to=4")).await;
+    assert_eq!(status, StatusCode::OK, "a verification reads as the version before it");
+    assert!(!verified_diff["diff"].as_str().unwrap().contains("\n+"), "{verified_diff}");
 
     let (status, diff) = t.get("alice", &format!("/api/v1/assets/{id}/diff?from=1&to=2")).await;
     assert_eq!(status, StatusCode::OK);

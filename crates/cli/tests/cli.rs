@@ -49,6 +49,15 @@ async fn import_is_all_or_nothing_and_markdown_export_round_trips(backend: Backe
     assert!(err.contains("lessons/broken.md: body line 1 column 26") && err.contains("NHS number"), "{err}");
     assert_eq!(count(&location).await, 0);
 
+    // A review interval far beyond any date, with a date it was last verified: an error, not a crash.
+    write(
+        &dir.join("lessons/broken.md"),
+        "---\ntitle: Forever\nkind: lesson\nteam: Ward A\nowner: alice@trust.nhs.uk\nreview_interval_days: 2147483647\nlast_verified: 2025-01-01\n---\nBody\n",
+    );
+    let (ok, _, err) = cli(&location, &["import", dir.to_str().unwrap()]);
+    assert!(!ok && err.contains("lessons/broken.md: review_interval_days") && !err.contains("panicked"), "{err}");
+    assert_eq!(count(&location).await, 0);
+
     std::fs::remove_file(dir.join("lessons/broken.md")).unwrap();
     let (ok, out, err) = cli(&location, &["import", dir.to_str().unwrap()]);
     assert!(ok, "{err}");
@@ -331,5 +340,8 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
     assert!(received.contains("See the plan: https://signpost.northfield.nhs.uk/leavers/"), "and to the leaver's plan: {received}");
 
     let (ok, out, _) = cli(&location, &args);
-    assert!(ok && out.trim() == "reminded the people in 0 leavers' plans\nsent 0 reminders", "nobody is told twice in a week: {out}");
+    assert!(
+        ok && out.trim() == "reminded the people in 0 leavers' plans\nsent 0 other emails\nsent 0 reminders",
+        "nobody is told twice in a week: {out}"
+    );
 }

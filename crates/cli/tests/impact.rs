@@ -53,7 +53,23 @@ async fn a_statement_recorded_in_error_is_withdrawn_by_its_recorder_or_a_special
     let (_, hidden) = t.post("alice", "/api/v1/impact", statement(&private["id"], "Ann Ward")).await;
     let today = Utc::now().date_naive();
     let report = format!("/api/v1/reports/programme?from={today}&to={today}");
-    assert_eq!(t.get("spec", &report).await.1["impacts"].as_array().unwrap().len(), 3);
+    assert_eq!(t.get("admin", &report).await.1["impacts"].as_array().unwrap().len(), 3);
+    let (_, r) = t.get("spec", &report).await;
+    let mut quoted: Vec<&str> =
+        r["impacts"].as_array().unwrap().iter().map(|i| i["statement"]["attributed_to"].as_str().unwrap()).collect();
+    quoted.sort_unstable();
+    assert_eq!(quoted, ["Jo Park", "Sam Lee"], "the report never quotes what is said about an asset its reader cannot see");
+    let res = t
+        .client
+        .get(format!("{}/api/v1/reports/programme.csv?from={today}&to={today}", t.base))
+        .bearer_auth(&t.tokens["spec"])
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.text().await.unwrap().contains("Ann Ward"), "nor does its CSV");
+    let guest = t.app.actor(t.users["guest"]).await.unwrap();
+    let read = t.app.impact_statement(&guest, mine["id"].as_i64().unwrap()).await;
+    assert!(matches!(read, Err(signpost_services::ServiceError::NotFound(_))), "guests read no statements: {read:?}");
 
     assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", other["id"])).await.0, StatusCode::FORBIDDEN, "alice recorded it");
     assert_eq!(t.delete("bob", &format!("/api/v1/impact/{}", hidden["id"])).await.0, StatusCode::NOT_FOUND, "bob cannot see the asset");
@@ -66,7 +82,7 @@ async fn a_statement_recorded_in_error_is_withdrawn_by_its_recorder_or_a_special
         "specialists answer for the evidence"
     );
 
-    let (_, r) = t.get("spec", &report).await;
+    let (_, r) = t.get("admin", &report).await;
     let left: Vec<&str> = r["impacts"].as_array().unwrap().iter().map(|i| i["statement"]["attributed_to"].as_str().unwrap()).collect();
     assert_eq!(left, ["Ann Ward"], "withdrawn statements leave the report");
     let (_, audit) = t.get("admin", "/api/v1/audit?limit=5").await;

@@ -44,15 +44,19 @@ async fn with_successor(t: &mut TestApp) -> i64 {
     user.id
 }
 
-/// alice leaves in `days`; bob (another ward) is her line manager, dana succeeds her.
+/// alice starts her plan to leave in `days`, naming bob (another ward) her line manager,
+/// who accepts; dana succeeds her.
 async fn start(t: &TestApp, dana: i64, days: i64) -> i64 {
     let input = json!({
         "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(days), "role": "Ward A sister",
         "line_manager_id": t.users["bob"], "successor_id": dana,
     });
-    let (status, plan) = t.post("bob", "/api/v1/leaver-plans", input).await;
+    let (status, plan) = t.post("alice", "/api/v1/leaver-plans", input).await;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
-    plan["id"].as_i64().unwrap()
+    let id = plan["id"].as_i64().unwrap();
+    let (status, accepted) = t.post("bob", &format!("/api/v1/leaver-plans/{id}/accept"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    id
 }
 
 async fn a_plan_follows_the_six_steps_and_stores_handover_notes_for_the_team(backend: Backend) {
@@ -66,13 +70,14 @@ async fn a_plan_follows_the_six_steps_and_stores_handover_notes_for_the_team(bac
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(fields(&err), ["line_manager_id", "successor_id", "role", "leaving_on"]);
     let stranger = json!({ "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(30), "role": "Sister", "line_manager_id": t.users["bob"] });
-    assert_eq!(t.post("dana", "/api/v1/leaver-plans", stranger).await.0, StatusCode::FORBIDDEN, "only the leaver, manager or a specialist");
+    assert_eq!(t.post("dana", "/api/v1/leaver-plans", stranger.clone()).await.0, StatusCode::FORBIDDEN, "only the leaver or a specialist");
+    assert_eq!(t.post("bob", "/api/v1/leaver-plans", stranger).await.0, StatusCode::FORBIDDEN, "naming yourself manager is no way in");
 
     let id = start(&t, dana, 30).await;
     let again = json!({ "leaver_id": t.users["alice"], "departure": "moving", "leaving_on": in_days(40), "role": "Sister", "line_manager_id": t.users["bob"] });
     assert_eq!(t.post("alice", "/api/v1/leaver-plans", again).await.0, StatusCode::CONFLICT, "one open plan per person");
-    let (_, news) = t.get("alice", "/api/v1/notifications").await;
-    assert!(news[0]["text"].as_str().unwrap().contains("secure alice's knowledge"), "{news}");
+    let (_, news) = t.get("dana", "/api/v1/notifications").await;
+    assert!(news[0]["text"].as_str().unwrap().contains("secure alice's knowledge"), "the successor is told: {news}");
     assert_eq!(t.get("guest", &format!("/api/v1/leaver-plans/{id}")).await.0, StatusCode::FORBIDDEN);
     assert_eq!(t.get("admin", &format!("/api/v1/leaver-plans/{id}")).await.0, StatusCode::OK, "specialists support every plan");
     let (_, listed) = t.get("dana", "/api/v1/leaver-plans").await;
@@ -192,24 +197,33 @@ async fn everything_the_leaver_holds_is_passed_on_all_or_nothing_before_the_plan
     assert_eq!(keys, expected, "{view}");
     assert_eq!(view["holdings"][0]["label"], "An asset you cannot see", "bob manages the plan but cannot read Ward A's lesson");
 
-    // One bad move (to a guest) and nothing moves.
+    let may: Vec<bool> = view["holdings"].as_array().unwrap().iter().map(|h| h["may_pass_on"].as_bool().unwrap()).collect();
+    assert_eq!(may, [false, false, false, false], "bob could change none of them himself: {view}");
+    assert_eq!(view["holdings"][0]["detail"], "", "nor is the hidden lesson described to him");
+
+    // The manager passes on only what he could change himself; an admin can pass on the rest.
     let path = format!("/api/v1/leaver-plans/{id}/handover");
     let mut moves: Vec<Value> = expected.iter().map(|k| json!({ "holding": k, "to": dana })).collect();
-    moves[2]["to"] = json!(t.users["guest"]);
     assert_eq!(t.post("alice", &path, json!({ "moves": moves.clone() })).await.0, StatusCode::FORBIDDEN, "the manager passes things on");
     let (status, err) = t.post("bob", &path, json!({ "moves": moves.clone() })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+    assert!(err["message"].as_str().unwrap().contains("moves[0], moves[1], moves[2], moves[3]"), "{err}");
+    // One bad move (to a guest) and nothing moves.
+    moves[2]["to"] = json!(t.users["guest"]);
+    let (status, err) = t.post("admin", &path, json!({ "moves": moves.clone() })).await;
     assert_eq!((status, fields(&err)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["moves[2].to".to_string()]), "{err}");
     let (_, still) = t.get("alice", &format!("/api/v1/assets/{lesson_id}")).await;
     assert_eq!(still["owner_id"], t.users["alice"]);
     moves[2]["to"] = json!(dana);
-    let (status, plan) = t.post("bob", &path, json!({ "moves": moves })).await;
+    let (status, plan) = t.post("admin", &path, json!({ "moves": moves })).await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["handed"].as_array().unwrap().len(), 4);
+    assert_eq!(plan["handed"][0]["label"], format!("asset {lesson_id} (not open to everyone)"), "the plan never names a team-only asset");
 
     let (_, lesson) = t.get("dana", &format!("/api/v1/assets/{lesson_id}")).await;
     assert_eq!(lesson["owner_id"], dana, "and with it the review duty");
     let (_, history) = t.get("dana", &format!("/api/v1/assets/{lesson_id}/history")).await;
-    assert!(history[0]["note"].as_str().unwrap().contains("ownership passed from alice to dana"), "{history}");
+    assert!(history["items"][0]["note"].as_str().unwrap().contains("ownership passed from alice to dana"), "{history}");
     let (_, actions) = t.get("dana", "/api/v1/actions").await;
     assert!(actions.to_string().contains("Audit the night handover"), "{actions}");
     let (_, c) = t.get("dana", &format!("/api/v1/communities/{cid}")).await;

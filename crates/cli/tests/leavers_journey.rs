@@ -1,5 +1,5 @@
 //! A leaver's plan in a real browser, with JavaScript on and off and axe-core on
-//! every page: the leaver starts it and lists what they know; the ward manager adds
+//! every page: the leaver starts it and lists what they know; the ward manager accepts, adds
 //! the team's question, agrees priorities, chooses actions, stores the handover note,
 //! passes on everything the leaver holds and closes the plan.
 mod common;
@@ -89,6 +89,10 @@ async fn journey(mut t: TestApp, javascript: bool) {
     assert_eq!(t.get("bob", &format!("/api/v1/leaver-plans/{id}")).await.0, reqwest::StatusCode::NOT_FOUND);
     let b = signed_in(t, "lena@trust.nhs.uk", javascript).await;
     b.visit_accessible(&t.base, &format!("/leavers/{id}")).await;
+    assert!(text_of(&b, "#accept-manager").await.contains("named as alice's line manager"), "she is asked first");
+    b.click(&format!("form[action='/leavers/{id}/accept'] button")).await;
+    assert!(b.wait_for_text("You are the plan's line manager").await);
+    b.assert_accessible("the line manager has accepted").await;
     b.fill("area_title", "Who to call in estates").await;
     b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
     assert!(b.wait_for_text("Knowledge area added.").await);

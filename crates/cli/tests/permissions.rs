@@ -208,8 +208,8 @@ async fn check(app: &Signpost, people: &[Person], docs: &[Doc], parents: &HashMa
                 Err(ServiceError::NotFound(_)) => assert!(!visible, "get of asset {}, {ctx}", d.id),
                 Err(e) => panic!("get answered {e:?}, which would reveal the asset exists; {ctx}"),
             }
-            match app.asset_history(&actor, d.id).await {
-                Ok(v) => assert!(visible && !v.is_empty(), "history of asset {}, {ctx}", d.id),
+            match app.asset_history(&actor, d.id, 0, 20).await {
+                Ok(v) => assert!(visible && !v.items.is_empty(), "history of asset {}, {ctx}", d.id),
                 Err(ServiceError::NotFound(_)) => assert!(!visible, "history of asset {}, {ctx}", d.id),
                 Err(e) => panic!("history answered {e:?}; {ctx}"),
             }

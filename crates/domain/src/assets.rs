@@ -227,6 +227,53 @@ pub struct AssetVersion {
     pub snapshot: Asset,
 }
 
+/// One entry of an asset's history, without its content: who may read the version
+/// depends on how the asset stood then (status, audience, team, owner), which is kept
+/// beside it so the history can be listed without loading any snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VersionEntry {
+    /// Asset.
+    pub asset_id: AssetId,
+    /// Version number.
+    pub version: i64,
+    /// What happened.
+    pub event: VersionEvent,
+    /// Who did it.
+    pub author_id: UserId,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// A note: the verification comment, the restore source, the override reason
+    /// (empty where the reader may not read this version).
+    pub note: String,
+    /// Status then.
+    pub status: Status,
+    /// Audience then.
+    pub visibility: Visibility,
+    /// Team then.
+    pub team_id: TeamId,
+    /// Owner then.
+    pub owner_id: UserId,
+    /// Named viewers then.
+    pub named_viewers: Vec<UserId>,
+    /// When it was next due for review, as of this version.
+    pub next_review_at: DateTime<Utc>,
+    /// Whether the reader may open this version and compare it (set by the services).
+    #[serde(default)]
+    pub readable: bool,
+}
+
+impl<'a> From<&'a VersionEntry> for crate::visibility::AccessView<'a> {
+    fn from(v: &'a VersionEntry) -> Self {
+        crate::visibility::AccessView {
+            owner_id: v.owner_id,
+            status: v.status,
+            visibility: v.visibility,
+            team_id: v.team_id,
+            named_viewers: &v.named_viewers,
+        }
+    }
+}
+
 /// Validation limits for the common fields.
 pub mod limits {
     /// Longest title.
@@ -241,6 +288,10 @@ pub mod limits {
     pub const LABEL: usize = 80;
     /// Shortest and longest review interval in days.
     pub const REVIEW_DAYS: (i32, i32) = (7, 1_095);
+    /// Most people named as viewers.
+    pub const NAMED_VIEWERS: usize = 200;
+    /// Most related assets linked.
+    pub const LINKS: usize = 50;
 }
 
 impl AssetContent {
@@ -283,14 +334,8 @@ impl AssetContent {
     /// Normalises labels: trimmed, lower-case, without duplicates, in the order given.
     pub fn normalise(mut self) -> Self {
         fn clean(labels: Vec<String>) -> Vec<String> {
-            let mut out: Vec<String> = Vec::new();
-            for l in labels {
-                let l = l.trim().to_lowercase();
-                if !out.contains(&l) {
-                    out.push(l);
-                }
-            }
-            out
+            let mut seen = std::collections::HashSet::new();
+            labels.into_iter().map(|l| l.trim().to_lowercase()).filter(|l| seen.insert(l.clone())).collect()
         }
         self.title = self.title.trim().to_string();
         self.tags = clean(self.tags);

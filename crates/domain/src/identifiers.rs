@@ -63,8 +63,53 @@ const CONTEXT_WORDS: [&str; 4] = ["nhs", "patient", "chi no", "hospital no"];
 const CONTEXT_BEFORE: usize = 40;
 const CONTEXT_AFTER: usize = 25;
 
+/// A probable NHS number: where it is (bytes), the number, and why it was judged one.
+struct Probable {
+    start: usize,
+    end: usize,
+    number: NhsNumber,
+    context: bool,
+    layout: bool,
+}
+
 /// Scans one piece of text for probable NHS numbers.
 pub fn find_nhs_numbers(field: &str, text: &str) -> Vec<IdentifierFinding> {
+    probable_numbers(text)
+        .into_iter()
+        .map(|p| {
+            let before = &text[..p.start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let reason = match (p.context, p.layout) {
+                (true, true) => "valid NHS number check digit, written 3-3-4, next to a word like \"NHS\"",
+                (true, false) => "valid NHS number check digit next to a word like \"NHS\"",
+                _ => "valid NHS number check digit, written 3-3-4 like an NHS number",
+            };
+            IdentifierFinding { field: field.to_string(), line, column, masked: masked(&p.number), reason: reason.to_string() }
+        })
+        .collect()
+}
+
+fn masked(number: &NhsNumber) -> String {
+    let formatted = number.formatted();
+    format!("*** *** *{}", &formatted[formatted.len() - 3..])
+}
+
+/// `text` with every probable NHS number masked (all but its last three digits), for
+/// showing text that was written before the guard could stop it.
+pub fn mask_nhs_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for p in probable_numbers(text) {
+        out.push_str(&text[from..p.start]);
+        out.push_str(&masked(&p.number));
+        from = p.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+fn probable_numbers(text: &str) -> Vec<Probable> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -112,17 +157,7 @@ pub fn find_nhs_numbers(field: &str, text: &str) -> Vec<IdentifierFinding> {
         if !(context || layout) {
             continue;
         }
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let formatted = number.formatted();
-        let masked = format!("*** *** *{}", &formatted[formatted.len() - 3..]);
-        let reason = match (context, layout) {
-            (true, true) => "valid NHS number check digit, written 3-3-4, next to a word like \"NHS\"",
-            (true, false) => "valid NHS number check digit next to a word like \"NHS\"",
-            _ => "valid NHS number check digit, written 3-3-4 like an NHS number",
-        };
-        found.push(IdentifierFinding { field: field.to_string(), line, column, masked, reason: reason.to_string() });
+        found.push(Probable { start, end, number, context, layout });
     }
     found
 }
@@ -144,6 +179,12 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_keeps_the_last_three_digits_and_everything_else() {
+        assert_eq!(mask_nhs_numbers("Patient 943 476 5919 seen; ward 12."), "Patient *** *** *919 seen; ward 12.");
+        assert_eq!(mask_nhs_numbers("no numbers here"), "no numbers here");
+    }
 
     #[test]
     fn check_digit_accepts_the_documented_example_and_rejects_the_often_quoted_one() {

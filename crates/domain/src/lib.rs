@@ -10,6 +10,7 @@ pub mod errors;
 pub mod fields;
 pub mod identifiers;
 pub mod impact;
+pub mod jobs;
 pub mod learning;
 pub mod maturity;
 pub mod mentoring;

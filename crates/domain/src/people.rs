@@ -201,6 +201,17 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working, if it was given an expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What was ended when someone's access was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RevokedAccess {
+    /// API tokens revoked.
+    pub tokens: u64,
+    /// Browser sessions ended.
+    pub sessions: u64,
 }
 
 /// A browser session stored server-side.

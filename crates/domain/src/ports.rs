@@ -2,7 +2,7 @@
 //! trait objects, so the backend is chosen at start-up from the database URL.
 use async_trait::async_trait;
 
-use crate::assets::{Asset, AssetFacts, AssetVersion, Status, VersionEvent};
+use crate::assets::{Asset, AssetFacts, AssetVersion, Status, VersionEntry, VersionEvent};
 use crate::audit::{AuditEntry, AuditRecord, Change};
 use crate::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId};
 use crate::communities::{Advocate, Answer, Comment, Community, CommunityId, Membership, Notification, Question, QuestionId, Vote};
@@ -35,6 +35,8 @@ pub struct AssetQuery {
     pub tag: Option<String>,
     /// Only assets due for review before this time, soonest first.
     pub review_due_before: Option<Timestamp>,
+    /// Only these assets (at most a few hundred: callers cap their lists first).
+    pub ids: Option<Vec<AssetId>>,
     /// Items to skip.
     pub offset: i64,
     /// Page size.
@@ -58,7 +60,7 @@ pub struct AssetWrite {
 
 /// The source of truth. Every write is one transaction that also appends to the change log.
 #[async_trait]
-pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + ImpactStore + Send + Sync + 'static {
+pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + ImpactStore + JobStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Whether the database answers.
@@ -89,9 +91,18 @@ pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + 
     /// Ends a session.
     async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
 
-    /// Stores an API token under the hash of its secret.
-    async fn create_token(&self, user_id: UserId, name: &str, secret_hash: &str, audit: AuditRecord) -> Result<ApiToken, StoreError>;
-    /// The owner of an unrevoked token with this secret hash; records its use.
+    /// Stores an API token under the hash of its secret, working until `expires_at` if given.
+    async fn create_token(
+        &self,
+        user_id: UserId,
+        name: &str,
+        secret_hash: &str,
+        expires_at: Option<Timestamp>,
+        audit: AuditRecord,
+    ) -> Result<ApiToken, StoreError>;
+    /// Revokes every token of `user_id` and ends every browser session, in one transaction.
+    async fn revoke_access(&self, user_id: UserId, audit: AuditRecord) -> Result<crate::people::RevokedAccess, StoreError>;
+    /// The owner of an unrevoked, unexpired token with this secret hash; records its use.
     async fn token_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError>;
     /// A user's tokens.
     async fn tokens(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError>;
@@ -114,9 +125,12 @@ pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + 
     async fn asset_count(&self) -> Result<i64, StoreError>;
     /// For each instant in `before`, how many assets matching `visible` had been created by then.
     async fn assets_created_before(&self, before: &[Timestamp], visible: &Condition) -> Result<Vec<i64>, StoreError>;
-    /// An asset's history, newest first.
-    async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError>;
-    /// One version.
+    /// A page of an asset's history, newest first, without the versions' content.
+    async fn version_log(&self, id: AssetId, offset: i64, limit: i64) -> Result<Page<VersionEntry>, StoreError>;
+    /// The history of each of `ids`, without content, newest first within each asset.
+    async fn version_entries(&self, ids: &[AssetId]) -> Result<Vec<VersionEntry>, StoreError>;
+    /// One version with its content (a verification keeps no copy of its own: it reads
+    /// as the version before it).
     async fn version(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError>;
     /// Writes many new assets in one transaction (imports and the demo): all or nothing.
     async fn insert_assets(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError>;
@@ -194,6 +208,9 @@ pub struct Mail {
     pub body: String,
     /// An iCalendar (RFC 5545) document, attached as `invite.ics`.
     pub calendar: Option<String>,
+    /// A Message-ID of Signpost's choosing, the same on every attempt to send this
+    /// message, so a copy sent again after a crash is recognised as the same message.
+    pub message_id: Option<String>,
 }
 
 /// Sends email (through an SMTP relay in production).
@@ -446,4 +463,48 @@ pub trait ImpactStore: Send + Sync + 'static {
     async fn set_reaction(&self, reaction: &Reaction, on: bool) -> Result<(), StoreError>;
     /// Every reaction.
     async fn reactions(&self) -> Result<Vec<Reaction>, StoreError>;
+}
+
+/// Durable background jobs (see [`crate::jobs`]).
+#[async_trait]
+pub trait JobStore: Send + Sync + 'static {
+    /// Enqueues jobs; one whose key is already stored is left as it is. Returns how many were new.
+    async fn enqueue(&self, jobs: &[crate::jobs::NewJob]) -> Result<usize, StoreError>;
+    /// Claims the next due job for `worker` until `lease_until`: a pending job whose time
+    /// has come, or a running one whose node's lease lapsed. One node gets each job.
+    async fn claim_job(&self, worker: &str, now: Timestamp, lease_until: Timestamp) -> Result<Option<crate::jobs::Job>, StoreError>;
+    /// Finishes a job `worker` still holds, enqueuing `then` in the same transaction;
+    /// false, changing nothing, if its lease went to another node.
+    async fn finish_job(&self, id: crate::jobs::JobId, worker: &str, then: &[crate::jobs::NewJob]) -> Result<bool, StoreError>;
+    /// Records a failed attempt: pending again at `retry_at`, or failed for good without one.
+    async fn fail_job(&self, id: crate::jobs::JobId, worker: &str, error: &str, retry_at: Option<Timestamp>) -> Result<(), StoreError>;
+    /// A page of jobs in `state`, or of every job not done, most recently changed first.
+    async fn jobs(&self, state: Option<crate::jobs::JobState>, offset: i64, limit: i64) -> Result<Page<crate::jobs::Job>, StoreError>;
+    /// Deletes finished jobs last changed before `before`; returns how many.
+    async fn purge_done_jobs(&self, before: Timestamp) -> Result<u64, StoreError>;
+    /// Puts a failed job back to run now with fresh attempts.
+    async fn retry_job(&self, id: crate::jobs::JobId, audit: AuditRecord) -> Result<crate::jobs::Job, StoreError>;
+    /// Finishes an action reminder's job and records the day it was sent on the action
+    /// (read inside the transaction, so a change made meanwhile is kept). False if the lease was lost.
+    async fn finish_action_reminder(
+        &self,
+        id: crate::jobs::JobId,
+        worker: &str,
+        action_id: crate::learning::ActionId,
+        on: chrono::NaiveDate,
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError>;
+    /// Finishes a leaving-date notice's job: records the milestone on the plan, adds the
+    /// notifications and enqueues the emails, in one transaction. False if the lease was lost.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_leaving_notice(
+        &self,
+        id: crate::jobs::JobId,
+        worker: &str,
+        plan_id: crate::retention::PlanId,
+        days: i64,
+        notify: &[Notification],
+        then: &[crate::jobs::NewJob],
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError>;
 }

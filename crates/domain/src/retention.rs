@@ -269,8 +269,12 @@ pub struct LeaverPlan {
     pub role: String,
     /// The team that keeps the knowledge.
     pub team_id: TeamId,
-    /// Agrees the priorities.
+    /// Agrees the priorities, once they have accepted the role.
     pub line_manager_id: UserId,
+    /// When the named line manager accepted: until then they have no say over the plan,
+    /// so nobody can make themselves a colleague's manager by naming themselves.
+    #[serde(default)]
+    pub manager_accepted_at: Option<DateTime<Utc>>,
     /// Who takes over, when known.
     pub successor_id: Option<UserId>,
     /// Helps facilitate (step 5).
@@ -396,6 +400,7 @@ mod tests {
             role: "Infection control lead".into(),
             team_id: 2,
             line_manager_id: 3,
+            manager_accepted_at: None,
             successor_id: Some(4),
             key_colleague_id: None,
             areas: Vec::new(),

@@ -61,13 +61,22 @@ impl ReviewState {
 
 /// The next review date after a verification (or first publication) at `from`.
 pub fn next_review(from: Timestamp, interval_days: i32) -> Timestamp {
-    from + chrono::Duration::days(i64::from(interval_days))
+    // Out-of-range intervals are refused by validation; until then the date saturates
+    // rather than overflowing, so checking bad input never panics.
+    from.checked_add_signed(chrono::Duration::days(i64::from(interval_days))).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn a_huge_interval_saturates_instead_of_panicking() {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(next_review(t, i32::MAX), chrono::DateTime::<Utc>::MAX_UTC);
+        assert_eq!(next_review(t, 7), t + Duration::days(7));
+    }
 
     #[test]
     fn an_asset_past_its_date_is_overdue_and_one_within_a_month_is_due_soon() {

@@ -37,7 +37,7 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let to = mail.to.parse::<Mailbox>().map_err(|e| MailError(format!("{:?} is not an email address: {e}", mail.to)))?;
-        let builder = Message::builder().from(self.from.clone()).to(to).subject(&mail.subject);
+        let builder = Message::builder().from(self.from.clone()).to(to).subject(&mail.subject).message_id(mail.message_id.clone());
         let message = match &mail.calendar {
             None => builder.header(ContentType::TEXT_PLAIN).body(mail.body.clone()),
             Some(ics) => {

@@ -1,4 +1,5 @@
 //! Sign-in, browser sessions, API tokens, users and teams.
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -7,11 +8,12 @@ use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use signpost_domain::audit::AuditRecord;
-use signpost_domain::people::{Actor, ApiToken, BrowserSession, NewUser, Role, Team, TeamKind, User};
+use signpost_domain::people::{Actor, ApiToken, BrowserSession, NewUser, RevokedAccess, Role, Team, TeamKind, User};
+use signpost_domain::profiles::Profile;
 use signpost_domain::search::Page;
 use signpost_domain::{StoreError, TeamId, UserId};
 
-use crate::login_limit::{PER_ACCOUNT, PER_CLIENT};
+use crate::login_limit;
 use crate::{ServiceError, Signpost, policy};
 
 /// How long a browser session lasts.
@@ -106,19 +108,22 @@ impl Signpost {
     /// Checks an email and password, rate-limited per account and per client.
     /// Unknown accounts take as long to refuse as wrong passwords.
     pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<NewSession, ServiceError> {
-        let account_key = format!("account:{}", email.trim().to_lowercase());
-        let client_key = format!("client:{client}");
-        if let Some(retry_after_secs) = self.limiter.blocked(&[(&account_key, PER_ACCOUNT), (&client_key, PER_CLIENT)]) {
-            return Err(ServiceError::RateLimited { retry_after_secs });
-        }
+        let reservation = self
+            .limiter
+            .reserve(&login_limit::keys(email, client))
+            .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
         let credentials = self.store.credentials(email).await?;
         let hash = credentials.as_ref().and_then(|c| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
-        let ok = verify_password(password.to_string(), hash).await && credentials.as_ref().is_some_and(|c| c.password_hash.is_some());
+        let verified = {
+            let _turn = self.limiter.hashing.acquire().await.map_err(|e| ServiceError::Unexpected(e.to_string()))?;
+            verify_password(password.to_string(), hash).await
+        };
+        let ok = verified && credentials.as_ref().is_some_and(|c| c.password_hash.is_some());
+        // A failure keeps its reservation: that is the failure counted.
         let Some(user) = credentials.filter(|_| ok).map(|c| c.user) else {
-            self.limiter.fail(&[&account_key, &client_key]);
             return Err(ServiceError::Unauthenticated("the email address or password is not right".into()));
         };
-        self.limiter.succeed(&account_key);
+        self.limiter.succeed(reservation);
         let secret = random_hex(32);
         let session =
             BrowserSession { user_id: user.id, csrf_token: random_hex(32), expires_at: Utc::now() + Duration::hours(SESSION_HOURS) };
@@ -173,14 +178,54 @@ impl Signpost {
 
     /// Creates a personal API token for the actor.
     pub async fn create_token(&self, actor: &Actor, name: &str) -> Result<CreatedToken, ServiceError> {
+        self.create_expiring_token(actor, name, None).await
+    }
+
+    /// Creates an API token for the actor that stops working at the end of `expires_on`
+    /// (`YYYY-MM-DD`, today to five years ahead), or lasts until revoked without one.
+    pub async fn create_expiring_token(&self, actor: &Actor, name: &str, expires_on: Option<&str>) -> Result<CreatedToken, ServiceError> {
         let name = name.trim();
+        let mut errors = Vec::new();
         if name.is_empty() || name.len() > 100 {
-            return Err(ServiceError::invalid("name", "enter a name of 1 to 100 characters for the token"));
+            errors.push(signpost_domain::FieldError::new("name", "enter a name of 1 to 100 characters for the token"));
+        }
+        let today = Utc::now().date_naive();
+        let expires_at = match expires_on.map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) if d >= today && d <= today + Duration::days(5 * 366) => {
+                    d.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+                }
+                Ok(_) => {
+                    errors.push(signpost_domain::FieldError::new("expires_on", "choose a day from today to five years ahead"));
+                    None
+                }
+                Err(_) => {
+                    errors.push(signpost_domain::FieldError::new("expires_on", "enter the day as a date like 2027-03-31"));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
         }
         let secret = format!("{TOKEN_PREFIX}{}", random_hex(32));
         let audit = AuditRecord::new(Some(actor.user_id), "token.create", format!("token {name:?} created"));
-        let token = self.store.create_token(actor.user_id, name, &secret_hash(&secret), audit).await?;
+        let token = self.store.create_token(actor.user_id, name, &secret_hash(&secret), expires_at, audit).await?;
         Ok(CreatedToken { token, secret })
+    }
+
+    /// Revokes every API token of a person and ends every browser session of theirs
+    /// (admins only): for a lost laptop, a leaked token or someone who has left.
+    pub async fn revoke_access(&self, actor: &Actor, user_id: UserId) -> Result<RevokedAccess, ServiceError> {
+        policy::ensure_admin(actor)?;
+        let user = self.store.user(user_id).await.map_err(not_found_as("user"))?;
+        let audit = AuditRecord::new(
+            Some(actor.user_id),
+            "user.revoke_access",
+            format!("revoked every API token and ended every session of {}", user.email),
+        );
+        Ok(self.store.revoke_access(user_id, audit).await?)
     }
 
     /// The actor's own tokens.
@@ -225,14 +270,28 @@ impl Signpost {
     }
 
     /// One user; everyone signed in may look people up.
-    pub async fn user(&self, _actor: &Actor, id: UserId) -> Result<User, ServiceError> {
-        self.store.user(id).await.map_err(not_found_as("user"))
+    pub async fn user(&self, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+        let user = self.store.user(id).await.map_err(not_found_as("user"))?;
+        Ok(self.as_seen_by(actor, vec![user]).await?.remove(0))
     }
 
-    /// A page of users.
-    pub async fn users(&self, _actor: &Actor, offset: i64, limit: i64) -> Result<Page<User>, ServiceError> {
+    /// A page of users, each as far as the actor may read it.
+    pub async fn users(&self, actor: &Actor, offset: i64, limit: i64) -> Result<Page<User>, ServiceError> {
         let (offset, limit) = page_bounds(offset, limit)?;
-        Ok(self.store.users(offset, limit).await?)
+        let page = self.store.users(offset, limit).await?;
+        Ok(Page { items: self.as_seen_by(actor, page.items).await?, ..page })
+    }
+
+    /// `users` with what `actor` may not read of each left out (see [`policy::user_as_seen_by`]).
+    pub(crate) async fn as_seen_by(&self, actor: &Actor, users: Vec<User>) -> Result<Vec<User>, ServiceError> {
+        let profiles: HashMap<UserId, Profile> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p)).collect();
+        Ok(users
+            .into_iter()
+            .map(|u| {
+                let profile = profiles.get(&u.id).cloned().unwrap_or_else(|| Profile::empty(u.id));
+                policy::user_as_seen_by(actor, u, &profile)
+            })
+            .collect())
     }
 
     /// Changes a user's role (admins only; an admin cannot demote themselves).
@@ -306,7 +365,7 @@ impl Signpost {
     }
 
     /// Everyone whose team is `team_id`, by name.
-    pub async fn team_members(&self, _actor: &Actor, team_id: TeamId) -> Result<Vec<User>, ServiceError> {
+    pub async fn team_members(&self, actor: &Actor, team_id: TeamId) -> Result<Vec<User>, ServiceError> {
         let mut members = Vec::new();
         let mut offset = 0;
         loop {
@@ -319,7 +378,7 @@ impl Signpost {
             }
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(members)
+        self.as_seen_by(actor, members).await
     }
 
     /// All teams.

@@ -1,7 +1,7 @@
 //! Knowledge assets: create, edit, publish, verify, archive, history, restore, review queues.
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use signpost_domain::assets::{Asset, AssetContent, AssetVersion, Status, VersionEvent, Visibility};
+use signpost_domain::assets::{Asset, AssetContent, AssetVersion, Status, VersionEntry, VersionEvent, Visibility, limits};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::fields::{AssetFields, AssetKind};
 use signpost_domain::identifiers::{IdentifierFinding, find_nhs_numbers};
@@ -155,6 +155,18 @@ impl Signpost {
         input: &AssetInput,
         current: Option<&Asset>,
     ) -> Result<(AssetContent, AssetFields), ServiceError> {
+        // Lists are measured before anything else is done with them.
+        let sizes = [
+            ("tags", input.tags.len(), limits::LABELS),
+            ("topics", input.topics.len(), limits::LABELS),
+            ("named_viewers", input.named_viewers.len(), limits::NAMED_VIEWERS),
+            ("links", input.links.len(), limits::LINKS),
+        ];
+        let over: Vec<FieldError> =
+            sizes.iter().filter(|(_, n, max)| n > max).map(|(f, _, max)| FieldError::new(*f, format!("at most {max} allowed"))).collect();
+        if !over.is_empty() {
+            return Err(ServiceError::Invalid(over));
+        }
         let team_id = input.team_id.or(current.map(|a| a.team_id)).or(actor.own_team());
         let mut errors: Vec<FieldError> = Vec::new();
         let Some(team_id) = team_id else {
@@ -172,19 +184,23 @@ impl Signpost {
         } else if current.is_none_or(|a| a.team_id != team_id) && !policy::may_file_in_team(actor, team_id) {
             errors.push(FieldError::new("team_id", "you can only file assets in your own team or one above it"));
         }
-        for (i, u) in content.named_viewers.iter().enumerate() {
-            if matches!(self.store.user(*u).await, Err(StoreError::NotFound)) {
-                errors.push(FieldError::new(format!("named_viewers[{i}]"), format!("there is no user {u}")));
+        if !content.named_viewers.is_empty() {
+            let people = self.people_by_id().await?;
+            for (i, u) in content.named_viewers.iter().enumerate() {
+                if !people.contains_key(u) {
+                    errors.push(FieldError::new(format!("named_viewers[{i}]"), format!("there is no user {u}")));
+                }
             }
         }
-        for (i, l) in content.links.iter().enumerate() {
-            let visible = match self.store.asset(*l).await {
-                Ok(a) => policy::can_view(actor, &a) && current.is_none_or(|c| c.id != a.id),
-                Err(StoreError::NotFound) => false,
-                Err(e) => return Err(e.into()),
-            };
-            if !visible {
-                errors.push(FieldError::new(format!("links[{i}]"), format!("there is no asset {l} you can link to")));
+        if !content.links.is_empty() {
+            // One query for every linked asset, filtered to those the actor may see.
+            let query = AssetQuery { ids: Some(content.links.clone()), limit: limits::LINKS as i64, ..AssetQuery::default() };
+            let visible: std::collections::HashSet<AssetId> =
+                self.store.assets(&query, &policy::view_condition(actor)).await?.items.into_iter().map(|a| a.id).collect();
+            for (i, l) in content.links.iter().enumerate() {
+                if !visible.contains(l) || current.is_some_and(|c| c.id == *l) {
+                    errors.push(FieldError::new(format!("links[{i}]"), format!("there is no asset {l} you can link to")));
+                }
             }
         }
         if !errors.is_empty() {
@@ -375,6 +391,12 @@ impl Signpost {
             other => other.into(),
         })?;
         let s = old.snapshot;
+        if s.team_id != current.team_id && !policy::may_file_in_team(actor, s.team_id) {
+            return Err(ServiceError::invalid(
+                "version",
+                "that version was filed in a team you cannot file in: ask a knowledge specialist",
+            ));
+        }
         let asset = Asset {
             kind: s.kind,
             title: s.title,
@@ -400,22 +422,52 @@ impl Signpost {
     }
 
     /// An asset's history, newest first.
-    pub async fn asset_history(&self, actor: &Actor, id: AssetId) -> Result<Vec<AssetVersion>, ServiceError> {
-        self.asset(actor, id).await?;
-        Ok(self.store.versions(id).await?)
+    pub async fn asset_history(&self, actor: &Actor, id: AssetId, offset: i64, limit: i64) -> Result<Page<VersionEntry>, ServiceError> {
+        let (offset, limit) = page_bounds(offset, limit)?;
+        let current = self.store.asset(id).await.map_err(|_| ServiceError::NotFound(format!("asset {id}")))?;
+        policy::ensure_can_view(actor, &current)?;
+        let page = self.store.version_log(id, offset, limit).await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|mut v| {
+                v.readable = policy::can_read_version(actor, &current, (&v).into());
+                if !v.readable {
+                    v.note.clear();
+                }
+                v
+            })
+            .collect();
+        Ok(Page { items, ..page })
     }
 
-    /// The changes between two versions, as a unified diff.
+    /// The changes between two versions, as a unified diff: only between versions the
+    /// actor may read, and with probable NHS numbers masked for all but the specialists
+    /// who answer for them.
     pub async fn asset_diff(&self, actor: &Actor, id: AssetId, from: i64, to: i64) -> Result<VersionDiff, ServiceError> {
-        self.asset(actor, id).await?;
-        let load = |v: i64| async move {
-            self.store.version(id, v).await.map_err(|e| match e {
-                StoreError::NotFound => ServiceError::NotFound(format!("version {v} of asset {id}")),
-                other => other.into(),
-            })
+        let current = self.store.asset(id).await.map_err(|_| ServiceError::NotFound(format!("asset {id}")))?;
+        policy::ensure_can_view(actor, &current)?;
+        let load = |v: i64| {
+            let current = &current;
+            async move {
+                let missing = || ServiceError::NotFound(format!("version {v} of asset {id}"));
+                let found = self.store.version(id, v).await.map_err(|e| match e {
+                    StoreError::NotFound => missing(),
+                    other => other.into(),
+                })?;
+                if !policy::can_read_version(actor, current, (&found.snapshot).into()) {
+                    return Err(missing());
+                }
+                Ok::<_, ServiceError>(found)
+            }
         };
         let (a, b) = (load(from).await?, load(to).await?);
-        let (ta, tb) = (version_text(&a.snapshot), version_text(&b.snapshot));
+        let mask = !policy::may_override_identifier_guard(actor);
+        let text = |v: &AssetVersion| {
+            let t = version_text(&v.snapshot);
+            if mask { signpost_domain::identifiers::mask_nhs_numbers(&t) } else { t }
+        };
+        let (ta, tb) = (text(&a), text(&b));
         let diff = similar::TextDiff::from_lines(&ta, &tb)
             .unified_diff()
             .context_radius(3)

@@ -24,6 +24,9 @@ pub enum ServiceError {
     /// Publishing would expose what look like NHS numbers.
     #[error("the text contains what looks like an NHS number; remove it before publishing")]
     IdentifierFound(Vec<IdentifierFinding>),
+    /// An upload or a list is over a limit Signpost enforces; the message names the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many attempts; try again later.
     #[error("too many sign-in attempts: try again in {retry_after_secs} seconds")]
     RateLimited {

@@ -143,6 +143,9 @@ impl Signpost {
     /// One statement with what it is about, if the actor may see what it is about.
     pub async fn impact_statement(&self, actor: &Actor, id: i64) -> Result<ImpactView, ServiceError> {
         let missing = || ServiceError::NotFound("the impact statement".into());
+        if !policy::may_read_impact(actor) {
+            return Err(missing());
+        }
         let statement = match self.store.impact(id).await {
             Err(signpost_domain::StoreError::NotFound) => return Err(missing()),
             other => other?,
@@ -183,6 +186,9 @@ impl Signpost {
     /// The statements about one asset or session.
     pub async fn impacts_on(&self, actor: &Actor, subject: ImpactSubject) -> Result<Vec<ImpactStatement>, ServiceError> {
         self.impact_subject(actor, subject).await?;
+        if !policy::may_read_impact(actor) {
+            return Ok(Vec::new());
+        }
         Ok(self.store.impacts().await?.into_iter().filter(|s| s.subject == subject).collect())
     }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
 use signpost_domain::TeamId;
-use signpost_domain::assets::Status;
+use signpost_domain::assets::{Status, VersionEntry};
 use signpost_domain::people::Actor;
 use signpost_domain::ports::AssetQuery;
 use signpost_domain::review::ReviewState;
@@ -55,9 +55,13 @@ impl Signpost {
         let now = Utc::now();
         let query = AssetQuery { team_id: Some(team_id), limit: REVIEW_HISTORY_LIMIT, ..AssetQuery::default() };
         let assets = self.store.assets(&query, &policy::view_condition(actor)).await?;
-        let mut histories = Vec::with_capacity(assets.items.len());
-        for a in &assets.items {
-            histories.push(self.store.versions(a.id).await?);
+        let ids: Vec<_> = assets.items.iter().map(|a| a.id).collect();
+        let mut histories: Vec<Vec<VersionEntry>> = Vec::with_capacity(ids.len());
+        for entry in self.store.version_entries(&ids).await? {
+            match histories.last_mut() {
+                Some(h) if h[0].asset_id == entry.asset_id => h.push(entry),
+                _ => histories.push(vec![entry]),
+            }
         }
         Ok(month_starts(now, months)
             .into_iter()
@@ -67,10 +71,10 @@ impl Signpost {
                 for versions in &histories {
                     // Newest first: the first version made by the month's end is how the asset stood then.
                     let Some(v) = versions.iter().find(|v| v.created_at <= end) else { continue };
-                    if v.snapshot.status != Status::Published {
+                    if v.status != Status::Published {
                         continue;
                     }
-                    match ReviewState::at(v.snapshot.next_review_at, end) {
+                    match ReviewState::at(v.next_review_at, end) {
                         ReviewState::Overdue => point.overdue += 1,
                         ReviewState::DueSoon => point.due_soon += 1,
                         _ => point.in_date += 1,

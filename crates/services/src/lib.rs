@@ -5,11 +5,13 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod cells;
 pub mod embedding;
 mod errors;
 pub mod impact;
 pub mod indexing;
 pub mod insights;
+pub mod jobs;
 pub mod learning;
 pub mod leavers;
 mod login_limit;
@@ -23,6 +25,7 @@ pub mod risk;
 pub mod search;
 pub mod techniques;
 pub mod transfer;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -46,6 +49,10 @@ pub struct Signpost {
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
     /// The address people reach the server at, so emails can carry whole links.
     pub(crate) public_url: Option<String>,
+    /// This process among the nodes, for claiming background jobs.
+    pub(crate) worker: Arc<str>,
+    /// How long a claimed job is this node's before another may take it up.
+    pub(crate) job_lease: std::time::Duration,
 }
 
 impl Signpost {
@@ -60,6 +67,8 @@ impl Signpost {
             embedder: None,
             mailer: None,
             public_url: None,
+            worker: Arc::from(format!("{}-{:016x}", std::process::id(), rand::random::<u64>())),
+            job_lease: std::time::Duration::from_secs(300),
         }
     }
 

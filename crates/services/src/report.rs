@@ -234,9 +234,10 @@ impl Signpost {
         let mut impacts = Vec::new();
         for s in &statements {
             kpis.entry(month(s.said_on)).and_modify(|k| k.impacts += 1);
-            let (subject_title, link) =
-                self.impact_subject(actor, s.subject).await.unwrap_or_else(|_| ("(no longer available)".into(), String::new()));
-            impacts.push(ImpactView { statement: s.clone(), subject_title, link });
+            // Counted for the KPIs, but quoted only where the reader may see what it is about.
+            if let Ok((subject_title, link)) = self.impact_subject(actor, s.subject).await {
+                impacts.push(ImpactView { statement: s.clone(), subject_title, link });
+            }
         }
         impacts.sort_by_key(|i| std::cmp::Reverse(i.statement.said_on));
         let impact_counts = ImpactKind::ALL.iter().map(|k| statements.iter().filter(|s| s.kind == *k).count()).collect();
@@ -390,7 +391,7 @@ impl ProgrammeReport {
         let failed = |e: csv::Error| ServiceError::Unexpected(format!("the CSV could not be written: {e}"));
         w.write_record(["Section", "Item", "Detail", "Value"]).map_err(failed)?;
         for row in self.rows() {
-            w.write_record(&row).map_err(failed)?;
+            w.write_record(row.iter().map(|cell| crate::cells::csv_cell(cell).into_owned())).map_err(failed)?;
         }
         let bytes = w.into_inner().map_err(|e| ServiceError::Unexpected(e.to_string()))?;
         String::from_utf8(bytes).map_err(|e| ServiceError::Unexpected(e.to_string()))
@@ -416,9 +417,11 @@ impl ProgrammeReport {
             for (r, row) in rows.iter().enumerate() {
                 for (c, value) in row[1..].iter().enumerate() {
                     match value.parse::<f64>() {
-                        Ok(n) if c == 2 => sheet.write_number(r as u32 + 1, c as u16, n).map_err(failed)?,
-                        _ => sheet.write_string(r as u32 + 1, c as u16, value).map_err(failed)?,
-                    };
+                        Ok(n) if c == 2 => {
+                            sheet.write_number(r as u32 + 1, c as u16, n).map_err(failed)?;
+                        }
+                        _ => crate::cells::write_text(sheet, r as u32 + 1, c as u16, value).map_err(failed)?,
+                    }
                 }
             }
             sheet.autofit();

@@ -103,7 +103,9 @@ impl Signpost {
             .leaver_plans()
             .await?
             .into_iter()
-            .filter(|p| p.completed_at.is_none())
+            // A leaving date is known to the register's reader only if they may see the plan:
+            // otherwise naming someone a holder would reveal that they are leaving, and when.
+            .filter(|p| p.completed_at.is_none() && policy::plan_permissions(actor, p).view)
             .map(|p| (p.leaver_id, p.leaving_on))
             .collect();
         let today = Utc::now().date_naive();
@@ -160,8 +162,12 @@ impl Signpost {
             errors.push(FieldError::new("team_id", "choose your own team or one beneath it"));
         }
         let mut holders = Vec::new();
+        let area_reach = policy::area_reach(&teams, input.team_id);
         for (i, h) in input.holders.iter().enumerate() {
             match users.get(h) {
+                Some(u) if u.role != Role::Guest && !u.team_id.is_some_and(|t| area_reach.contains(&t)) => {
+                    errors.push(FieldError::new(format!("holders[{i}]"), "choose someone in the area's team or a team beneath it"))
+                }
                 Some(u) if u.role != Role::Guest => {
                     if !holders.contains(h) {
                         holders.push(*h);

@@ -192,6 +192,10 @@ impl Signpost {
                 break;
             }
         }
+        let users = match actor {
+            Some(actor) => self.as_seen_by(actor, users).await?,
+            None => users,
+        };
         self.store.record(AuditRecord::new(actor.map(|a| a.user_id), "export.create", format!("exported {} assets", assets.len()))).await?;
         Ok(ExportBundle {
             format: "signpost-export".into(),

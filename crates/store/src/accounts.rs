@@ -1,6 +1,6 @@
 //! Teams, users, browser sessions and API tokens.
 use signpost_domain::audit::AuditRecord;
-use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
+use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, RevokedAccess, Team, TeamKind, User};
 use signpost_domain::search::Page;
 use signpost_domain::{StoreError, TeamId, Timestamp, UserId};
 use sqlx::Row;
@@ -176,17 +176,19 @@ impl Db {
         user_id: UserId,
         name: &str,
         secret_hash: &str,
+        expires_at: Option<Timestamp>,
         audit: AuditRecord,
     ) -> Result<ApiToken, StoreError> {
         let mut tx = self.begin().await?;
         let row = sqlx::query(
-            "INSERT INTO api_tokens (user_id, name, secret_hash, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
+            "INSERT INTO api_tokens (user_id, name, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, user_id, name, created_at, last_used_at, revoked_at, expires_at",
         )
         .bind(user_id)
         .bind(name)
         .bind(secret_hash)
         .bind(now_ms())
+        .bind(expires_at.map(ms))
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -197,11 +199,15 @@ impl Db {
     }
 
     pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
-        let row = sqlx::query("SELECT id, user_id, last_used_at FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL")
-            .bind(secret_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(
+            "SELECT id, user_id, last_used_at FROM api_tokens \
+             WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+        )
+        .bind(secret_hash)
+        .bind(ms(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         let Some(row) = row else { return Ok(None) };
         let last_used: Option<i64> = row.try_get("last_used_at").map_err(map_err)?;
         // Every API call reads the token; recording its use at most once a minute keeps requests from queuing on writes.
@@ -218,13 +224,34 @@ impl Db {
     }
 
     pub(crate) async fn token_rows(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
         rows.iter().map(token).collect()
+    }
+
+    pub(crate) async fn revoke_access_rows(&self, user_id: UserId, audit: AuditRecord) -> Result<RevokedAccess, StoreError> {
+        let mut tx = self.begin().await?;
+        let tokens = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+        let sessions = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .rows_affected();
+        append_logs(&mut tx, &audit, "user", Some(user_id), false).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(RevokedAccess { tokens, sessions })
     }
 
     pub(crate) async fn revoke_token_row(&self, user_id: UserId, token_id: i64, audit: AuditRecord) -> Result<(), StoreError> {
@@ -247,6 +274,7 @@ impl Db {
 fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
     let last: Option<i64> = r.try_get("last_used_at").map_err(map_err)?;
     let revoked: Option<i64> = r.try_get("revoked_at").map_err(map_err)?;
+    let expires: Option<i64> = r.try_get("expires_at").map_err(map_err)?;
     Ok(ApiToken {
         id: r.try_get("id").map_err(map_err)?,
         user_id: r.try_get("user_id").map_err(map_err)?,
@@ -254,6 +282,7 @@ fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
         created_at: time(r.try_get("created_at").map_err(map_err)?),
         last_used_at: last.map(time),
         revoked_at: revoked.map(time),
+        expires_at: expires.map(time),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Knowledge assets, their versions and their named viewers.
 use futures_util::TryStreamExt;
-use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, VersionEvent};
+use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, Status, VersionEntry, VersionEvent, Visibility};
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::search::Page;
 use signpost_domain::visibility::Condition;
@@ -55,21 +55,75 @@ async fn write_viewers(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<
     Ok(())
 }
 
+/// The columns of a version row, in the order [`version_values`] gives them.
+pub(crate) const VERSION_COLUMNS: [&str; 13] = [
+    "asset_id",
+    "version",
+    "event",
+    "author_id",
+    "created_at",
+    "note",
+    "snapshot",
+    "status",
+    "visibility",
+    "team_id",
+    "owner_id",
+    "named_viewers",
+    "next_review_at",
+];
+
+/// The copy a version keeps: none for a verification, which changes no content and
+/// reads as the version before it.
+fn kept_snapshot(event: VersionEvent, a: &Asset) -> String {
+    if event == VersionEvent::Verified { String::new() } else { to_json(a) }
+}
+
+/// A version row's values: its content, and how the asset stood (who could read it).
+pub(crate) fn version_values(w: &AssetWrite, a: &Asset) -> Vec<crate::bulk::Value> {
+    use crate::bulk::Value;
+    vec![
+        Value::Int(a.id),
+        Value::Int(a.version),
+        Value::Text(w.event.as_str().to_string()),
+        Value::Int(w.author_id),
+        Value::Int(ms(a.updated_at)),
+        Value::Text(w.note.clone()),
+        Value::Text(kept_snapshot(w.event, a)),
+        Value::Text(a.status.as_str().to_string()),
+        Value::Text(a.visibility.as_str().to_string()),
+        Value::Int(a.team_id),
+        Value::Int(a.owner_id),
+        Value::Text(to_json(&a.named_viewers)),
+        Value::Int(ms(a.next_review_at)),
+    ]
+}
+
 async fn write_version(tx: &mut Transaction<'static, Any>, w: &AssetWrite, a: &Asset) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO asset_versions (asset_id, version, event, author_id, created_at, note, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(a.id)
-    .bind(a.version)
-    .bind(w.event.as_str())
-    .bind(w.author_id)
-    .bind(ms(a.updated_at))
-    .bind(&w.note)
-    .bind(to_json(a))
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    Ok(())
+    crate::bulk::insert_rows(tx, "asset_versions", &VERSION_COLUMNS, vec![version_values(w, a)]).await
+}
+
+const ENTRY_COLUMNS: &str =
+    "asset_id, version, event, author_id, created_at, note, status, visibility, team_id, owner_id, named_viewers, next_review_at";
+
+fn version_entry(r: &sqlx::any::AnyRow) -> Result<VersionEntry, StoreError> {
+    let event: String = r.try_get("event").map_err(map_err)?;
+    let status: String = r.try_get("status").map_err(map_err)?;
+    let visibility: String = r.try_get("visibility").map_err(map_err)?;
+    Ok(VersionEntry {
+        asset_id: r.try_get("asset_id").map_err(map_err)?,
+        version: r.try_get("version").map_err(map_err)?,
+        event: VersionEvent::parse(&event).ok_or_else(|| StoreError::Unexpected(format!("unknown version event {event}")))?,
+        author_id: r.try_get("author_id").map_err(map_err)?,
+        created_at: time(r.try_get("created_at").map_err(map_err)?),
+        note: r.try_get("note").map_err(map_err)?,
+        status: Status::parse(&status).map_err(|e| StoreError::Unexpected(format!("version status: {}", e.message)))?,
+        visibility: Visibility::parse(&visibility).map_err(|e| StoreError::Unexpected(format!("version visibility: {}", e.message)))?,
+        team_id: r.try_get("team_id").map_err(map_err)?,
+        owner_id: r.try_get("owner_id").map_err(map_err)?,
+        named_viewers: rows::json_list(r, "named_viewers")?,
+        next_review_at: time(r.try_get("next_review_at").map_err(map_err)?),
+        readable: false,
+    })
 }
 
 /// Inserts the asset row (and its named viewers) alone; the caller writes its history.
@@ -173,6 +227,10 @@ impl Db {
         if let Some(o) = q.owner_id {
             clauses.push(format!("assets.owner_id = {o}"));
         }
+        if let Some(ids) = &q.ids {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            clauses.push(if ids.is_empty() { "1 = 0".to_string() } else { format!("assets.id IN ({list})") });
+        }
         if let Some(due) = q.review_due_before {
             clauses.push(format!("assets.next_review_at < {} AND assets.status = 'published'", ms(due)));
         }
@@ -235,30 +293,72 @@ impl Db {
         sqlx::query("SELECT COUNT(*) AS n FROM assets").fetch_one(&self.pool).await.map_err(map_err)?.try_get("n").map_err(map_err)
     }
 
-    pub(crate) async fn version_rows(&self, id: AssetId, only: Option<i64>) -> Result<Vec<AssetVersion>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT asset_id, version, event, author_id, created_at, note, snapshot FROM asset_versions \
-             WHERE asset_id = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC",
+    pub(crate) async fn version_log_page(&self, id: AssetId, offset: i64, limit: i64) -> Result<Page<VersionEntry>, StoreError> {
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM asset_versions WHERE asset_id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?
+            .try_get("n")
+            .map_err(map_err)?;
+        let rows =
+            sqlx::query(sql!("SELECT {ENTRY_COLUMNS} FROM asset_versions WHERE asset_id = $1 ORDER BY version DESC LIMIT $2 OFFSET $3"))
+                .bind(id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+        Ok(Page { items: rows.iter().map(version_entry).collect::<Result<_, _>>()?, total, offset, limit })
+    }
+
+    pub(crate) async fn version_entry_rows(&self, ids: &[AssetId]) -> Result<Vec<VersionEntry>, StoreError> {
+        let mut out = Vec::new();
+        // Bounded lists of ids per query, whatever the caller passes.
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let rows =
+                sqlx::query(sql!("SELECT {ENTRY_COLUMNS} FROM asset_versions WHERE asset_id IN ({list}) ORDER BY asset_id, version DESC"))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+            for r in &rows {
+                out.push(version_entry(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One version; a verification's content is the nearest version before it that kept a copy.
+    pub(crate) async fn version_row(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError> {
+        let row = sqlx::query(
+            "SELECT asset_id, version, event, author_id, created_at, note FROM asset_versions WHERE asset_id = $1 AND version = $2",
         )
         .bind(id)
-        .bind(only.unwrap_or(-1))
-        .fetch_all(&self.pool)
+        .bind(version)
+        .fetch_optional(&self.pool)
         .await
-        .map_err(map_err)?;
-        rows.iter()
-            .map(|r| {
-                let event: String = r.try_get("event").map_err(map_err)?;
-                let snapshot: String = r.try_get("snapshot").map_err(map_err)?;
-                Ok(AssetVersion {
-                    asset_id: r.try_get("asset_id").map_err(map_err)?,
-                    version: r.try_get("version").map_err(map_err)?,
-                    event: VersionEvent::parse(&event).ok_or_else(|| StoreError::Unexpected(format!("unknown version event {event}")))?,
-                    author_id: r.try_get("author_id").map_err(map_err)?,
-                    created_at: time(r.try_get("created_at").map_err(map_err)?),
-                    note: r.try_get("note").map_err(map_err)?,
-                    snapshot: rows::snapshot(&snapshot)?,
-                })
-            })
-            .collect()
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        let content = sqlx::query(
+            "SELECT snapshot FROM asset_versions WHERE asset_id = $1 AND version <= $2 AND snapshot <> '' ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .ok_or(StoreError::NotFound)?;
+        let event: String = row.try_get("event").map_err(map_err)?;
+        let snapshot: String = content.try_get("snapshot").map_err(map_err)?;
+        Ok(AssetVersion {
+            asset_id: row.try_get("asset_id").map_err(map_err)?,
+            version: row.try_get("version").map_err(map_err)?,
+            event: VersionEvent::parse(&event).ok_or_else(|| StoreError::Unexpected(format!("unknown version event {event}")))?,
+            author_id: row.try_get("author_id").map_err(map_err)?,
+            created_at: time(row.try_get("created_at").map_err(map_err)?),
+            note: row.try_get("note").map_err(map_err)?,
+            snapshot: rows::snapshot(&snapshot)?,
+        })
     }
 }

@@ -8,7 +8,7 @@ use signpost_domain::ports::AssetWrite;
 use sqlx::{Any, Transaction};
 
 use crate::map_err;
-use crate::rows::{ms, now_ms, to_json};
+use crate::rows::now_ms;
 
 /// Rows per statement: well under SQLite's and PostgreSQL's bound-parameter limits.
 const ROWS_PER_STATEMENT: usize = 300;
@@ -61,22 +61,8 @@ pub(crate) async fn insert_histories(
     summary: fn(&Asset) -> serde_json::Value,
 ) -> Result<(), StoreError> {
     let now = now_ms();
-    let versions = writes
-        .iter()
-        .zip(stored)
-        .map(|(w, a)| {
-            vec![
-                Value::Int(a.id),
-                Value::Int(a.version),
-                Value::Text(w.event.as_str().to_string()),
-                Value::Int(w.author_id),
-                Value::Int(ms(a.updated_at)),
-                Value::Text(w.note.clone()),
-                Value::Text(to_json(a)),
-            ]
-        })
-        .collect();
-    insert_rows(tx, "asset_versions", &["asset_id", "version", "event", "author_id", "created_at", "note", "snapshot"], versions).await?;
+    let versions = writes.iter().zip(stored).map(|(w, a)| crate::assets::version_values(w, a)).collect();
+    insert_rows(tx, "asset_versions", &crate::assets::VERSION_COLUMNS, versions).await?;
     let audits = writes
         .iter()
         .zip(stored)

@@ -111,7 +111,22 @@ impl Db {
     pub(crate) async fn save_learning_session_row(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError> {
         let mut tx = self.begin().await?;
         let mut saved = session.clone();
-        let doc = to_doc(session)?;
+        // Sharing the private answers is one-way: a record saved from a copy read before
+        // they were shared must not hide them again. Read inside the write transaction,
+        // which holds the writer's lock on both engines.
+        if session.id != 0 {
+            let row = sqlx::query("SELECT id, doc FROM learning_sessions WHERE id = $1")
+                .bind(session.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            if let Some(row) = row {
+                let stored: Session = from_doc_with_id(&row, "session")?;
+                saved.shared |= stored.shared;
+            }
+        }
+        let doc = to_doc(&saved)?;
+        let session = &saved.clone();
         let held_on = session.held_on.to_string();
         saved.id = upsert(&mut tx, "learning_sessions", session.id, &["project_id", "held_on", "doc"], |q| {
             q.bind(session.project_id).bind(held_on).bind(doc)

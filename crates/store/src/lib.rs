@@ -21,6 +21,7 @@ mod assets;
 mod bulk;
 mod embeddings;
 mod impact;
+mod jobs;
 mod learning;
 mod logs;
 mod maturity;

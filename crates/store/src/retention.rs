@@ -15,7 +15,7 @@ use crate::people::{insert_notifications, write_advocate, write_membership};
 use crate::{Db, append_logs, assets, map_err};
 
 /// Writes the plan at the next revision, failing if someone else saved it since it was read.
-async fn write_plan(tx: &mut Transaction<'static, Any>, plan: &LeaverPlan) -> Result<LeaverPlan, StoreError> {
+pub(crate) async fn write_plan(tx: &mut Transaction<'static, Any>, plan: &LeaverPlan) -> Result<LeaverPlan, StoreError> {
     let mut saved = plan.clone();
     saved.revision = plan.revision + 1;
     let open = i64::from(plan.completed_at.is_none());

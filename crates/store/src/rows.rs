@@ -26,7 +26,7 @@ fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Unexpected(format!("corrupt {what}: {detail}"))
 }
 
-fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Vec<T>, StoreError> {
+pub(crate) fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Vec<T>, StoreError> {
     let text: String = row.try_get(col).map_err(map_err)?;
     serde_json::from_str(&text).map_err(|e| corrupt(col, e))
 }

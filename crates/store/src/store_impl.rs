@@ -1,6 +1,6 @@
 //! The [`Store`] trait, implemented by delegating to the modules above.
 use async_trait::async_trait;
-use signpost_domain::assets::{Asset, AssetFacts, AssetVersion};
+use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, VersionEntry};
 use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
 use signpost_domain::learning::{
     Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark,
@@ -58,8 +58,18 @@ impl Store for Db {
     async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
         self.delete_session_row(secret_hash).await
     }
-    async fn create_token(&self, user_id: UserId, name: &str, secret_hash: &str, audit: AuditRecord) -> Result<ApiToken, StoreError> {
-        self.create_token_row(user_id, name, secret_hash, audit).await
+    async fn create_token(
+        &self,
+        user_id: UserId,
+        name: &str,
+        secret_hash: &str,
+        expires_at: Option<Timestamp>,
+        audit: AuditRecord,
+    ) -> Result<ApiToken, StoreError> {
+        self.create_token_row(user_id, name, secret_hash, expires_at, audit).await
+    }
+    async fn revoke_access(&self, user_id: UserId, audit: AuditRecord) -> Result<signpost_domain::people::RevokedAccess, StoreError> {
+        self.revoke_access_rows(user_id, audit).await
     }
     async fn token_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
         self.token_user_row(secret_hash, now).await
@@ -94,11 +104,14 @@ impl Store for Db {
     async fn assets_created_before(&self, before: &[Timestamp], visible: &Condition) -> Result<Vec<i64>, StoreError> {
         self.created_counts(before, visible).await
     }
-    async fn versions(&self, id: AssetId) -> Result<Vec<AssetVersion>, StoreError> {
-        self.version_rows(id, None).await
+    async fn version_log(&self, id: AssetId, offset: i64, limit: i64) -> Result<Page<VersionEntry>, StoreError> {
+        self.version_log_page(id, offset, limit).await
+    }
+    async fn version_entries(&self, ids: &[AssetId]) -> Result<Vec<VersionEntry>, StoreError> {
+        self.version_entry_rows(ids).await
     }
     async fn version(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError> {
-        self.version_rows(id, Some(version)).await?.into_iter().next().ok_or(StoreError::NotFound)
+        self.version_row(id, version).await
     }
     async fn insert_assets(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError> {
         self.insert_asset_rows(writes).await

@@ -69,6 +69,7 @@ impl From<ServiceError> for ApiError {
                 err.body.findings = findings;
                 err
             }
+            ServiceError::TooLarge(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message),
             ServiceError::RateLimited { retry_after_secs } => {
                 let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
                 err.retry_after = Some(retry_after_secs);

@@ -6,19 +6,22 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod extract;
+mod guard;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
+mod server;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::routing::get;
 use axum::{Router, middleware};
+use ipnet::IpNet;
 use signpost_services::Signpost;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -26,6 +29,18 @@ use crate::error::ApiError;
 
 /// Largest request body accepted (a long asset with room to spare).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// How the web front end is set up; the defaults suit one server reached directly.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Send cookies with `Secure` (and HSTS) even when the request came over plain HTTP (behind a TLS proxy).
+    pub force_secure_cookies: bool,
+    /// The bearer token `/metrics` asks for. Without one, only a direct connection from
+    /// this machine, with no proxy in between, may read it.
+    pub metrics_token: Option<String>,
+    /// Proxies whose `X-Forwarded-For` and `Forwarded` headers say who the client is.
+    pub trusted_proxies: Vec<IpNet>,
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -36,6 +51,10 @@ pub struct AppState {
     pub metrics: Arc<ops::Metrics>,
     /// Send cookies with `Secure` even when the request came over plain HTTP (behind a TLS proxy).
     pub force_secure_cookies: bool,
+    /// The bearer token `/metrics` asks for, if one is set.
+    pub metrics_token: Option<Arc<str>>,
+    /// Proxies trusted to say who the client is.
+    pub trusted_proxies: Arc<[IpNet]>,
 }
 
 impl AppState {
@@ -56,9 +75,15 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 }
 
 /// The whole application as one router.
-pub fn router(app: Signpost, force_secure_cookies: bool) -> Router {
+pub fn router(app: Signpost, config: &WebConfig) -> Router {
     let metrics = Arc::new(ops::Metrics::default());
-    let state = AppState { app, metrics: metrics.clone(), force_secure_cookies };
+    let state = AppState {
+        app,
+        metrics: metrics.clone(),
+        force_secure_cookies: config.force_secure_cookies,
+        metrics_token: config.metrics_token.as_deref().map(Arc::from),
+        trusted_proxies: config.trusted_proxies.clone().into(),
+    };
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
@@ -72,6 +97,8 @@ pub fn router(app: Signpost, force_secure_cookies: bool) -> Router {
         .nest("/api/v1", api::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(guard::reject_nul))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::strict_transport))
         .layer(middleware::from_fn_with_state(metrics, ops::track))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("referrer-policy", "same-origin"))
@@ -81,11 +108,6 @@ pub fn router(app: Signpost, force_secure_cookies: bool) -> Router {
 }
 
 /// Serves the application on `listener` until the process is stopped.
-pub async fn serve(listener: tokio::net::TcpListener, app: Signpost, force_secure_cookies: bool) -> std::io::Result<()> {
-    let router = router(app, force_secure_cookies);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await
-}
-
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+pub async fn serve(listener: tokio::net::TcpListener, app: Signpost, config: WebConfig) -> std::io::Result<()> {
+    server::run(listener, router(app, &config)).await
 }

@@ -1,9 +1,10 @@
 //! Operations endpoints: `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json`, and the landing page.
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -17,7 +18,7 @@ use crate::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
@@ -49,10 +50,25 @@ impl Default for Metrics {
     }
 }
 
+/// A request method as one of a fixed set of labels, so invented methods cannot grow the
+/// metrics without bound.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Counts and times every request.
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let response = next.run(request).await;
     metrics.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
@@ -74,7 +90,26 @@ pub(crate) async fn readyz(State(s): State<AppState>) -> Response {
     }
 }
 
-pub(crate) async fn metrics(State(s): State<AppState>) -> Response {
+/// Whether this request may read `/metrics`: with the configured bearer token, or, when
+/// none is configured, over a direct connection from this machine with no proxy between.
+fn may_read_metrics(s: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    match &s.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| crate::auth::constant_time_eq(given.as_bytes(), token.as_bytes())),
+        None => {
+            let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
+            peer.is_some_and(|p| p.ip().is_loopback()) && !proxied
+        }
+    }
+}
+
+pub(crate) async fn metrics(State(s): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap) -> Response {
+    if !may_read_metrics(&s, Some(peer), &headers) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     if let Ok(status) = s.app.index_status().await {
         s.metrics.index_lag.set(status.changes_behind);
         s.metrics.index_docs.set(i64::try_from(status.documents).unwrap_or(i64::MAX));

@@ -41,3 +41,19 @@ fn every_operation_has_its_own_id_for_client_generators() {
     }
     assert!(seen.len() > 100, "{} operations", seen.len());
 }
+
+#[test]
+fn every_reference_names_a_schema_of_its_own() {
+    let text = signpost_web::openapi::document();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"$ref\": \"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(schemas.contains_key(name), "{name} is referred to but not described");
+    }
+    // Types that share a name in different modules keep separate schemas.
+    let has = |schema: &str, field: &str| schemas[schema]["properties"].get(field).is_some();
+    assert!(has("ActionInput", "title") && has("LeaverActionInput", "tool"));
+    assert!(has("ProgrammeReport", "impacts") && has("CoffeeProgrammeReport", "ever_paired"));
+    assert!(has("Suggestion", "title") && has("MentoringSuggestion", "reasons"));
+}

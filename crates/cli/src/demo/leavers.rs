@@ -33,8 +33,9 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
         successor_id: Some(kwame.user_id),
         key_colleague_id: Some(tom.user_id),
     };
-    let plan = app.start_plan(&robert, input).await?;
+    let plan = app.start_plan(&helen, input).await?;
     let id = plan.id;
+    app.accept_manager(&robert, id).await?;
     let mine = [
         area(
             "Running the norovirus outbreak control meeting",

@@ -176,7 +176,7 @@ impl TestApp {
         app.spawn_embedder();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(signpost_web::serve(listener, app.clone(), false));
+        tokio::spawn(signpost_web::serve(listener, app.clone(), signpost_web::WebConfig::default()));
         let client = reqwest::Client::builder().build().unwrap();
         TestApp { db, app, base, client, tokens, users, teams }
     }

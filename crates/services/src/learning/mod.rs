@@ -30,12 +30,33 @@ pub(crate) fn check_text(field: &str, text: &str, required: bool, max: usize, er
         errors.push(FieldError::new(field, "is required"));
     } else if n > max {
         errors.push(FieldError::new(field, format!("must be {max} characters or fewer")));
+    } else {
+        check_identifiers(field, text, errors);
+    }
+}
+
+/// Refuses text that others will read if it holds what looks like an NHS number: the
+/// guard on published knowledge covers every place people write for each other.
+pub(crate) fn check_identifiers(field: &str, text: &str, errors: &mut Vec<FieldError>) {
+    if let Some(found) = signpost_domain::identifiers::find_nhs_numbers(field, text).first() {
+        errors.push(FieldError::new(
+            field,
+            format!(
+                "holds what looks like an NHS number ({}, line {} column {}): remove it; patient identifiers do not belong here",
+                found.masked, found.line, found.column
+            ),
+        ));
     }
 }
 
 /// Lower-cases, trims and de-duplicates labels, recording problems with their positions.
 pub(crate) fn clean_tags(field: &str, tags: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    if tags.len() > MAX_TAGS {
+        errors.push(FieldError::new(field, format!("at most {MAX_TAGS}")));
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, t) in tags.iter().enumerate() {
         let t = t.trim().to_lowercase();
         if t.is_empty() {
@@ -43,12 +64,12 @@ pub(crate) fn clean_tags(field: &str, tags: &[String], errors: &mut Vec<FieldErr
         }
         if t.chars().count() > 80 {
             errors.push(FieldError::new(format!("{field}[{i}]"), "must be 80 characters or fewer"));
-        } else if !out.contains(&t) {
+        } else if seen.insert(t.clone()) {
             out.push(t);
         }
     }
-    if out.len() > 30 {
-        errors.push(FieldError::new(field, "at most 30"));
-    }
     out
 }
+
+/// Most tags on a project, session or lesson.
+const MAX_TAGS: usize = 30;

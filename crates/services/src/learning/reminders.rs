@@ -1,17 +1,12 @@
 //! Email reminders about actions: two days before one is due, and once a week while
 //! it is overdue, to its owner, when mail is configured.
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::{Days, NaiveDate, Utc};
-use signpost_domain::audit::AuditRecord;
-use signpost_domain::learning::{Action, ActionFilter};
-use signpost_domain::ports::{Mail, Mailer};
+use chrono::{Days, NaiveDate};
+use signpost_domain::learning::Action;
+use signpost_domain::ports::Mailer;
 
-use crate::{ServiceError, Signpost};
-
-/// How often a server looks for reminders to send.
-const REMINDER_POLL: Duration = Duration::from_secs(3_600);
+use crate::Signpost;
 
 /// Whether `action`'s owner should be reminded today: it falls due within two days and
 /// they have not been reminded since that window opened, or it is overdue and they have
@@ -26,7 +21,8 @@ pub fn reminder_due(action: &Action, today: NaiveDate) -> bool {
     }
 }
 
-fn message(action: &Action, name: &str, today: NaiveDate, actions_page: &str) -> (String, String) {
+/// The reminder's subject and body.
+pub(crate) fn message(action: &Action, name: &str, today: NaiveDate, actions_page: &str) -> (String, String) {
     let when = if action.due_on < today {
         let days = (today - action.due_on).num_days();
         format!("was due on {} ({days} day{} ago)", action.due_on.format("%-d %B %Y"), if days == 1 { "" } else { "s" })
@@ -53,50 +49,11 @@ impl Signpost {
     pub fn mails(&self) -> bool {
         self.mailer.is_some()
     }
-
-    /// Emails every owner whose open action needs a reminder today, recording each one
-    /// sent; returns how many were sent. Does nothing without a mailer. A failed send is
-    /// left for the next run.
-    pub async fn send_action_reminders(&self) -> Result<usize, ServiceError> {
-        let Some(mailer) = self.mailer.clone() else { return Ok(0) };
-        let today = Utc::now().date_naive();
-        let open = self.store.actions(&ActionFilter { open_only: true, ..ActionFilter::default() }).await?;
-        let mut sent = 0;
-        for action in open.into_iter().filter(|a| reminder_due(a, today)) {
-            let owner = self.store.user(action.owner_id).await?;
-            let (subject, body) = message(&action, &owner.name, today, &self.mail_link("/actions", "Actions"));
-            if let Err(e) = mailer.send(&Mail { to: owner.email.clone(), subject, body, calendar: None }).await {
-                tracing::warn!(error = %e, action = action.id, "reminder not sent; will retry");
-                continue;
-            }
-            let reminded = Action { reminded_on: Some(today), ..action };
-            let audit = AuditRecord::new(None, "action.remind", format!("reminded {} about {:?}", owner.email, reminded.title));
-            self.store.save_action(&reminded, None, audit).await?;
-            sent += 1;
-        }
-        Ok(sent)
-    }
-
-    /// Sends reminders now and then every hour: leaving dates in the app (and by email when
-    /// mail is configured), overdue actions by email.
-    pub fn spawn_reminders(&self) -> tokio::task::JoinHandle<()> {
-        let this = self.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = this.send_leaving_reminders().await {
-                    tracing::error!(error = %e, "leaving reminders failed; retrying in an hour");
-                }
-                if let Err(e) = this.send_action_reminders().await {
-                    tracing::error!(error = %e, "sending reminders failed; retrying in an hour");
-                }
-                tokio::time::sleep(REMINDER_POLL).await;
-            }
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
     use signpost_domain::learning::ActionStatus;
 
     use super::*;

@@ -112,6 +112,7 @@ pub(crate) fn parse_record(
                     errors.push(FieldError::new(at, format!("must be {MAX_TEXT} characters or fewer")))
                 }
                 serde_json::Value::String(s) if !s.trim().is_empty() => {
+                    super::check_identifiers(&at, s, errors);
                     out.insert(key.clone(), RecordValue::Text(s.trim().to_string()));
                 }
                 serde_json::Value::String(_) | serde_json::Value::Null => {}
@@ -124,6 +125,9 @@ pub(crate) fn parse_record(
                     if let Some(i) = list.iter().position(|e| e.chars().count() > MAX_ENTRY) {
                         errors.push(FieldError::new(format!("{at}[{i}]"), format!("must be {MAX_ENTRY} characters or fewer")));
                     } else if !list.is_empty() {
+                        for (i, entry) in list.iter().enumerate() {
+                            super::check_identifiers(&format!("{at}[{i}]"), entry, errors);
+                        }
                         out.insert(key.clone(), RecordValue::List(list.into_iter().filter(|e| !e.is_empty()).collect()));
                     }
                 }
@@ -252,6 +256,11 @@ impl Signpost {
         self.check_people("participants", &input.participants, &mut errors).await?;
         self.check_people("facilitator_id", input.facilitator_id.as_slice(), &mut errors).await?;
         let record = parse_record(&technique, &input.record, &mut errors);
+        if input.facilitator_id != session.facilitator_id && !policy::can_change_facilitator(actor, &session) {
+            return Err(ServiceError::Forbidden(
+                "only the session's facilitator, whoever started it and knowledge specialists can change the facilitator".into(),
+            ));
+        }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }

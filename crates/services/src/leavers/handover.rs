@@ -9,13 +9,13 @@ use signpost_domain::audit::AuditRecord;
 use signpost_domain::communities::{Advocate, MemberRole, Membership, Notification};
 use signpost_domain::learning::ActionFilter;
 use signpost_domain::people::{Actor, Role, User};
-use signpost_domain::ports::{AssetQuery, AssetWrite, Handover, Mail};
+use signpost_domain::ports::{AssetQuery, AssetWrite, Handover};
 use signpost_domain::retention::{Handed, Holding, LeaverPlan, PlanId};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{FieldError, UserId};
 use utoipa::ToSchema;
 
-use super::{participants, plan_link};
+use super::plan_link;
 use crate::policy::{self, plan_permissions};
 use crate::{ServiceError, Signpost};
 
@@ -28,8 +28,10 @@ pub struct HoldingView {
     pub key: String,
     /// Its name (an asset the reader may not see is not named).
     pub label: String,
-    /// What passing it on means, e.g. "review due 2027-01-31".
+    /// What passing it on means, e.g. "review due 2027-01-31" (empty for an asset the reader may not see).
     pub detail: String,
+    /// Whether the reader could pass it on: only what they could change themselves.
+    pub may_pass_on: bool,
 }
 
 /// One holding to pass on.
@@ -57,6 +59,23 @@ struct Held {
     detail: String,
     /// The asset itself, for asset holdings.
     asset: Option<signpost_domain::assets::Asset>,
+    /// The action itself, for action holdings.
+    action: Option<signpost_domain::learning::Action>,
+}
+
+impl Held {
+    /// Whether `actor` could change this themselves (`memberships` are every community's).
+    fn may_pass_on(&self, actor: &Actor, memberships: &[Membership]) -> bool {
+        match self.holding {
+            Holding::Asset(_) => self.asset.as_ref().is_some_and(|a| policy::may_pass_on_asset(actor, a)),
+            Holding::Action(_) => self.action.as_ref().is_some_and(|x| policy::may_pass_on_action(actor, x)),
+            Holding::Coordinator(community) => {
+                let mine = memberships.iter().find(|m| m.community_id == community && m.user_id == actor.user_id);
+                policy::may_pass_on_coordination(actor, mine)
+            }
+            Holding::Advocate(_) => policy::may_pass_on_advocacy(actor),
+        }
+    }
 }
 
 impl Signpost {
@@ -70,36 +89,50 @@ impl Signpost {
             } else {
                 format!("{} draft", a.kind.as_str().replace('_', " "))
             };
-            out.push(Held { holding: Holding::Asset(a.id), label: a.title.clone(), detail, asset: Some(a) });
+            out.push(Held { holding: Holding::Asset(a.id), label: a.title.clone(), detail, asset: Some(a), action: None });
         }
         let filter = ActionFilter { owner_id: Some(leaver), open_only: true, ..ActionFilter::default() };
         for x in self.store.actions(&filter).await? {
             let detail = format!("open action, due {}", x.due_on);
-            out.push(Held { holding: Holding::Action(x.id), label: x.title, detail, asset: None });
+            out.push(Held { holding: Holding::Action(x.id), label: x.title.clone(), detail, asset: None, action: Some(x) });
         }
         let communities: HashMap<i64, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
         for m in self.store.memberships(None).await?.into_iter().filter(|m| m.user_id == leaver && m.role == MemberRole::Coordinator) {
             let name = communities.get(&m.community_id).cloned().unwrap_or_default();
-            out.push(Held { holding: Holding::Coordinator(m.community_id), label: name, detail: "coordinator".into(), asset: None });
+            out.push(Held {
+                holding: Holding::Coordinator(m.community_id),
+                label: name,
+                detail: "coordinator".into(),
+                asset: None,
+                action: None,
+            });
         }
         let teams: HashMap<i64, String> = self.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
         for a in self.store.advocates().await?.into_iter().filter(|a| a.user_id == leaver) {
             let name = teams.get(&a.team_id).cloned().unwrap_or_default();
-            out.push(Held { holding: Holding::Advocate(a.team_id), label: name, detail: "knowledge advocate".into(), asset: None });
+            out.push(Held {
+                holding: Holding::Advocate(a.team_id),
+                label: name,
+                detail: "knowledge advocate".into(),
+                asset: None,
+                action: None,
+            });
         }
         Ok(out)
     }
 
     /// What the leaver still holds, named only where the reader may see it.
     pub(crate) async fn holdings(&self, actor: &Actor, plan: &LeaverPlan) -> Result<Vec<HoldingView>, ServiceError> {
+        let memberships = self.store.memberships(None).await?;
         Ok(self
             .held(plan)
             .await?
             .into_iter()
             .map(|h| {
+                let may_pass_on = h.may_pass_on(actor, &memberships);
                 let hidden = h.asset.as_ref().is_some_and(|a| !policy::can_view(actor, a));
-                let label = if hidden { "An asset you cannot see".to_string() } else { h.label };
-                HoldingView { key: h.holding.key(), holding: h.holding, label, detail: h.detail }
+                let (label, detail) = if hidden { ("An asset you cannot see".to_string(), String::new()) } else { (h.label, h.detail) };
+                HoldingView { key: h.holding.key(), holding: h.holding, label, detail, may_pass_on }
             })
             .collect())
     }
@@ -112,7 +145,9 @@ impl Signpost {
         policy::ensure_plan(plan_permissions(actor, &plan).manage, "pass holdings on", "the line manager or a knowledge specialist")?;
         let users = self.people_by_id().await?;
         let held = self.held(&plan).await?;
+        let memberships = self.store.memberships(None).await?;
         let mut errors = Vec::new();
+        let mut refused = Vec::new();
         let mut moves: Vec<(&Held, &User)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (i, m) in input.moves.iter().enumerate() {
@@ -125,6 +160,10 @@ impl Signpost {
                 errors.push(FieldError::new(format!("moves[{i}].holding"), "the leaver no longer holds this: reload the plan"));
                 continue;
             };
+            if !h.may_pass_on(actor, &memberships) {
+                refused.push(format!("moves[{i}]"));
+                continue;
+            }
             match users.get(&m.to) {
                 Some(u) if u.id == plan.leaver_id => {
                     errors.push(FieldError::new(format!("moves[{i}].to"), "choose someone other than the leaver"))
@@ -135,6 +174,13 @@ impl Signpost {
                 Some(u) => moves.push((h, u)),
                 None => errors.push(FieldError::new(format!("moves[{i}].to"), "choose someone from the organisation")),
             }
+        }
+        if !refused.is_empty() {
+            return Err(ServiceError::Forbidden(format!(
+                "you cannot pass on {} because you could not change {} yourself: ask a knowledge specialist or administrator",
+                refused.join(", "),
+                if refused.len() == 1 { "it" } else { "them" }
+            )));
         }
         if moves.is_empty() && errors.is_empty() {
             errors.push(FieldError::new("moves", "choose who takes on at least one holding"));
@@ -148,7 +194,6 @@ impl Signpost {
         let mut plan = plan.clone();
         let mut told: HashMap<UserId, usize> = HashMap::new();
         let advocates = self.advocates_community().await?;
-        let memberships = self.store.memberships(None).await?;
         for (h, to) in &moves {
             match h.holding {
                 Holding::Asset(_) => {
@@ -160,8 +205,8 @@ impl Signpost {
                     let write = AssetWrite { asset, event: VersionEvent::Updated, author_id: actor.user_id, note, audit };
                     handover.assets.push((write, expected));
                 }
-                Holding::Action(action_id) => {
-                    let action = self.store.action(action_id).await?;
+                Holding::Action(_) => {
+                    let Some(action) = h.action.clone() else { continue };
                     handover.actions.push(signpost_domain::learning::Action { owner_id: to.id, ..action });
                 }
                 Holding::Coordinator(community_id) => {
@@ -180,7 +225,12 @@ impl Signpost {
                     handover.retired_advocates.push(plan.leaver_id);
                 }
             }
-            plan.handed.push(Handed { holding: h.holding, label: h.label.clone(), to: to.id, at: now });
+            // The plan is read by the whole team: it names an asset only if everyone may read it.
+            let label = match &h.asset {
+                Some(a) if !policy::readable_by_every_member(a) => format!("asset {} (not open to everyone)", a.id),
+                _ => h.label.clone(),
+            };
+            plan.handed.push(Handed { holding: h.holding, label, to: to.id, at: now });
             *told.entry(to.id).or_default() += 1;
         }
         let notify: Vec<Notification> = told
@@ -219,48 +269,20 @@ impl Signpost {
         })
         .await
     }
+}
 
-    /// Tells the people in each open plan, in the app and by email when mail is configured,
-    /// as the leaving date comes near (four weeks, two weeks, one week, the day before).
-    /// Returns how many plans were reminded about.
-    pub async fn send_leaving_reminders(&self) -> Result<usize, ServiceError> {
-        let today = Utc::now().date_naive();
-        let users = self.people_by_id().await?;
-        let mut sent = 0;
-        for plan in self.store.leaver_plans().await? {
-            let Some(days) = plan.reminder_due(today) else { continue };
-            let name = users.get(&plan.leaver_id).map(|u| u.name.as_str()).unwrap_or("someone");
-            let (done, total) = plan.action_progress();
-            let steps = plan.steps_done().iter().filter(|d| **d).count();
-            let when = match plan.days_left(today) {
-                0 => "today".to_string(),
-                1 => "tomorrow".to_string(),
-                left => format!("in {left} days"),
-            };
-            let text = format!("{name} leaves the role {when}: {steps} of 6 steps and {done} of {total} actions done");
-            let now = Utc::now();
-            let people = participants(&plan, 0);
-            let notify: Vec<Notification> = people.iter().map(|u| Notification::new(*u, text.clone(), plan_link(plan.id), now)).collect();
-            let reminded = LeaverPlan { reminded_days: Some(days), ..plan };
-            let audit = AuditRecord::new(None, "leaver_plan.remind", text.clone());
-            match self.store.save_leaver_plan(&reminded, &notify, audit).await {
-                Err(signpost_domain::StoreError::StaleVersion { .. }) => continue,
-                other => other?,
-            };
-            sent += 1;
-            let Some(mailer) = self.mailer.clone() else { continue };
-            for u in people.iter().filter_map(|u| users.get(u)) {
-                let mail = Mail {
-                    to: u.email.clone(),
-                    subject: format!("{name} leaves the role {when}"),
-                    body: format!("{text}.\n\nSee the plan: {}\n", self.mail_link(&plan_link(reminded.id), "Leavers")),
-                    calendar: None,
-                };
-                if let Err(e) = mailer.send(&mail).await {
-                    tracing::warn!(error = %e, plan = reminded.id, "leaving reminder email not sent; the in-app one was");
-                }
-            }
-        }
-        Ok(sent)
-    }
+/// What the people in a plan are told `days` before the leaving date: the subject, and the
+/// text of the notification (the email adds a link).
+pub(crate) fn leaving_notice(plan: &LeaverPlan, name: &str, today: chrono::NaiveDate) -> (String, String) {
+    let (done, total) = plan.action_progress();
+    let steps = plan.steps_done().iter().filter(|d| **d).count();
+    let when = match plan.days_left(today) {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        left => format!("in {left} days"),
+    };
+    (
+        format!("{name} leaves the role {when}"),
+        format!("{name} leaves the role {when}: {steps} of 6 steps and {done} of {total} actions done"),
+    )
 }

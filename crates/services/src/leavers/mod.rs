@@ -15,6 +15,7 @@ use signpost_domain::retention::{Departure, LeaverPlan, PlanId, STEPS};
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
+pub(crate) use handover::leaving_notice;
 pub use handover::{HandoverInput, HoldingView, Move};
 pub use work::{ActionInput, AreaInput, AreaScore, ExchangeLists, OutputInput, ScoresInput, exchange_outline};
 
@@ -163,9 +164,12 @@ fn parse_date(text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
 }
 
 impl Signpost {
-    /// Starts a plan for someone leaving or moving. One open plan per person.
+    /// Starts a plan for someone leaving or moving: the person themselves, a knowledge
+    /// specialist or an admin. One open plan per person (the database holds to it).
+    /// The line manager named must accept before they have any say over the plan.
     pub async fn start_plan(&self, actor: &Actor, input: PlanInput) -> Result<LeaverPlan, ServiceError> {
         policy::ensure_staff(actor)?;
+        policy::ensure_can_start_plan(actor, input.leaver_id)?;
         let users = self.people_by_id().await?;
         let mut errors = Vec::new();
         check_people(&input, &users, &mut errors);
@@ -184,10 +188,6 @@ impl Signpost {
         let (Some(leaving_on), Some(team_id), true) = (leaving_on, team_id, errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
-        policy::ensure_can_start_plan(actor, input.leaver_id, input.line_manager_id)?;
-        if self.store.leaver_plans().await?.iter().any(|p| p.leaver_id == input.leaver_id && p.completed_at.is_none()) {
-            return Err(ServiceError::Conflict("they already have an open plan: carry on with that one".into()));
-        }
         let now = Utc::now();
         let plan = LeaverPlan {
             id: 0,
@@ -197,6 +197,7 @@ impl Signpost {
             role: input.role.trim().to_string(),
             team_id,
             line_manager_id: input.line_manager_id,
+            manager_accepted_at: self_accepted(actor, input.line_manager_id, now),
             successor_id: input.successor_id,
             key_colleague_id: input.key_colleague_id,
             areas: Vec::new(),
@@ -210,21 +211,46 @@ impl Signpost {
         };
         let name = &users[&input.leaver_id].name;
         let text = format!("A plan to secure {name}'s knowledge before {leaving_on} has started, and you are part of it");
-        let notify: Vec<Notification> =
-            participants(&plan, actor.user_id).into_iter().map(|u| Notification::new(u, text.clone(), "/leavers", now)).collect();
+        let mut notify: Vec<Notification> = participants(&plan, actor.user_id)
+            .into_iter()
+            .filter(|u| *u != plan.line_manager_id)
+            .map(|u| Notification::new(u, text.clone(), "/leavers", now))
+            .collect();
+        notify.extend(manager_request(&plan, actor.user_id, name, now));
         let audit =
             AuditRecord::new(Some(actor.user_id), "leaver_plan.start", format!("started a plan for {name}, leaving on {leaving_on}"));
-        let saved = self.store.save_leaver_plan(&plan, &notify, audit).await?;
+        let saved = self.store.save_leaver_plan(&plan, &notify, audit).await.map_err(|e| match e {
+            StoreError::Conflict(_) => ServiceError::Conflict("they already have an open plan: carry on with that one".into()),
+            e => e.into(),
+        })?;
         Ok(saved)
     }
 
-    /// Changes a plan's date, role and people (the line manager or a specialist).
+    /// The named line manager accepts the role; from then on they agree the priorities
+    /// and manage the plan.
+    pub async fn accept_manager(&self, actor: &Actor, id: PlanId) -> Result<LeaverPlan, ServiceError> {
+        let plan = self.readable_plan(actor, id).await?;
+        policy::ensure_plan(policy::plan_permissions(actor, &plan).accept_manager, "accept this", "the line manager named on the plan")?;
+        self.change_plan(actor, id, "leaver_plan.accept_manager", |plan| {
+            if plan.line_manager_id != actor.user_id || plan.manager_accepted_at.is_some() {
+                return Err(ServiceError::Conflict("the plan's line manager has changed: reload it".into()));
+            }
+            plan.manager_accepted_at = Some(Utc::now());
+            Ok("accepted being the line manager".into())
+        })
+        .await
+    }
+
+    /// Changes a plan's date, role and people (whoever manages it; the leaver while the
+    /// manager they named has not accepted). A new line manager must accept again.
     pub async fn update_plan(&self, actor: &Actor, id: PlanId, input: PlanInput) -> Result<LeaverPlan, ServiceError> {
         let plan = self.readable_plan(actor, id).await?;
+        policy::ensure_plan(policy::plan_permissions(actor, &plan).edit, "change the plan", "the line manager or a knowledge specialist")?;
+        let new_manager = input.line_manager_id != plan.line_manager_id;
         policy::ensure_plan(
-            policy::plan_permissions(actor, &plan).manage,
-            "change the plan",
-            "the line manager or a knowledge specialist",
+            !new_manager || policy::may_name_manager(actor, plan.leaver_id),
+            "name a different line manager",
+            "the person leaving or a knowledge specialist",
         )?;
         let users = self.people_by_id().await?;
         let mut errors = Vec::new();
@@ -237,19 +263,33 @@ impl Signpost {
         let Some(leaving_on) = leaving_on.filter(|_| errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
-        self.change_plan(actor, id, "leaver_plan.update", |plan| {
-            if plan.leaving_on != leaving_on {
-                plan.reminded_days = None;
-            }
-            plan.departure = input.departure;
-            plan.leaving_on = leaving_on;
-            plan.role = input.role.trim().to_string();
-            plan.line_manager_id = input.line_manager_id;
-            plan.successor_id = input.successor_id;
-            plan.key_colleague_id = input.key_colleague_id;
-            Ok(format!("changed the plan for {leaving_on}"))
-        })
-        .await
+        let expected_manager = plan.line_manager_id;
+        let saved = self
+            .change_plan(actor, id, "leaver_plan.update", |plan| {
+                if plan.line_manager_id != expected_manager {
+                    return Err(ServiceError::Conflict("someone else changed the line manager: reload the plan".into()));
+                }
+                if plan.leaving_on != leaving_on {
+                    plan.reminded_days = None;
+                }
+                if plan.line_manager_id != input.line_manager_id {
+                    plan.manager_accepted_at = self_accepted(actor, input.line_manager_id, Utc::now());
+                    plan.agreed = None;
+                }
+                plan.departure = input.departure;
+                plan.leaving_on = leaving_on;
+                plan.role = input.role.trim().to_string();
+                plan.line_manager_id = input.line_manager_id;
+                plan.successor_id = input.successor_id;
+                plan.key_colleague_id = input.key_colleague_id;
+                Ok(format!("changed the plan for {leaving_on}"))
+            })
+            .await?;
+        if new_manager {
+            let name = users.get(&saved.leaver_id).map(|u| u.name.as_str()).unwrap_or("someone");
+            self.store.notify(&manager_request(&saved, actor.user_id, name, Utc::now()).into_iter().collect::<Vec<_>>()).await?;
+        }
+        Ok(saved)
     }
 
     /// The plans the actor may see, soonest leaving date first; closed plans last.
@@ -324,6 +364,14 @@ impl Signpost {
         Ok(out)
     }
 
+    /// The people `actor` may start a plan for: themselves, or anyone on the staff for
+    /// knowledge specialists and admins.
+    pub async fn plan_leavers(&self, actor: &Actor) -> Result<Vec<(UserId, String)>, ServiceError> {
+        let mut people = self.plan_people(actor).await?;
+        people.retain(|(id, _)| policy::may_start_plan_for(actor, *id));
+        Ok(people)
+    }
+
     pub(crate) async fn readable_plan(&self, actor: &Actor, id: PlanId) -> Result<LeaverPlan, ServiceError> {
         policy::ensure_staff(actor)?;
         let plan = self.store.leaver_plan(id).await.map_err(|e| match e {
@@ -356,15 +404,30 @@ impl Signpost {
     }
 }
 
+/// A specialist who names themselves line manager has accepted by naming; anyone else must accept.
+fn self_accepted(actor: &Actor, manager: UserId, now: chrono::DateTime<Utc>) -> Option<chrono::DateTime<Utc>> {
+    (manager == actor.user_id && matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)).then_some(now)
+}
+
+/// Asks the named line manager to accept, unless they already have or named themselves.
+fn manager_request(plan: &LeaverPlan, by: UserId, leaver: &str, now: chrono::DateTime<Utc>) -> Option<Notification> {
+    (plan.manager_accepted_at.is_none() && plan.line_manager_id != by).then(|| {
+        let text = format!("You are named as line manager on the plan to secure {leaver}'s knowledge: accept it to agree its priorities");
+        Notification::new(plan.line_manager_id, text, plan_link(plan.id), now)
+    })
+}
+
 /// What stands between a plan and closing it, in words.
 fn outstanding(plan: &LeaverPlan, holdings: &[HoldingView]) -> Vec<String> {
-    let mut out: Vec<String> = STEPS
-        .iter()
-        .zip(plan.steps_done())
-        .enumerate()
-        .filter(|(_, (_, done))| !done)
-        .map(|(i, (label, _))| format!("Step {}: {}", i + 1, label.to_lowercase()))
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    out.extend(
+        STEPS
+            .iter()
+            .zip(plan.steps_done())
+            .enumerate()
+            .filter(|(_, (_, done))| !done)
+            .map(|(i, (label, _))| format!("Step {}: {}", i + 1, label.to_lowercase())),
+    );
     if !holdings.is_empty() {
         let n = holdings.len();
         out.push(format!("{n} {} still with the leaver: pass them on", if n == 1 { "holding" } else { "holdings" }));

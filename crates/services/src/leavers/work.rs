@@ -58,6 +58,7 @@ pub struct ScoresInput {
 
 /// An action chosen from the toolbox for one area.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = LeaverActionInput)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
     /// The tool.
@@ -299,7 +300,9 @@ impl Signpost {
             fields: serde_json::json!({"role": plan.role, "successor": successor, "key_contacts": input.key_contacts}),
             tags: vec!["handover".into(), action.tool.as_str().replace('_', " ")],
             topics: vec![area.title.clone()],
-            team_id: None,
+            // Filed in the plan's team, and checked there: whoever stores it must be
+            // allowed to file in that team.
+            team_id: Some(plan.team_id),
             visibility: Some(Visibility::Team),
             named_viewers: Vec::new(),
             review_interval_days: None,
@@ -310,7 +313,6 @@ impl Signpost {
         };
         let mut write = self.new_asset_write(actor, input).await?;
         write.asset.owner_id = plan.successor_id.unwrap_or(plan.line_manager_id);
-        write.asset.team_id = plan.team_id;
         let (asset, plan) = self.store.store_plan_output(&plan, action_id, write).await?;
         self.wrote();
         Ok((asset.id, plan))

@@ -92,8 +92,13 @@ impl Signpost {
 
     /// Loads a model written as YAML (the shipped models' format).
     pub async fn load_model_yaml(&self, actor: &Actor, text: &str) -> Result<MaturityModel, ServiceError> {
-        let model: MaturityModel =
-            serde_norway::from_str(text).map_err(|e| ServiceError::invalid("file", format!("the YAML is not a model: {e}")))?;
+        policy::ensure_can_load_models(actor)?;
+        crate::upload::check_size(text.as_bytes())?;
+        let text = text.to_string();
+        let model: MaturityModel = crate::upload::off_the_workers(move || {
+            serde_norway::from_str(&text).map_err(|e| ServiceError::invalid("file", format!("the YAML is not a model: {e}")))
+        })
+        .await?;
         self.load_model(actor, model).await
     }
 

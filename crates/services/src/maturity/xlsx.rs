@@ -5,9 +5,8 @@
 //! `Model` (Key, Name, Source, Note as label and value), `Levels` (Level, Name) and
 //! `Categories` (Category, then one description column per level).
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Range};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::maturity::{Assessment, Category, MaturityModel, Rating};
@@ -15,6 +14,8 @@ use signpost_domain::people::Actor;
 use signpost_domain::{FieldError, TeamId};
 
 use super::AssessmentInput;
+use crate::cells::write_text;
+use crate::upload::{self, off_the_workers};
 use crate::{ServiceError, Signpost, policy};
 
 const ASSESSMENT_COLUMNS: [&str; 9] =
@@ -38,12 +39,24 @@ fn problem(message: String) -> ServiceError {
     ServiceError::Invalid(vec![FieldError::new("file", message)])
 }
 
-fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ServiceError> {
-    open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| problem(format!("this is not an .xlsx workbook ({e})")))
+type Rows = Vec<(usize, Vec<String>)>;
+
+/// The two sheets of an assessment workbook, read within the upload limits.
+fn assessment_sheets(bytes: &[u8]) -> Result<(Rows, Rows), ServiceError> {
+    let mut book = upload::Workbook::open(bytes)?;
+    let ratings = body(&book.sheet("Assessments")?, "Assessments", &ASSESSMENT_COLUMNS)?;
+    let actions = body(&book.sheet("Actions")?, "Actions", &ACTION_COLUMNS)?;
+    Ok((ratings, actions))
 }
 
-fn sheet(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Range<Data>, ServiceError> {
-    book.worksheet_range(name).map_err(|_| problem(format!("the workbook has no sheet called {name:?}")))
+/// A model workbook's sheets, read within the upload limits.
+fn model_sheets(bytes: &[u8]) -> Result<(Range<Data>, Vec<String>, Rows), ServiceError> {
+    let mut book = upload::Workbook::open(bytes)?;
+    let about = book.sheet("Model")?;
+    let levels: Vec<String> = body(&book.sheet("Levels")?, "Levels", &["Level", "Name"])?.into_iter().map(|(_, c)| c[1].clone()).collect();
+    let columns: Vec<String> = std::iter::once("Category".to_string()).chain((1..=levels.len()).map(|l| format!("Level {l}"))).collect();
+    let rows = body(&book.sheet("Categories")?, "Categories", &columns.iter().map(String::as_str).collect::<Vec<_>>())?;
+    Ok((about, levels, rows))
 }
 
 /// A cell as text ("" when empty); whole numbers without ".0".
@@ -56,7 +69,7 @@ fn text(cell: Option<&Data>) -> String {
 }
 
 /// Rows after the header, each with its spreadsheet row number (the header is row 1).
-fn body(range: &Range<Data>, sheet: &str, columns: &[&str]) -> Result<Vec<(usize, Vec<String>)>, ServiceError> {
+fn body(range: &Range<Data>, sheet: &str, columns: &[&str]) -> Result<Rows, ServiceError> {
     let mut rows = range.rows();
     let found: Vec<String> = rows.next().map(|r| r.iter().map(|c| text(Some(c))).collect()).unwrap_or_default();
     for (i, want) in columns.iter().enumerate() {
@@ -96,11 +109,11 @@ impl Signpost {
             for r in &a.ratings {
                 let cells = [&a.model_key, &team, &a.held_on.to_string(), &a.facilitator, &a.participants.join("; "), &r.category];
                 for (col, value) in cells.iter().enumerate() {
-                    ratings.write_string(row, col as u16, value.as_str()).map_err(written)?;
+                    write_text(ratings, row, col as u16, value.as_str()).map_err(written)?;
                 }
                 ratings.write_number(row, 6, f64::from(r.current)).map_err(written)?;
                 ratings.write_number(row, 7, f64::from(r.target)).map_err(written)?;
-                ratings.write_string(row, 8, &r.evidence).map_err(written)?;
+                write_text(ratings, row, 8, &r.evidence).map_err(written)?;
                 row += 1;
             }
         }
@@ -112,7 +125,7 @@ impl Signpost {
             let team = names.get(&a.team_id).cloned().unwrap_or_default();
             for step in &a.actions {
                 for (col, value) in [&a.model_key, &team, &a.held_on.to_string(), step].iter().enumerate() {
-                    actions.write_string(row, col as u16, value.as_str()).map_err(written)?;
+                    write_text(actions, row, col as u16, value.as_str()).map_err(written)?;
                 }
                 row += 1;
             }
@@ -125,9 +138,8 @@ impl Signpost {
     /// writes it: each checked as if entered by hand, then all stored or none.
     pub async fn import_assessments(&self, actor: &Actor, bytes: &[u8]) -> Result<Vec<Assessment>, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        let mut book = open(bytes)?;
-        let ratings = body(&sheet(&mut book, "Assessments")?, "Assessments", &ASSESSMENT_COLUMNS)?;
-        let actions = body(&sheet(&mut book, "Actions")?, "Actions", &ACTION_COLUMNS)?;
+        let bytes = bytes.to_vec();
+        let (ratings, actions) = off_the_workers(move || assessment_sheets(&bytes)).await?;
         let teams = self.store.teams().await?;
         let team_id = |name: &str, sheet: &str, row: usize| {
             teams
@@ -193,22 +205,22 @@ impl Signpost {
             [("Key", &model.key), ("Name", &model.name), ("Source", &model.source), ("Note", &model.note)].iter().enumerate()
         {
             about.write_string(row as u32, 0, *label).map_err(written)?;
-            about.write_string(row as u32, 1, value.as_str()).map_err(written)?;
+            write_text(about, row as u32, 1, value.as_str()).map_err(written)?;
         }
         let levels = book.add_worksheet().set_name("Levels").map_err(written)?;
         header(levels, &["Level", "Name"]).map_err(written)?;
         for (i, name) in model.levels.iter().enumerate() {
             levels.write_number(i as u32 + 1, 0, (i + 1) as f64).map_err(written)?;
-            levels.write_string(i as u32 + 1, 1, name).map_err(written)?;
+            write_text(levels, i as u32 + 1, 1, name).map_err(written)?;
         }
         let categories = book.add_worksheet().set_name("Categories").map_err(written)?;
         let mut columns = vec!["Category".to_string()];
         columns.extend((1..=model.levels.len()).map(|l| format!("Level {l}")));
         header(categories, &columns.iter().map(String::as_str).collect::<Vec<_>>()).map_err(written)?;
         for (i, c) in model.categories.iter().enumerate() {
-            categories.write_string(i as u32 + 1, 0, &c.name).map_err(written)?;
+            write_text(categories, i as u32 + 1, 0, &c.name).map_err(written)?;
             for (l, d) in c.descriptions.iter().enumerate() {
-                categories.write_string(i as u32 + 1, l as u16 + 1, d).map_err(written)?;
+                write_text(categories, i as u32 + 1, l as u16 + 1, d).map_err(written)?;
             }
         }
         book.save_to_buffer().map_err(written)
@@ -216,15 +228,11 @@ impl Signpost {
 
     /// Loads one of the organisation's own models from a workbook laid out as [`Signpost::model_workbook`] writes it.
     pub async fn load_model_xlsx(&self, actor: &Actor, bytes: &[u8]) -> Result<MaturityModel, ServiceError> {
-        let mut book = open(bytes)?;
-        let about = sheet(&mut book, "Model")?;
+        policy::ensure_can_load_models(actor)?;
+        let bytes = bytes.to_vec();
+        let (about, levels, rows) = off_the_workers(move || model_sheets(&bytes)).await?;
         let value =
             |label: &str| about.rows().find(|r| text(r.first()).eq_ignore_ascii_case(label)).map(|r| text(r.get(1))).unwrap_or_default();
-        let levels: Vec<String> =
-            body(&sheet(&mut book, "Levels")?, "Levels", &["Level", "Name"])?.into_iter().map(|(_, c)| c[1].clone()).collect();
-        let columns: Vec<String> =
-            std::iter::once("Category".to_string()).chain((1..=levels.len()).map(|l| format!("Level {l}"))).collect();
-        let rows = body(&sheet(&mut book, "Categories")?, "Categories", &columns.iter().map(String::as_str).collect::<Vec<_>>())?;
         let categories = rows
             .into_iter()
             .map(|(_, c)| {

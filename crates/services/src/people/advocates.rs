@@ -99,6 +99,12 @@ impl Signpost {
         if !self.store.teams().await?.iter().any(|t| t.id == team_id && t.kind == TeamKind::Team) {
             return Err(ServiceError::invalid("team_id", "choose a team (not a directorate or the organisation)"));
         }
+        if !policy::can_advocate_for(actor, &user, team_id) {
+            return Err(ServiceError::invalid(
+                "team_id",
+                "you can advocate for your own team; knowledge specialists register advocates for others",
+            ));
+        }
         let advocate = Advocate { user_id: user.id, team_id, since: Utc::now().date_naive(), registered_by: actor.user_id };
         let membership = Membership {
             community_id: self.advocates_community().await?,

@@ -95,6 +95,7 @@ pub struct RoundSummary {
 
 /// The programme report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CoffeeProgrammeReport)]
 pub struct ProgrammeReport {
     /// Active participants now.
     pub participants: usize,
@@ -315,7 +316,9 @@ impl Signpost {
             may_run,
             next_round_due: rounds.last().map(|r| r.held_on + Duration::weeks(programme.cadence_weeks as i64)),
             report,
-            members: members.iter().filter(|m| m.active).filter_map(|m| people.get(&m.user_id).cloned()).collect(),
+            members: self
+                .as_seen_by(actor, members.iter().filter(|m| m.active).filter_map(|m| people.get(&m.user_id).cloned()).collect())
+                .await?,
             programme,
         })
     }

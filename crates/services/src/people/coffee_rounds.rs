@@ -31,6 +31,19 @@ pub struct RoundOutcome {
     pub email_failures: usize,
 }
 
+/// A round as its runner reads it: who may not be paired with whom, and people's bands,
+/// are kept for re-checking the round but shown only to knowledge specialists, not to
+/// the community coordinators who organise most programmes.
+fn as_seen_by(actor: &Actor, mut round: CoffeeRound) -> CoffeeRound {
+    if !policy::may_see_pairing_inputs(actor) {
+        round.do_not_pair.clear();
+        for e in &mut round.entrants {
+            e.band.clear();
+        }
+    }
+    round
+}
+
 /// Whether re-running a round from its record gives the same groups.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RoundCheck {
@@ -231,6 +244,7 @@ impl Signpost {
                     subject: format!("Your {} match: {names}", programme.name),
                     body,
                     calendar: Some(calendar(&uid, &summary, &description, day, &attendees, now)),
+                    message_id: None,
                 };
                 match mailer.send(&mail).await {
                     Ok(()) => emailed += 1,
@@ -241,7 +255,7 @@ impl Signpost {
                 }
             }
         }
-        Ok(RoundOutcome { round, emailed, email_failures })
+        Ok(RoundOutcome { round: as_seen_by(actor, round), emailed, email_failures })
     }
 
     /// Re-runs a stored round from its seed and recorded inputs and says whether it comes out the same.

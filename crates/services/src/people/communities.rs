@@ -242,6 +242,11 @@ impl Signpost {
         if let Some(m) = self.membership_of(id, actor.user_id).await? {
             return Ok(m);
         }
+        if !policy::can_join_directly(&community) {
+            return Err(ServiceError::Forbidden(
+                "the advocates' community is for registered knowledge advocates: register as one instead".into(),
+            ));
+        }
         let m = Membership { community_id: id, user_id: actor.user_id, role: MemberRole::Member, joined_at: Utc::now() };
         let audit = AuditRecord::new(Some(actor.user_id), "community.join", format!("joined {:?}", community.name));
         self.store.save_membership(&m, audit).await?;

@@ -31,6 +31,7 @@ pub struct ListingInput {
 
 /// A possible mentor or mentee for one of the reader's listings.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = MentoringSuggestion)]
 pub struct Suggestion {
     /// The reader's listing.
     pub mine: Listing,
@@ -147,6 +148,12 @@ impl Signpost {
         policy::ensure_staff(actor)?;
         let people = self.people_by_id().await?;
         let profiles: HashMap<UserId, Profile> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p)).collect();
+        // A partner's band counts towards a suggestion only if their profile is open to the reader.
+        let bands_seen: HashMap<UserId, Profile> = profiles
+            .iter()
+            .filter(|(id, p)| people.get(id).is_some_and(|owner| policy::can_see_profile(actor, owner, p)))
+            .map(|(id, p)| (*id, p.clone()))
+            .collect();
         let listings = self.store.listings().await?;
         let matches = self.store.matches().await?;
         let mine: Vec<Listing> = listings.iter().filter(|l| l.user_id == actor.user_id).cloned().collect();
@@ -168,8 +175,9 @@ impl Signpost {
                     continue;
                 }
                 let (mentor, mentee) = if my.kind == ListingKind::Request { (them, me) } else { (me, them) };
-                let (reasons, score) = reasons(&skills, mentor, mentee, &profiles);
-                suggestions.push(Suggestion { mine: my.clone(), theirs: theirs.clone(), person: them.clone(), skills, reasons, score });
+                let (reasons, score) = reasons(&skills, mentor, mentee, &bands_seen);
+                let person = self.as_seen_by(actor, vec![them.clone()]).await?.remove(0);
+                suggestions.push(Suggestion { mine: my.clone(), theirs: theirs.clone(), person, skills, reasons, score });
             }
         }
         suggestions.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.person.name.cmp(&b.person.name)));

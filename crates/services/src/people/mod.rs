@@ -29,9 +29,10 @@ const STOP_WORDS: [&str; 40] = [
 /// The words of a query or a text that carry meaning, lower case.
 pub(crate) fn terms(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 2) {
         let word = word.to_lowercase();
-        if !STOP_WORDS.contains(&word.as_str()) && !out.contains(&word) {
+        if !STOP_WORDS.contains(&word.as_str()) && seen.insert(word.clone()) {
             out.push(word);
         }
     }
@@ -58,7 +59,13 @@ pub(crate) fn coverage(query: &[String], text: &[String]) -> f64 {
 
 /// Trims, lower-cases and de-duplicates skills or interests, recording problems with their positions.
 pub(crate) fn clean_skills(field: &str, skills: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    const MAX: usize = 30;
+    if skills.len() > MAX {
+        errors.push(FieldError::new(field, format!("at most {MAX}")));
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, s) in skills.iter().enumerate() {
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         if s.is_empty() {
@@ -66,12 +73,12 @@ pub(crate) fn clean_skills(field: &str, skills: &[String], errors: &mut Vec<Fiel
         }
         if s.chars().count() > 60 {
             errors.push(FieldError::new(format!("{field}[{i}]"), "must be 60 characters or fewer"));
-        } else if !out.contains(&s) {
-            out.push(s);
+        } else {
+            crate::learning::check_identifiers(&format!("{field}[{i}]"), &s, errors);
+            if seen.insert(s.clone()) {
+                out.push(s);
+            }
         }
-    }
-    if out.len() > 30 {
-        errors.push(FieldError::new(field, "at most 30"));
     }
     out
 }

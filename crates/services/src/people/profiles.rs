@@ -83,6 +83,7 @@ impl Signpost {
             other => other?,
         };
         let profile = self.profile_of(user_id).await?;
+        let user = policy::user_as_seen_by(actor, user, &profile);
         let visible = policy::can_see_profile(actor, &user, &profile).then_some(profile);
         let teams = self.store.teams().await?;
         let advocate: Option<Advocate> = self.store.advocates().await?.into_iter().find(|a| a.user_id == user_id);

@@ -111,6 +111,9 @@ fn check_post(body: &str) -> Result<String, ServiceError> {
     if errors.is_empty() { Ok(body.trim().to_string()) } else { Err(ServiceError::Invalid(errors)) }
 }
 
+/// The longest draft compared with earlier questions (a question's title and a little more).
+const MAX_SIMILAR_DRAFT: usize = 1_000;
+
 impl Signpost {
     async fn question_or_404(&self, id: QuestionId) -> Result<Question, ServiceError> {
         match self.store.question(id).await {
@@ -122,6 +125,9 @@ impl Signpost {
     /// Earlier answered questions like the draft, most alike first.
     pub async fn similar_questions(&self, actor: &Actor, draft: &str) -> Result<Vec<SimilarQuestion>, ServiceError> {
         policy::ensure_staff(actor)?;
+        if draft.len() > MAX_SIMILAR_DRAFT {
+            return Err(ServiceError::invalid("q", format!("must be {MAX_SIMILAR_DRAFT} characters or fewer")));
+        }
         let wanted = terms(draft);
         if wanted.is_empty() {
             return Ok(Vec::new());

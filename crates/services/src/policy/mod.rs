@@ -10,7 +10,7 @@ pub use programme::*;
 use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::learning::{Action, Contribution, Project, Session};
 use signpost_domain::people::{Actor, Role};
-use signpost_domain::visibility::Condition;
+use signpost_domain::visibility::{AccessView, Condition};
 
 use crate::ServiceError;
 
@@ -70,6 +70,14 @@ pub fn ensure_can_edit(actor: &Actor, asset: &Asset) -> Result<(), ServiceError>
     if can_edit(actor, asset) { Ok(()) } else { Err(ServiceError::Forbidden("you can view this asset but not change it".into())) }
 }
 
+/// Whether `actor` may open an earlier version of `current`, which stood as `then`:
+/// whoever could have read it then, and those who may change it now (its editors and
+/// the specialists who answer for it). Content removed before an asset was widened
+/// stays with the people who could see it.
+pub fn can_read_version(actor: &Actor, current: &Asset, then: AccessView<'_>) -> bool {
+    can_edit(actor, current) || (can_view(actor, current) && view_condition(actor).matches(then))
+}
+
 /// Fails for guests, who may only read.
 pub fn ensure_can_contribute(actor: &Actor) -> Result<(), ServiceError> {
     if actor.role == Role::Guest { Err(ServiceError::Forbidden("guest accounts are read-only".into())) } else { Ok(()) }
@@ -105,11 +113,13 @@ pub fn ensure_can_see_learning(actor: &Actor) -> Result<(), ServiceError> {
     if actor.role == Role::Guest { Err(ServiceError::Forbidden("guest accounts cannot see projects and sessions".into())) } else { Ok(()) }
 }
 
-/// Whether `actor` may change a project: its creator, its team (or a team above it), specialists and admins.
+/// Whether `actor` may change a project: its creator, members of its own team (not of
+/// every team beneath it: a directorate's project is not every ward's to run),
+/// specialists and admins.
 pub fn can_edit_project(actor: &Actor, project: &Project) -> bool {
     match actor.role {
         Role::Admin | Role::KnowledgeSpecialist => true,
-        Role::Member => project.created_by == actor.user_id || actor.teams.contains(&project.team_id),
+        Role::Member => project.created_by == actor.user_id || actor.own_team() == Some(project.team_id),
         Role::Guest => false,
     }
 }
@@ -139,6 +149,13 @@ pub fn can_share_session(actor: &Actor, session: &Session) -> bool {
     matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
         || session.created_by == actor.user_id
         || session.facilitator_id == Some(actor.user_id)
+}
+
+/// Whether `actor` may name or change a session's facilitator: its creator, its current
+/// facilitator, specialists and admins. Recorders may not, since the facilitator decides
+/// when everyone's private answers are shared.
+pub fn can_change_facilitator(actor: &Actor, session: &Session) -> bool {
+    can_share_session(actor, session)
 }
 
 /// Whether `actor` may read `contribution`: its author always; everyone else only once the session has shared them.

@@ -1,8 +1,9 @@
 //! Who may see and do what among profiles, communities, questions, advocates,
 //! mentoring and coffee programmes. Staff see communities and their questions;
 //! guests see none of this. A profile's details follow its owner's chosen audience.
+use signpost_domain::TeamId;
 use signpost_domain::coffee::{Programme, ProgrammeScope};
-use signpost_domain::communities::{MemberRole, Membership, Question};
+use signpost_domain::communities::{Community, CommunityKind, MemberRole, Membership, Question};
 use signpost_domain::people::{Actor, Role, User};
 use signpost_domain::profiles::{Profile, ProfileAudience};
 
@@ -31,6 +32,20 @@ pub fn can_see_profile(actor: &Actor, owner: &User, profile: &Profile) -> bool {
         ProfileAudience::Staff => actor.role != Role::Guest,
         ProfileAudience::Team => actor.role != Role::Guest && owner.team_id.is_some() && actor.own_team() == owner.team_id,
     }
+}
+
+/// What of `user`'s account `actor` may read. The person themselves and admins read
+/// all of it; guests a name only; staff the work details, and the email address only
+/// where the person's profile audience includes them.
+pub fn user_as_seen_by(actor: &Actor, user: User, profile: &Profile) -> User {
+    if actor.user_id == user.id || actor.role == Role::Admin {
+        return user;
+    }
+    if actor.role == Role::Guest {
+        let blank = String::new;
+        return User { email: blank(), job_title: blank(), profession: blank(), site: blank(), team_id: None, ..user };
+    }
+    if can_see_profile(actor, &user, profile) { user } else { User { email: String::new(), ..user } }
 }
 
 /// Whether the person `reader` may see the details of `owner`'s profile (for text written to them, such as an introduction).
@@ -80,6 +95,18 @@ pub fn can_register_advocate(actor: &Actor, user_id: i64) -> bool {
     can_register_others(actor) || (actor.role == Role::Member && actor.user_id == user_id)
 }
 
+/// Whether `actor` may register `user` as an advocate for `team_id`: specialists for any
+/// team; anyone else only for their own team.
+pub fn can_advocate_for(actor: &Actor, user: &User, team_id: TeamId) -> bool {
+    can_register_others(actor) || (actor.user_id == user.id && user.team_id == Some(team_id))
+}
+
+/// Whether anyone may join `community` directly: any community but the advocates', whose
+/// members are the registered advocates (registering makes them members).
+pub fn can_join_directly(community: &Community) -> bool {
+    community.kind != CommunityKind::Advocates
+}
+
 /// Whether `actor` may register and remove other people as advocates: specialists and admins.
 pub fn can_register_others(actor: &Actor) -> bool {
     is_specialist(actor)
@@ -91,6 +118,13 @@ pub fn can_start_programme(actor: &Actor, scope: ProgrammeScope, membership: Opt
     is_specialist(actor)
         || (matches!(scope, ProgrammeScope::Community { .. })
             && membership.is_some_and(|m| m.role == MemberRole::Coordinator && m.user_id == actor.user_id))
+}
+
+/// Whether `actor` may read what a round was paired from: everyone's do-not-pair choices
+/// and seniority bands. Knowledge specialists only; organisers who coordinate a
+/// community run rounds without seeing them.
+pub fn may_see_pairing_inputs(actor: &Actor) -> bool {
+    is_specialist(actor)
 }
 
 /// Whether `actor` may run rounds and read the whole report of `programme`: its organiser, specialists and admins.

@@ -38,6 +38,12 @@ pub fn register_teams(actor: &Actor, teams: &[Team]) -> HashSet<TeamId> {
     }
 }
 
+/// The teams whose people may be named as holders of a critical area filed in `team_id`:
+/// that team and those beneath it, so the register cannot be used to ask about anyone.
+pub fn area_reach(teams: &[Team], team_id: TeamId) -> HashSet<TeamId> {
+    with_descendants(teams, team_id)
+}
+
 /// Whether `actor` may record an assessment for `team_id`: their own team, or any team as a specialist.
 pub fn can_assess_team(actor: &Actor, team_id: TeamId) -> bool {
     actor.role != Role::Guest && (is_specialist(actor) || actor.own_team() == Some(team_id))
@@ -61,4 +67,11 @@ pub fn ensure_can_load_models(actor: &Actor) -> Result<(), ServiceError> {
 /// specialist, who answers for the evidence in programme reports.
 pub fn can_withdraw_impact(actor: &Actor, statement: &ImpactStatement) -> bool {
     actor.role != Role::Guest && (statement.recorded_by == actor.user_id || is_specialist(actor))
+}
+
+/// Whether `actor` may read impact statements: staff, and only about what they may see
+/// (checked with the subject). Guests read none: the quotes are people's own words about
+/// their work, given to colleagues.
+pub fn may_read_impact(actor: &Actor) -> bool {
+    actor.role != Role::Guest
 }

@@ -1,14 +1,12 @@
 //! `/api/v1/session`, `/me`, `/users`, `/teams`, `/tokens`.
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use signpost_domain::people::{ApiToken, NewUser, Role, Team, TeamKind, User};
+use signpost_domain::people::{ApiToken, NewUser, RevokedAccess, Role, Team, TeamKind, User};
 use signpost_domain::search::Page;
 use signpost_services::accounts::{CreatedToken, UserUpdate};
 use utoipa::{IntoParams, ToSchema};
@@ -16,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::assets::default_limit;
 use crate::AppState;
 use crate::auth::{CurrentActor, session_cookie, session_secret};
+use crate::client::ClientIp;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
@@ -27,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users).post(create_user))
         .route("/users/{id}", get(user).put(update_user))
         .route("/users/{id}/role", put(set_role))
+        .route("/users/{id}/revoke-access", post(revoke_access))
         .route("/teams", get(teams).post(create_team))
         .route("/tokens", get(tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
@@ -54,11 +54,11 @@ pub struct SessionInfo {
     responses((status = 200, body = SessionInfo, description = "sets the HttpOnly session cookie"), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub(crate) async fn sign_in(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<Response> {
-    let session = s.app.sign_in(&body.email, &body.password, &addr.ip().to_string()).await?;
+    let session = s.app.sign_in(&body.email, &body.password, &client.to_string()).await?;
     let cookie = session_cookie(Some(&session.secret), s.secure_cookies(&headers));
     let mut response = Json(SessionInfo { user: session.user, csrf_token: session.csrf_token }).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -157,6 +157,17 @@ pub(crate) async fn set_role(
     Ok(Json(s.app.set_role(&actor, id, body.role).await?))
 }
 
+/// Revokes every API token of the person and ends all their browser sessions (admins).
+#[utoipa::path(post, path = "/api/v1/users/{id}/revoke-access", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 200, body = RevokedAccess), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn revoke_access(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<RevokedAccess>> {
+    Ok(Json(s.app.revoke_access(&actor, id).await?))
+}
+
 #[utoipa::path(get, path = "/api/v1/teams", tag = "accounts", responses((status = 200, body = Vec<Team>)))]
 pub(crate) async fn teams(State(s): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Vec<Team>>> {
     Ok(Json(s.app.teams(&actor).await?))
@@ -194,6 +205,9 @@ pub(crate) async fn tokens(State(s): State<AppState>, CurrentActor(actor): Curre
 pub struct CreateToken {
     /// What it is for, e.g. "reporting script".
     name: String,
+    /// The last day it works, `YYYY-MM-DD`; without it the token works until revoked.
+    #[serde(default)]
+    expires_on: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateToken,
@@ -203,7 +217,7 @@ pub(crate) async fn create_token(
     CurrentActor(actor): CurrentActor,
     ApiJson(body): ApiJson<CreateToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_token(&actor, &body.name).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.create_expiring_token(&actor, &body.name, body.expires_on.as_deref()).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]

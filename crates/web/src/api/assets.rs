@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use signpost_domain::assets::{Asset, AssetVersion, Status};
+use signpost_domain::assets::{Asset, Status, VersionEntry};
 use signpost_domain::fields::AssetKind;
 use signpost_domain::ports::AssetQuery;
 use signpost_domain::search::Page;
@@ -12,6 +12,7 @@ use signpost_services::assets::{AssetInput, AssetView, ReviewScope, VersionDiff}
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::api::accounts::PageParams;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
@@ -70,6 +71,7 @@ pub(crate) async fn list(
         owner_id: p.owner_id,
         tag: p.tag,
         review_due_before: None,
+        ids: None,
         offset: p.offset,
         limit: p.limit,
     };
@@ -174,14 +176,17 @@ pub(crate) async fn restore(
     Ok(Json(s.app.restore_asset(&actor, id, r.version, r.override_reason.as_deref()).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/assets/{id}/history", tag = "assets", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<AssetVersion>), (status = 404, body = ErrorBody)))]
+/// A page of the asset's history, newest first. Versions the caller could not have read
+/// then are listed with `readable: false` and no note, and cannot be compared.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/history", tag = "assets", params(("id" = i64, Path), PageParams),
+    responses((status = 200, body = Page<VersionEntry>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn history(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<AssetVersion>>> {
-    Ok(Json(s.app.asset_history(&actor, id).await?))
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<Page<VersionEntry>>> {
+    Ok(Json(s.app.asset_history(&actor, id, p.offset, p.limit).await?))
 }
 
 /// The two versions to compare.

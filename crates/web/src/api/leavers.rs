@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/leaver-plans", get(plans).post(start))
         .route("/leaver-plans/{id}", get(plan).put(update))
+        .route("/leaver-plans/{id}/accept", post(accept))
         .route("/leaver-plans/{id}/areas", post(add_area))
         .route("/leaver-plans/{id}/scores", post(score))
         .route("/leaver-plans/{id}/areas/{area_id}/actions", post(add_action))
@@ -58,7 +59,7 @@ pub(crate) async fn plans(State(s): State<AppState>, CurrentActor(actor): Curren
     Ok(Json(s.app.plans(&actor).await?))
 }
 
-/// Starts a plan for someone leaving or moving (the person, their line manager or a specialist).
+/// Starts a plan for someone leaving or moving (the person themselves or a specialist); the line manager named must accept.
 #[utoipa::path(post, path = "/api/v1/leaver-plans", tag = "leavers", request_body = PlanInput,
     responses((status = 201, body = LeaverPlan), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn start(
@@ -90,6 +91,17 @@ pub(crate) async fn update(
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.update_plan(&actor, id, input).await?))
+}
+
+/// The line manager named on the plan accepts the role.
+#[utoipa::path(post, path = "/api/v1/leaver-plans/{id}/accept", tag = "leavers", params(("id" = i64, Path)),
+    responses((status = 200, body = LeaverPlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn accept(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<LeaverPlan>> {
+    Ok(Json(s.app.accept_manager(&actor, id).await?))
 }
 
 /// Adds a knowledge area: the leaver's own when the leaver adds it, otherwise the team's.

@@ -169,8 +169,13 @@ pub async fn user(
 ) -> Result<Response, PageError> {
     policy::ensure_admin(&actor)?;
     let u = s.app.user(&actor, id).await?;
+    let banner = match q.done.as_deref() {
+        Some("revoked") => Some(format!("{} is signed out everywhere and every API token of theirs is revoked.", u.name)),
+        Some(_) => Some(format!("{} is now: {}.", u.name, label(u.role.as_str()).to_lowercase())),
+        None => None,
+    };
     let body = html! {
-        @if q.done.is_some() { (success_banner(&format!("{} is now: {}.", u.name, label(u.role.as_str()).to_lowercase()))) }
+        @if let Some(b) = &banner { (success_banner(b)) }
         a class="nhsuk-back-link" href="/admin/users" { "Back to users and roles" }
         h1 { (u.name) }
         p { (u.email) " · " a href={ "/people/" (u.id) } { "Profile" } }
@@ -178,6 +183,12 @@ pub async fn user(
             (csrf_field(&viewer.csrf_token))
             (Field::new("role", "Role").hint("Administrators manage accounts and settings. Knowledge specialists curate knowledge across the organisation. Guests can only read what is public.").select(&role_options(), u.role.as_str()))
             button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Change role" }
+        }
+        h2 { "Sign them out everywhere" }
+        p { "For a lost device, a token that may have leaked, or someone who has left: ends every session they have open and revokes every API token of theirs. They can sign in again unless their account is changed." }
+        form method="post" action={ "/admin/users/" (id) "/revoke-access" } novalidate {
+            (csrf_field(&viewer.csrf_token))
+            button class="nhsuk-button nhsuk-button--warning" type="submit" { "Sign out everywhere and revoke tokens" }
         }
     };
     Ok(page(&u.name, Some(&viewer), "", body).into_response())
@@ -201,6 +212,24 @@ pub async fn set_role(
     let role = Role::parse(&f.role).map_err(|e| ServiceError::Invalid(vec![e]))?;
     s.app.set_role(&actor, id, role).await?;
     Ok(see_other(&format!("/admin/users/{id}?done=role")))
+}
+
+/// What a form with nothing but its CSRF token sends.
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf_token: String,
+}
+
+/// `POST /admin/users/{id}/revoke-access`.
+pub async fn revoke_access(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&viewer, &f.csrf_token)?;
+    s.app.revoke_access(&actor, id).await?;
+    Ok(see_other(&format!("/admin/users/{id}?done=revoked")))
 }
 
 /// `GET /admin/teams` and the add-team form.

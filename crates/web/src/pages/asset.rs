@@ -5,9 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use signpost_domain::assets::{AssetVersion, Status};
+use signpost_domain::assets::{Status, VersionEntry, VersionEvent};
 use signpost_domain::impact::ImpactSubject;
 use signpost_domain::review::ReviewState;
+use signpost_domain::search::Page;
 use signpost_services::assets::AssetView;
 
 use super::layout::{csrf_field, page, success_banner};
@@ -64,9 +65,14 @@ fn summary_row(key: &str, value: Markup) -> Markup {
     }
 }
 
-fn history(id: i64, versions: &[AssetVersion], names: &dyn Fn(i64) -> String) -> Markup {
+/// Versions listed on an asset's page at a time.
+const HISTORY_PAGE: i64 = 20;
+
+fn history(id: i64, versions: &Page<VersionEntry>, names: &dyn Fn(i64) -> String) -> Markup {
+    let readable = |version: i64| versions.items.iter().find(|v| v.version == version).is_none_or(|v| v.readable);
+    let older = versions.offset + versions.items.len() as i64;
     html! {
-        table class="nhsuk-table" {
+        table class="nhsuk-table" id="history" {
             caption class="nhsuk-table__caption" { "Version history" }
             thead class="nhsuk-table__head" {
                 tr class="nhsuk-table__row" {
@@ -77,14 +83,36 @@ fn history(id: i64, versions: &[AssetVersion], names: &dyn Fn(i64) -> String) ->
                 }
             }
             tbody class="nhsuk-table__body" {
-                @for v in versions {
+                @for v in &versions.items {
                     tr class="nhsuk-table__row" {
                         td class="nhsuk-table__cell" { (v.version) }
                         td class="nhsuk-table__cell" { (label(v.event.as_str())) @if !v.note.is_empty() { br; span class="nhsuk-body-s" { (v.note) } } }
                         td class="nhsuk-table__cell" { (names(v.author_id)) ", " (date(v.created_at)) }
                         td class="nhsuk-table__cell" {
-                            @if v.version > 1 {
+                            @if !v.readable {
+                                span class="nhsuk-body-s" { "Not open to you: it had another audience then" }
+                            } @else if v.version > 1 && readable(v.version - 1) && v.event != VersionEvent::Verified {
                                 a href={ "/assets/" (id) "/diff?from=" (v.version - 1) "&to=" (v.version) } { "Compare with version " (v.version - 1) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if versions.offset > 0 || older < versions.total {
+            nav class="nhsuk-pagination" role="navigation" aria-label="Version history pages" {
+                ul class="nhsuk-list nhsuk-pagination__list" {
+                    @if versions.offset > 0 {
+                        li class="nhsuk-pagination-item--previous" {
+                            a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href={ "/assets/" (id) "?versions=" ((versions.offset - HISTORY_PAGE).max(0)) "#history" } {
+                                span class="nhsuk-pagination__title" { "Newer versions" }
+                            }
+                        }
+                    }
+                    @if older < versions.total {
+                        li class="nhsuk-pagination-item--next" {
+                            a class="nhsuk-pagination__link nhsuk-pagination__link--next" href={ "/assets/" (id) "?versions=" (older) "#history" } {
+                                span class="nhsuk-pagination__title" { "Older versions" }
                             }
                         }
                     }
@@ -98,6 +126,8 @@ fn history(id: i64, versions: &[AssetVersion], names: &dyn Fn(i64) -> String) ->
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// Where the version history starts (0 is the newest).
+    versions: Option<i64>,
 }
 
 /// Everything the asset page shows.
@@ -107,7 +137,7 @@ struct AssetPage<'a> {
     owner: &'a str,
     team: &'a str,
     related: &'a [(i64, String)],
-    versions: &'a [AssetVersion],
+    versions: &'a Page<VersionEntry>,
     names: &'a dyn Fn(i64) -> String,
     done: Option<&'a str>,
     impact: Markup,
@@ -208,11 +238,11 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let view = s.app.asset(&actor, id).await?;
-    let versions = s.app.asset_history(&actor, id).await?;
+    let versions = s.app.asset_history(&actor, id, done.versions.unwrap_or(0).max(0), HISTORY_PAGE).await?;
     let impacts = s.app.impacts_on(&actor, ImpactSubject::Asset(id)).await?;
     let teams = s.app.teams(&actor).await?;
     let mut people = std::collections::HashMap::new();
-    for uid in versions.iter().map(|v| v.author_id).chain([view.asset.owner_id]) {
+    for uid in versions.items.iter().map(|v| v.author_id).chain([view.asset.owner_id]) {
         if let std::collections::hash_map::Entry::Vacant(e) = people.entry(uid) {
             e.insert(s.app.user(&actor, uid).await.map(|u| u.name).unwrap_or_else(|_| "Someone".to_string()));
         }

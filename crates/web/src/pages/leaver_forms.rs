@@ -96,6 +96,19 @@ pub async fn details(
     back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "details", |f| f.to_string()).await
 }
 
+/// `POST /leavers/{id}/accept`: the named line manager accepts.
+pub async fn accept(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    Path(id): Path<PlanId>,
+    Form(pairs): PlanForm,
+) -> Result<Response, PageError> {
+    let form = Submitted(pairs);
+    check_csrf(&viewer, form.get("csrf_token"))?;
+    let result = s.app.accept_manager(&actor, id).await.map(drop);
+    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "accepted", |_| "accept-manager".to_string()).await
+}
+
 /// `POST /leavers/{id}/areas`.
 pub async fn add_area(
     State(s): State<AppState>,

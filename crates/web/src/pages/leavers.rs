@@ -33,15 +33,16 @@ fn days_text(days: i64) -> String {
 }
 
 /// The fields of the start and change forms, filled from `form`.
-pub(super) fn plan_fields(form: &Submitted, errors: &Errors, people: &[(UserId, String)], starting: bool) -> Markup {
+/// `leavers` are the people the reader may start a plan for (only themselves, unless a specialist).
+pub(super) fn plan_fields(form: &Submitted, errors: &Errors, people: &[(UserId, String)], leavers: Option<&[(UserId, String)]>) -> Markup {
     html! {
-        @if starting {
-            (Field::new("leaver_id", "Who is leaving or moving?").errors(errors).select(&people_options(people, Some("Choose a person")), form.get("leaver_id")))
+        @if let Some(leavers) = leavers {
+            (Field::new("leaver_id", "Who is leaving or moving?").errors(errors).select(&people_options(leavers, (leavers.len() > 1).then_some("Choose a person")), form.get("leaver_id")))
         }
         (Field::new("departure", "Leaving or moving").errors(errors).select(&departure_options(), form.get("departure")))
         (Field::new("leaving_on", "Last day in the role").hint("For example, 2027-03-31").errors(errors).input("text", form.get("leaving_on")))
         (Field::new("role", "Role being left").hint("For example, Infection prevention lead").errors(errors).input("text", form.get("role")))
-        (Field::new("line_manager_id", "Line manager").hint("Agrees the priorities").errors(errors).select(&people_options(people, Some("Choose a person")), form.get("line_manager_id")))
+        (Field::new("line_manager_id", "Line manager").hint("Agrees the priorities once they have accepted").errors(errors).select(&people_options(people, Some("Choose a person")), form.get("line_manager_id")))
         (Field::new("successor_id", "Successor").hint("Who takes over; the handover notes will belong to them").errors(errors).select(&people_options(people, Some("Not known yet")), form.get("successor_id")))
         (Field::new("key_colleague_id", "Key colleague").hint("Helps facilitate (step 5)").errors(errors).select(&people_options(people, Some("Not named yet")), form.get("key_colleague_id")))
     }
@@ -56,6 +57,7 @@ pub(super) async fn list_page(
 ) -> Result<Markup, PageError> {
     let plans = s.app.plans(actor).await?;
     let people = s.app.plan_people(actor).await?;
+    let leavers = s.app.plan_leavers(actor).await?;
     let body = html! {
         (error_summary(errors))
         h1 { "Movers and leavers" }
@@ -84,10 +86,10 @@ pub(super) async fn list_page(
             }
         }
         h2 { "Start a plan" }
-        p { "The person leaving, their line manager or a knowledge specialist can start one. Start as soon as the date is known: a new recruit can take six months or more to become effective." }
+        p { "The person leaving or a knowledge specialist can start one; the line manager named is asked to accept it. Start as soon as the date is known: a new recruit can take six months or more to become effective." }
         form method="post" action="/leavers" novalidate {
             (csrf_field(&viewer.csrf_token))
-            (plan_fields(form, errors, &people, true))
+            (plan_fields(form, errors, &people, Some(&leavers)))
             button class="nhsuk-button" type="submit" { "Start the plan" }
         }
     };
@@ -253,7 +255,10 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
         h2 id="handover" { "Pass on what they hold" }
         p { "Assets they own (and with them their review dates), open actions, communities they coordinate and their place as a knowledge advocate. Nothing should be left without an owner." }
         @if v.holdings.is_empty() { p id="nothing-held" { "Nothing is left with them." } }
-        @else if v.may.manage {
+        @else if v.may.manage && v.holdings.iter().any(|h| h.may_pass_on) {
+            @if v.holdings.iter().any(|h| !h.may_pass_on) {
+                p id="not-yours" { "Some of these you could not change yourself, so you cannot pass them on: a knowledge specialist or administrator can." }
+            }
             form method="post" action={ "/leavers/" (v.plan.id) "/handover" } novalidate {
                 (csrf)
                 table class="nhsuk-table" id="holdings" {
@@ -266,10 +271,12 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
                             tr class="nhsuk-table__row" {
                                 td class="nhsuk-table__cell" { (h.label) br; span class="nhsuk-body-s" { (h.detail) } }
                                 td class="nhsuk-table__cell" {
-                                    label class="nhsuk-label nhsuk-u-visually-hidden" for=(field) { "Pass " (h.label) " to" }
-                                    select class="nhsuk-select" id=(field) name=(field) {
-                                        @for (value, text) in &choices { option value=(value) selected[value == chosen] { (text) } }
-                                    }
+                                    @if h.may_pass_on {
+                                        label class="nhsuk-label nhsuk-u-visually-hidden" for=(field) { "Pass " (h.label) " to" }
+                                        select class="nhsuk-select" id=(field) name=(field) {
+                                            @for (value, text) in &choices { option value=(value) selected[value == chosen] { (text) } }
+                                        }
+                                    } @else { "Not yours to pass on" }
                                 }
                             }
                         }
@@ -278,7 +285,7 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
                 button class="nhsuk-button" type="submit" { "Pass these on" }
             }
         } @else {
-            ul class="nhsuk-list nhsuk-list--bullet" id="holdings" { @for h in &v.holdings { li { (h.label) " (" (h.detail) ")" } } }
+            ul class="nhsuk-list nhsuk-list--bullet" id="holdings" { @for h in &v.holdings { li { (h.label) @if !h.detail.is_empty() { " (" (h.detail) ")" } } } }
         }
         @if !v.plan.handed.is_empty() {
             h3 { "Passed on" }
@@ -299,7 +306,7 @@ pub(super) async fn plan_page(
     done: Option<&str>,
 ) -> Result<Markup, PageError> {
     let v = s.app.plan_view(actor, id).await?;
-    let people = if v.may.manage { s.app.plan_people(actor).await? } else { Vec::new() };
+    let people = if v.may.manage || v.may.edit { s.app.plan_people(actor).await? } else { Vec::new() };
     let csrf = csrf_field(&viewer.csrf_token);
     let leaver = name(&v, v.plan.leaver_id);
     let title = format!("Securing {leaver}'s knowledge");
@@ -312,12 +319,23 @@ pub(super) async fn plan_page(
         h1 { (title) }
         dl class="nhsuk-summary-list" {
             (summary_row("Last day", html! { (v.plan.leaving_on) " (" (days_text(v.days_left)) ")" }))
-            (summary_row("Line manager", html! { (name(&v, v.plan.line_manager_id)) }))
+            (summary_row("Line manager", html! {
+                (name(&v, v.plan.line_manager_id))
+                @if v.plan.manager_accepted_at.is_none() { " " strong class="nhsuk-tag nhsuk-tag--yellow" { "Not accepted yet" } }
+            }))
             (summary_row("Successor", html! { @if let Some(u) = v.plan.successor_id { (name(&v, u)) } @else { "Not known yet" } }))
             (summary_row("Key colleague", html! { @if let Some(u) = v.plan.key_colleague_id { (name(&v, u)) } @else { "Not named yet" } }))
             (summary_row("Progress", html! { (v.steps.iter().filter(|s| s.done).count()) " of 6 steps, " (v.actions_done) " of " (v.actions_total) " actions done" }))
         }
         @if v.plan.completed_at.is_some() { (success_banner("This plan is closed: the knowledge is secured and nothing is left with them.")) }
+        @if v.may.accept_manager {
+            div class="nhsuk-inset-text" id="accept-manager" {
+                p { "You are named as " (leaver) "'s line manager on this plan. Once you accept, you agree the priorities and pass on what they hold." }
+                form method="post" action={ "/leavers/" (id) "/accept" } novalidate {
+                    (csrf) button class="nhsuk-button" type="submit" { "Accept as line manager" }
+                }
+            }
+        }
         h2 { "The six steps" }
         (steps(&v))
         h2 id="areas" { "Knowledge areas" }
@@ -357,12 +375,14 @@ pub(super) async fn plan_page(
                 p { "Before it can close:" }
                 ul class="nhsuk-list nhsuk-list--bullet" id="outstanding" { @for o in &v.outstanding { li { (o) } } }
             }
+        }
+        @if v.may.edit {
             details class="nhsuk-details" {
                 summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Change the date or the people" } }
                 div class="nhsuk-details__text" {
                     form method="post" action={ "/leavers/" (id) "/details" } novalidate {
                         (csrf)
-                        (plan_fields(&details_form(&v, form), errors, &people, false))
+                        (plan_fields(&details_form(&v, form), errors, &people, None))
                         button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Save changes" }
                     }
                 }
@@ -396,7 +416,8 @@ pub async fn show(
     Query(q): Query<Done>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
-        Some("started") => Some("Plan started. Everyone in it has been told."),
+        Some("started") => Some("Plan started. Everyone in it has been told, and the line manager asked to accept."),
+        Some("accepted") => Some("You are the plan's line manager: agree the priorities once the areas are in."),
         Some("area") => Some("Knowledge area added."),
         Some("scored") => Some("Scores saved."),
         Some("agreed") => Some("Priorities agreed. Now choose actions for each."),

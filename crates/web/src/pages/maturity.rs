@@ -2,7 +2,7 @@
 //! assessment form, one assessment, spreadsheet downloads and uploads.
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::maturity_charts::{heatmap, river, stairs, trends};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
+use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, see_other};
 use crate::AppState;
 
 /// Which model, and what was just done.
@@ -178,12 +178,19 @@ pub async fn download_model(
 /// The uploaded file and the CSRF token of a multipart form.
 async fn upload(mut form: Multipart, field: &str) -> Result<(String, String, Vec<u8>), ServiceError> {
     let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(part) = form.next_field().await.map_err(|e| ServiceError::invalid(field, format!("the upload failed: {e}")))? {
+    let failed = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ServiceError::TooLarge(format!("the file is larger than the {} MiB Signpost accepts", crate::MAX_BODY / (1024 * 1024)))
+        } else {
+            ServiceError::invalid(field, format!("the upload failed: {e}"))
+        }
+    };
+    while let Some(part) = form.next_field().await.map_err(failed)? {
         match part.name() {
             Some("csrf_token") => csrf = part.text().await.unwrap_or_default(),
             Some(n) if n == field => {
                 name = part.file_name().unwrap_or_default().to_string();
-                bytes = part.bytes().await.map_err(|e| ServiceError::invalid(field, format!("the upload failed: {e}")))?.to_vec();
+                bytes = part.bytes().await.map_err(failed)?.to_vec();
             }
             _ => {}
         }
@@ -196,12 +203,16 @@ async fn upload(mut form: Multipart, field: &str) -> Result<(String, String, Vec
 
 /// Shows the overview again with the problems on `field`.
 async fn refused_upload(s: &AppState, actor: &Actor, viewer: &Viewer, field: &str, e: ServiceError) -> Result<Response, PageError> {
-    let errors: Errors = refused(e)?.into_iter().map(|(_, m)| (field.to_string(), m)).collect();
-    Ok(overview_page(s, actor, viewer, None, &errors, None).await?.into_response())
+    let (status, errors): (StatusCode, Errors) = match e {
+        ServiceError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, vec![(field.to_string(), capitalised(&m))]),
+        e => (StatusCode::UNPROCESSABLE_ENTITY, refused(e)?.into_iter().map(|(_, m)| (field.to_string(), m)).collect()),
+    };
+    Ok((status, overview_page(s, actor, viewer, None, &errors, None).await?).into_response())
 }
 
 /// `POST /maturity/import`.
 pub async fn import(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, form: Multipart) -> Result<Response, PageError> {
+    policy::ensure_can_contribute_as_staff(&actor)?;
     let (csrf, _, bytes) = match upload(form, "file").await {
         Ok(u) => u,
         Err(e) => return refused_upload(&s, &actor, &viewer, "file", e).await,
@@ -215,6 +226,8 @@ pub async fn import(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
 
 /// `POST /maturity/models`: a YAML or XLSX model.
 pub async fn load_model(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, form: Multipart) -> Result<Response, PageError> {
+    // Who may load models is settled before a byte of the file is read.
+    policy::ensure_can_load_models(&actor)?;
     let (csrf, name, bytes) = match upload(form, "model_file").await {
         Ok(u) => u,
         Err(e) => return refused_upload(&s, &actor, &viewer, "model_file", e).await,

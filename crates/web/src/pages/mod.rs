@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}", get(admin::user))
         .route("/admin/users/{id}/role", axum::routing::post(admin::set_role))
+        .route("/admin/users/{id}/revoke-access", axum::routing::post(admin::revoke_access))
         .route("/admin/teams", get(admin::teams).post(admin::add_team))
         .route("/admin/synonyms", get(settings::synonyms).post(settings::save_synonyms))
         .route("/admin/audit", get(settings::audit))
@@ -113,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leavers", get(leavers::list).post(leaver_forms::start))
         .route("/leavers/{id}", get(leavers::show))
         .route("/leavers/{id}/details", get(leaver_forms::to_plan).post(leaver_forms::details))
+        .route("/leavers/{id}/accept", get(leaver_forms::to_plan).post(leaver_forms::accept))
         .route("/leavers/{id}/areas", get(leaver_forms::to_plan).post(leaver_forms::add_area))
         .route("/leavers/{id}/scores", get(leaver_forms::to_plan).post(leaver_forms::scores))
         .route("/leavers/{id}/areas/{area}/actions", get(leaver_forms::to_plan).post(leaver_forms::add_action))
@@ -217,6 +219,9 @@ pub fn error_page(status: StatusCode, viewer: Option<&Viewer>) -> Response {
         StatusCode::FORBIDDEN => {
             ("You do not have permission to do this", "Ask a knowledge specialist or an administrator if you think you should.")
         }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("The file is too large", "Signpost reads files of up to 2 MiB. Go back and choose a smaller one.")
+        }
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
             ("Sorry, there is a problem with that request", "Go back and try again.")
         }
@@ -267,11 +272,16 @@ pub fn capitalised(s: &str) -> String {
 
 /// The page a form sends people back to: only a path on this site, never elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
+    // Browsers drop tabs and line breaks from addresses ("/\t/evil.example" becomes
+    // "//evil.example", another site), so only visible ASCII is accepted at all.
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.chars().all(|c| c.is_ascii_graphic()) => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
+
 
 /// A 303 redirect after a form post.
 pub fn see_other(to: &str) -> Response {
@@ -284,5 +294,19 @@ pub fn check_csrf(viewer: &Viewer, sent: &str) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(PageError::Service(ServiceError::Forbidden("the form expired: go back, reload the page and try again".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn sign_in_only_ever_returns_to_a_page_of_this_site() {
+        assert_eq!(safe_next(Some("/assets/3?done=1")), "/assets/3?done=1");
+        for away in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example", "/ /evil"] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

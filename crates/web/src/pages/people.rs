@@ -102,7 +102,7 @@ pub async fn person(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
             (row("Profession", html! { (person.profession) }))
             (row("Site", html! { (person.site) }))
             (row("Team", html! { @if let Some(t) = person.team_id { a href={ "/teams/" (t) } { (team_name(&teams, Some(t))) } } @else { "No team" } }))
-            (row("Email", html! { a href={ "mailto:" (person.email) } { (person.email) } }))
+            @if !person.email.is_empty() { (row("Email", html! { a href={ "mailto:" (person.email) } { (person.email) } })) }
         }
         @if let Some(view) = &profile {
             h2 { "Profile" }

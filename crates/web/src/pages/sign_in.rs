@@ -1,9 +1,7 @@
 //! Signing in and out in the browser. The sign-in form has no session yet, so it
 //! carries a CSRF token that is also set as a short-lived cookie (double submit).
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +14,7 @@ use super::layout::{csrf_field, error_summary, page};
 use super::{MaybeSignedIn, PageError, error_page, safe_next, see_other};
 use crate::AppState;
 use crate::auth::{cookie, session_cookie, session_secret, set_cookie};
+use crate::client::ClientIp;
 
 const LOGIN_CSRF_COOKIE: &str = "signpost_login_csrf";
 
@@ -92,7 +91,7 @@ pub async fn form(State(s): State<AppState>, MaybeSignedIn(who): MaybeSignedIn, 
 /// Checks the form, signs in, and goes where the person was heading.
 pub async fn submit(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -113,7 +112,7 @@ pub async fn submit(
     if f.password.is_empty() {
         errors.push(("password".to_string(), "Enter your password".to_string()));
     }
-    let outcome = if errors.is_empty() { Some(s.app.sign_in(&f.email, &f.password, &addr.ip().to_string()).await) } else { None };
+    let outcome = if errors.is_empty() { Some(s.app.sign_in(&f.email, &f.password, &client.to_string()).await) } else { None };
     let status = match outcome {
         Some(Ok(session)) => {
             let secure = s.secure_cookies(&headers);

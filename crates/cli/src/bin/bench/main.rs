@@ -159,7 +159,7 @@ async fn over_http(
     let token = app.create_token(actor, "bench").await.map_err(err)?.secret;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1/search", listener.local_addr()?);
-    tokio::spawn(signpost_web::serve(listener, app.clone(), false));
+    tokio::spawn(signpost_web::serve(listener, app.clone(), signpost_web::WebConfig::default()));
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
     let started = Instant::now();
     let mut tasks = Vec::new();

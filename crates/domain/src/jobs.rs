@@ -1,0 +1,121 @@
+//! Background work kept in the database: a job is stored (often in the same
+//! transaction as the change that causes it), claimed by one node at a time under a
+//! lease, retried with backoff up to a limit, and finished in the same transaction as
+//! its own effects, so a crash or a second node neither loses nor repeats it.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Identifier of a job.
+pub type JobId = i64;
+
+/// Where a job is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for its time, or for a retry.
+    Pending,
+    /// Claimed by a node, until its lease runs out.
+    Running,
+    /// Finished.
+    Done,
+    /// Gave up after its last attempt; an admin may retry it.
+    Failed,
+}
+
+impl JobState {
+    /// Every state.
+    pub const ALL: [JobState; 4] = [JobState::Pending, JobState::Running, JobState::Done, JobState::Failed];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Pending => "pending",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn parse(s: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A stored job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Job {
+    /// Identifier.
+    pub id: JobId,
+    /// What to do, e.g. `action_reminder`.
+    pub kind: String,
+    /// What it is about, as the job's kind defines it.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// Jobs with the same key are one job: enqueuing it again does nothing.
+    pub dedupe_key: Option<String>,
+    /// Where it is.
+    pub state: JobState,
+    /// Attempts started so far.
+    pub attempts: i32,
+    /// Attempts allowed before it fails.
+    pub max_attempts: i32,
+    /// Not before this time.
+    pub run_at: DateTime<Utc>,
+    /// The node holding it while it runs.
+    pub locked_by: Option<String>,
+    /// When that node's claim lapses.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Why the last attempt failed.
+    pub last_error: String,
+    /// When it was enqueued.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A job to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    /// What to do.
+    pub kind: String,
+    /// What it is about.
+    pub payload: serde_json::Value,
+    /// One job per key, however often it is enqueued.
+    pub dedupe_key: Option<String>,
+    /// Not before this time.
+    pub run_at: DateTime<Utc>,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+}
+
+impl NewJob {
+    /// A job to run now, tried up to [`DEFAULT_ATTEMPTS`] times.
+    pub fn now(kind: &str, payload: serde_json::Value, dedupe_key: impl Into<String>) -> NewJob {
+        NewJob { kind: kind.to_string(), payload, dedupe_key: Some(dedupe_key.into()), run_at: Utc::now(), max_attempts: DEFAULT_ATTEMPTS }
+    }
+}
+
+/// Attempts a job gets unless it asks for others.
+pub const DEFAULT_ATTEMPTS: i32 = 8;
+
+/// How long to wait before attempt `attempts + 1`: 30 seconds, doubling, at most six hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let doublings = attempts.clamp(1, 20) - 1;
+    Duration::seconds(30i64.saturating_mul(1i64 << doublings)).min(Duration::hours(6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_six_hours() {
+        assert_eq!(backoff(1), Duration::seconds(30));
+        assert_eq!(backoff(2), Duration::seconds(60));
+        assert_eq!(backoff(5), Duration::seconds(480));
+        assert_eq!(backoff(30), Duration::hours(6));
+        assert_eq!(JobState::parse("failed"), Some(JobState::Failed));
+    }
+}

@@ -1,0 +1,258 @@
+//! Background work as durable jobs. Any number of nodes look for reminders that fall due
+//! and enqueue them under a key of their own (`action-reminder:12:2026-11-30`), so the
+//! same reminder is only ever one job; every node then claims due jobs one at a time
+//! under a lease. A job's effects and its completion are one transaction; a node that
+//! stops mid-job leaves its lease to lapse and another node takes the job up again.
+//!
+//! An email is the one effect outside the database: if a node stops after the relay
+//! accepted a message but before recording it, the retry sends it again, with the same
+//! Message-ID (`<job-ID@signpost>`) so mail systems treat it as the same message.
+use std::time::Duration;
+
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::json;
+use signpost_domain::audit::AuditRecord;
+use signpost_domain::communities::Notification;
+use signpost_domain::jobs::{Job, JobId, JobState, NewJob, backoff};
+use signpost_domain::learning::{ActionFilter, ActionStatus};
+use signpost_domain::people::Actor;
+use signpost_domain::ports::Mail;
+use signpost_domain::search::Page;
+use utoipa::ToSchema;
+
+use crate::learning::reminders::{message, reminder_due};
+use crate::leavers::{leaving_notice, participants, plan_link};
+use crate::{ServiceError, Signpost, policy};
+
+/// An action's owner is emailed a reminder (`{"action_id", "on"}`).
+pub const ACTION_REMINDER: &str = "action_reminder";
+/// The people in a leaver's plan are told the date is near (`{"plan_id", "days"}`).
+pub const LEAVING_NOTICE: &str = "leaving_notice";
+/// One email (`{"to", "subject", "body"}`), enqueued by another job.
+pub const EMAIL: &str = "email";
+
+/// How often each node looks for reminders that have fallen due.
+const SCAN_EVERY: Duration = Duration::from_secs(3_600);
+/// How often an idle node looks for jobs to run.
+const POLL: Duration = Duration::from_secs(2);
+/// How long finished jobs are kept, for the admin page.
+const KEEP_DONE_DAYS: i64 = 30;
+
+/// What one pass over the due jobs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct JobRun {
+    /// Leavers' plans whose people were told the date is near.
+    pub leaving_notices: usize,
+    /// Action reminders emailed.
+    pub action_reminders: usize,
+    /// Other emails sent.
+    pub emails: usize,
+    /// Attempts that failed (to be retried, or given up).
+    pub failed: usize,
+}
+
+/// What a job did, for counting.
+enum Done {
+    LeavingNotice,
+    ActionReminder,
+    Email,
+    Nothing,
+}
+
+impl Signpost {
+    /// Claims a job at most this long before another node may take it up.
+    pub fn with_job_lease(mut self, lease: Duration) -> Self {
+        self.job_lease = lease;
+        self
+    }
+
+    /// Enqueues every reminder due today: action reminders (when mail is configured) and
+    /// notices of leaving dates. Safe from any number of nodes at once: each is one job.
+    pub async fn enqueue_due_reminders(&self) -> Result<usize, ServiceError> {
+        let today = Utc::now().date_naive();
+        let mut jobs = Vec::new();
+        for plan in self.store.leaver_plans().await? {
+            if let Some(days) = plan.reminder_due(today) {
+                let key = format!("leaving-notice:{}:{days}:{}", plan.id, plan.leaving_on);
+                jobs.push(NewJob::now(LEAVING_NOTICE, json!({ "plan_id": plan.id, "days": days }), key));
+            }
+        }
+        if self.mailer.is_some() {
+            let open = self.store.actions(&ActionFilter { open_only: true, ..ActionFilter::default() }).await?;
+            for action in open.into_iter().filter(|a| reminder_due(a, today)) {
+                let key = format!("action-reminder:{}:{today}", action.id);
+                jobs.push(NewJob::now(ACTION_REMINDER, json!({ "action_id": action.id, "on": today }), key));
+            }
+        }
+        self.store.purge_done_jobs(Utc::now() - chrono::Duration::days(KEEP_DONE_DAYS)).await?;
+        Ok(self.store.enqueue(&jobs).await?)
+    }
+
+    /// Claims and runs due jobs one at a time until none is left.
+    pub async fn run_due_jobs(&self) -> Result<JobRun, ServiceError> {
+        let mut run = JobRun::default();
+        loop {
+            let now = Utc::now();
+            let lease = chrono::Duration::from_std(self.job_lease).unwrap_or(chrono::Duration::minutes(5));
+            let Some(job) = self.store.claim_job(&self.worker, now, now + lease).await? else { return Ok(run) };
+            // A job may use at most three quarters of its lease, so it never runs on
+            // after another node could have taken it up.
+            let limit = self.job_lease.mul_f64(0.75);
+            let outcome = match tokio::time::timeout(limit, self.run_job(&job)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(format!("did not finish within {} seconds", limit.as_secs())),
+            };
+            match outcome {
+                Ok(Done::LeavingNotice) => run.leaving_notices += 1,
+                Ok(Done::ActionReminder) => run.action_reminders += 1,
+                Ok(Done::Email) => run.emails += 1,
+                Ok(Done::Nothing) => {}
+                Err(error) => {
+                    run.failed += 1;
+                    let retry = (job.attempts < job.max_attempts).then(|| Utc::now() + backoff(job.attempts));
+                    tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %error, "a background job failed");
+                    self.store.fail_job(job.id, &self.worker, &error, retry).await?;
+                }
+            }
+        }
+    }
+
+    /// Looks for reminders every hour and runs due jobs every few seconds, on every node.
+    pub fn spawn_jobs(&self) -> tokio::task::JoinHandle<()> {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut last_scan: Option<std::time::Instant> = None;
+            loop {
+                if last_scan.is_none_or(|t| t.elapsed() >= SCAN_EVERY) {
+                    match this.enqueue_due_reminders().await {
+                        Ok(_) => last_scan = Some(std::time::Instant::now()),
+                        Err(e) => tracing::error!(error = %e, "looking for reminders failed; trying again shortly"),
+                    }
+                }
+                if let Err(e) = this.run_due_jobs().await {
+                    tracing::error!(error = %e, "running background jobs failed; trying again shortly");
+                }
+                tokio::time::sleep(POLL).await;
+            }
+        })
+    }
+
+    /// Enqueues what is due and runs every due job now (`signpost remind`, and tests).
+    pub async fn remind_now(&self) -> Result<JobRun, ServiceError> {
+        self.enqueue_due_reminders().await?;
+        self.run_due_jobs().await
+    }
+
+    /// As [`Signpost::remind_now`], counting the leavers' plans whose people were told.
+    pub async fn send_leaving_reminders(&self) -> Result<usize, ServiceError> {
+        Ok(self.remind_now().await?.leaving_notices)
+    }
+
+    /// As [`Signpost::remind_now`], counting the action reminders emailed.
+    pub async fn send_action_reminders(&self) -> Result<usize, ServiceError> {
+        Ok(self.remind_now().await?.action_reminders)
+    }
+
+    /// A page of background jobs (admins): those in `state`, or every job not done.
+    pub async fn background_jobs(
+        &self,
+        actor: &Actor,
+        state: Option<JobState>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<Job>, ServiceError> {
+        policy::ensure_admin(actor)?;
+        let (offset, limit) = crate::accounts::page_bounds(offset, limit)?;
+        Ok(self.store.jobs(state, offset, limit).await?)
+    }
+
+    /// Runs a failed job again with fresh attempts (admins).
+    pub async fn retry_background_job(&self, actor: &Actor, id: JobId) -> Result<Job, ServiceError> {
+        policy::ensure_admin(actor)?;
+        let audit = AuditRecord::new(Some(actor.user_id), "job.retry", format!("retried background job {id}"));
+        self.store.retry_job(id, audit).await.map_err(|e| match e {
+            signpost_domain::StoreError::NotFound => ServiceError::NotFound("a failed job with that id".into()),
+            e => e.into(),
+        })
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<Done, String> {
+        let number = |key: &str| job.payload[key].as_i64().ok_or_else(|| format!("the job has no {key}"));
+        let lost = |kept: Result<bool, signpost_domain::StoreError>| match kept {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("another node took the job over".to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match job.kind.as_str() {
+            ACTION_REMINDER => {
+                let on = job.payload["on"].as_str().and_then(|d| d.parse().ok()).ok_or("the job has no date")?;
+                let action = match self.store.action(number("action_id")?).await {
+                    Ok(a) if a.status == ActionStatus::Open => a,
+                    // Closed or gone since it was enqueued: nothing to remind anyone of.
+                    _ => return lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
+                };
+                let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
+                let owner = self.store.user(action.owner_id).await.map_err(|e| e.to_string())?;
+                let (subject, body) = message(&action, &owner.name, on, &self.mail_link("/actions", "Actions"));
+                let mail = Mail { to: owner.email.clone(), subject, body, calendar: None, message_id: Some(message_id(job.id)) };
+                mailer.send(&mail).await.map_err(|e| e.0)?;
+                let audit = AuditRecord::new(None, "action.remind", format!("reminded {} about {:?}", owner.email, action.title));
+                lost(self.store.finish_action_reminder(job.id, &self.worker, action.id, on, audit).await)?;
+                Ok(Done::ActionReminder)
+            }
+            LEAVING_NOTICE => {
+                let days = number("days")?;
+                let plan = self.store.leaver_plan(number("plan_id")?).await.map_err(|e| e.to_string())?;
+                let today = Utc::now().date_naive();
+                if plan.reminder_due(today) != Some(days) {
+                    // Closed, or its date moved since: the next scan decides anew.
+                    return lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing);
+                }
+                let users = self.people_by_id().await.map_err(|e| e.to_string())?;
+                let name = users.get(&plan.leaver_id).map_or("someone", |u| u.name.as_str());
+                let (subject, text) = leaving_notice(&plan, name, today);
+                let now = Utc::now();
+                let people = participants(&plan, 0);
+                let notify: Vec<Notification> =
+                    people.iter().map(|u| Notification::new(*u, text.clone(), plan_link(plan.id), now)).collect();
+                let link = self.mail_link(&plan_link(plan.id), "Leavers");
+                let emails: Vec<NewJob> = match self.mailer {
+                    None => Vec::new(),
+                    Some(_) => people
+                        .iter()
+                        .filter_map(|u| users.get(u))
+                        .map(|u| {
+                            let body = format!("{text}.\n\nSee the plan: {link}\n");
+                            let key = format!("leaving-mail:{}:{days}:{}:{}", plan.id, plan.leaving_on, u.id);
+                            NewJob::now(EMAIL, json!({ "to": u.email, "subject": subject, "body": body }), key)
+                        })
+                        .collect(),
+                };
+                let audit = AuditRecord::new(None, "leaver_plan.remind", text.clone());
+                lost(self.store.finish_leaving_notice(job.id, &self.worker, plan.id, days, &notify, &emails, audit).await)?;
+                Ok(Done::LeavingNotice)
+            }
+            EMAIL => {
+                let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
+                let text = |key: &str| job.payload[key].as_str().map(str::to_string).ok_or_else(|| format!("the job has no {key}"));
+                let mail = Mail {
+                    to: text("to")?,
+                    subject: text("subject")?,
+                    body: text("body")?,
+                    calendar: None,
+                    message_id: Some(message_id(job.id)),
+                };
+                mailer.send(&mail).await.map_err(|e| e.0)?;
+                lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
+                Ok(Done::Email)
+            }
+            other => Err(format!("no node here knows how to run a {other:?} job")),
+        }
+    }
+}
+
+/// The Message-ID every attempt at a job's email carries.
+fn message_id(job: JobId) -> String {
+    format!("<job-{job}@signpost>")
+}
