@@ -102,7 +102,7 @@ async fn the_type_ahead_suggests_only_visible_titles(backend: Backend) {
 async fn administration_is_for_administrators_and_its_forms_take_effect(backend: Backend) {
     let t = TestApp::spawn(backend).await;
     let alice = WebUser::sign_in(&t, "alice").await;
-    for path in ["/admin", "/admin/users", "/admin/teams", "/admin/audit", "/admin/synonyms"] {
+    for path in ["/admin", "/admin/users", "/admin/teams", "/admin/audit", "/admin/synonyms", "/admin/jobs"] {
         assert_eq!(alice.get(path).await.0, StatusCode::FORBIDDEN, "{path} is closed to members");
     }
     let (status, _, _) = alice.post("/admin/users", &[("name", "Mallory"), ("email", "m@trust.nhs.uk"), ("role", "admin")]).await;
@@ -111,6 +111,31 @@ async fn administration_is_for_administrators_and_its_forms_take_effect(backend:
 
     let admin = WebUser::sign_in(&t, "admin").await;
     assert!(admin.get("/").await.1.contains("href=\"/admin\""));
+
+    // A background email that cannot be sent (no relay here) fails for good after its one
+    // attempt; the admin sees why and runs it again.
+    use signpost_domain::ports::JobStore;
+    let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
+    let mut email = signpost_domain::jobs::NewJob::now(
+        "email",
+        serde_json::json!({ "to": "alice@trust.nhs.uk", "subject": "Hello", "body": "Hi" }),
+        "test-mail",
+    );
+    email.max_attempts = 1;
+    db.enqueue(&[email]).await.unwrap();
+    db.close().await;
+    let run = t.app.run_due_jobs().await.unwrap();
+    assert_eq!(run.failed, 1, "{run:?}");
+    let (status, html) = admin.get("/admin/jobs?state=failed").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("mail is not configured on this node") && html.contains("1 of 1"), "{html}");
+    let (_, jobs) = t.get("admin", "/api/v1/jobs?state=failed").await;
+    let id = jobs["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(t.post("spec", &format!("/api/v1/jobs/{id}/retry"), serde_json::json!({})).await.0, StatusCode::FORBIDDEN);
+    let (status, location, _) = admin.post(&format!("/admin/jobs/{id}/retry"), &[]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/jobs?state=pending&done=retried")));
+    let (_, waiting) = t.get("admin", "/api/v1/jobs?state=pending").await;
+    assert_eq!((waiting["items"][0]["id"].as_i64(), waiting["items"][0]["attempts"].as_i64()), (Some(id), Some(0)), "{waiting}");
     let (status, _, html) =
         admin.post("/admin/users", &[("name", "Dana"), ("email", "not-an-email"), ("role", "member"), ("password", "short")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -159,6 +159,17 @@ async fn sign_in_search_edit_meet_the_guard_fix_publish_verify_and_sign_out(back
 async fn every_administration_page_passes_axe(backend: Backend) {
     let t = seeded(backend).await;
     t.app.set_password(None, t.users["admin"], PASSWORD.to_string()).await.unwrap();
+    // A job that failed for good, so the jobs page shows its error and the button to retry it.
+    {
+        use signpost_domain::ports::JobStore;
+        let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
+        let body = serde_json::json!({ "to": "alice@trust.nhs.uk", "subject": "Hello", "body": "Hi" });
+        let mut email = signpost_domain::jobs::NewJob::now("email", body, "axe-mail");
+        email.max_attempts = 1;
+        db.enqueue(&[email]).await.unwrap();
+        db.close().await;
+        t.app.run_due_jobs().await.unwrap();
+    }
     for javascript in [true, false] {
         let b = Browser::start(javascript).await;
         sign_in(&b, &t.base, "admin").await;
@@ -170,8 +181,16 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             "/admin/teams".into(),
             "/admin/synonyms".into(),
             "/admin/audit".into(),
+            "/admin/jobs".into(),
+            "/admin/jobs?state=failed".into(),
         ] {
             b.visit_accessible(&t.base, &path).await;
+        }
+        if !javascript {
+            b.client.goto(&format!("{}/admin/jobs?state=failed", t.base)).await.unwrap();
+            b.screenshot("admin-jobs-failed").await;
+            b.client.goto(&format!("{}/admin/users/{bob}", t.base)).await.unwrap();
+            b.screenshot("admin-user").await;
         }
         b.client.goto(&format!("{}/admin/synonyms", t.base)).await.unwrap();
         b.fill("groups", "lonely").await;

@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Backend, Node, TestDb, eventually, lesson, seed};
+use common::{Backend, MailSink, Node, TestDb, eventually, lesson, seed};
 use reqwest::StatusCode;
 use serde_json::Value;
 use signpost::open;
 
-on_both_backends!(kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees);
+on_both_backends!(
+    kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees,
+    kill_9_during_a_reminder_neither_loses_nor_repeats_it,
+);
 
 /// Seeds the organisation in-process and returns (admin token, alice token, Ward A id).
 async fn prepare(db: &TestDb) -> (String, String, i64) {
@@ -22,6 +25,67 @@ async fn prepare(db: &TestDb) -> (String, String, i64) {
     let alice = app.create_token(&app.actor(users["alice"]).await.unwrap(), "t").await.unwrap().secret;
     store.close().await;
     (admin, alice, teams["Ward A"])
+}
+
+/// Seeds the organisation and `n` of alice's actions due tomorrow (so each is reminded
+/// today); returns the admin's token.
+async fn with_actions_due(db: &TestDb, n: usize) -> String {
+    let (app, store) = open(&db.location("seed")).await.unwrap();
+    let (_, users) = seed(&app).await;
+    let alice = app.actor(users["alice"]).await.unwrap();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
+    for i in 0..n {
+        let input = signpost_services::learning::actions::ActionInput {
+            title: format!("Audit the night handover, part {i}"),
+            due_on: tomorrow.clone(),
+            ..Default::default()
+        };
+        app.create_action(&alice, input).await.unwrap();
+    }
+    let admin = app.create_token(&app.actor(users["admin"]).await.unwrap(), "t").await.unwrap().secret;
+    store.close().await;
+    admin
+}
+
+/// The Message-IDs of the messages received.
+fn message_ids(sink: &MailSink) -> Vec<String> {
+    let mut ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .filter_map(|m| m.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).map(|l| l[11..].trim().to_string()))
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn done_jobs(base: &str, admin: &str) -> Value {
+    reqwest::Client::new().get(format!("{base}/api/v1/jobs?state=done")).bearer_auth(admin).send().await.unwrap().json().await.unwrap()
+}
+
+async fn kill_9_during_a_reminder_neither_loses_nor_repeats_it(backend: Backend) {
+    let db = TestDb::new(backend);
+    let admin = with_actions_due(&db, 1).await;
+    let sink = MailSink::start(true).await;
+    let relay = sink.url();
+    let options = ["--smtp-url", relay.as_str(), "--mail-from", "signpost@trust.nhs.uk"];
+    let location = db.location("node");
+    // A short lease, so the second node takes the job up soon after the first one dies.
+    let lease = ["--job-lease-seconds", "10"];
+    let mut first = Node::start_with(&location, &options, &lease).await;
+    let stalled = eventually(Duration::from_secs(20), async || sink.folder.path().join("stalled").exists()).await;
+    assert!(stalled.is_some(), "the first node started sending the reminder");
+    first.kill();
+
+    let second = Node::start_with(&location, &options, &lease).await;
+    let arrived = eventually(Duration::from_secs(40), async || !sink.messages().is_empty()).await;
+    assert!(arrived.is_some(), "the reminder the first node never finished is sent by the second");
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let ids = message_ids(&sink);
+    assert_eq!(ids.len(), 1, "sent once: {:?}", sink.messages());
+    let done = done_jobs(&second.base, &admin).await;
+    assert_eq!(done["total"], 1, "{done}");
+    assert_eq!(done["items"][0]["attempts"], 2, "the second attempt, after the first node's lease lapsed: {done}");
+    assert_eq!(format!("<job-{}@signpost>", done["items"][0]["id"]), ids[0]);
 }
 
 /// Every id a paged endpoint lists, following `offset` until a page comes back empty.
@@ -137,4 +201,25 @@ async fn postgres_two_nodes_find_each_others_writes_within_two_seconds() {
         assert!(took.is_some(), "node B did not find node A's write within 2 s (round {round})");
     }
     assert!(!db.location("node-a").index_dir().starts_with(db.location("node-b").index_dir()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_nodes_send_each_reminder_exactly_once() {
+    let db = TestDb::new(Backend::Postgres);
+    let admin = with_actions_due(&db, 12).await;
+    let sink = MailSink::start(false).await;
+    let relay = sink.url();
+    let options = ["--smtp-url", relay.as_str(), "--mail-from", "signpost@trust.nhs.uk"];
+    let (here, there) = (db.location("a"), db.location("b"));
+    let (a, b) = tokio::join!(Node::start_with(&here, &options, &[]), Node::start_with(&there, &options, &[]));
+    let all = eventually(Duration::from_secs(40), async || sink.messages().len() >= 12).await;
+    assert!(all.is_some(), "every reminder arrives: {} of 12", sink.messages().len());
+    // Both nodes look for reminders and run jobs every few seconds: give them time to repeat one.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let ids = message_ids(&sink);
+    let mut distinct = ids.clone();
+    distinct.dedup();
+    assert_eq!((ids.len(), distinct.len()), (12, 12), "each reminder exactly once");
+    assert_eq!(done_jobs(&a.base, &admin).await["total"], 12);
+    drop(b);
 }

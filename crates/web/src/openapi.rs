@@ -14,7 +14,7 @@ use crate::api;
         api::accounts::sign_in, api::accounts::sign_out, api::accounts::me, api::accounts::users, api::accounts::create_user,
         api::accounts::user, api::accounts::update_user, api::accounts::set_role, api::accounts::revoke_access, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
         api::accounts::create_token, api::accounts::revoke_token,
-        api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export,
+        api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export, api::admin::jobs, api::admin::retry_job,
         api::techniques::list, api::techniques::show, api::techniques::save,
         api::learning::projects, api::learning::create_project, api::learning::project, api::learning::update_project,
         api::learning::suggestions, api::learning::mark, api::learning::sessions, api::learning::start_session,

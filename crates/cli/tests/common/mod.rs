@@ -251,11 +251,18 @@ pub fn free_port() -> u16 {
 
 impl Node {
     pub async fn start(location: &Location) -> Node {
+        Self::start_with(location, &[], &[]).await
+    }
+
+    /// A node given more options: `global` ones before `serve`, `serving` ones after it.
+    pub async fn start_with(location: &Location, global: &[&str], serving: &[&str]) -> Node {
         let port = free_port();
         let mut cmd = Command::new(binary());
         cmd.arg("--data")
             .arg(&location.data)
+            .args(global)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(serving)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if let Some(db) = &location.database {
@@ -281,6 +288,54 @@ impl Node {
 impl Drop for Node {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A real SMTP server (`tests/support/mail_sink.py`) keeping each message in a folder.
+pub struct MailSink {
+    child: Child,
+    pub port: u16,
+    pub folder: tempfile::TempDir,
+}
+
+impl MailSink {
+    /// Starts the sink; `stall_first` holds and then refuses the first message.
+    pub async fn start(stall_first: bool) -> MailSink {
+        let folder = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/mail_sink.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).arg(port.to_string()).arg(folder.path());
+        if stall_first {
+            cmd.arg("stall-first");
+        }
+        let child = cmd.spawn().expect("python3 runs");
+        let started = eventually(Duration::from_secs(10), async || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        assert!(started.await.is_some(), "the SMTP server did not start");
+        MailSink { child, port, folder }
+    }
+
+    /// The relay's address for `--smtp-url`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far.
+    pub fn messages(&self) -> Vec<String> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.folder.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        names.sort();
+        names.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

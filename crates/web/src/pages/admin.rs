@@ -51,6 +51,7 @@ pub async fn index(SignedIn(actor, viewer): SignedIn) -> Result<Response, PageEr
         ("/account/tokens", "API tokens", "Keys for scripts and other systems to use Signpost's API as you."),
         ("/admin/synonyms", "Synonyms", "Words search treats as the same, such as AAR and after action review."),
         ("/admin/audit", "Audit log", "Who changed what, and when."),
+        ("/admin/jobs", "Background jobs", "Reminders and emails waiting to go, and any that failed, with a way to try again."),
     ];
     let body = html! {
         h1 { "Administration" }
@@ -214,20 +215,14 @@ pub async fn set_role(
     Ok(see_other(&format!("/admin/users/{id}?done=role")))
 }
 
-/// What a form with nothing but its CSRF token sends.
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    csrf_token: String,
-}
-
 /// `POST /admin/users/{id}/revoke-access`.
 pub async fn revoke_access(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<ConfirmForm>,
+    Form(f): Form<super::settings::CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, &f.csrf_token)?;
+    check_csrf(&viewer, f.csrf_token())?;
     s.app.revoke_access(&actor, id).await?;
     Ok(see_other(&format!("/admin/users/{id}?done=revoked")))
 }

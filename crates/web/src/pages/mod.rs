@@ -27,6 +27,7 @@ pub mod experts;
 pub mod form;
 pub mod home;
 pub mod impact;
+pub mod jobs;
 pub mod layout;
 pub mod leaver_forms;
 pub mod leavers;
@@ -68,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/teams", get(admin::teams).post(admin::add_team))
         .route("/admin/synonyms", get(settings::synonyms).post(settings::save_synonyms))
         .route("/admin/audit", get(settings::audit))
+        .route("/admin/jobs", get(jobs::list))
+        .route("/admin/jobs/{id}/retry", get(to_jobs).post(jobs::retry))
         .route("/account/tokens", get(settings::tokens).post(settings::create_token))
         .route("/account/tokens/{id}/revoke", axum::routing::post(settings::revoke_token))
         .route("/reviews", get(reviews::show))
@@ -282,6 +285,10 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// `GET` on a job's retry address: back to the list.
+async fn to_jobs() -> Response {
+    see_other("/admin/jobs")
+}
 
 /// A 303 redirect after a form post.
 pub fn see_other(to: &str) -> Response {

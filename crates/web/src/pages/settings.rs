@@ -49,6 +49,7 @@ async fn tokens_page(
                         th class="nhsuk-table__header" scope="col" { "Name" }
                         th class="nhsuk-table__header" scope="col" { "Made" }
                         th class="nhsuk-table__header" scope="col" { "Last used" }
+                        th class="nhsuk-table__header" scope="col" { "Works until" }
                         th class="nhsuk-table__header" scope="col" { "Action" }
                     } }
                     tbody class="nhsuk-table__body" {
@@ -57,6 +58,7 @@ async fn tokens_page(
                                 td class="nhsuk-table__cell" { (t.name) }
                                 td class="nhsuk-table__cell" { (when(t.created_at)) }
                                 td class="nhsuk-table__cell" { (t.last_used_at.map_or_else(|| "Never".to_string(), when)) }
+                                td class="nhsuk-table__cell" { (t.expires_at.map_or_else(|| "Until revoked".to_string(), |e| format!("The end of {}", (e - chrono::Duration::days(1)).format("%-d %B %Y")))) }
                                 td class="nhsuk-table__cell" {
                                     @if let Some(r) = t.revoked_at { "Revoked " (when(r)) } @else {
                                         form method="post" action={ "/account/tokens/" (t.id) "/revoke" } novalidate {
@@ -76,6 +78,7 @@ async fn tokens_page(
             form method="post" action="/account/tokens" novalidate {
                 (csrf_field(&viewer.csrf_token))
                 (Field::new("name", "What it is for").hint("For example, weekly report script.").errors(errors).input("text", ""))
+                (Field::new("expires_on", "Last day it works (optional)").hint("For example, 2027-03-31. Leave it empty for a token that works until you revoke it.").errors(errors).input("text", ""))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Make token" }
             }
         },
@@ -95,7 +98,7 @@ pub async fn create_token(
 ) -> Result<Response, PageError> {
     let form = Submitted(pairs);
     check_csrf(&viewer, form.get("csrf_token"))?;
-    match s.app.create_token(&actor, form.get("name")).await {
+    match s.app.create_expiring_token(&actor, form.get("name"), Some(form.get("expires_on"))).await {
         Ok(created) => Ok(tokens_page(&s, &actor, &viewer, Some(&created.secret), &vec![]).await?.into_response()),
         Err(e) => {
             let errors = refused(e)?;
@@ -104,10 +107,17 @@ pub async fn create_token(
     }
 }
 
-/// Only the CSRF token.
+/// Only the CSRF token: the form of a button that does one thing.
 #[derive(Deserialize)]
 pub struct CsrfOnly {
     csrf_token: String,
+}
+
+impl CsrfOnly {
+    /// The token the form carried.
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
 }
 
 /// `POST /account/tokens/{id}/revoke`.
