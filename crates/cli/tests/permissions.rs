@@ -1,5 +1,7 @@
 //! Nobody sees an asset they may not see: through search results, snippets, facet
-//! counts, suggestions, get, list, history or export. Organisations, people and
+//! counts, suggestions, get, list, history or export; nor, on the surfaces added since,
+//! impact quotes, the report and its CSV, earlier versions, leaver plans and holdings,
+//! the directory's emails, private answers or another person's notifications. Organisations, people and
 //! assets are random (seeded, so a failure can be replayed with SIGNPOST_TEST_SEED),
 //! and the expected answer comes from the rules written out again here, independently
 //! of the services' policy code.
@@ -21,7 +23,11 @@ use signpost_services::assets::AssetInput;
 use signpost_services::transfer::ImportItem;
 use signpost_services::{ServiceError, Signpost};
 
-on_both_backends!(nobody_sees_an_asset_they_may_not_see_by_any_route, nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning);
+on_both_backends!(
+    nobody_sees_an_asset_they_may_not_see_by_any_route,
+    nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning,
+    nobody_reads_what_they_may_not_on_the_newer_surfaces,
+);
 
 #[derive(Debug, Clone)]
 struct Person {
@@ -312,6 +318,202 @@ async fn nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning(backend: B
             if query == "knowledge" {
                 assert_eq!(found, expected, "every visible asset holds the word, {ctx}");
             }
+        }
+    }
+}
+
+/// Whether `p` may change `d` (and so read all its history): the rules again, by hand.
+fn may_edit(p: &Person, d: &Doc, parents: &HashMap<i64, Option<i64>>) -> bool {
+    may_see(p, d, parents)
+        && match p.role {
+            Role::Admin | Role::KnowledgeSpecialist => true,
+            Role::Member => d.owner == p.id || p.team == d.team,
+            Role::Guest => false,
+        }
+}
+
+/// The surfaces added since the first test: impact quotes and the programme report with
+/// its CSV, earlier versions, leaver plans and what they say of a leaver's holdings, the
+/// directory, private answers and notifications, each checked against rules written out
+/// here again.
+async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) {
+    use signpost_domain::impact::{ImpactKind, ImpactSubject, StakeholderLevel};
+    use signpost_domain::retention::Departure;
+    use signpost_services::impact::ImpactInput;
+    use signpost_services::leavers::PlanInput;
+    use signpost_services::learning::sessions::SessionInput;
+
+    let seed: u64 = std::env::var("SIGNPOST_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(11);
+    let db = TestDb::new(backend);
+    let (app, _) = open(&db.location("node")).await.unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (people, mut docs, parents) = build(&app, &mut rng).await;
+    let staff: Vec<&Person> = people.iter().filter(|p| p.role != Role::Guest).collect();
+
+    // Impact: staff quote people about assets they can see.
+    let mut quotes: Vec<(String, i64)> = Vec::new();
+    for (n, p) in staff.iter().enumerate() {
+        let Some(d) = docs.iter().filter(|d| may_see(p, d, &parents)).collect::<Vec<_>>().choose(&mut rng).map(|d| (*d).clone()) else {
+            continue;
+        };
+        let actor = app.actor(p.id).await.unwrap();
+        let quote = format!("quote{n}zz changed our practice");
+        let input = ImpactInput {
+            subject: ImpactSubject::Asset(d.id),
+            kind: ImpactKind::UsedIt,
+            quote: quote.clone(),
+            attributed_to: format!("Speaker {n}"),
+            role: String::new(),
+            stakeholder: StakeholderLevel::Team,
+            decision: String::new(),
+            said_on: String::new(),
+        };
+        app.record_impact(&actor, input).await.unwrap();
+        quotes.push((quote, d.id));
+    }
+
+    // Earlier versions: a third of the assets are widened to the whole organisation by an admin.
+    let admin = people.iter().find(|p| p.role == Role::Admin).map(|p| p.id);
+    let narrowed: Vec<(i64, Doc)> = {
+        let mut out = Vec::new();
+        let editor = match admin {
+            Some(id) => app.actor(id).await.unwrap(),
+            None => signpost_services::accounts::operator(),
+        };
+        for d in docs.iter_mut().filter(|d| d.status == Status::Published && d.visibility != Visibility::Public) {
+            if !rng.gen_bool(0.33) {
+                continue;
+            }
+            let before = d.clone();
+            let current = app.asset(&editor, d.id).await.unwrap().asset;
+            let mut input: AssetInput = serde_json::from_value(serde_json::json!({
+                "kind": current.kind, "title": current.title, "summary": current.summary, "body": "widened",
+                "tags": current.tags, "topics": current.topics, "expected_version": current.version,
+            }))
+            .unwrap();
+            input.visibility = Some(Visibility::Organisation);
+            input.status = Some(Status::Published);
+            if app.update_asset(&editor, d.id, input).await.is_ok() {
+                d.visibility = Visibility::Organisation;
+                d.named.clear();
+                out.push((current.version, before));
+            }
+        }
+        out
+    };
+
+    // Leavers: some staff start plans naming another member of staff their manager.
+    let mut plans = Vec::new();
+    let leavers: Vec<&&Person> = staff.iter().filter(|_| rng.gen_bool(0.4)).collect();
+    for p in leavers {
+        let Some(manager) = staff.iter().filter(|m| m.id != p.id).collect::<Vec<_>>().choose(&mut rng).map(|m| (**m).clone()) else {
+            continue;
+        };
+        let input = PlanInput {
+            leaver_id: p.id,
+            departure: Departure::Leaving,
+            leaving_on: (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string(),
+            role: "Role".into(),
+            line_manager_id: manager.id,
+            successor_id: None,
+            key_colleague_id: None,
+        };
+        let plan = app.start_plan(&app.actor(p.id).await.unwrap(), input).await.unwrap();
+        plans.push((plan.id, (*p).clone(), manager));
+    }
+
+    // A premortem in which everyone on the staff answers privately; never shared.
+    let first = app.actor(staff[0].id).await.unwrap();
+    let everyone: Vec<i64> = staff.iter().map(|p| p.id).collect();
+    let session = SessionInput { technique_key: "premortem".into(), participants: everyone.clone(), ..SessionInput::default() };
+    let session = app.start_session(&first, session).await.unwrap();
+    for p in &staff {
+        app.contribute(&app.actor(p.id).await.unwrap(), session.id, "reasons", &format!("answer of person {}", p.id)).await.unwrap();
+    }
+    app.prepare_index(&|_, _| {}).await.unwrap();
+    assert!(!quotes.is_empty() && !narrowed.is_empty() && !plans.is_empty(), "seed {seed} exercises every surface");
+
+    let today = chrono::Utc::now().date_naive();
+    for p in &people {
+        let actor = app.actor(p.id).await.unwrap();
+        let ctx = format!("seed {seed}, person {p:?}");
+        let specialist = matches!(p.role, Role::Admin | Role::KnowledgeSpecialist);
+
+        // The report (specialists) quotes only statements about assets its reader may see, in CSV too.
+        match app.programme_report(&actor, today, today).await {
+            Ok(report) => {
+                assert!(specialist, "only specialists read the report, {ctx}");
+                let csv = report.csv().unwrap();
+                for (quote, asset) in &quotes {
+                    let visible = may_see(p, docs.iter().find(|d| d.id == *asset).unwrap(), &parents);
+                    let quoted = report.impacts.iter().any(|i| i.statement.quote == *quote);
+                    assert_eq!(quoted, visible, "{quote} about asset {asset} in the report, {ctx}");
+                    assert_eq!(csv.contains(quote.as_str()), visible, "{quote} in the report's CSV, {ctx}");
+                }
+            }
+            Err(ServiceError::Forbidden(_)) => assert!(!specialist, "{ctx}"),
+            Err(e) => panic!("report answered {e:?}, {ctx}"),
+        }
+
+        // Earlier versions: open to those who could read them then, or may change the asset now.
+        for (old, before) in &narrowed {
+            let now = docs.iter().find(|d| d.id == before.id).unwrap();
+            let page = match app.asset_history(&actor, before.id, 0, 100).await {
+                Ok(page) => page,
+                Err(ServiceError::NotFound(_)) => {
+                    assert!(!may_see(p, now, &parents), "history of asset {}, {ctx}", before.id);
+                    continue;
+                }
+                Err(e) => panic!("history answered {e:?}, {ctx}"),
+            };
+            let expected = may_edit(p, now, &parents) || may_see(p, before, &parents);
+            let entry = page.items.iter().find(|v| v.version == *old).unwrap();
+            assert_eq!(entry.readable, expected, "version {old} of asset {}, {ctx}", before.id);
+            let diff = app.asset_diff(&actor, before.id, *old, old + 1).await;
+            assert_eq!(diff.is_ok(), expected, "diff of asset {}, {ctx}: {diff:?}", before.id);
+        }
+
+        // Plans: the people in them, the leaver's team and specialists; never guests. A
+        // holding is named and described only to those who may see it.
+        for (id, leaver, manager) in &plans {
+            let expected = p.role != Role::Guest && (specialist || p.id == leaver.id || p.id == manager.id || p.team == leaver.team);
+            match app.plan_view(&actor, *id).await {
+                Ok(view) => {
+                    assert!(expected, "plan {id}, {ctx}");
+                    for h in &view.holdings {
+                        let Some(asset) = h.key.strip_prefix("asset-").and_then(|a| a.parse::<i64>().ok()) else { continue };
+                        let d = docs.iter().find(|d| d.id == asset).unwrap();
+                        let hidden = h.label == "An asset you cannot see";
+                        assert_eq!(hidden, !may_see(p, d, &parents), "holding {asset} in plan {id}, {ctx}");
+                        assert!(!hidden || h.detail.is_empty(), "a hidden holding is not described, {ctx}");
+                    }
+                }
+                Err(ServiceError::NotFound(_) | ServiceError::Forbidden(_)) => assert!(!expected, "plan {id}, {ctx}"),
+                Err(e) => panic!("plan answered {e:?}, {ctx}"),
+            }
+        }
+
+        // The directory: guests read names only; staff read emails (every profile is for all staff).
+        let page = app.users(&actor, 0, 100).await.unwrap();
+        for u in &page.items {
+            let expected = p.role != Role::Guest || u.id == p.id;
+            assert_eq!(!u.email.is_empty(), expected, "email of user {}, {ctx}", u.id);
+        }
+
+        // Private answers: each reads only their own until they are shared.
+        match app.learning_session(&actor, session.id).await {
+            Ok(view) => {
+                let authors: Vec<i64> = view.contributions.iter().map(|c| c.author_id).collect();
+                let expected: Vec<i64> = if everyone.contains(&p.id) { vec![p.id] } else { vec![] };
+                assert_eq!(authors, expected, "private answers, {ctx}");
+            }
+            Err(ServiceError::Forbidden(_)) => assert_eq!(p.role, Role::Guest, "{ctx}"),
+            Err(e) => panic!("session answered {e:?}, {ctx}"),
+        }
+
+        // Notifications are the reader's own.
+        if let Ok(mine) = app.notifications(&actor).await {
+            assert!(mine.iter().all(|n| n.user_id == p.id), "notifications, {ctx}");
         }
     }
 }

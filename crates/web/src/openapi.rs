@@ -40,7 +40,7 @@ use crate::api;
     ),
     // Query parameters refer to these by name without listing them as schemas themselves.
     components(schemas(signpost_domain::search::SortOrder)),
-    modifiers(&BearerAuth, &UniqueOperationIds),
+    modifiers(&BearerAuth, &UniqueOperationIds, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
 )]
 pub struct ApiDoc;
@@ -69,6 +69,49 @@ impl utoipa::Modify for UniqueOperationIds {
                 let tag = op.tags.as_ref().and_then(|t| t.first()).map(|t| t.replace([' ', '-'], "_"));
                 if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
                     *id = format!("{tag}_{id}");
+                }
+            }
+        }
+    }
+}
+
+/// Answers every operation can give whatever it does, because they come from the
+/// layers in front of it: a malformed query or body (400), no or a bad credential (401),
+/// a role that may not (403), a path that names nothing (404), input the rules refuse
+/// (422); for operations that change something, a clash with what is stored or with a
+/// change made meanwhile (409); and for operations with a body, one too large (413) or
+/// not JSON (415).
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+        let error = |description: &str| {
+            let body = ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))).build();
+            RefOr::T(ResponseBuilder::new().description(description).content("application/json", body).build())
+        };
+        let always = [
+            ("400", "the query string or body is malformed"),
+            ("401", "no credentials, or they are not valid"),
+            ("403", "the caller may not do this"),
+            ("404", "there is nothing at this address that the caller may see"),
+            ("422", "the input breaks a rule; each problem is listed with where it is"),
+        ];
+        let with_body = [("413", "the body is larger than Signpost accepts"), ("415", "the body is not of the type this operation reads")];
+        let changing = [("409", "it clashes with what is stored, or with a change made meanwhile")];
+        for item in openapi.paths.paths.values_mut() {
+            let writes = [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in writes.into_iter().flatten() {
+                for (code, description) in changing {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| error(description));
+                }
+            }
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                let extra: Vec<_> =
+                    always.iter().chain(if op.request_body.is_some() { with_body.iter() } else { [].iter() }).collect();
+                for (code, description) in extra {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| error(description));
                 }
             }
         }

@@ -87,7 +87,8 @@ pub struct OutputRef {
 pub struct PlanView {
     /// The plan.
     pub plan: LeaverPlan,
-    /// Names of everyone the plan mentions.
+    /// Names of everyone the plan mentions, by user id (as text, as JSON object keys are).
+    #[schema(value_type = HashMap<String, String>)]
     pub names: HashMap<UserId, String>,
     /// The six steps.
     pub steps: Vec<StepView>,
