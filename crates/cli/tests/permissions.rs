@@ -340,8 +340,8 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
     use signpost_domain::impact::{ImpactKind, ImpactSubject, StakeholderLevel};
     use signpost_domain::retention::Departure;
     use signpost_services::impact::ImpactInput;
-    use signpost_services::leavers::PlanInput;
     use signpost_services::learning::sessions::SessionInput;
+    use signpost_services::leavers::PlanInput;
 
     let seed: u64 = std::env::var("SIGNPOST_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(11);
     let db = TestDb::new(backend);

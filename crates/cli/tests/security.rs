@@ -13,6 +13,7 @@ on_both_backends!(
     a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan,
     a_version_history_keeps_to_who_could_read_each_version,
     an_admin_ends_someones_sessions_and_tokens_and_tokens_can_expire,
+    the_database_holds_the_rules_that_races_used_to_break,
 );
 
 fn in_days(days: i64) -> String {
@@ -438,4 +439,90 @@ async fn odd_requests_get_a_clear_4xx_and_cannot_grow_the_metrics_or_hold_connec
     let mut buf = [0u8; 64];
     let closed = tokio::time::timeout(std::time::Duration::from_secs(30), slow.read(&mut buf)).await;
     assert!(closed.is_ok(), "the slow connection is let go, not held open for ever");
+}
+
+/// The races and smaller holes: each rule now held by the database or a conditional write.
+async fn the_database_holds_the_rules_that_races_used_to_break(backend: Backend) {
+    use signpost_domain::audit::AuditRecord;
+    use signpost_domain::ports::{JobStore, LearningStore, MaturityStore};
+    let t = TestApp::spawn(backend).await;
+    let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
+
+    // An action closed while its reminder was on its way stays closed.
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive().to_string();
+    let (_, action) = t.post("alice", "/api/v1/actions", json!({ "title": "Audit the rota", "due_on": tomorrow })).await;
+    let id = action["id"].as_i64().unwrap();
+    let job = signpost_domain::jobs::NewJob::now("action_reminder", json!({ "action_id": id, "on": Utc::now().date_naive() }), "race");
+    db.enqueue(&[job]).await.unwrap();
+    let claimed = db.claim_job("node-a", Utc::now(), Utc::now() + Duration::minutes(5)).await.unwrap().unwrap();
+    let (status, _) = t.post("alice", &format!("/api/v1/actions/{id}/close"), json!({ "status": "done", "outcome": "Done early" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let audit = AuditRecord::new(None, "action.remind", "test");
+    assert!(db.finish_action_reminder(claimed.id, "node-a", id, Utc::now().date_naive(), audit.clone()).await.unwrap());
+    let (_, after) = t.get("alice", &format!("/api/v1/actions/{id}")).await;
+    assert_eq!(after["action"]["status"].as_str().or(after["status"].as_str()), Some("done"), "{after}");
+    assert!(
+        !db.finish_action_reminder(claimed.id, "node-b", id, Utc::now().date_naive(), audit).await.unwrap(),
+        "only the lease holder finishes"
+    );
+
+    // Sharing private answers is one-way, whatever copy a recorder saves afterwards.
+    let (_, session) = t.post("alice", "/api/v1/sessions", json!({ "technique_key": "premortem", "participants": [t.users["bob"]] })).await;
+    let sid = session["id"].as_i64().unwrap();
+    let before_sharing = db.learning_session(sid).await.unwrap();
+    assert_eq!(t.post("alice", &format!("/api/v1/sessions/{sid}/share"), json!({})).await.0, StatusCode::OK);
+    let stale = signpost_domain::learning::Session { title: "Renamed".into(), ..before_sharing };
+    let saved = db.save_learning_session(&stale, AuditRecord::new(None, "session.update", "test")).await.unwrap();
+    assert!(saved.shared && db.learning_session(sid).await.unwrap().shared, "a stale save cannot hide the answers again");
+
+    // One assessment per team, model and day, held by a unique index.
+    let ratings: Vec<Value> = ["Taking a strategic approach", "Leadership", "Building a learning organisation"]
+        .iter()
+        .map(|c| json!({ "category": c, "current": 2, "target": 3, "evidence": "" }))
+        .collect();
+    let assessment = json!({ "model_key": "nhs-km", "team_id": t.teams["Ward A"], "held_on": Utc::now().date_naive().to_string(), "facilitator": "alice",
+        "participants": [], "actions": [], "ratings": ratings });
+    let (status, recorded) = t.post("alice", "/api/v1/maturity/assessments", assessment).await;
+    assert_eq!(status, StatusCode::CREATED, "{recorded}");
+    let stored = db.assessments().await.unwrap().remove(0);
+    let again =
+        db.insert_assessments(&[signpost_domain::maturity::Assessment { id: 0, ..stored }], AuditRecord::new(None, "test", "twice")).await;
+    assert!(matches!(again, Err(signpost_domain::StoreError::Conflict(_))), "{again:?}");
+    db.close().await;
+
+    // Restoring a version filed in a team the restorer cannot file in is refused.
+    let (_, moved) = t.post("spec", "/api/v1/assets", common::lesson("Moved on", t.teams["Ward B"], "organisation", "published")).await;
+    let aid = moved["id"].as_i64().unwrap();
+    let mut to_a = common::lesson("Moved on", t.teams["Ward A"], "organisation", "published");
+    to_a["expected_version"] = json!(1);
+    assert_eq!(t.put("spec", &format!("/api/v1/assets/{aid}"), to_a).await.0, StatusCode::OK);
+    let (status, err) = t.post("alice", &format!("/api/v1/assets/{aid}/restore"), json!({ "version": 1 })).await;
+    assert_eq!((status, fields(&err)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["version".to_string()]), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_over_https_keep_to_https_and_an_oversized_upload_is_413() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let page = t.client.get(format!("{}/sign-in", t.base)).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert!(page.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    let plain = t.client.get(format!("{}/sign-in", t.base)).send().await.unwrap();
+    assert!(plain.headers().get("strict-transport-security").is_none(), "not over plain HTTP");
+
+    let spec = common::web::WebUser::sign_in(&t, "spec").await;
+    let boundary = "signpostboundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n", spec.csrf).into_bytes();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"model_file\"; filename=\"big.yaml\"\r\n\r\n").as_bytes());
+    body.extend(vec![b'a'; 3 * 1024 * 1024]);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = spec
+        .client
+        .post(format!("{}/maturity/models", t.base))
+        .header("cookie", &spec.cookie)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().await.unwrap().contains("larger than the 2 MiB Signpost accepts"));
 }

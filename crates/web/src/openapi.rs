@@ -108,8 +108,7 @@ impl utoipa::Modify for CommonErrors {
             }
             let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for op in operations.into_iter().flatten() {
-                let extra: Vec<_> =
-                    always.iter().chain(if op.request_body.is_some() { with_body.iter() } else { [].iter() }).collect();
+                let extra: Vec<_> = always.iter().chain(if op.request_body.is_some() { with_body.iter() } else { [].iter() }).collect();
                 for (code, description) in extra {
                     op.responses.responses.entry(code.to_string()).or_insert_with(|| error(description));
                 }
