@@ -373,13 +373,18 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
     }
 
     // Earlier versions: a third of the assets are widened to the whole organisation by an admin.
-    let admin = people.iter().find(|p| p.role == Role::Admin).map(|p| p.id);
     let narrowed: Vec<(i64, Doc)> = {
         let mut out = Vec::new();
-        let editor = match admin {
-            Some(id) => app.actor(id).await.unwrap(),
-            None => signpost_services::accounts::operator(),
+        let editor = NewUser {
+            email: "widener@random.nhs.uk".into(),
+            name: "Widener".into(),
+            job_title: String::new(),
+            profession: String::new(),
+            site: String::new(),
+            team_id: None,
+            role: Role::Admin,
         };
+        let editor = app.actor(app.create_user(None, editor, None).await.unwrap().id).await.unwrap();
         for d in docs.iter_mut().filter(|d| d.status == Status::Published && d.visibility != Visibility::Public) {
             if !rng.gen_bool(0.33) {
                 continue;
@@ -388,12 +393,14 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
             let current = app.asset(&editor, d.id).await.unwrap().asset;
             let mut input: AssetInput = serde_json::from_value(serde_json::json!({
                 "kind": current.kind, "title": current.title, "summary": current.summary, "body": "widened",
-                "tags": current.tags, "topics": current.topics, "expected_version": current.version,
+                "fields": current.fields, "tags": current.tags, "topics": current.topics, "expected_version": current.version,
             }))
             .unwrap();
             input.visibility = Some(Visibility::Organisation);
             input.status = Some(Status::Published);
-            if app.update_asset(&editor, d.id, input).await.is_ok() {
+            let widened = app.update_asset(&editor, d.id, input).await;
+            assert!(widened.is_ok(), "widening asset {}: {widened:?}", d.id);
+            {
                 d.visibility = Visibility::Organisation;
                 d.named.clear();
                 out.push((current.version, before));
@@ -431,7 +438,13 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
         app.contribute(&app.actor(p.id).await.unwrap(), session.id, "reasons", &format!("answer of person {}", p.id)).await.unwrap();
     }
     app.prepare_index(&|_, _| {}).await.unwrap();
-    assert!(!quotes.is_empty() && !narrowed.is_empty() && !plans.is_empty(), "seed {seed} exercises every surface");
+    assert!(
+        !quotes.is_empty() && !narrowed.is_empty() && !plans.is_empty(),
+        "seed {seed} exercises every surface: {} quotes, {} versions, {} plans",
+        quotes.len(),
+        narrowed.len(),
+        plans.len()
+    );
 
     let today = chrono::Utc::now().date_naive();
     for p in &people {

@@ -331,15 +331,14 @@ impl Db {
 
     /// One version; a verification's content is the nearest version before it that kept a copy.
     pub(crate) async fn version_row(&self, id: AssetId, version: i64) -> Result<AssetVersion, StoreError> {
-        let row = sqlx::query(
-            "SELECT asset_id, version, event, author_id, created_at, note FROM asset_versions WHERE asset_id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?
-        .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(sql!("SELECT {ENTRY_COLUMNS} FROM asset_versions WHERE asset_id = $1 AND version = $2"))
+            .bind(id)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?
+            .ok_or(StoreError::NotFound)?;
+        let entry = version_entry(&row)?;
         let content = sqlx::query(
             "SELECT snapshot FROM asset_versions WHERE asset_id = $1 AND version <= $2 AND snapshot <> '' ORDER BY version DESC LIMIT 1",
         )
@@ -349,15 +348,14 @@ impl Db {
         .await
         .map_err(map_err)?
         .ok_or(StoreError::NotFound)?;
-        let event: String = row.try_get("event").map_err(map_err)?;
         let snapshot: String = content.try_get("snapshot").map_err(map_err)?;
         Ok(AssetVersion {
-            asset_id: row.try_get("asset_id").map_err(map_err)?,
-            version: row.try_get("version").map_err(map_err)?,
-            event: VersionEvent::parse(&event).ok_or_else(|| StoreError::Unexpected(format!("unknown version event {event}")))?,
-            author_id: row.try_get("author_id").map_err(map_err)?,
-            created_at: time(row.try_get("created_at").map_err(map_err)?),
-            note: row.try_get("note").map_err(map_err)?,
+            asset_id: entry.asset_id,
+            version: entry.version,
+            event: entry.event,
+            author_id: entry.author_id,
+            created_at: entry.created_at,
+            note: entry.note,
             snapshot: rows::snapshot(&snapshot)?,
         })
     }

@@ -285,6 +285,11 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
                 button class="nhsuk-button" type="submit" { "Pass these on" }
             }
         } @else {
+            @if v.may.manage {
+                div class="nhsuk-inset-text" id="not-yours" {
+                    p { "You could not change any of these yourself, so you cannot pass them on. Ask a knowledge specialist or an administrator to pass them on from this page." }
+                }
+            }
             ul class="nhsuk-list nhsuk-list--bullet" id="holdings" { @for h in &v.holdings { li { (h.label) @if !h.detail.is_empty() { " (" (h.detail) ")" } } } }
         }
         @if !v.plan.handed.is_empty() {
