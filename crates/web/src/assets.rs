@@ -1,6 +1,6 @@
 //! The vendored front-end files (see `scripts/vendor-frontend.sh`), compiled into
 //! the binary and served under `/static/`, so nothing is fetched from elsewhere.
-use axum::extract::Path;
+use crate::pages::PagePath;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use include_dir::{Dir, include_dir};
@@ -19,7 +19,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// One vendored file, cached by browsers for a day.
-pub(crate) async fn file(Path(path): Path<String>) -> Response {
+pub(crate) async fn file(PagePath(path): PagePath<String>) -> Response {
     match STATIC.get_file(&path) {
         Some(f) => {
             let mut r = f.contents().into_response();

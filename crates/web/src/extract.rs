@@ -1,4 +1,6 @@
 //! Extractors whose rejections are JSON errors with a stable code, never plain text.
+//! The API reads requests only through these; only this file may use axum's own.
+#![allow(clippy::disallowed_types)]
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;

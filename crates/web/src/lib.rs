@@ -88,7 +88,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
     Router::new()
-        .merge(pages::routes())
+        .merge(pages::pages().into_router())
         .route("/static/{*path}", get(assets::file))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

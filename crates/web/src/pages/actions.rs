@@ -1,7 +1,5 @@
 //! Actions and lessons still to learn: the reader's open actions with a way to close
 //! them, the overdue lists per person and team, and lessons identified but never learned.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -12,11 +10,20 @@ use signpost_services::ServiceError;
 use signpost_services::learning::actions::CloseAction;
 use signpost_services::learning::lessons::LessonStateChange;
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/actions", board)
+        .form_back("/actions/{id}/close", "/actions", close)
+        .page("/lessons/unlearned", unlearned)
+        .form_back("/lessons/{id}/state", "/lessons/unlearned", set_state)
+}
 
 /// `?done=` after a change.
 #[derive(Debug, Deserialize)]
@@ -105,7 +112,11 @@ async fn board_page(
 }
 
 /// `GET /actions`.
-pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn board(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     let done = (q.done.as_deref() == Some("closed")).then_some("The action is closed.");
     Ok(board_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
 }
@@ -113,12 +124,9 @@ pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn,
 /// `POST /actions/{id}/close`.
 pub async fn close(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let prefix = format!("close-{id}-");
     let status = if form.get(&format!("{prefix}status")) == "dropped" { ActionStatus::Dropped } else { ActionStatus::Done };
     let close = CloseAction { status, outcome: form.get(&format!("{prefix}outcome")).to_string() };
@@ -174,19 +182,20 @@ async fn unlearned_page(
 }
 
 /// `GET /lessons/unlearned`.
-pub async fn unlearned(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn unlearned(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     Ok(unlearned_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), q.done.is_some()).await?.into_response())
 }
 
 /// `POST /lessons/{id}/state`.
 pub async fn set_state(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let prefix = format!("lesson-{id}-");
     let state = LessonState::ALL.into_iter().find(|st| st.as_str() == form.get(&format!("{prefix}state")));
     let result = match state {

@@ -1,7 +1,5 @@
 //! Administration: people's accounts and roles, and the organisation's teams. The
 //! services refuse anyone but an administrator; these pages only lay out the forms.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -11,8 +9,21 @@ use signpost_services::{ServiceError, policy};
 
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, pagination, success_banner};
-use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/admin", index)
+        .page("/admin/users", users)
+        .form("/admin/users", add_user)
+        .page("/admin/users/{id}", user)
+        .form("/admin/users/{id}/role", set_role)
+        .form("/admin/users/{id}/revoke-access", revoke_access)
+        .page("/admin/teams", teams)
+        .form("/admin/teams", add_team)
+}
 
 const PER_PAGE: i64 = 50;
 
@@ -21,21 +32,6 @@ const PER_PAGE: i64 = 50;
 pub struct ListQuery {
     page: Option<i64>,
     done: Option<String>,
-}
-
-/// As [`refused`], for a form where a list is typed into one box: a problem with one
-/// item (`skills[2]`) is shown on the box (`skills`).
-pub fn refused_on_list_fields(e: ServiceError) -> Result<Errors, PageError> {
-    Ok(refused(e)?.into_iter().map(|(f, m)| (f.split('[').next().unwrap_or_default().to_string(), m)).collect())
-}
-
-/// The problems of a refused form, or the error page for anything else.
-pub fn refused(e: ServiceError) -> Result<Errors, PageError> {
-    match e {
-        ServiceError::Invalid(list) => Ok(list.into_iter().map(|f| (f.field, capitalised(&f.message))).collect()),
-        ServiceError::Conflict(m) => Ok(vec![("name".into(), capitalised(&m))]),
-        other => Err(other.into()),
-    }
 }
 
 fn role_options() -> Vec<(String, String)> {
@@ -125,7 +121,7 @@ async fn team_options(s: &AppState, actor: &signpost_domain::people::Actor) -> R
 pub async fn users(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     policy::ensure_admin(&actor)?;
     let list = user_list(&s, &actor, q.page.unwrap_or(1).max(1)).await?;
@@ -134,13 +130,7 @@ pub async fn users(
 }
 
 /// `POST /admin/users`: adds a person.
-pub async fn add_user(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn add_user(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let new = NewUser {
         email: form.get("email").to_string(),
         name: form.get("name").to_string(),
@@ -165,8 +155,8 @@ pub async fn add_user(
 pub async fn user(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<ListQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     policy::ensure_admin(&actor)?;
     let u = s.app.user(&actor, id).await?;
@@ -198,18 +188,15 @@ pub async fn user(
 /// What the role form sends.
 #[derive(Deserialize)]
 pub struct RoleForm {
-    csrf_token: String,
     role: String,
 }
 
 /// `POST /admin/users/{id}/role`.
 pub async fn set_role(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<RoleForm>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, f): CsrfForm<RoleForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, &f.csrf_token)?;
     let role = Role::parse(&f.role).map_err(|e| ServiceError::Invalid(vec![e]))?;
     s.app.set_role(&actor, id, role).await?;
     Ok(see_other(&format!("/admin/users/{id}?done=role")))
@@ -218,11 +205,9 @@ pub async fn set_role(
 /// `POST /admin/users/{id}/revoke-access`.
 pub async fn revoke_access(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<super::settings::CsrfOnly>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, f.csrf_token())?;
     s.app.revoke_access(&actor, id).await?;
     Ok(see_other(&format!("/admin/users/{id}?done=revoked")))
 }
@@ -231,7 +216,7 @@ pub async fn revoke_access(
 pub async fn teams(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     policy::ensure_admin(&actor)?;
     Ok(teams_page(&s, &actor, &viewer, &Submitted(vec![]), &vec![], q.done.is_some()).await?.into_response())
@@ -290,13 +275,7 @@ async fn teams_page(
 }
 
 /// `POST /admin/teams`.
-pub async fn add_team(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn add_team(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let kind = TeamKind::parse(form.get("kind")).unwrap_or(TeamKind::Team);
     match s.app.create_team(Some(&actor), form.get("name"), kind, form.get("parent_id").parse().ok()).await {
         Ok(_) => Ok(see_other("/admin/teams?done=added")),

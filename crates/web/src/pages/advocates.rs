@@ -1,18 +1,21 @@
 //! Knowledge advocates: the register as coverage of every team (teams without an
 //! advocate first), volunteering, and registering others (knowledge specialists).
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::people::Actor;
 use signpost_services::people::advocates::AdvocateInput;
 
 use super::actions::Done;
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/advocates", coverage).form("/advocates", register).form_back("/advocates/{id}/remove", "/advocates", remove)
+}
 
 async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Errors, done: Option<&str>) -> Result<Markup, PageError> {
     let c = s.app.advocate_coverage(actor).await?;
@@ -72,7 +75,11 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
 }
 
 /// `GET /advocates`.
-pub async fn coverage(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn coverage(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("registered") => Some("The advocate is registered and has joined the advocates' community."),
         Some("removed") => Some("Taken off the register."),
@@ -82,13 +89,7 @@ pub async fn coverage(State(s): State<AppState>, SignedIn(actor, viewer): Signed
 }
 
 /// `POST /advocates`.
-pub async fn register(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn register(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let Ok(user_id) = form.get("user_id").parse::<i64>() else {
         return Ok(coverage_page(&s, &actor, &viewer, &vec![("user_id".into(), "Choose a person".into())], None).await?.into_response());
     };
@@ -101,11 +102,9 @@ pub async fn register(
 /// `POST /advocates/{id}/remove`.
 pub async fn remove(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.remove_advocate(&actor, id).await?;
     Ok(see_other("/advocates?done=removed"))
 }

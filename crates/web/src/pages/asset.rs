@@ -1,7 +1,5 @@
 //! One asset: its rendered text, its kind's fields, ownership and review status,
 //! related assets, version history with differences, and the verify and archive actions.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -12,8 +10,17 @@ use signpost_domain::search::Page;
 use signpost_services::assets::AssetView;
 
 use super::layout::{csrf_field, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/assets/{id}", show)
+        .page("/assets/{id}/diff", diff)
+        .form("/assets/{id}/verify", verify)
+        .form("/assets/{id}/archive", archive)
+}
 
 fn date(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %B %Y").to_string()
@@ -234,8 +241,8 @@ fn body(p: AssetPage<'_>) -> Markup {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(done): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(done): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     let view = s.app.asset(&actor, id).await?;
     let versions = s.app.asset_history(&actor, id, done.versions.unwrap_or(0).max(0), HISTORY_PAGE).await?;
@@ -274,7 +281,6 @@ pub async fn show(
 /// What the action forms send.
 #[derive(Deserialize)]
 pub struct ActionForm {
-    csrf_token: String,
     #[serde(default)]
     note: String,
 }
@@ -282,11 +288,9 @@ pub struct ActionForm {
 /// `POST /assets/{id}/verify`.
 pub async fn verify(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<ActionForm>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, f): CsrfForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, &f.csrf_token)?;
     s.app.verify_asset(&actor, id, &f.note).await?;
     Ok(see_other(&format!("/assets/{id}?done=verified")))
 }
@@ -294,11 +298,9 @@ pub async fn verify(
 /// `POST /assets/{id}/archive`.
 pub async fn archive(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<ActionForm>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, f): CsrfForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, &f.csrf_token)?;
     s.app.archive_asset(&actor, id, &f.note).await?;
     Ok(see_other(&format!("/assets/{id}?done=archived")))
 }
@@ -314,8 +316,8 @@ pub struct DiffQuery {
 pub async fn diff(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<DiffQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<DiffQuery>,
 ) -> Result<Response, PageError> {
     let view = s.app.asset(&actor, id).await?;
     let d = s.app.asset_diff(&actor, id, q.from, q.to).await?;

@@ -1,6 +1,5 @@
 //! The choosing tool: a few questions about the situation, then the techniques
 //! ranked with the reasons for and against each. A GET form, so results can be bookmarked.
-use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -10,8 +9,13 @@ use signpost_services::learning::chooser::ChooserAnswers;
 
 use super::form::{Errors, Field};
 use super::layout::{error_summary, page};
+use super::prelude::*;
 use super::{PageError, SignedIn};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/techniques/choose", show)
+}
 
 /// The questions' answers as sent.
 #[derive(Debug, Deserialize, Default)]
@@ -49,7 +53,11 @@ fn options(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// `GET /techniques/choose`.
-pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Asked>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Asked>,
+) -> Result<Response, PageError> {
     let mut errors: Errors = Vec::new();
     let answers = ChooserAnswers {
         stage: match q.stage.as_str() {

@@ -1,7 +1,5 @@
 //! Randomised coffee trials: programmes, the one-minute opt-in, the reader's match
 //! with feedback, and for organisers running a round and the programme report.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::coffee::ProgrammeScope;
@@ -12,11 +10,24 @@ use signpost_services::people::coffee::{JoinInput, ProgrammeInput, ProgrammeView
 use signpost_services::people::coffee_rounds::FeedbackInput;
 
 use super::actions::Done;
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted, checkboxes, yes_no};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/coffee", list)
+        .form("/coffee", create)
+        .page("/coffee/{id}", show)
+        .form_back("/coffee/{id}/join", "/coffee/{id}", join)
+        .form_back("/coffee/{id}/leave", "/coffee/{id}", leave)
+        .form_back("/coffee/{id}/rounds", "/coffee/{id}", run_round)
+        .form_back("/coffee/{id}/rounds/{round}/feedback", "/coffee/{id}", feedback)
+        .page("/coffee/{id}/rounds/{round}/check", check)
+}
 
 /// A scope as a form value: `organisation`, `across_organisations` or `community-ID`.
 fn scope_value(scope: ProgrammeScope) -> String {
@@ -84,13 +95,7 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
 }
 
 /// `POST /coffee`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let mut errors: Errors = Vec::new();
     let mut number = |name: &str| {
         form.get(name).trim().parse::<u32>().unwrap_or_else(|_| {
@@ -269,31 +274,28 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     Ok(programme_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
 }
 
 /// `GET` on a programme's form addresses: back to the programme.
-pub async fn to_programme(Path(id): Path<i64>) -> Response {
+pub async fn to_programme(PagePath(id): PagePath<i64>) -> Response {
     see_other(&format!("/coffee/{id}"))
 }
 
 /// `GET` on a round's feedback address: back to the programme.
-pub async fn to_programme_from_round(Path((id, _)): Path<(i64, i64)>) -> Response {
+pub async fn to_programme_from_round(PagePath((id, _)): PagePath<(i64, i64)>) -> Response {
     see_other(&format!("/coffee/{id}"))
 }
 
 /// `POST /coffee/{id}/join`: joining, or saving one's place.
 pub async fn join(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let was_in = s.app.programme_view(&actor, id).await?.me.is_some();
     let input = JoinInput {
         about: form.get("about").into(),
@@ -310,11 +312,9 @@ pub async fn join(
 /// `POST /coffee/{id}/leave`.
 pub async fn leave(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.leave_programme(&actor, id).await?;
     Ok(see_other(&format!("/coffee/{id}?done=left")))
 }
@@ -322,12 +322,9 @@ pub async fn leave(
 /// `POST /coffee/{id}/rounds`.
 pub async fn run_round(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     match s.app.run_round(&actor, id).await {
         Ok(_) => Ok(see_other(&format!("/coffee/{id}?done=paired"))),
         Err(ServiceError::Conflict(m)) => {
@@ -340,12 +337,9 @@ pub async fn run_round(
 /// `POST /coffee/{id}/rounds/{round}/feedback`.
 pub async fn feedback(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path((id, round_id)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath((id, round_id)): PagePath<(i64, i64)>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let mut errors: Errors = Vec::new();
     let mut answer = |name: &str, question: &str| match form.get(name) {
         "yes" => true,
@@ -374,7 +368,7 @@ pub async fn feedback(
 pub async fn check(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path((id, round_id)): Path<(i64, i64)>,
+    PagePath((id, round_id)): PagePath<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let c = s.app.check_round(&actor, id, round_id).await?;
     let body = html! {

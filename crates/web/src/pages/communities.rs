@@ -1,7 +1,5 @@
 //! Communities of practice: the list with a form to start one, and each community's
 //! page with members, coordinators, events and its questions.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::communities::{CommunityKind, MemberRole};
@@ -10,11 +8,23 @@ use signpost_services::people::communities::{CommunityInput, EventInput};
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/communities", list)
+        .form("/communities", create)
+        .page("/communities/{id}", show)
+        .form_back("/communities/{id}/join", "/communities/{id}", join)
+        .form_back("/communities/{id}/leave", "/communities/{id}", leave)
+        .form_back("/communities/{id}/events", "/communities/{id}", add_event)
+        .form_back("/communities/{id}/coordinators", "/communities/{id}", make_coordinator)
+}
 
 async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted, errors: &Errors) -> Result<Markup, PageError> {
     let communities = s.app.communities(actor).await?;
@@ -57,13 +67,7 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
 }
 
 /// `POST /communities`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let input =
         CommunityInput { name: form.get("name").into(), description: form.get("description").into(), tags: split_list(form.get("tags")) };
     match s.app.create_community(&actor, input).await {
@@ -182,25 +186,23 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
 }
 
 /// `GET` on a community's form addresses: back to the community.
-pub async fn to_community(Path(id): Path<i64>) -> Response {
+pub async fn to_community(PagePath(id): PagePath<i64>) -> Response {
     see_other(&format!("/communities/{id}"))
 }
 
 /// `POST /communities/{id}/join`.
 pub async fn join(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.join_community(&actor, id).await?;
     Ok(see_other(&format!("/communities/{id}?done=joined")))
 }
@@ -208,12 +210,9 @@ pub async fn join(
 /// `POST /communities/{id}/leave`.
 pub async fn leave(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     match s.app.leave_community(&actor, id).await {
         Ok(()) => Ok(see_other("/communities")),
         Err(signpost_services::ServiceError::Conflict(m)) => {
@@ -226,12 +225,9 @@ pub async fn leave(
 /// `POST /communities/{id}/events`.
 pub async fn add_event(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input = EventInput {
         title: form.get("title").into(),
         on: form.get("on").into(),
@@ -247,12 +243,9 @@ pub async fn add_event(
 /// `POST /communities/{id}/coordinators`.
 pub async fn make_coordinator(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let user_id = form.get("user_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
     s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
     Ok(see_other(&format!("/communities/{id}?done=coordinator")))

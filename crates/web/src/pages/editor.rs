@@ -2,8 +2,6 @@
 //! a draft or publish. Problems, including probable NHS numbers, are shown next to
 //! the text that holds them and listed in an error summary; nothing is saved until
 //! everything is right.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
@@ -18,8 +16,17 @@ use signpost_services::preview::AssetPreview;
 use super::asset_form::{Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
-use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, capitalised, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/assets/new", new_form)
+        .form("/assets/new", create)
+        .page("/assets/{id}/edit", edit_form)
+        .form("/assets/{id}/edit", update)
+}
 
 /// Which kind to start with.
 #[derive(Deserialize)]
@@ -196,7 +203,7 @@ fn form_errors(e: &ServiceError) -> Option<(StatusCode, Errors)> {
 pub async fn new_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<KindQuery>,
+    PageQuery(q): PageQuery<KindQuery>,
 ) -> Result<Response, PageError> {
     policy::ensure_can_contribute(&actor)?;
     let Some(kind) = q.kind.as_deref().and_then(|k| AssetKind::parse(k).ok()) else {
@@ -225,7 +232,11 @@ pub async fn new_form(
 }
 
 /// `GET /assets/{id}/edit`.
-pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn edit_form(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let view = s.app.asset(&actor, id).await?;
     if !view.can_edit {
         return Err(ServiceError::Forbidden("you can view this asset but not change it".into()).into());
@@ -248,26 +259,20 @@ pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): Signe
 }
 
 /// `POST /assets/new`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    submit(&s, &actor, &viewer, Submitted(pairs), None).await
+pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
+    submit(&s, &actor, &viewer, form, None).await
 }
 
 /// `POST /assets/{id}/edit`.
 pub async fn update(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    submit(&s, &actor, &viewer, Submitted(pairs), Some(id)).await
+    submit(&s, &actor, &viewer, form, Some(id)).await
 }
 
 async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, id: Option<i64>) -> Result<Response, PageError> {
-    check_csrf(viewer, form.get("csrf_token"))?;
     let current = match id {
         Some(id) => Some(s.app.asset(actor, id).await?),
         None => None,

@@ -1,7 +1,5 @@
 //! "Who knows about…": the expertise finder, and the page where people say what they
 //! know, who may see it and whether they may be suggested.
-use axum::Form;
-use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -12,11 +10,16 @@ use signpost_services::people::profiles::ProfileInput;
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::{refused, refused_on_list_fields};
 use super::form::{Errors, Field, Submitted, checkboxes};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, see_other};
+use super::{refused, refused_as};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/profile", edit).form("/profile", save).page("/experts", find)
+}
 
 /// `?q=` on the expertise finder.
 #[derive(Debug, Deserialize)]
@@ -26,7 +29,11 @@ pub struct Subject {
 }
 
 /// `GET /experts?q=`.
-pub async fn find(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Subject>) -> Result<Response, PageError> {
+pub async fn find(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Subject>,
+) -> Result<Response, PageError> {
     let subject = q.q.trim();
     let (experts, errors): (Vec<_>, Errors) = if subject.is_empty() {
         (Vec::new(), Vec::new())
@@ -106,18 +113,16 @@ async fn profile_page(
 }
 
 /// `GET /profile`.
-pub async fn edit(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn edit(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), q.done.is_some()).await?.into_response())
 }
 
 /// `POST /profile`.
-pub async fn save(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn save(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let audience = match form.get("audience") {
         "everyone" => ProfileAudience::Everyone,
         "team" => ProfileAudience::Team,
@@ -136,7 +141,7 @@ pub async fn save(
     match s.app.update_profile(&actor, input).await {
         Ok(_) => Ok(see_other("/profile?done=saved")),
         Err(e) => {
-            let errors = refused_on_list_fields(e)?;
+            let errors = refused_as(e, str::to_string)?;
             Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, false).await?.into_response())
         }
     }

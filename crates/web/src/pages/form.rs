@@ -93,6 +93,8 @@ impl<'a> Field<'a> {
 }
 
 /// A form as submitted: the raw pairs, read by name.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Submitted(pub Vec<(String, String)>);
 
 impl Submitted {
@@ -150,3 +152,7 @@ pub fn yes_no(name: &str, legend: &str, value: &str, errors: &Errors) -> Markup 
         }
     }
 }
+
+/// A form with no fields but its CSRF token: a button that does one thing.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CsrfOnly {}

@@ -1,6 +1,5 @@
 //! The home page: a search box, recently published and updated knowledge, the
 //! person's reviews due and their drafts.
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::assets::{Asset, Status};
@@ -9,8 +8,13 @@ use signpost_domain::review::ReviewState;
 use signpost_services::assets::ReviewScope;
 
 use super::layout::page;
+use super::prelude::*;
 use super::{PageError, SignedIn};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/", show)
+}
 
 /// A list of assets with their kind and review state.
 pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {

@@ -1,7 +1,5 @@
 //! Impact: statements on an asset or a session (shown where the thing is, recorded on
 //! their own form), and the stories showcase with reactions.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -10,11 +8,23 @@ use signpost_domain::people::Actor;
 use signpost_services::ServiceError;
 use signpost_services::impact::{ImpactInput, parse_month};
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/impact/new", new)
+        .page("/impact", to_form)
+        .form("/impact", record)
+        .page("/impact/{id}/withdraw", withdraw_form)
+        .form("/impact/{id}/withdraw", withdraw)
+        .page("/showcase", showcase)
+        .form_back("/showcase/react", "/showcase", react)
+}
 
 /// The statements about something, the way to add one, and to withdraw those `may_withdraw` allows.
 pub fn impact_section(statements: &[ImpactStatement], may_withdraw: impl Fn(&ImpactStatement) -> bool, subject: ImpactSubject) -> Markup {
@@ -101,7 +111,7 @@ async fn form_page(
 pub async fn new(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<SubjectQuery>,
+    PageQuery(q): PageQuery<SubjectQuery>,
 ) -> Result<Response, PageError> {
     Ok(form_page(&s, &actor, &viewer, &q, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
 }
@@ -109,12 +119,9 @@ pub async fn new(
 /// `POST /impact?asset=` or `?session=`.
 pub async fn record(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<SubjectQuery>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageQuery(q): PageQuery<SubjectQuery>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let subject = q.subject()?;
     let kind = ImpactKind::ALL.into_iter().find(|k| k.as_str() == form.get("kind")).unwrap_or(ImpactKind::UsedIt);
     let stakeholder = StakeholderLevel::ALL.into_iter().find(|l| l.as_str() == form.get("stakeholder")).unwrap_or(StakeholderLevel::Team);
@@ -141,7 +148,7 @@ pub async fn record(
 }
 
 /// `GET /impact?…`: back to the form.
-pub async fn to_form(Query(q): Query<SubjectQuery>) -> Response {
+pub async fn to_form(PageQuery(q): PageQuery<SubjectQuery>) -> Response {
     match (q.asset, q.session) {
         (Some(a), _) => see_other(&format!("/impact/new?asset={a}")),
         (_, Some(s)) => see_other(&format!("/impact/new?session={s}")),
@@ -153,7 +160,7 @@ pub async fn to_form(Query(q): Query<SubjectQuery>) -> Response {
 pub async fn withdraw_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let view = s.app.impact_to_withdraw(&actor, id).await?;
     let st = &view.statement;
@@ -177,11 +184,9 @@ pub async fn withdraw_form(
 /// `POST /impact/{id}/withdraw`.
 pub async fn withdraw(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     let view = s.app.withdraw_impact(&actor, id).await?;
     Ok(see_other(&format!("{}?done=impact_withdrawn#impact", view.link)))
 }
@@ -197,7 +202,7 @@ pub struct MonthQuery {
 pub async fn showcase(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<MonthQuery>,
+    PageQuery(q): PageQuery<MonthQuery>,
 ) -> Result<Response, PageError> {
     let this_month = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
     let month_text = q.month.unwrap_or(this_month);
@@ -243,13 +248,7 @@ pub async fn showcase(
 }
 
 /// `POST /showcase/react`.
-pub async fn react(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn react(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let (Ok(asset), Some(kind)) = (form.get("asset_id").parse::<i64>(), ReactionKind::parse(form.get("kind"))) else {
         return Err(ServiceError::invalid("kind", "choose a reaction").into());
     };

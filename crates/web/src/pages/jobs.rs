@@ -1,15 +1,18 @@
 //! `/admin/jobs`: the background work an administrator keeps an eye on (reminders and
 //! the emails they send), with what went wrong and a way to run a failed job again.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use signpost_domain::jobs::JobState;
 
 use super::layout::{csrf_field, page, pagination, success_banner};
-use super::{PageError, SignedIn, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/admin/jobs", list).form_back("/admin/jobs/{id}/retry", "/admin/jobs", retry)
+}
 
 const PER_PAGE: i64 = 50;
 
@@ -26,7 +29,11 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// `GET /admin/jobs`.
-pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<JobsQuery>) -> Result<Response, PageError> {
+pub async fn list(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<JobsQuery>,
+) -> Result<Response, PageError> {
     let state = q.state.as_deref().and_then(JobState::parse);
     let page_no = q.page.unwrap_or(1).max(1);
     let jobs = s.app.background_jobs(&actor, state, (page_no - 1) * PER_PAGE, PER_PAGE).await?;
@@ -101,11 +108,9 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, 
 /// `POST /admin/jobs/{id}/retry`.
 pub async fn retry(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<super::settings::CsrfOnly>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, f.csrf_token())?;
     s.app.retry_background_job(&actor, id).await?;
     Ok(see_other("/admin/jobs?state=pending&done=retried"))
 }

@@ -207,3 +207,14 @@ pub fn success_banner_with(message: &str, more: Markup) -> Markup {
         }
     }
 }
+
+/// A stable name (`practice_example`, `due_soon`) as words for people ("Practice example").
+pub fn label(name: &str) -> String {
+    capitalised(&name.replace('_', " "))
+}
+
+/// A service's message as a sentence on a page: "enter a title" becomes "Enter a title".
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}

@@ -1,7 +1,5 @@
 //! The forms of a leaver's plan. A refused form shows the plan again with the problem
 //! on the field it concerns; every form address answers `GET` with the plan.
-use axum::Form;
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use signpost_domain::fields::KeyContact;
@@ -12,14 +10,31 @@ use signpost_services::leavers::{
     ActionInput, AreaInput, AreaScore, ExchangeLists, HandoverInput, Move, OutputInput, PlanInput, ScoresInput, exchange_outline,
 };
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
 use super::leavers::{list_page, plan_page};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
 
-type PlanForm = Form<Vec<(String, String)>>;
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .form("/leavers", start)
+        .form_back("/leavers/{id}/details", "/leavers/{id}", details)
+        .form_back("/leavers/{id}/accept", "/leavers/{id}", accept)
+        .form_back("/leavers/{id}/areas", "/leavers/{id}", add_area)
+        .form_back("/leavers/{id}/scores", "/leavers/{id}", scores)
+        .form_back("/leavers/{id}/areas/{area}/actions", "/leavers/{id}", add_action)
+        .form_back("/leavers/{id}/actions/{action}/lists", "/leavers/{id}", lists)
+        .form_back("/leavers/{id}/actions/{action}/done", "/leavers/{id}", done)
+        .page("/leavers/{id}/actions/{action}/note", note_form)
+        .form("/leavers/{id}/actions/{action}/note", note)
+        .form_back("/leavers/{id}/handover", "/leavers/{id}", handover)
+        .form_back("/leavers/{id}/complete", "/leavers/{id}", complete)
+}
+
+type PlanForm = CsrfForm<Submitted>;
 
 fn optional_id(text: &str) -> Option<i64> {
     text.trim().parse().ok()
@@ -68,9 +83,7 @@ async fn back(
 }
 
 /// `POST /leavers`.
-pub async fn start(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Form(pairs): PlanForm) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn start(State(s): State<AppState>, CsrfForm(actor, viewer, form): PlanForm) -> Result<Response, PageError> {
     let input = plan_input(&form, optional_id(form.get("leaver_id")).unwrap_or(0));
     match s.app.start_plan(&actor, input).await {
         Ok(plan) => Ok(see_other(&format!("/leavers/{}?done=started", plan.id))),
@@ -85,12 +98,9 @@ pub async fn start(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn,
 /// `POST /leavers/{id}/details`.
 pub async fn details(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let leaver = s.app.plan_view(&actor, id).await?.plan.leaver_id;
     let result = s.app.update_plan(&actor, id, plan_input(&form, leaver)).await.map(drop);
     back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "details", |f| f.to_string()).await
@@ -99,12 +109,9 @@ pub async fn details(
 /// `POST /leavers/{id}/accept`: the named line manager accepts.
 pub async fn accept(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let result = s.app.accept_manager(&actor, id).await.map(drop);
     back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "accepted", |_| "accept-manager".to_string()).await
 }
@@ -112,12 +119,9 @@ pub async fn accept(
 /// `POST /leavers/{id}/areas`.
 pub async fn add_area(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input = AreaInput {
         title: form.get("area_title").into(),
         detail: form.get("area_detail").into(),
@@ -130,12 +134,9 @@ pub async fn add_area(
 /// `POST /leavers/{id}/scores`: every area's three scores, and agreement when asked.
 pub async fn scores(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let plan = s.app.plan_view(&actor, id).await?.plan;
     let mut scores = Vec::new();
     for area in &plan.areas {
@@ -154,12 +155,9 @@ pub async fn scores(
 /// `POST /leavers/{id}/areas/{area}/actions`.
 pub async fn add_action(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path((id, area)): Path<(PlanId, i64)>,
-    Form(pairs): PlanForm,
+    PagePath((id, area)): PagePath<(PlanId, i64)>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let tool_field = format!("tool-{area}");
     let result = match Tool::parse(form.get(&tool_field)) {
         Some(tool) => s
@@ -178,12 +176,9 @@ pub async fn add_action(
 /// `POST /leavers/{id}/actions/{action}/lists`: a knowledge exchange's two lists, one item per line.
 pub async fn lists(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path((id, action)): Path<(PlanId, i64)>,
-    Form(pairs): PlanForm,
+    PagePath((id, action)): PagePath<(PlanId, i64)>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let lines = |name: &str| form.get(&format!("{name}-{action}")).lines().map(str::to_string).collect();
     let input = ExchangeLists { we_want_to_know: lines("we_want_to_know"), you_need_to_know: lines("you_need_to_know") };
     let result = s.app.set_exchange_lists(&actor, id, action, input).await.map(drop);
@@ -193,12 +188,9 @@ pub async fn lists(
 /// `POST /leavers/{id}/actions/{action}/done`.
 pub async fn done(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path((id, action)): Path<(PlanId, i64)>,
-    Form(pairs): PlanForm,
+    PagePath((id, action)): PagePath<(PlanId, i64)>,
+    CsrfForm(actor, _, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     s.app.set_plan_action_done(&actor, id, action, form.get("done") == "yes").await?;
     Ok(see_other(&format!("/leavers/{id}?done=progress#action-{action}")))
 }
@@ -206,12 +198,9 @@ pub async fn done(
 /// `POST /leavers/{id}/handover`: each `to-{holding}` names who takes it on; empty keeps it for now.
 pub async fn handover(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let moves: Vec<Move> =
         form.0.iter().filter_map(|(k, v)| Some(Move { holding: k.strip_prefix("to-")?.to_string(), to: optional_id(v)? })).collect();
     let first = moves.first().map(|m| format!("to-{}", m.holding)).unwrap_or_else(|| "handover".into());
@@ -222,12 +211,9 @@ pub async fn handover(
 /// `POST /leavers/{id}/complete`.
 pub async fn complete(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Form(pairs): PlanForm,
+    PagePath(id): PagePath<PlanId>,
+    CsrfForm(actor, viewer, _): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let result = s.app.complete_plan(&actor, id).await.map(drop);
     back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &Submitted(Vec::new()), result, "closed", |_| "outstanding".into()).await
 }
@@ -285,7 +271,7 @@ async fn note_page(
 pub async fn note_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path((id, action)): Path<(PlanId, i64)>,
+    PagePath((id, action)): PagePath<(PlanId, i64)>,
 ) -> Result<Response, PageError> {
     note_page(&s, &actor, &viewer, id, action, &Submitted(Vec::new()), &Vec::new()).await
 }
@@ -293,12 +279,9 @@ pub async fn note_form(
 /// `POST /leavers/{id}/actions/{action}/note`.
 pub async fn note(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path((id, action)): Path<(PlanId, i64)>,
-    Form(pairs): PlanForm,
+    PagePath((id, action)): PagePath<(PlanId, i64)>,
+    CsrfForm(actor, viewer, form): PlanForm,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input =
         OutputInput { title: form.get("title").into(), body: form.get("body").into(), key_contacts: contacts(form.get("key_contacts")) };
     match s.app.record_plan_output(&actor, id, action, input).await {
@@ -330,7 +313,7 @@ pub async fn note(
 }
 
 /// `GET` on a plan's form addresses: back to the plan.
-pub async fn to_plan(Path(path): Path<Vec<(String, String)>>) -> Response {
+pub async fn to_plan(PagePath(path): PagePath<Vec<(String, String)>>) -> Response {
     let id = path.iter().find(|(k, _)| k == "id").map(|(_, v)| v.as_str()).unwrap_or_default();
     match id.parse::<PlanId>() {
         Ok(id) => see_other(&format!("/leavers/{id}")),

@@ -1,6 +1,5 @@
 //! Movers and leavers: the plans a person may see, starting one, and one plan
 //! with its six steps, priorities, actions, handover notes and reassignment checklist.
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::UserId;
@@ -11,8 +10,13 @@ use signpost_services::leavers::PlanView;
 use super::actions::Done;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::prelude::*;
 use super::{PageError, SignedIn, Viewer};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/leavers", list).page("/leavers/{id}", show)
+}
 
 /// (value, text) options for choosing a person, with an optional "nobody yet" first.
 pub(super) fn people_options(people: &[(UserId, String)], none: Option<&str>) -> Vec<(String, String)> {
@@ -417,8 +421,8 @@ fn details_form(v: &PlanView, form: &Submitted) -> Submitted {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<PlanId>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<PlanId>,
+    PageQuery(q): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("started") => Some("Plan started. Everyone in it has been told, and the line manager asked to accept."),

@@ -1,7 +1,5 @@
 //! Maturity self-assessment: a model with its diagrams and team assessments, the
 //! assessment form, one assessment, spreadsheet downloads and uploads.
-use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -11,12 +9,25 @@ use signpost_domain::people::Actor;
 use signpost_services::maturity::AssessmentInput;
 use signpost_services::{ServiceError, policy};
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::maturity_charts::{heatmap, river, stairs, trends};
-use super::{PageError, SignedIn, Viewer, capitalised, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, capitalised, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/maturity", overview)
+        .page("/maturity/assess", assess_form)
+        .form("/maturity/assess", assess)
+        .page("/maturity/assessments/{id}", show)
+        .upload("/maturity/import", "/maturity", import)
+        .upload("/maturity/models", "/maturity", load_model)
+        .page("/maturity/{key}/assessments.xlsx", download)
+        .page("/maturity/{key}/model.xlsx", download_model)
+}
 
 /// Which model, and what was just done.
 #[derive(Debug, Deserialize)]
@@ -131,7 +142,7 @@ async fn overview_page(
 pub async fn overview(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ModelQuery>,
+    PageQuery(q): PageQuery<ModelQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("imported") => Some("Imported."),
@@ -158,8 +169,8 @@ pub struct TeamQuery {
 pub async fn download(
     State(s): State<AppState>,
     SignedIn(actor, _): SignedIn,
-    Path(key): Path<String>,
-    Query(q): Query<TeamQuery>,
+    PagePath(key): PagePath<String>,
+    PageQuery(q): PageQuery<TeamQuery>,
 ) -> Result<Response, PageError> {
     let bytes = s.app.export_assessments(&actor, &key, q.team).await?;
     Ok(xlsx(&format!("{key}-assessments.xlsx"), bytes))
@@ -169,36 +180,10 @@ pub async fn download(
 pub async fn download_model(
     State(s): State<AppState>,
     SignedIn(actor, _): SignedIn,
-    Path(key): Path<String>,
+    PagePath(key): PagePath<String>,
 ) -> Result<Response, PageError> {
     let model = s.app.maturity_model(&actor, &key).await?;
     Ok(xlsx(&format!("{key}-model.xlsx"), signpost_services::Signpost::model_workbook(&model)?))
-}
-
-/// The uploaded file and the CSRF token of a multipart form.
-async fn upload(mut form: Multipart, field: &str) -> Result<(String, String, Vec<u8>), ServiceError> {
-    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    let failed = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ServiceError::TooLarge(format!("the file is larger than the {} MiB Signpost accepts", crate::MAX_BODY / (1024 * 1024)))
-        } else {
-            ServiceError::invalid(field, format!("the upload failed: {e}"))
-        }
-    };
-    while let Some(part) = form.next_field().await.map_err(failed)? {
-        match part.name() {
-            Some("csrf_token") => csrf = part.text().await.unwrap_or_default(),
-            Some(n) if n == field => {
-                name = part.file_name().unwrap_or_default().to_string();
-                bytes = part.bytes().await.map_err(failed)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    if bytes.is_empty() {
-        return Err(ServiceError::invalid(field, "choose a file"));
-    }
-    Ok((csrf, name, bytes))
 }
 
 /// Shows the overview again with the problems on `field`.
@@ -211,28 +196,30 @@ async fn refused_upload(s: &AppState, actor: &Actor, viewer: &Viewer, field: &st
 }
 
 /// `POST /maturity/import`.
-pub async fn import(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, form: Multipart) -> Result<Response, PageError> {
-    policy::ensure_can_contribute_as_staff(&actor)?;
-    let (csrf, _, bytes) = match upload(form, "file").await {
-        Ok(u) => u,
-        Err(e) => return refused_upload(&s, &actor, &viewer, "file", e).await,
+pub async fn import(State(s): State<AppState>, mut upload: CsrfUpload) -> Result<Response, PageError> {
+    policy::ensure_can_contribute_as_staff(&upload.actor)?;
+    let file = match upload.read("file").await {
+        Ok(f) => f,
+        Err(UploadError::Page(e)) => return Err(e),
+        Err(UploadError::Refused(e)) => return refused_upload(&s, &upload.actor, &upload.viewer, "file", e).await,
     };
-    check_csrf(&viewer, &csrf)?;
-    match s.app.import_assessments(&actor, &bytes).await {
+    let CsrfUpload { actor, viewer, .. } = upload;
+    match s.app.import_assessments(&actor, &file.bytes).await {
         Ok(list) => Ok(see_other(&format!("/maturity?model={}&done=imported", list[0].model_key))),
         Err(e) => refused_upload(&s, &actor, &viewer, "file", e).await,
     }
 }
 
 /// `POST /maturity/models`: a YAML or XLSX model.
-pub async fn load_model(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, form: Multipart) -> Result<Response, PageError> {
+pub async fn load_model(State(s): State<AppState>, mut upload: CsrfUpload) -> Result<Response, PageError> {
     // Who may load models is settled before a byte of the file is read.
-    policy::ensure_can_load_models(&actor)?;
-    let (csrf, name, bytes) = match upload(form, "model_file").await {
-        Ok(u) => u,
-        Err(e) => return refused_upload(&s, &actor, &viewer, "model_file", e).await,
+    policy::ensure_can_load_models(&upload.actor)?;
+    let (name, bytes) = match upload.read("model_file").await {
+        Ok(f) => (f.file_name, f.bytes),
+        Err(UploadError::Page(e)) => return Err(e),
+        Err(UploadError::Refused(e)) => return refused_upload(&s, &upload.actor, &upload.viewer, "model_file", e).await,
     };
-    check_csrf(&viewer, &csrf)?;
+    let CsrfUpload { actor, viewer, .. } = upload;
     let loaded = if name.to_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK") {
         s.app.load_model_xlsx(&actor, &bytes).await
     } else {
@@ -305,7 +292,7 @@ async fn assess_page(
 pub async fn assess_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ModelQuery>,
+    PageQuery(q): PageQuery<ModelQuery>,
 ) -> Result<Response, PageError> {
     let key = q.model.unwrap_or_else(|| "nhs-km".into());
     Ok(assess_page(&s, &actor, &viewer, &key, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
@@ -318,12 +305,9 @@ fn lines(text: &str) -> Vec<String> {
 /// `POST /maturity/assess?model=`.
 pub async fn assess(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ModelQuery>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageQuery(q): PageQuery<ModelQuery>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let key = q.model.unwrap_or_else(|| "nhs-km".into());
     let model = s.app.maturity_model(&actor, &key).await?;
     let mut errors: Errors = Vec::new();
@@ -370,8 +354,8 @@ pub async fn assess(
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<ModelQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<ModelQuery>,
 ) -> Result<Response, PageError> {
     let a = s.app.assessment(&actor, id).await?;
     let model = s.app.maturity_model(&actor, &a.model_key).await?;

@@ -1,7 +1,5 @@
 //! Mentoring: the reader's offers and requests, suggested partners with reasons,
 //! and matches to propose, accept, decline or end.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::mentoring::{ListingKind, MatchStatus};
@@ -11,11 +9,21 @@ use signpost_services::people::mentoring::ListingInput;
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::refused_on_list_fields;
+
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/mentoring", board)
+        .form_back("/mentoring/listings", "/mentoring", add_listing)
+        .form_back("/mentoring/listings/{id}/close", "/mentoring", close_listing)
+        .form_back("/mentoring/matches", "/mentoring", propose)
+        .form_back("/mentoring/matches/{id}", "/mentoring", answer)
+}
 
 async fn board_page(
     s: &AppState,
@@ -102,7 +110,11 @@ async fn board_page(
 }
 
 /// `GET /mentoring`.
-pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn board(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("listed") => Some("Added. Suggestions appear below when someone fits."),
         Some("proposed") => Some("Proposed. They have been told."),
@@ -114,18 +126,12 @@ pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn,
 }
 
 /// `POST /mentoring/listings`.
-pub async fn add_listing(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn add_listing(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let kind = if form.get("kind") == "offer" { ListingKind::Offer } else { ListingKind::Request };
     match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(form.get("skills")), note: form.get("note").into() }).await {
         Ok(_) => Ok(see_other("/mentoring?done=listed")),
         Err(e) => {
-            let errors = refused_on_list_fields(e)?;
+            let errors = refused_as(e, str::to_string)?;
             Ok(board_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
         }
     }
@@ -134,23 +140,15 @@ pub async fn add_listing(
 /// `POST /mentoring/listings/{id}/close`.
 pub async fn close_listing(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.close_listing(&actor, id).await?;
     Ok(see_other("/mentoring?done=closed"))
 }
 
 /// `POST /mentoring/matches`.
-pub async fn propose(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn propose(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let (Ok(mine), Ok(theirs)) = (form.get("mine").parse::<i64>(), form.get("theirs").parse::<i64>()) else {
         return Err(ServiceError::invalid("theirs", "choose a suggestion").into());
     };
@@ -161,12 +159,9 @@ pub async fn propose(
 /// `POST /mentoring/matches/{id}`.
 pub async fn answer(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let status = match form.get("status") {
         "accepted" => MatchStatus::Accepted,
         "declined" => MatchStatus::Declined,

@@ -1,14 +1,16 @@
 //! A person's notifications: answers to their questions, questions sent to them,
 //! coffee matches and mentoring news.
-use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::form::Submitted;
 use super::layout::{csrf_field, page};
-use super::{PageError, SignedIn, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/notifications", list).form_back("/notifications/read", "/notifications", read)
+}
 
 /// `GET /notifications`.
 pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
@@ -40,12 +42,7 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
 }
 
 /// `POST /notifications/read`.
-pub async fn read(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
+pub async fn read(State(s): State<AppState>, CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> Result<Response, PageError> {
     s.app.mark_notifications_read(&actor).await?;
     Ok(see_other("/notifications"))
 }

@@ -1,6 +1,5 @@
 //! People and teams: who is here, what they know and share, and how each team's
 //! knowledge stands against its review dates.
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use maud::{Markup, html};
@@ -12,15 +11,20 @@ use signpost_domain::ports::AssetQuery;
 use super::charts::{BarChart, Series};
 use super::home::asset_list;
 use super::layout::{page, pagination};
+use super::prelude::*;
 use super::{PageError, SignedIn, label};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/people", people_list).page("/people/{id}", person).page("/teams", teams_list).page("/teams/{id}", team)
+}
 
 const PER_PAGE: i64 = 50;
 const CHART_MONTHS: u32 = 12;
 
 /// Which page of a list.
 #[derive(Deserialize)]
-pub struct PageQuery {
+pub struct ListQuery {
     page: Option<i64>,
 }
 
@@ -62,7 +66,7 @@ fn people_table(caption: &str, people: &[User], teams: &[Team]) -> Markup {
 pub async fn people_list(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<PageQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let page_no = q.page.unwrap_or(1).max(1);
     let people = s.app.users(&actor, (page_no - 1) * PER_PAGE, PER_PAGE).await?;
@@ -78,7 +82,11 @@ pub async fn people_list(
 }
 
 /// `GET /people/{id}`.
-pub async fn person(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn person(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let person = s.app.user(&actor, id).await?;
     let teams = s.app.teams(&actor).await?;
     let shared = s
@@ -171,7 +179,11 @@ pub async fn teams_list(State(s): State<AppState>, SignedIn(actor, viewer): Sign
 }
 
 /// `GET /teams/{id}`: members, recent knowledge and review status over time.
-pub async fn team(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn team(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let teams = s.app.teams(&actor).await?;
     let Some(team) = teams.iter().find(|t| t.id == id) else {
         return Err(signpost_services::ServiceError::NotFound(format!("team {id}")).into());

@@ -1,7 +1,5 @@
 //! Projects: the list, planning a new one, and a project's page — what was learned
 //! elsewhere that bears on it (the lessons loop), and its timeline before, during and after.
-use axum::Form;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -11,11 +9,23 @@ use signpost_domain::techniques::Stage;
 use signpost_services::learning::lessons_loop::{MarkInput, Suggested, Suggestions};
 use signpost_services::learning::projects::{ProjectInput, Timeline};
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/projects", list)
+        .form("/projects", create)
+        .page("/projects/new", new_form)
+        .page("/projects/{id}", show)
+        .page("/projects/{id}/edit", edit_form)
+        .form("/projects/{id}/edit", update)
+        .form("/projects/{id}/marks", mark)
+}
 
 /// Everyone a form may name, by name.
 pub(crate) async fn people(s: &AppState, actor: &Actor) -> Result<Vec<User>, PageError> {
@@ -125,13 +135,7 @@ pub async fn new_form(State(s): State<AppState>, SignedIn(actor, viewer): Signed
 }
 
 /// `POST /projects`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     match s.app.create_project(&actor, input_of(&form)).await {
         Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
         Err(e) => {
@@ -143,7 +147,11 @@ pub async fn create(
 }
 
 /// `GET /projects/{id}/edit`.
-pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn edit_form(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let p = s.app.editable_project(&actor, id).await?;
     let values = Submitted(vec![
         ("title".into(), p.title.clone()),
@@ -161,12 +169,9 @@ pub async fn edit_form(State(s): State<AppState>, SignedIn(actor, viewer): Signe
 /// `POST /projects/{id}/edit`.
 pub async fn update(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     match s.app.update_project(&actor, id, input_of(&form)).await {
         Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
         Err(e) => {
@@ -250,7 +255,11 @@ fn session_list(sessions: &[Session], names: &dyn Fn(&str) -> String) -> Markup 
 }
 
 /// `GET /projects/{id}`.
-pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let t: Timeline = s.app.project_timeline(&actor, id).await?;
     let suggestions = s.app.project_suggestions(&actor, id).await?;
     let techniques = s.app.techniques(&actor).await?;
@@ -309,12 +318,9 @@ pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, 
 /// `POST /projects/{id}/marks`.
 pub async fn mark(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let asset_id = form
         .get("asset_id")
         .parse()

@@ -1,8 +1,6 @@
 //! Asking in a community (similar answered questions appear as the question is
 //! typed, or on "Check for similar questions" without JavaScript) and a question's
 //! page with answers, votes, comments and the accepted answer.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -11,11 +9,24 @@ use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQues
 use signpost_services::people::split_list;
 
 use super::actions::Done;
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/communities/{id}/ask", ask_form)
+        .form_back("/communities/{id}/questions", "/communities/{id}", ask)
+        .page("/questions/similar", similar)
+        .page("/questions/{id}", show)
+        .form_back("/questions/{id}/answers", "/questions/{id}", answer)
+        .form_back("/questions/{id}/comments", "/questions/{id}", comment)
+        .form_back("/questions/{id}/vote", "/questions/{id}", vote)
+        .form_back("/questions/{id}/accept", "/questions/{id}", accept)
+}
 
 /// A draft question carried in the address (the "check" button, and the fragment).
 #[derive(Debug, Default, Deserialize)]
@@ -81,14 +92,18 @@ async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, draft: 
 pub async fn ask_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(draft): Query<Draft>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(draft): PageQuery<Draft>,
 ) -> Result<Response, PageError> {
     Ok(ask_page(&s, &actor, &viewer, id, &draft, &Vec::new()).await?.into_response())
 }
 
 /// `GET /questions/similar?title=`: the similar-questions fragment, as the question is typed.
-pub async fn similar(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Query(draft): Query<Draft>) -> Result<Response, PageError> {
+pub async fn similar(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    PageQuery(draft): PageQuery<Draft>,
+) -> Result<Response, PageError> {
     let similar = s.app.similar_questions(&actor, &draft.title).await?;
     Ok(similar_list(&similar).into_response())
 }
@@ -96,12 +111,9 @@ pub async fn similar(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Qu
 /// `POST /communities/{id}/questions`.
 pub async fn ask(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input = QuestionInput { title: form.get("title").into(), body: form.get("body").into(), tags: split_list(form.get("tags")) };
     match s.app.ask_question(&actor, id, input).await {
         Ok(q) => Ok(see_other(&format!("/questions/{}?done=asked", q.id))),
@@ -212,26 +224,23 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     Ok(question_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
 }
 
 /// `GET` on a question's form addresses: back to the question.
-pub async fn to_question(Path(id): Path<i64>) -> Response {
+pub async fn to_question(PagePath(id): PagePath<i64>) -> Response {
     see_other(&format!("/questions/{id}"))
 }
 
 /// `POST /questions/{id}/answers`.
 pub async fn answer(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     match s.app.answer_question(&actor, id, PostInput { body: form.get("body").into(), answer_id: None }).await {
         Ok(a) => Ok(see_other(&format!("/questions/{id}?done=answered#answer-{}", a.id))),
         Err(e) => Ok(question_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
@@ -241,12 +250,9 @@ pub async fn answer(
 /// `POST /questions/{id}/comments`.
 pub async fn comment(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let answer_id = form.get("answer_id").parse::<i64>().ok();
     let field = answer_id.map_or_else(|| "comment-q".to_string(), |a| format!("comment-{a}"));
     match s.app.comment(&actor, id, PostInput { body: form.get(&field).into(), answer_id }).await {
@@ -261,12 +267,9 @@ pub async fn comment(
 /// `POST /questions/{id}/vote`.
 pub async fn vote(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let answer_id =
         form.get("answer_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     let value = form.get("value").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
@@ -277,12 +280,9 @@ pub async fn vote(
 /// `POST /questions/{id}/accept`.
 pub async fn accept(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let answer_id =
         form.get("answer_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     s.app.accept_answer(&actor, id, answer_id).await?;

@@ -1,7 +1,6 @@
 //! The programme report for a period: a page with charts, CSV and XLSX downloads,
 //! and a printable version laid out for the Quality and Improvement Outcomes
 //! Framework's outcomes 2 and 6 and as ISO 30401 evidence.
-use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate, Utc};
@@ -15,8 +14,13 @@ use signpost_services::report::{OUTCOME_2, ProgrammeReport};
 use super::charts::{BarChart, Series};
 use super::form::{Errors, Field};
 use super::layout::{error_summary, page};
+use super::prelude::*;
 use super::{PageError, SignedIn, label};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/reports", show).page("/reports/print", print).page("/reports/report.csv", csv).page("/reports/report.xlsx", xlsx)
+}
 
 /// The period, as typed.
 #[derive(Debug, Deserialize)]
@@ -133,7 +137,7 @@ fn sections(r: &ProgrammeReport) -> Markup {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(period): Query<Period>,
+    PageQuery(period): PageQuery<Period>,
 ) -> Result<Response, PageError> {
     let (from, to) = period.texts();
     let result = report(&s, &actor, &period).await?;
@@ -172,14 +176,22 @@ fn period_error(errors: Errors) -> PageError {
 }
 
 /// `GET /reports/report.csv`.
-pub async fn csv(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Query(period): Query<Period>) -> Result<Response, PageError> {
+pub async fn csv(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    PageQuery(period): PageQuery<Period>,
+) -> Result<Response, PageError> {
     let r = report(&s, &actor, &period).await?.map_err(period_error)?;
     let name = format!("attachment; filename=\"programme-report-{}-{}.csv\"", r.from, r.to);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], r.csv()?).into_response())
 }
 
 /// `GET /reports/report.xlsx`.
-pub async fn xlsx(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Query(period): Query<Period>) -> Result<Response, PageError> {
+pub async fn xlsx(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    PageQuery(period): PageQuery<Period>,
+) -> Result<Response, PageError> {
     let r = report(&s, &actor, &period).await?.map_err(period_error)?;
     let name = format!("attachment; filename=\"programme-report-{}-{}.xlsx\"", r.from, r.to);
     let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string();
@@ -190,7 +202,7 @@ pub async fn xlsx(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Query
 pub async fn print(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(period): Query<Period>,
+    PageQuery(period): PageQuery<Period>,
 ) -> Result<Response, PageError> {
     let r = report(&s, &actor, &period).await?.map_err(period_error)?;
     let title = format!("Knowledge mobilisation report, {} to {}", r.from, r.to);

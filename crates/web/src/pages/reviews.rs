@@ -1,6 +1,5 @@
 //! The review queue: published knowledge due for review in the next 30 days or
 //! overdue, soonest first, for the person or for one of their teams.
-use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -9,8 +8,13 @@ use signpost_domain::review::ReviewState;
 use signpost_services::assets::ReviewScope;
 
 use super::layout::{page, pagination};
+use super::prelude::*;
 use super::{PageError, SignedIn, label};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/reviews", show)
+}
 
 const PER_PAGE: i64 = 20;
 
@@ -59,7 +63,7 @@ pub fn review_table(caption: &str, assets: &[Asset]) -> Markup {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<ReviewsQuery>,
+    PageQuery(q): PageQuery<ReviewsQuery>,
 ) -> Result<Response, PageError> {
     let teams = s.app.teams(&actor).await?;
     let page_no = q.page.unwrap_or(1).max(1);

@@ -1,7 +1,5 @@
 //! Knowledge at risk: the register of critical knowledge, highest risk first with
 //! its reasons, and the forms that add, change and remove entries.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::UserId;
@@ -11,11 +9,20 @@ use signpost_services::ServiceError;
 use signpost_services::risk::CriticalAreaInput;
 
 use super::actions::Done;
-use super::admin::refused_on_list_fields;
+
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/risks", register).form("/risks", add).page("/risks/{id}", edit).form("/risks/{id}", update).form_back(
+        "/risks/{id}/remove",
+        "/risks/{id}",
+        remove,
+    )
+}
 
 fn level_tag(level: RiskLevel) -> Markup {
     let (class, text) = match level {
@@ -111,7 +118,11 @@ async fn register_page(
 }
 
 /// `GET /risks`.
-pub async fn register(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Query(q): Query<Done>) -> Result<Response, PageError> {
+pub async fn register(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<Done>,
+) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("added") => Some("Added to the register."),
         Some("changed") => Some("Saved."),
@@ -122,13 +133,7 @@ pub async fn register(State(s): State<AppState>, SignedIn(actor, viewer): Signed
 }
 
 /// `POST /risks`.
-pub async fn add(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn add(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let people = s.app.plan_people(&actor).await?;
     let result = match input_from(&form, &people) {
         Ok(input) => s.app.add_critical_area(&actor, input).await.map(drop),
@@ -137,7 +142,7 @@ pub async fn add(
     match result {
         Ok(()) => Ok(see_other("/risks?done=added")),
         Err(e) => {
-            let errors = refused_on_list_fields(e)?;
+            let errors = refused_as(e, str::to_string)?;
             Ok(register_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
         }
     }
@@ -183,19 +188,20 @@ async fn edit_page(
 }
 
 /// `GET /risks/{id}`.
-pub async fn edit(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn edit(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     Ok(edit_page(&s, &actor, &viewer, id, None, &Vec::new()).await?.into_response())
 }
 
 /// `POST /risks/{id}`.
 pub async fn update(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let people = s.app.plan_people(&actor).await?;
     let result = match input_from(&form, &people) {
         Ok(input) => s.app.update_critical_area(&actor, id, input).await.map(drop),
@@ -204,7 +210,7 @@ pub async fn update(
     match result {
         Ok(()) => Ok(see_other("/risks?done=changed")),
         Err(e) => {
-            let errors = refused_on_list_fields(e)?;
+            let errors = refused_as(e, str::to_string)?;
             Ok(edit_page(&s, &actor, &viewer, id, Some(&form), &errors).await?.into_response())
         }
     }
@@ -213,16 +219,14 @@ pub async fn update(
 /// `POST /risks/{id}/remove`.
 pub async fn remove(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.remove_critical_area(&actor, id).await?;
     Ok(see_other("/risks?done=removed"))
 }
 
 /// `GET /risks/{id}/remove`: back to the entry.
-pub async fn to_entry(Path(id): Path<i64>) -> Response {
+pub async fn to_entry(PagePath(id): PagePath<i64>) -> Response {
     see_other(&format!("/risks/{id}"))
 }

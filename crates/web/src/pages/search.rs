@@ -1,14 +1,19 @@
 //! Search results: a GET form with facet checkboxes (works without JavaScript),
 //! result counts, highlighted snippets, stale badges and pagination.
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
 use super::layout::{page, pagination};
+use super::prelude::*;
 use super::{PageError, SignedIn, label};
-use crate::AppState;
 use crate::api::search::SearchParams;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/search", show).page("/search/suggest", suggest)
+}
 
 /// Results per page.
 const PAGE_SIZE: usize = 10;
@@ -134,7 +139,7 @@ pub struct SuggestQuery {
 pub async fn suggest(
     State(s): State<AppState>,
     super::MaybeSignedIn(who): super::MaybeSignedIn,
-    axum::extract::Query(q): axum::extract::Query<SuggestQuery>,
+    PageQuery(q): PageQuery<SuggestQuery>,
 ) -> Result<Response, PageError> {
     let typed = q.q.trim();
     let suggestions = match who {

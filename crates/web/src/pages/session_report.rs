@@ -1,16 +1,24 @@
 //! A session's report: Markdown to download, and a page that prints cleanly.
-use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_services::learning::report::SessionReport;
 
 use super::layout::page;
+use super::prelude::*;
 use super::{PageError, SignedIn};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/sessions/{id}/report.md", report_markdown).page("/sessions/{id}/print", print)
+}
 
 /// `GET /sessions/{id}/report.md`.
-pub async fn report_markdown(State(s): State<AppState>, SignedIn(actor, _): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn report_markdown(
+    State(s): State<AppState>,
+    SignedIn(actor, _): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let report = s.app.session_report(&actor, id).await?;
     let disposition = format!("attachment; filename=\"session-{id}.md\"");
     Ok((
@@ -38,7 +46,11 @@ fn report_body(r: &SessionReport) -> Markup {
 }
 
 /// `GET /sessions/{id}/print`: the report as a page that prints cleanly.
-pub async fn print(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn print(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
     let report = s.app.session_report(&actor, id).await?;
     let body = html! {
         (report_body(&report))

@@ -1,8 +1,6 @@
 //! Starting a session: which technique, on which project, when, with whom.
 use std::collections::BTreeMap;
 
-use axum::Form;
-use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -10,13 +8,18 @@ use serde::Deserialize;
 use signpost_domain::people::{Actor, User};
 use signpost_services::learning::sessions::SessionInput;
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page};
+use super::prelude::*;
 use super::projects::people;
+use super::refused;
 use super::sessions::people_options;
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().form("/sessions", create).page("/sessions/new", new_form)
+}
 
 /// `?project=&technique=` for a new session.
 #[derive(Debug, Deserialize)]
@@ -80,7 +83,7 @@ async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &Submitted
 pub async fn new_form(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<NewQuery>,
+    PageQuery(q): PageQuery<NewQuery>,
 ) -> Result<Response, PageError> {
     s.app.may_plan(&actor)?;
     let mut pairs = vec![("technique_key".to_string(), q.technique.unwrap_or_default())];
@@ -95,13 +98,7 @@ fn ids(form: &Submitted, name: &str) -> Vec<i64> {
 }
 
 /// `POST /sessions`.
-pub async fn create(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let input = SessionInput {
         project_id: form.get("project_id").parse().ok(),
         technique_key: form.get("technique_key").to_string(),

@@ -1,8 +1,6 @@
 //! A session's page: recording what its technique produces, private answers shared
 //! by the facilitator, the lessons loop where the technique starts new work, lessons
 //! and actions. Starting a session is in `session_start.rs`, its report in `session_report.rs`.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -15,12 +13,23 @@ use signpost_services::learning::actions::ActionInput;
 use signpost_services::learning::lessons::LessonInput;
 use signpost_services::learning::sessions::{SessionInput, SessionView};
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::prelude::*;
 use super::projects::{learned_elsewhere, people};
-use super::{PageError, SignedIn, Viewer, check_csrf, label, see_other};
-use crate::AppState;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, label, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/sessions/{id}", show)
+        .form("/sessions/{id}", record)
+        .form_back("/sessions/{id}/answers", "/sessions/{id}", answer)
+        .form_back("/sessions/{id}/share", "/sessions/{id}", share)
+        .form_back("/sessions/{id}/lessons", "/sessions/{id}", add_lesson)
+        .form_back("/sessions/{id}/actions", "/sessions/{id}", add_action)
+}
 
 /// Techniques at whose start the lessons loop is shown.
 const LOOP_TECHNIQUES: [&str; 3] = ["before-action-review", "peer-assist", "premortem"];
@@ -253,8 +262,8 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> Result<Response, PageError> {
     let forms = Forms { submitted: &Submitted(Vec::new()), errors: Vec::new(), done: done_message(q.done.as_deref()) };
     Ok(session_page(&s, &actor, &viewer, id, forms).await?.into_response())
@@ -277,12 +286,9 @@ async fn refuse_on_page(
 /// `POST /sessions/{id}`: saves the record.
 pub async fn record(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let current = s.app.learning_session(&actor, id).await?.session;
     let record = form
         .0
@@ -310,12 +316,9 @@ pub async fn record(
 /// `POST /sessions/{id}/answers`.
 pub async fn answer(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     match s.app.contribute(&actor, id, form.get("field"), form.get("answer")).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=answered"))),
         Err(ServiceError::Invalid(list)) => {
@@ -330,11 +333,9 @@ pub async fn answer(
 /// `POST /sessions/{id}/share`.
 pub async fn share(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, Submitted(pairs).get("csrf_token"))?;
     s.app.share_answers(&actor, id).await?;
     Ok(see_other(&format!("/sessions/{id}?done=shared")))
 }
@@ -342,12 +343,9 @@ pub async fn share(
 /// `POST /sessions/{id}/lessons`.
 pub async fn add_lesson(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input = LessonInput {
         session_id: Some(id),
         title: form.get("lesson-title").to_string(),
@@ -366,12 +364,9 @@ pub async fn add_lesson(
 /// `POST /sessions/{id}/actions`.
 pub async fn add_action(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
     let input = ActionInput {
         title: form.get("action-title").to_string(),
         owner_id: form.get("action-owner_id").parse().ok(),
@@ -387,6 +382,6 @@ pub async fn add_action(
 }
 
 /// `GET` on a session's form addresses (after a refused form, a reload or a bookmark): the session itself.
-pub async fn to_session(Path(id): Path<i64>) -> Response {
+pub async fn to_session(PagePath(id): PagePath<i64>) -> Response {
     see_other(&format!("/sessions/{id}"))
 }

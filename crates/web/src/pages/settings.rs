@@ -1,18 +1,27 @@
 //! API tokens (anyone, for their own account), search synonyms (knowledge
 //! specialists) and the audit log (administrators). The services decide who may.
-use axum::Form;
-use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use signpost_domain::search::SynonymGroup;
 
-use super::admin::refused;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, pagination, success_banner, success_banner_with};
-use super::{PageError, SignedIn, Viewer, check_csrf, see_other};
-use crate::AppState;
+use super::prelude::*;
+use super::refused;
+use super::{PageError, SignedIn, Viewer, see_other};
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new()
+        .page("/admin/synonyms", synonyms)
+        .form("/admin/synonyms", save_synonyms)
+        .page("/admin/audit", audit)
+        .page("/account/tokens", tokens)
+        .form("/account/tokens", create_token)
+        .form("/account/tokens/{id}/revoke", revoke_token)
+}
 
 const AUDIT_PER_PAGE: i64 = 50;
 
@@ -91,13 +100,7 @@ pub async fn tokens(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
 }
 
 /// `POST /account/tokens`: shows the secret once, on the page the post returns.
-pub async fn create_token(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn create_token(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     match s.app.create_expiring_token(&actor, form.get("name"), Some(form.get("expires_on"))).await {
         Ok(created) => Ok(tokens_page(&s, &actor, &viewer, Some(&created.secret), &vec![]).await?.into_response()),
         Err(e) => {
@@ -107,27 +110,12 @@ pub async fn create_token(
     }
 }
 
-/// Only the CSRF token: the form of a button that does one thing.
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf_token: String,
-}
-
-impl CsrfOnly {
-    /// The token the form carried.
-    pub fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 /// `POST /account/tokens/{id}/revoke`.
 pub async fn revoke_token(
     State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    check_csrf(&viewer, &f.csrf_token)?;
     s.app.revoke_token(&actor, id).await?;
     Ok(see_other("/account/tokens"))
 }
@@ -162,7 +150,7 @@ fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Ma
 pub async fn synonyms(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     signpost_services::policy::ensure_specialist(&actor)?;
     let groups = s.app.synonyms(&actor).await?;
@@ -171,13 +159,7 @@ pub async fn synonyms(
 }
 
 /// `POST /admin/synonyms`.
-pub async fn save_synonyms(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let form = Submitted(pairs);
-    check_csrf(&viewer, form.get("csrf_token"))?;
+pub async fn save_synonyms(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let text = form.get("groups");
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let groups = lines.iter().map(|l| SynonymGroup { terms: l.split(',').map(str::to_string).collect() }).collect();
@@ -205,7 +187,7 @@ pub async fn save_synonyms(
 pub async fn audit(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     let page_no = q.page.unwrap_or(1).max(1);
     let log = s.app.audit_log(&actor, (page_no - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE).await?;

@@ -1,7 +1,5 @@
 //! Signing in and out in the browser. The sign-in form has no session yet, so it
 //! carries a CSRF token that is also set as a short-lived cookie (double submit).
-use axum::Form;
-use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,11 +8,17 @@ use rand::RngCore;
 use serde::Deserialize;
 use signpost_services::ServiceError;
 
+use super::extract::PublicForm;
 use super::layout::{csrf_field, error_summary, page};
+use super::prelude::*;
 use super::{MaybeSignedIn, PageError, error_page, safe_next, see_other};
-use crate::AppState;
 use crate::auth::{cookie, session_cookie, session_secret, set_cookie};
 use crate::client::ClientIp;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/sign-in", form).form("/sign-in", submit).form("/sign-out", sign_out)
+}
 
 const LOGIN_CSRF_COOKIE: &str = "signpost_login_csrf";
 
@@ -79,7 +83,12 @@ fn new_token() -> String {
 }
 
 /// The sign-in form (or the home page, for someone already signed in).
-pub async fn form(State(s): State<AppState>, MaybeSignedIn(who): MaybeSignedIn, headers: HeaderMap, Query(q): Query<Next>) -> Response {
+pub async fn form(
+    State(s): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+    headers: HeaderMap,
+    PageQuery(q): PageQuery<Next>,
+) -> Response {
     let next = safe_next(q.next.as_deref());
     if who.is_some() {
         return see_other(&next);
@@ -93,9 +102,8 @@ pub async fn submit(
     State(s): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
-    form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
+    PublicForm(f): PublicForm<SignInForm>,
 ) -> Response {
-    let Ok(Form(f)) = form else { return error_page(StatusCode::BAD_REQUEST, None) };
     let next = safe_next(f.next.as_deref());
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !crate::auth::constant_time_eq(expected.as_bytes(), f.csrf_token.as_bytes()) {
@@ -145,15 +153,11 @@ pub struct SignOutForm {
 }
 
 /// Ends the session (the form must carry its CSRF token).
-pub async fn sign_out(
-    State(s): State<AppState>,
-    parts: Parts,
-    form: Result<Form<SignOutForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
+pub async fn sign_out(State(s): State<AppState>, parts: Parts, form: Result<PublicForm<SignOutForm>, PageError>) -> Response {
     let secure = s.secure_cookies(&parts.headers);
     if let Some(secret) = session_secret(&parts) {
         match (s.app.session(&secret).await, form) {
-            (Ok(Some(signed_in)), Ok(Form(f)))
+            (Ok(Some(signed_in)), Ok(PublicForm(f)))
                 if crate::auth::constant_time_eq(f.csrf_token.as_bytes(), signed_in.session.csrf_token.as_bytes()) =>
             {
                 if let Err(e) = s.app.sign_out(&secret).await {

@@ -3,6 +3,12 @@ use maud::html;
 
 use super::MaybeSignedIn;
 use super::layout::page;
+use super::prelude::*;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/accessibility", show)
+}
 
 /// `GET /accessibility`.
 pub async fn show(MaybeSignedIn(who): MaybeSignedIn) -> maud::Markup {

@@ -1,13 +1,17 @@
 //! The technique catalogue: which technique suits learning before, during or after a
 //! piece of work, and how each is run.
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_domain::techniques::{Stage, Technique};
 
 use super::layout::page;
+use super::prelude::*;
 use super::{PageError, SignedIn};
-use crate::AppState;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/techniques", list).page("/techniques/{key}", show)
+}
 
 const STAGES: [(Stage, &str); 3] =
     [(Stage::Before, "Learning before"), (Stage::During, "Learning during"), (Stage::After, "Learning after")];
@@ -55,7 +59,11 @@ fn items(list: &[String], ordered: bool) -> Markup {
 }
 
 /// `GET /techniques/{key}`: how a technique is run.
-pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, Path(key): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    SignedIn(actor, viewer): SignedIn,
+    PagePath(key): PagePath<String>,
+) -> Result<Response, PageError> {
     let t: Technique = s.app.technique(&actor, &key).await?;
     let stage = STAGES.iter().find(|(s, _)| *s == t.stage).map_or("", |(_, h)| h);
     let body = html! {

@@ -2,7 +2,7 @@
 //! axe-core on every page: a member records what a piece of knowledge changed and
 //! reacts to a story in the showcase; a knowledge specialist reads the report for a
 //! period, prints it, downloads it as CSV and XLSX, and withdraws a statement.
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,6 +1,6 @@
 //! What operators and browsers rely on: health, readiness, metrics, the landing
 //! page, security headers and the OpenAPI document, served by the real server.
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use reqwest::StatusCode;

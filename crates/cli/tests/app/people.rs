@@ -2,7 +2,7 @@
 //! finder's evidence within what the searcher may see, communities with questions and
 //! answers, advocates and coverage, mentoring matches, and coffee programmes (rounds,
 //! the audit re-run, feedback, the report, and introductions by email with an .ics).
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

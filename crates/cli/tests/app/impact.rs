@@ -1,7 +1,7 @@
 //! Evidence of impact through the API: attributable statements on what the recorder may
 //! see, the stories showcase with reactions, and the programme report for a period with
 //! its CSV and XLSX, for knowledge specialists only.
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

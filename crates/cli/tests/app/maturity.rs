@@ -2,7 +2,7 @@
 //! checked against its model, history and who could help whom, the organisation's own
 //! model from JSON and from a workbook, and assessments out to XLSX and back in,
 //! identically, all or nothing.
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,6 +1,6 @@
 //! The JSON API end to end on a real server: asset life cycle, the identifier
 //! guard, bad input, sessions and CSRF, tokens, synonyms and review queues.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

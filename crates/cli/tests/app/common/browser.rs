@@ -81,7 +81,7 @@ impl Browser {
 }
 
 async fn violations_here(client: &Client, what: &str, mode: &str) {
-    let axe = include_str!("../../../web/tests/vendor/axe.min.js");
+    let axe = include_str!("../../../../web/tests/vendor/axe.min.js");
     client.execute(axe, vec![]).await.expect("inject axe-core");
     let script = "const done = arguments[arguments.length - 1];\
             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})\

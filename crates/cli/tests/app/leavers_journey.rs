@@ -2,7 +2,7 @@
 //! every page: the leaver starts it and lists what they know; the ward manager accepts, adds
 //! the team's question, agrees priorities, chooses actions, stores the handover note,
 //! passes on everything the leaver holds and closes the plan.
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::browser::Browser;

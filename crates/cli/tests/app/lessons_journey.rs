@@ -2,7 +2,7 @@
 //! every page: plan a project, see what was learned before, run an after action
 //! review, record a lesson, agree and close its action, and find the lesson waiting
 //! when the next similar project is planned.
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{Backend, PASSWORD, TestApp};

@@ -1,7 +1,7 @@
 //! Creating and editing knowledge in the browser's forms: errors next to the field
 //! they concern, the NHS-number guard's message next to the offending text,
 //! previews, and nothing saved until everything is right.
-mod common;
+use crate::common;
 
 use common::web::WebUser;
 use common::{Backend, TestApp, lesson};

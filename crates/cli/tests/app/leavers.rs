@@ -3,7 +3,7 @@
 //! handover notes stored for the team and owned by the successor, everything the
 //! leaver holds passed on all-or-nothing, closing, and reminders as the date nears;
 //! and the register of knowledge at risk, its risk derived and explained.
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, PASSWORD, TestApp};

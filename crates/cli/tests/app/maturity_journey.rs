@@ -2,7 +2,7 @@
 //! axe-core on every page: record it through the form, see it on the river diagram and
 //! the stairs beside another team, download the workbook and upload it into another
 //! organisation, where it arrives identically.
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

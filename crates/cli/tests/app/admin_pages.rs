@@ -1,7 +1,7 @@
 //! The review queue, people and team pages with their charts, the type-ahead, and
 //! the administration pages: who may open them, what their forms refuse, and that
 //! what they save takes effect.
-mod common;
+use crate::common;
 
 use common::web::WebUser;
 use common::{Backend, TestApp, lesson};

@@ -1,7 +1,7 @@
 //! The browser pages over HTTP: signing in and out with CSRF on every form, the
 //! home page, NHS-styled error pages, the accessibility statement and the vendored
 //! assets. (Journeys in a real browser, with axe-core, build on these.)
-mod common;
+use crate::common;
 
 use common::web::{client, cookie_pair, hidden};
 use common::{Backend, PASSWORD, TestApp, lesson};

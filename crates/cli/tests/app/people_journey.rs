@@ -2,7 +2,7 @@
 //! every page: ask a question (similar answered questions appear as it is written)
 //! and accept the answer an expert gives; find that expert; join a coffee programme,
 //! have its organiser pair a round and check it, see the match and give feedback.
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{Backend, PASSWORD, TestApp};

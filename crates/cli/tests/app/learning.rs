@@ -1,6 +1,6 @@
 //! Learning before, during and after through the API: the technique catalogue, sessions
 //! of every technique, private answers, lessons and actions, and the lessons loop.
-mod common;
+use crate::common;
 
 use common::web::WebUser;
 use common::{Backend, TestApp};

@@ -1,7 +1,7 @@
 //! Stored and reflected script injection: payloads in asset titles, summaries, bodies,
 //! tags, topics, fields and search queries must execute nothing in Chromium, on every
 //! page that shows them. Each payload, if it ran, would set `window.__xss`.
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::{Backend, PASSWORD, TestApp, lesson};

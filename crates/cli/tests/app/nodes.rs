@@ -1,7 +1,7 @@
 //! Real `signpost serve` processes: a `kill -9` in the middle of a stream of writes
 //! loses no acknowledged write and the index agrees with the store afterwards; two
 //! nodes on one PostgreSQL database share nothing else, yet find each other's writes.
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

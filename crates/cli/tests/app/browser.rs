@@ -1,7 +1,7 @@
 //! Journeys in a real browser (Debian's chromium), with JavaScript on and off, and
 //! axe-core on every page reached: zero WCAG 2.2 AA violations. Screenshots of the
 //! key pages are saved (SIGNPOST_SCREENSHOTS sets where).
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 

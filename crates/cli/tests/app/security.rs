@@ -1,6 +1,6 @@
 //! The weaknesses a security review found, each tried the way an attacker who is also
 //! a signed-in colleague would try it. Every test here failed before its fix.
-mod common;
+use crate::common;
 
 use std::io::Write;
 

@@ -2,7 +2,7 @@
 //! and line), export that round-trips, backup, reindex, a corrupt index rebuilt
 //! without help, accounts and tokens, the demo organisation, and reminders by email
 //! through a real SMTP server.
-mod common;
+use crate::common;
 
 use common::{Backend, TestDb, cli, seed, write};
 use signpost::open;

@@ -5,7 +5,7 @@
 //! assets are random (seeded, so a failure can be replayed with SIGNPOST_TEST_SEED),
 //! and the expected answer comes from the rules written out again here, independently
 //! of the services' policy code.
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

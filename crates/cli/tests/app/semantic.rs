@@ -1,7 +1,7 @@
 //! Ranking by meaning: with an embedding model configured, assets are embedded in
 //! the background and a search finds what its words miss, still only among what
 //! the asker may see; edits are re-embedded; without a model search is by words.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,0 +1,40 @@
+//! Signpost end to end: one test binary (linking the application once) with a module
+//! per area, each starting the real server on a fresh database, on both engines
+//! where the behaviour depends on the store.
+//!
+//! Modules follow `crates/services/src`: knowledge (`api`, `editing`, `admin_pages`,
+//! `pages`), learning, people, leavers, maturity, impact and reports; then what
+//! crosses areas (permissions, security, script injection, several nodes, the CLI,
+//! operations) and the journeys in a real browser.
+#[macro_use]
+mod common;
+
+mod admin_pages;
+mod api;
+mod editing;
+mod pages;
+
+mod learning;
+mod lessons_journey;
+
+mod people;
+mod people_journey;
+
+mod leavers;
+mod leavers_journey;
+
+mod maturity;
+mod maturity_journey;
+
+mod impact;
+mod report_journey;
+
+mod permissions;
+mod security;
+mod semantic;
+mod xss;
+
+mod browser;
+mod cli;
+mod nodes;
+mod ops;

@@ -1,0 +1,13 @@
+//! What nearly every page file uses, in one `use super::prelude::*;`.
+pub use axum::extract::State;
+pub use axum::response::{IntoResponse, Response};
+pub use maud::{Markup, html};
+pub use signpost_domain::people::Actor;
+pub use signpost_services::ServiceError;
+
+pub use super::extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn, UploadError};
+pub use super::form::{CsrfOnly, Errors, Field, Submitted};
+pub use super::layout::{Viewer, capitalised, csrf_field, error_summary, label, page, success_banner};
+pub use super::respond::{Done, Notice, PageError, done, error_page, refused, refused_as, see_other};
+pub use super::router::Pages;
+pub use crate::AppState;
