@@ -1,13 +1,10 @@
 //! The `signpost` binary's library: opening the application from a data directory
-//! and database URL, the demo organisation, the benchmark corpus, and the file
+//! and database URL, the demo organisation, and the file
 //! formats of import and export.
 #![warn(missing_docs)]
 
-pub mod baselines;
-pub mod corpus;
 pub mod demo;
 pub mod files;
-pub mod relevance;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

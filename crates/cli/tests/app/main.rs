@@ -30,6 +30,7 @@ mod impact;
 mod report_journey;
 
 mod permissions;
+mod routes;
 mod security;
 mod semantic;
 mod xss;

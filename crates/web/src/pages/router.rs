@@ -108,8 +108,14 @@ impl Pages {
 fn go_back(template: &'static str, params: Result<RawPathParams, RawPathParamsRejection>) -> Response {
     let mut to = template.to_string();
     for (name, value) in params.iter().flat_map(|p| p.iter()) {
-        // Only plain ids and keys go into a Location header.
-        if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        // Every parameter is a number (an id) except `{key}`, a model's or technique's
+        // name; only those go into a Location header, and nonsense is not found here.
+        let fits = if name == "key" {
+            !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        } else {
+            value.parse::<i64>().is_ok()
+        };
+        if !fits {
             return error_page(StatusCode::NOT_FOUND, None);
         }
         to = to.replace(&format!("{{{name}}}"), value);

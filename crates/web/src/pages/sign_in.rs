@@ -28,8 +28,9 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// What the sign-in form sends.
-#[derive(Deserialize)]
+/// What the sign-in form sends; a field left out is empty, for the handler to refuse.
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct SignInForm {
     email: String,
     password: String,

@@ -74,7 +74,7 @@ const PG_FILTER: &str = "(owner_id = $2 OR (status IN ('published', 'archived') 
 impl PgFts {
     /// Creates the table in the database at `url` (which must exist and be empty of it).
     pub async fn create(url: &str) -> anyhow::Result<Self> {
-        let pool = PgPool::connect(url).await.with_context(|| format!("cannot connect to {}", crate::redact(url)))?;
+        let pool = PgPool::connect(url).await.with_context(|| format!("cannot connect to {}", signpost::redact(url)))?;
         sqlx::query(
             "CREATE TABLE docs (id BIGINT PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL, \
              team_id BIGINT NOT NULL, owner_id BIGINT NOT NULL, visibility TEXT NOT NULL, status TEXT NOT NULL, \
@@ -233,7 +233,7 @@ impl ScratchPg {
         let name = format!("{prefix}_{}", std::process::id());
         let admin = PgPool::connect(&format!("{server}/postgres"))
             .await
-            .with_context(|| format!("cannot reach PostgreSQL at {}", crate::redact(server)))?;
+            .with_context(|| format!("cannot reach PostgreSQL at {}", signpost::redact(server)))?;
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await?;
         admin.close().await;

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
-use signpost::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
-use signpost::corpus::Corpus;
+use signpost_bench::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
+use signpost_bench::corpus::Corpus;
 use signpost::{Location, open};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::search::SearchRequest;

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
-use signpost::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
-use signpost::relevance::{Collection, Scores, evaluate};
+use signpost_bench::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
+use signpost_bench::relevance::{Collection, Scores, evaluate};
 use signpost::{Location, open};
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
@@ -51,13 +51,13 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 /// A title Signpost accepts: at most 300 characters, never empty.
-fn title_of(doc: &signpost::relevance::Document) -> String {
+fn title_of(doc: &signpost_bench::relevance::Document) -> String {
     let t =
         if doc.title.trim().is_empty() { doc.text.split_whitespace().take(12).collect::<Vec<_>>().join(" ") } else { doc.title.clone() };
     t.chars().take(300).collect()
 }
 
-fn item(doc: &signpost::relevance::Document, owner: &str, status: Status) -> ImportItem {
+fn item(doc: &signpost_bench::relevance::Document, owner: &str, status: Status) -> ImportItem {
     ImportItem {
         source: doc.id.clone(),
         input: AssetInput {

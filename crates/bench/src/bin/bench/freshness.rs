@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use signpost::baselines::ScratchPg;
+use signpost_bench::baselines::ScratchPg;
 use signpost::{Location, open};
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
