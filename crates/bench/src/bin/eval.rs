@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
+use signpost::{Location, open};
 use signpost_bench::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
 use signpost_bench::relevance::{Collection, Scores, evaluate};
-use signpost::{Location, open};
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};

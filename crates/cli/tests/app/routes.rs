@@ -57,9 +57,7 @@ async fn every_form_refuses_a_forged_or_missing_csrf_token() {
         for token in [Some("forged-token"), None] {
             let request = admin.client.post(&url).header("cookie", &admin.cookie);
             let request = match route.body {
-                Body::Upload => request
-                    .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-                    .body(multipart(token)),
+                Body::Upload => request.header("content-type", format!("multipart/form-data; boundary={BOUNDARY}")).body(multipart(token)),
                 _ => {
                     let mut fields = vec![("title", "Forged"), ("name", "Forged"), ("role", "admin"), ("email", "x@trust.nhs.uk")];
                     if let Some(token) = token {

@@ -3,17 +3,15 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use signpost_domain::learning::{Action, ActionStatus, LessonState};
 use signpost_domain::people::Actor;
 use signpost_services::ServiceError;
 use signpost_services::learning::actions::CloseAction;
 use signpost_services::learning::lessons::LessonStateChange;
 
-use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::refused;
 use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
@@ -25,11 +23,50 @@ pub fn routes() -> Pages {
         .form_back("/lessons/{id}/state", "/lessons/unlearned", set_state)
 }
 
-/// `?done=` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    /// What was done.
-    pub done: Option<String>,
+crate::page_form! {
+    /// Closing one of your actions.
+    pub struct CloseForm / CloseNames { status: String, outcome: String }
+}
+
+crate::page_form! {
+    /// Moving a lesson on.
+    pub struct StateForm / StateNames { state: String, reason: String }
+}
+
+/// What the actions page says after a change.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardNotice {
+    /// An action was closed.
+    Closed,
+}
+
+impl Notice for BoardNotice {
+    fn message(&self) -> &'static str {
+        "The action is closed."
+    }
+}
+
+/// What the lessons page says after a change.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LessonNotice {
+    /// A lesson moved to another state.
+    Moved,
+}
+
+impl Notice for LessonNotice {
+    fn message(&self) -> &'static str {
+        "The lesson has moved on."
+    }
+}
+
+/// The form that was sent, and for which item, when a page is shown again with its problems.
+type Sent<T> = Option<(i64, FormState<T>)>;
+
+/// Item `id`'s form as sent, if it was the one sent.
+fn sent_for<T>(sent: &Sent<T>, id: i64) -> Option<&FormState<T>> {
+    sent.as_ref().filter(|(i, _)| *i == id).map(|(_, f)| f)
 }
 
 fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {
@@ -50,19 +87,20 @@ fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {
     }
 }
 
-fn close_form(viewer: &Viewer, a: &Action, form: &Submitted, errors: &Errors) -> Markup {
-    let prefix = format!("close-{}-", a.id);
-    let outcome_id = format!("{prefix}outcome");
-    let status_id = format!("{prefix}status");
-    let open = errors.iter().any(|(f, _)| f.starts_with(&prefix));
+fn close_form(viewer: &Viewer, a: &Action, sent: Option<&FormState<CloseForm>>) -> Markup {
+    let names = CloseForm::NAMES;
+    let blank = FormState::default();
+    let form = sent.unwrap_or(&blank);
+    let status_id = format!("close-{}-status", a.id);
+    let outcome_id = format!("close-{}-outcome", a.id);
     html! {
-        details class="nhsuk-details" open[open] {
+        details class="nhsuk-details" open[sent.is_some()] {
             summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Close" span class="nhsuk-u-visually-hidden" { ": " (a.title) } } }
             div class="nhsuk-details__text" {
                 form method="post" action={ "/actions/" (a.id) "/close" } novalidate {
                     (csrf_field(&viewer.csrf_token))
-                    (Field::new(&status_id, "Outcome").errors(errors).select(&[("done".into(), "Done".into()), ("dropped".into(), "Dropped".into())], form.get(&status_id)))
-                    (Field::new(&outcome_id, "What changed?").hint("If dropped, say why").errors(errors).textarea(3, form.get(&outcome_id)))
+                    (Field::new(&status_id, "Outcome").name(names.status).errors(&form.errors).select(&[("done".into(), "Done".into()), ("dropped".into(), "Dropped".into())], &form.values.status))
+                    (Field::new(&outcome_id, "What changed?").name(names.outcome).hint("If dropped, say why").errors(&form.errors).textarea(3, &form.values.outcome))
                     button class="nhsuk-button" type="submit" { "Close action" }
                 }
             }
@@ -70,17 +108,11 @@ fn close_form(viewer: &Viewer, a: &Action, form: &Submitted, errors: &Errors) ->
     }
 }
 
-async fn board_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    form: &Submitted,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<CloseForm>, done: Option<&str>) -> Result<Markup, PageError> {
     let board = s.app.action_board(actor).await?;
+    let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("close-{id}-{n}"))).unwrap_or_default();
     let body = html! {
-        (error_summary(errors))
+        (error_summary(&summary))
         @if let Some(d) = done { (success_banner(d)) }
         h1 { "Actions" }
         h2 { "Your open actions" }
@@ -95,7 +127,7 @@ async fn board_page(
                             @if a.due_on < board.today { " " strong class="nhsuk-tag nhsuk-tag--red" { "Overdue" } }
                             @if let Some(sid) = a.session_id { " · " a href={ "/sessions/" (sid) } { "From the session" } }
                         }
-                        (close_form(viewer, a, form, errors))
+                        (close_form(viewer, a, sent_for(sent, a.id)))
                     }
                 }
             }
@@ -112,29 +144,22 @@ async fn board_page(
 }
 
 /// `GET /actions`.
-pub async fn board(
-    State(s): State<AppState>,
-    SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
-) -> Result<Response, PageError> {
-    let done = (q.done.as_deref() == Some("closed")).then_some("The action is closed.");
-    Ok(board_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
+pub async fn board(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, notice: Done<BoardNotice>) -> Result<Response, PageError> {
+    Ok(board_page(&s, &actor, &viewer, &None, notice.message()).await?.into_response())
 }
 
 /// `POST /actions/{id}/close`.
 pub async fn close(
     State(s): State<AppState>,
     PagePath(id): PagePath<i64>,
-    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
+    CsrfForm(actor, viewer, form): CsrfForm<CloseForm>,
 ) -> Result<Response, PageError> {
-    let prefix = format!("close-{id}-");
-    let status = if form.get(&format!("{prefix}status")) == "dropped" { ActionStatus::Dropped } else { ActionStatus::Done };
-    let close = CloseAction { status, outcome: form.get(&format!("{prefix}outcome")).to_string() };
-    match s.app.close_action(&actor, id, close).await {
-        Ok(_) => Ok(see_other("/actions?done=closed")),
+    let status = if form.status == "dropped" { ActionStatus::Dropped } else { ActionStatus::Done };
+    match s.app.close_action(&actor, id, CloseAction { status, outcome: form.outcome.clone() }).await {
+        Ok(_) => Ok(done("/actions", BoardNotice::Closed)),
         Err(e) => {
-            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (format!("{prefix}{f}"), m)).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(&s, &actor, &viewer, &form, &errors, None).await?).into_response())
+            let sent = Some((id, FormState::refused(form, e)?));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(&s, &actor, &viewer, &sent, None).await?).into_response())
         }
     }
 }
@@ -143,15 +168,17 @@ async fn unlearned_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    form: &Submitted,
-    errors: &Errors,
-    done: bool,
+    sent: &Sent<StateForm>,
+    done: Option<&str>,
 ) -> Result<Markup, PageError> {
     let lessons = s.app.unlearned_lessons(actor).await?;
+    let names = StateForm::NAMES;
+    let blank = FormState::default();
+    let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("lesson-{id}-{n}"))).unwrap_or_default();
     let states: Vec<(String, String)> = LessonState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
     let body = html! {
-        (error_summary(errors))
-        @if done { (success_banner("The lesson has moved on.")) }
+        (error_summary(&summary))
+        @if let Some(d) = done { (success_banner(d)) }
         h1 { "Lessons not yet learned" }
         p class="nhsuk-lede-text" { "Lessons identified but neither embedded in how we work nor rejected, oldest first." }
         @if lessons.is_empty() { p { "Every lesson you can see has been learned or rejected." } }
@@ -159,16 +186,17 @@ async fn unlearned_page(
             ul class="nhsuk-list nhsuk-list--border" id="unlearned" {
                 @for l in &lessons {
                     @let prefix = format!("lesson-{}-", l.asset.id);
+                    @let form = sent_for(sent, l.asset.id).unwrap_or(&blank);
                     li {
                         a href={ "/assets/" (l.asset.id) } { (l.asset.title) } " " strong class="nhsuk-tag" { (l.record.state.label()) }
                         p class="nhsuk-body-s" { "Identified " (l.record.created_at.format("%-d %B %Y")) }
-                        details class="nhsuk-details" open[errors.iter().any(|(f, _)| f.starts_with(&prefix))] {
+                        details class="nhsuk-details" open[sent_for(sent, l.asset.id).is_some()] {
                             summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Move on" span class="nhsuk-u-visually-hidden" { ": " (l.asset.title) } } }
                             div class="nhsuk-details__text" {
                                 form method="post" action={ "/lessons/" (l.asset.id) "/state" } novalidate {
                                     (csrf_field(&viewer.csrf_token))
-                                    (Field::new(&format!("{prefix}state"), "New state").errors(errors).select(&states, form.get(&format!("{prefix}state"))))
-                                    (Field::new(&format!("{prefix}reason"), "Reason").hint("Needed when rejecting").errors(errors).textarea(2, form.get(&format!("{prefix}reason"))))
+                                    (Field::new(&format!("{prefix}state"), "New state").name(names.state).errors(&form.errors).select(&states, &form.values.state))
+                                    (Field::new(&format!("{prefix}reason"), "Reason").name(names.reason).hint("Needed when rejecting").errors(&form.errors).textarea(2, &form.values.reason))
                                     button class="nhsuk-button" type="submit" { "Save" }
                                 }
                             }
@@ -185,30 +213,26 @@ async fn unlearned_page(
 pub async fn unlearned(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
+    notice: Done<LessonNotice>,
 ) -> Result<Response, PageError> {
-    Ok(unlearned_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), q.done.is_some()).await?.into_response())
+    Ok(unlearned_page(&s, &actor, &viewer, &None, notice.message()).await?.into_response())
 }
 
 /// `POST /lessons/{id}/state`.
 pub async fn set_state(
     State(s): State<AppState>,
     PagePath(id): PagePath<i64>,
-    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
+    CsrfForm(actor, viewer, form): CsrfForm<StateForm>,
 ) -> Result<Response, PageError> {
-    let prefix = format!("lesson-{id}-");
-    let state = LessonState::ALL.into_iter().find(|st| st.as_str() == form.get(&format!("{prefix}state")));
-    let result = match state {
-        Some(state) => {
-            s.app.set_lesson_state(&actor, id, LessonStateChange { state, reason: form.get(&format!("{prefix}reason")).to_string() }).await
-        }
+    let result = match LessonState::ALL.into_iter().find(|st| st.as_str() == form.state) {
+        Some(state) => s.app.set_lesson_state(&actor, id, LessonStateChange { state, reason: form.reason.clone() }).await,
         None => Err(ServiceError::invalid("state", "choose a state")),
     };
     match result {
-        Ok(_) => Ok(see_other("/lessons/unlearned?done=moved")),
+        Ok(_) => Ok(done("/lessons/unlearned", LessonNotice::Moved)),
         Err(e) => {
-            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (format!("{prefix}{f}"), m)).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &form, &errors, false).await?).into_response())
+            let sent = Some((id, FormState::refused(form, e)?));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &sent, None).await?).into_response())
         }
     }
 }

@@ -5,7 +5,6 @@ use maud::{Markup, html};
 use signpost_domain::people::Actor;
 use signpost_services::people::advocates::AdvocateInput;
 
-use super::actions::Done;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -78,7 +77,7 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
 pub async fn coverage(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("registered") => Some("The advocate is registered and has joined the advocates' community."),

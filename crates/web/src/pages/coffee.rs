@@ -9,7 +9,6 @@ use signpost_services::ServiceError;
 use signpost_services::people::coffee::{JoinInput, ProgrammeInput, ProgrammeView};
 use signpost_services::people::coffee_rounds::FeedbackInput;
 
-use super::actions::Done;
 use super::form::{Errors, Field, Submitted, checkboxes, yes_no};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -275,7 +274,7 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     Ok(programme_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
 }

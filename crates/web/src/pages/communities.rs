@@ -7,7 +7,6 @@ use signpost_domain::people::Actor;
 use signpost_services::people::communities::{CommunityInput, EventInput};
 use signpost_services::people::split_list;
 
-use super::actions::Done;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -187,7 +186,7 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
 }

@@ -9,7 +9,6 @@ use signpost_services::ServiceError;
 use signpost_services::people::profiles::ProfileInput;
 use signpost_services::people::split_list;
 
-use super::actions::Done;
 use super::form::{Errors, Field, Submitted, checkboxes};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -116,7 +115,7 @@ async fn profile_page(
 pub async fn edit(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), q.done.is_some()).await?.into_response())
 }

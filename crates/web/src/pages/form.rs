@@ -13,8 +13,10 @@ pub fn error_for(errors: &Errors, id: &str) -> Option<String> {
 
 /// What every field shares.
 pub struct Field<'a> {
-    /// Element id, also the name the form sends.
+    /// Element id, also the name the form sends unless [`Field::name`] says otherwise.
     pub id: &'a str,
+    /// The name the form sends, which its errors are keyed by.
+    pub name: &'a str,
     /// Visible label.
     pub label: &'a str,
     /// Optional hint under the label.
@@ -26,7 +28,12 @@ pub struct Field<'a> {
 impl<'a> Field<'a> {
     /// A field without hint or error.
     pub fn new(id: &'a str, label: &'a str) -> Self {
-        Field { id, label, hint: "", error: None }
+        Field { id, name: id, label, hint: "", error: None }
+    }
+
+    /// Sends the field as `name` (a typed form's field name) while its element keeps `id`.
+    pub fn name(self, name: &'a str) -> Self {
+        Field { name, ..self }
     }
 
     /// Adds a hint.
@@ -36,7 +43,7 @@ impl<'a> Field<'a> {
 
     /// Takes this field's error from the form's errors.
     pub fn errors(self, errors: &Errors) -> Self {
-        Field { error: error_for(errors, self.id), ..self }
+        Field { error: error_for(errors, self.name), ..self }
     }
 
     fn described_by(&self) -> Option<String> {
@@ -67,7 +74,7 @@ impl<'a> Field<'a> {
     pub fn input(&self, kind: &str, value: &str) -> Markup {
         self.wrap(html! {
             input class={ "nhsuk-input" @if self.error.is_some() { " nhsuk-input--error" } }
-                id=(self.id) name=(self.id) type=(kind) value=(value) aria-describedby=[self.described_by()];
+                id=(self.id) name=(self.name) type=(kind) value=(value) aria-describedby=[self.described_by()];
         })
     }
 
@@ -75,7 +82,7 @@ impl<'a> Field<'a> {
     pub fn textarea(&self, rows: u32, value: &str) -> Markup {
         self.wrap(html! {
             textarea class={ "nhsuk-textarea" @if self.error.is_some() { " nhsuk-textarea--error" } }
-                id=(self.id) name=(self.id) rows=(rows) aria-describedby=[self.described_by()] { (value) }
+                id=(self.id) name=(self.name) rows=(rows) aria-describedby=[self.described_by()] { (value) }
         })
     }
 
@@ -83,12 +90,62 @@ impl<'a> Field<'a> {
     pub fn select(&self, options: &[(String, String)], selected: &str) -> Markup {
         self.wrap(html! {
             select class={ "nhsuk-select" @if self.error.is_some() { " nhsuk-select--error" } }
-                id=(self.id) name=(self.id) aria-describedby=[self.described_by()] {
+                id=(self.id) name=(self.name) aria-describedby=[self.described_by()] {
                 @for (value, text) in options {
                     option value=(value) selected[value == selected] { (text) }
                 }
             }
         })
+    }
+}
+
+/// Declares a page form: the struct its fields are read into (every field defaulted,
+/// so a field left out is the service's to refuse, with a message on it) and
+/// `NAMES`, the name each field has in the markup, taken from the struct's own field
+/// names. Markup writes `Field::new(CloseForm::NAMES.outcome, …)`, so renaming a
+/// field without the markup does not compile.
+#[macro_export]
+macro_rules! page_form {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident / $names:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default, Clone, serde::Deserialize)]
+        #[serde(default)]
+        #[allow(missing_docs)]
+        $vis struct $name { $($(#[$fmeta])* pub $field: $ty),* }
+
+        /// The name of each field of the form in the markup.
+        #[allow(missing_docs)]
+        $vis struct $names { $(pub $field: &'static str),* }
+
+        impl $name {
+            /// The name of each field in the markup.
+            pub const NAMES: $names = $names { $($field: stringify!($field)),* };
+        }
+    };
+}
+
+/// A typed form as a page shows it: what was sent, and the problems on its fields
+/// (keyed by field name). A page with a form per item keeps one of these for the item
+/// whose form was sent, and shows the others blank.
+#[derive(Debug, Default)]
+pub struct FormState<T> {
+    /// What was sent, or the defaults.
+    pub values: T,
+    /// Problems, by field name, in the order the service found them.
+    pub errors: Errors,
+}
+
+impl<T: Default> FormState<T> {
+    /// The form sent back with the service's refusal on its fields; anything but a
+    /// refusal is the error page.
+    pub fn refused(values: T, e: signpost_services::ServiceError) -> Result<Self, super::PageError> {
+        Ok(FormState { values, errors: super::refused_as(e, str::to_string)? })
+    }
+
+    /// The problems with each field name turned into the element id it has on the page
+    /// (for the error summary's links when ids carry an item's prefix).
+    pub fn errors_at(&self, id: impl Fn(&str) -> String) -> Errors {
+        self.errors.iter().map(|(f, m)| (id(f), m.clone())).collect()
     }
 }
 

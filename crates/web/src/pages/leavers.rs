@@ -7,7 +7,6 @@ use signpost_domain::people::Actor;
 use signpost_domain::retention::{AreaSource, KnowledgeArea, PlanId, Tool};
 use signpost_services::leavers::PlanView;
 
-use super::actions::Done;
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -422,7 +421,7 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<PlanId>,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("started") => Some("Plan started. Everyone in it has been told, and the line manager asked to accept."),

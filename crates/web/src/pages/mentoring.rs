@@ -8,8 +8,6 @@ use signpost_services::ServiceError;
 use signpost_services::people::mentoring::ListingInput;
 use signpost_services::people::split_list;
 
-use super::actions::Done;
-
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -113,7 +111,7 @@ async fn board_page(
 pub async fn board(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("listed") => Some("Added. Suggestions appear below when someone fits."),

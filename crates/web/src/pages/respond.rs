@@ -94,10 +94,11 @@ pub trait Notice: Serialize + DeserializeOwned {
     fn message(&self) -> &'static str;
 }
 
-/// A 303 to `to` (which may already have a query) carrying `notice` as `done=`.
+/// A 303 to `to` (which may already have a query or a `#fragment`) carrying `notice` as `done=`.
 pub fn done<N: Notice>(to: &str, notice: N) -> Response {
     let key = serde_urlencoded::to_string([("done", notice)]).unwrap_or_default();
-    see_other(&format!("{to}{}{key}", if to.contains('?') { '&' } else { '?' }))
+    let (path, fragment) = to.split_once('#').map_or((to, String::new()), |(p, f)| (p, format!("#{f}")));
+    see_other(&format!("{path}{}{key}{fragment}", if path.contains('?') { '&' } else { '?' }))
 }
 
 /// The notice a page was sent with, if it is one the page knows; anything else is ignored.
@@ -121,6 +122,13 @@ impl<S: Send + Sync, N: Notice> FromRequestParts<S> for Done<N> {
         let q: Option<Q<N>> = serde_html_form::from_str(parts.uri.query().unwrap_or_default()).ok();
         Ok(Done(q.and_then(|q| q.done)))
     }
+}
+
+/// `?done=` read as text, for pages whose notices are not yet an enum (see [`Notice`]).
+#[derive(Debug, serde::Deserialize)]
+pub struct DoneQuery {
+    /// What was done.
+    pub done: Option<String>,
 }
 
 /// A refused change as problems on the form's fields, each message a sentence; `field`

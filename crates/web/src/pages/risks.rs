@@ -8,8 +8,6 @@ use signpost_domain::risk::{Criticality, RiskLevel};
 use signpost_services::ServiceError;
 use signpost_services::risk::CriticalAreaInput;
 
-use super::actions::Done;
-
 use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
@@ -121,7 +119,7 @@ async fn register_page(
 pub async fn register(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<Done>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
         Some("added") => Some("Added to the register."),

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use signpost_bench::baselines::ScratchPg;
 use signpost::{Location, open};
+use signpost_bench::baselines::ScratchPg;
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::people::Actor;

@@ -11,9 +11,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
+use signpost::{Location, open};
 use signpost_bench::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
 use signpost_bench::corpus::Corpus;
-use signpost::{Location, open};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::search::SearchRequest;
 use signpost_services::Signpost;
