@@ -94,7 +94,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(ops::openapi))
-        .nest("/api/v1", api::routes())
+        .merge(axum::Router::from(api::routes()))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(guard::reject_nul))

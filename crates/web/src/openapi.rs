@@ -7,40 +7,9 @@ use crate::api;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Signpost API", description = "Knowledge mobilisation for health organisations: knowledge assets, search, accounts, learning before, during and after a piece of work, and connecting people: profiles, experts, communities of practice, advocates, mentoring and randomised coffee trials; securing knowledge from movers and leavers, knowledge at risk, maturity self-assessment, impact, the stories showcase and programme reports."),
-    paths(
-        api::assets::list, api::assets::create, api::assets::show, api::assets::update, api::assets::publish, api::assets::verify,
-        api::assets::archive, api::assets::restore, api::assets::history, api::assets::diff, api::assets::reviews,
-        api::search::search, api::search::suggest,
-        api::accounts::sign_in, api::accounts::sign_out, api::accounts::me, api::accounts::users, api::accounts::create_user,
-        api::accounts::user, api::accounts::update_user, api::accounts::set_role, api::accounts::revoke_access, api::accounts::teams, api::accounts::create_team, api::accounts::tokens,
-        api::accounts::create_token, api::accounts::revoke_token,
-        api::admin::audit, api::admin::synonyms, api::admin::replace_synonyms, api::admin::export, api::admin::jobs, api::admin::retry_job,
-        api::techniques::list, api::techniques::show, api::techniques::save,
-        api::learning::projects, api::learning::create_project, api::learning::project, api::learning::update_project,
-        api::learning::suggestions, api::learning::mark, api::learning::sessions, api::learning::start_session,
-        api::learning::session, api::learning::record_session, api::learning::answer, api::learning::share, api::learning::report,
-        api::learning::actions, api::learning::create_action, api::learning::action, api::learning::close_action,
-        api::learning::record_lesson, api::learning::unlearned, api::learning::lesson, api::learning::lesson_state,
-        api::learning::choose,
-        api::people::my_profile, api::people::update_profile, api::people::person_profile, api::people::experts,
-        api::people::communities, api::people::create_community, api::people::community, api::people::update_community,
-        api::people::join, api::people::leave, api::people::set_role, api::people::add_event, api::people::ask, api::people::similar,
-        api::people::question, api::people::answer, api::people::comment, api::people::vote, api::people::accept,
-        api::people::coverage, api::people::register_advocate, api::people::remove_advocate, api::people::mentoring,
-        api::people::add_listing, api::people::close_listing, api::people::propose_match, api::people::answer_match,
-        api::people::notifications, api::people::read_notifications,
-        api::coffee::programmes, api::coffee::create, api::coffee::programme, api::coffee::join, api::coffee::leave,
-        api::coffee::run_round, api::coffee::check_round, api::coffee::feedback,
-        api::leavers::plans, api::leavers::start, api::leavers::plan, api::leavers::update, api::leavers::accept, api::leavers::add_area, api::leavers::score,
-        api::leavers::add_action, api::leavers::lists, api::leavers::done, api::leavers::output, api::leavers::handover, api::leavers::complete,
-        api::leavers::register, api::leavers::add_area_at_risk, api::leavers::update_area_at_risk, api::leavers::remove_area_at_risk,
-        api::maturity::models, api::maturity::load_model, api::maturity::overview, api::maturity::export, api::maturity::record,
-        api::maturity::import, api::maturity::assessment,
-        api::impact::record, api::impact::withdraw, api::impact::showcase, api::impact::react, api::impact::report, api::impact::report_csv, api::impact::report_xlsx,
-    ),
     // Query parameters refer to these by name without listing them as schemas themselves.
     components(schemas(signpost_domain::search::SortOrder)),
-    modifiers(&BearerAuth, &UniqueOperationIds, &CommonErrors),
+    modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),
 )]
 pub struct ApiDoc;
@@ -117,7 +86,18 @@ impl utoipa::Modify for CommonErrors {
     }
 }
 
-/// The document as pretty JSON.
+/// The whole document: the info above, every path the API registers, then the operation
+/// ids and shared errors, which are derived from the paths and so come last.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::Modify;
+    let (_, mut doc) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(api::routes()).split_for_parts();
+    UniqueOperationIds.modify(&mut doc);
+    CommonErrors.modify(&mut doc);
+    doc
+}
+
+/// The document as pretty JSON, built once.
 pub fn document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    static DOCUMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| openapi().to_pretty_json().unwrap_or_default());
+    DOCUMENT.clone()
 }

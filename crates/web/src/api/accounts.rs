@@ -1,15 +1,16 @@
 //! `/api/v1/session`, `/me`, `/users`, `/teams`, `/tokens`.
+use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use signpost_domain::people::{ApiToken, NewUser, RevokedAccess, Role, Team, TeamKind, User};
 use signpost_domain::search::Page;
 use signpost_services::accounts::{CreatedToken, UserUpdate};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::assets::default_limit;
 use crate::AppState;
@@ -19,17 +20,17 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/session", post(sign_in).delete(sign_out))
-        .route("/me", get(me))
-        .route("/users", get(users).post(create_user))
-        .route("/users/{id}", get(user).put(update_user))
-        .route("/users/{id}/role", put(set_role))
-        .route("/users/{id}/revoke-access", post(revoke_access))
-        .route("/teams", get(teams).post(create_team))
-        .route("/tokens", get(tokens).post(create_token))
-        .route("/tokens/{id}", delete(revoke_token))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
+        .routes(routes!(users, create_user))
+        .routes(routes!(user, update_user))
+        .routes(routes!(set_role))
+        .routes(routes!(revoke_access))
+        .routes(routes!(teams, create_team))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 /// Email and password.

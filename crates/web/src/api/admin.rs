@@ -1,13 +1,14 @@
 //! `/api/v1/audit`, `/api/v1/synonyms`, `/api/v1/export`.
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use signpost_domain::audit::AuditEntry;
 use signpost_domain::jobs::{Job, JobState};
 use signpost_domain::search::{Page, SynonymGroup};
 use signpost_services::transfer::ExportBundle;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::accounts::PageParams;
 use crate::AppState;
@@ -16,13 +17,13 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(audit))
-        .route("/synonyms", get(synonyms).put(replace_synonyms))
-        .route("/export", get(export))
-        .route("/jobs", get(jobs))
-        .route("/jobs/{id}/retry", post(retry_job))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(audit))
+        .routes(routes!(synonyms, replace_synonyms))
+        .routes(routes!(export))
+        .routes(routes!(jobs))
+        .routes(routes!(retry_job))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(PageParams),

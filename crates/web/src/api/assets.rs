@@ -1,8 +1,7 @@
 //! `/api/v1/assets`: create, read, list, change, publish, verify, archive, history, diff, restore.
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use signpost_domain::assets::{Asset, Status, VersionEntry};
 use signpost_domain::fields::AssetKind;
@@ -10,6 +9,8 @@ use signpost_domain::ports::AssetQuery;
 use signpost_domain::search::Page;
 use signpost_services::assets::{AssetInput, AssetView, ReviewScope, VersionDiff};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::accounts::PageParams;
@@ -18,17 +19,17 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/assets", get(list).post(create))
-        .route("/assets/{id}", get(show).put(update))
-        .route("/assets/{id}/publish", post(publish))
-        .route("/assets/{id}/verify", post(verify))
-        .route("/assets/{id}/archive", post(archive))
-        .route("/assets/{id}/restore", post(restore))
-        .route("/assets/{id}/history", get(history))
-        .route("/assets/{id}/diff", get(diff))
-        .route("/reviews", get(reviews))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update))
+        .routes(routes!(publish))
+        .routes(routes!(verify))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
+        .routes(routes!(history))
+        .routes(routes!(diff))
+        .routes(routes!(reviews))
 }
 
 /// Filters for listing assets.

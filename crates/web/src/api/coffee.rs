@@ -1,12 +1,13 @@
 //! `/api/v1` for randomised coffee trials: programmes, joining, rounds (with a check
 //! that a round re-runs from its seed), feedback and the report.
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use signpost_domain::coffee::{CoffeeFeedback, CoffeeMember, Programme};
 use signpost_services::people::coffee::{JoinInput, ProgrammeInput, ProgrammeView};
 use signpost_services::people::coffee_rounds::{FeedbackInput, RoundCheck, RoundOutcome};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -14,14 +15,14 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/coffee", get(programmes).post(create))
-        .route("/coffee/{id}", get(programme))
-        .route("/coffee/{id}/participants", post(join).delete(leave))
-        .route("/coffee/{id}/rounds", post(run_round))
-        .route("/coffee/{id}/rounds/{round_id}/check", get(check_round))
-        .route("/coffee/{id}/rounds/{round_id}/feedback", post(feedback))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(programmes, create))
+        .routes(routes!(programme))
+        .routes(routes!(join, leave))
+        .routes(routes!(run_round))
+        .routes(routes!(check_round))
+        .routes(routes!(feedback))
 }
 
 #[utoipa::path(get, path = "/api/v1/coffee", tag = "coffee", responses((status = 200, body = Vec<Programme>), (status = 403, body = ErrorBody)))]

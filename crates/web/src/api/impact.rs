@@ -1,16 +1,17 @@
 //! `/api/v1/impact`, `/api/v1/showcase` and `/api/v1/reports`: impact statements, the
 //! stories showcase with reactions, and the programme report with its downloads.
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use signpost_domain::impact::{ImpactStatement, ReactionKind};
 use signpost_services::impact::{ImpactInput, Showcase, parse_month};
 use signpost_services::report::ProgrammeReport;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -18,15 +19,15 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/impact", post(record))
-        .route("/impact/{id}", delete(withdraw))
-        .route("/showcase/{month}", get(showcase))
-        .route("/showcase/stories/{id}/reactions", put(react))
-        .route("/reports/programme", get(report))
-        .route("/reports/programme.csv", get(report_csv))
-        .route("/reports/programme.xlsx", get(report_xlsx))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(record))
+        .routes(routes!(withdraw))
+        .routes(routes!(showcase))
+        .routes(routes!(react))
+        .routes(routes!(report))
+        .routes(routes!(report_csv))
+        .routes(routes!(report_xlsx))
 }
 
 /// A reaction given or withdrawn.

@@ -1,11 +1,10 @@
 //! `/api/v1` for learning before, during and after: projects and their timelines,
 //! the lessons loop, sessions with private answers and reports, actions, lessons
 //! and the choosing tool.
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use signpost_domain::learning::{Action, Contribution, Project, Session};
 use signpost_services::learning::actions::{ActionBoard, ActionInput, CloseAction};
@@ -15,6 +14,8 @@ use signpost_services::learning::lessons_loop::{MarkInput, Suggestions};
 use signpost_services::learning::projects::{LessonEntry, ProjectInput, Timeline};
 use signpost_services::learning::sessions::{SessionInput, SessionView};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -22,25 +23,25 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(projects).post(create_project))
-        .route("/projects/{id}", get(project).put(update_project))
-        .route("/projects/{id}/suggestions", get(suggestions))
-        .route("/projects/{id}/marks", post(mark))
-        .route("/sessions", get(sessions).post(start_session))
-        .route("/sessions/{id}", get(session).put(record_session))
-        .route("/sessions/{id}/answers", post(answer))
-        .route("/sessions/{id}/share", post(share))
-        .route("/sessions/{id}/report.md", get(report))
-        .route("/actions", get(actions).post(create_action))
-        .route("/actions/{id}", get(action))
-        .route("/actions/{id}/close", post(close_action))
-        .route("/lessons", post(record_lesson))
-        .route("/lessons/unlearned", get(unlearned))
-        .route("/lessons/{id}", get(lesson))
-        .route("/lessons/{id}/state", put(lesson_state))
-        .route("/techniques/choose", post(choose))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(projects, create_project))
+        .routes(routes!(project, update_project))
+        .routes(routes!(suggestions))
+        .routes(routes!(mark))
+        .routes(routes!(sessions, start_session))
+        .routes(routes!(session, record_session))
+        .routes(routes!(answer))
+        .routes(routes!(share))
+        .routes(routes!(report))
+        .routes(routes!(actions, create_action))
+        .routes(routes!(action))
+        .routes(routes!(close_action))
+        .routes(routes!(record_lesson))
+        .routes(routes!(unlearned))
+        .routes(routes!(lesson))
+        .routes(routes!(lesson_state))
+        .routes(routes!(choose))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects", tag = "learning", responses((status = 200, body = Vec<Project>), (status = 403, body = ErrorBody)))]

@@ -1,9 +1,8 @@
 //! `/api/v1/leaver-plans` and `/api/v1/critical-knowledge`: securing knowledge from
 //! movers and leavers, and the register of knowledge at risk.
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use signpost_domain::retention::LeaverPlan;
 use signpost_domain::risk::CriticalArea;
@@ -12,6 +11,8 @@ use signpost_services::leavers::{
 };
 use signpost_services::risk::{CriticalAreaInput, RiskRegister};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -19,21 +20,21 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/leaver-plans", get(plans).post(start))
-        .route("/leaver-plans/{id}", get(plan).put(update))
-        .route("/leaver-plans/{id}/accept", post(accept))
-        .route("/leaver-plans/{id}/areas", post(add_area))
-        .route("/leaver-plans/{id}/scores", post(score))
-        .route("/leaver-plans/{id}/areas/{area_id}/actions", post(add_action))
-        .route("/leaver-plans/{id}/actions/{action_id}/lists", put(lists))
-        .route("/leaver-plans/{id}/actions/{action_id}/done", put(done))
-        .route("/leaver-plans/{id}/actions/{action_id}/output", post(output))
-        .route("/leaver-plans/{id}/handover", post(handover))
-        .route("/leaver-plans/{id}/complete", post(complete))
-        .route("/critical-knowledge", get(register).post(add_area_at_risk))
-        .route("/critical-knowledge/{id}", put(update_area_at_risk).delete(remove_area_at_risk))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(plans, start))
+        .routes(routes!(plan, update))
+        .routes(routes!(accept))
+        .routes(routes!(add_area))
+        .routes(routes!(score))
+        .routes(routes!(add_action))
+        .routes(routes!(lists))
+        .routes(routes!(done))
+        .routes(routes!(output))
+        .routes(routes!(handover))
+        .routes(routes!(complete))
+        .routes(routes!(register, add_area_at_risk))
+        .routes(routes!(update_area_at_risk, remove_area_at_risk))
 }
 
 /// Whether an action is done.

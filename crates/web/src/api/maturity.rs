@@ -1,13 +1,14 @@
 //! `/api/v1/maturity`: maturity models, teams' self-assessments, the comparison views'
 //! figures, and assessments as XLSX in and out.
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use signpost_domain::maturity::{Assessment, MaturityModel};
 use signpost_services::maturity::{AssessmentInput, MaturityOverview};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -15,14 +16,14 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/maturity/models", get(models).post(load_model))
-        .route("/maturity/models/{key}", get(overview))
-        .route("/maturity/models/{key}/assessments.xlsx", get(export))
-        .route("/maturity/assessments", post(record))
-        .route("/maturity/assessments/import", post(import))
-        .route("/maturity/assessments/{id}", get(assessment))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(models, load_model))
+        .routes(routes!(overview))
+        .routes(routes!(export))
+        .routes(routes!(record))
+        .routes(routes!(import))
+        .routes(routes!(assessment))
 }
 
 /// The shipped models and the organisation's own.

@@ -1,5 +1,7 @@
-//! The JSON API under `/api/v1`, one router per area.
-use axum::Router;
+//! The JSON API under `/api/v1`, one router per area. Each endpoint is registered once,
+//! beside its handler, with `utoipa-axum`'s `routes!`: the path in its `#[utoipa::path]`
+//! is both where it is served and what the OpenAPI document says.
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
@@ -16,8 +18,8 @@ pub mod search;
 pub mod techniques;
 
 /// Every `/api/v1` route.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(assets::routes())
         .merge(search::routes())
         .merge(accounts::routes())

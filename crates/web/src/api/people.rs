@@ -1,9 +1,8 @@
 //! `/api/v1` for connecting people: profiles, the expertise finder, communities with
 //! their questions and answers, knowledge advocates, mentoring and notifications.
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use signpost_domain::communities::{Advocate, Answer, Comment, Community, MemberRole, Membership, Notification, Question};
 use signpost_domain::mentoring::{Listing, MatchStatus, MentoringMatch};
@@ -15,6 +14,8 @@ use signpost_services::people::mentoring::{ListingInput, MentoringBoard};
 use signpost_services::people::profiles::{ProfileInput, ProfileView};
 use signpost_services::people::questions::{PostInput, QuestionInput, QuestionView, SimilarQuestion};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -22,32 +23,32 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/profile", get(my_profile).put(update_profile))
-        .route("/people/{id}/profile", get(person_profile))
-        .route("/experts", get(experts))
-        .route("/communities", get(communities).post(create_community))
-        .route("/communities/{id}", get(community).put(update_community))
-        .route("/communities/{id}/members", post(join).delete(leave))
-        .route("/communities/{id}/members/{user_id}", put(set_role))
-        .route("/communities/{id}/events", post(add_event))
-        .route("/communities/{id}/questions", post(ask))
-        .route("/questions/similar", get(similar))
-        .route("/questions/{id}", get(question))
-        .route("/questions/{id}/answers", post(answer))
-        .route("/questions/{id}/comments", post(comment))
-        .route("/questions/{id}/answers/{answer_id}/vote", put(vote))
-        .route("/questions/{id}/accept", post(accept))
-        .route("/advocates", get(coverage).post(register_advocate))
-        .route("/advocates/{user_id}", delete(remove_advocate))
-        .route("/mentoring", get(mentoring))
-        .route("/mentoring/listings", post(add_listing))
-        .route("/mentoring/listings/{id}/close", post(close_listing))
-        .route("/mentoring/matches", post(propose_match))
-        .route("/mentoring/matches/{id}", put(answer_match))
-        .route("/notifications", get(notifications))
-        .route("/notifications/read", post(read_notifications))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_profile, update_profile))
+        .routes(routes!(person_profile))
+        .routes(routes!(experts))
+        .routes(routes!(communities, create_community))
+        .routes(routes!(community, update_community))
+        .routes(routes!(join, leave))
+        .routes(routes!(set_role))
+        .routes(routes!(add_event))
+        .routes(routes!(ask))
+        .routes(routes!(similar))
+        .routes(routes!(question))
+        .routes(routes!(answer))
+        .routes(routes!(comment))
+        .routes(routes!(vote))
+        .routes(routes!(accept))
+        .routes(routes!(coverage, register_advocate))
+        .routes(routes!(remove_advocate))
+        .routes(routes!(mentoring))
+        .routes(routes!(add_listing))
+        .routes(routes!(close_listing))
+        .routes(routes!(propose_match))
+        .routes(routes!(answer_match))
+        .routes(routes!(notifications))
+        .routes(routes!(read_notifications))
 }
 
 /// A subject to search by.

@@ -1,7 +1,6 @@
 //! `/api/v1/search` and `/api/v1/suggest`.
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use signpost_domain::FieldError;
 use signpost_domain::assets::Status;
@@ -10,6 +9,8 @@ use signpost_domain::review::ReviewState;
 use signpost_domain::search::{SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_services::ServiceError;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -17,8 +18,8 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiQuery;
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(search)).route("/suggest", get(suggest))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search)).routes(routes!(suggest))
 }
 
 /// A search. List filters take comma-separated values, any of which may match.

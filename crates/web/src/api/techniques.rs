@@ -1,8 +1,9 @@
 //! `/api/v1/techniques`: the technique catalogue.
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use signpost_domain::techniques::Technique;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::CurrentActor;
@@ -10,8 +11,8 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 
 /// This area's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/techniques", get(list)).route("/techniques/{key}", get(show).put(save))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(show, save))
 }
 
 #[utoipa::path(get, path = "/api/v1/techniques", tag = "learning", responses((status = 200, body = Vec<Technique>)))]

@@ -3,7 +3,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use serde::{Deserialize, Serialize};
 use signpost_domain::learning::{Action, ActionStatus, LessonState};
 use signpost_domain::people::Actor;
 use signpost_services::ServiceError;
@@ -33,32 +32,14 @@ crate::page_form! {
     pub struct StateForm / StateNames { state: String, reason: String }
 }
 
-/// What the actions page says after a change.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BoardNotice {
-    /// An action was closed.
-    Closed,
+crate::notices! {
+    /// What the actions page says after a change.
+    pub enum BoardNotice { Closed => "The action is closed." }
 }
 
-impl Notice for BoardNotice {
-    fn message(&self) -> &'static str {
-        "The action is closed."
-    }
-}
-
-/// What the lessons page says after a change.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LessonNotice {
-    /// A lesson moved to another state.
-    Moved,
-}
-
-impl Notice for LessonNotice {
-    fn message(&self) -> &'static str {
-        "The lesson has moved on."
-    }
+crate::notices! {
+    /// What the lessons page says after a change.
+    pub enum LessonNotice { Moved => "The lesson has moved on." }
 }
 
 /// The form that was sent, and for which item, when a page is shown again with its problems.

@@ -73,17 +73,21 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
     Ok(page("Knowledge advocates", Some(viewer), "", body))
 }
 
+crate::notices! {
+    /// What the advocates' page says after a change.
+    pub enum AdvocateNotice {
+        Registered => "The advocate is registered and has joined the advocates' community.",
+        Removed => "Taken off the register.",
+    }
+}
+
 /// `GET /advocates`.
 pub async fn coverage(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<AdvocateNotice>,
 ) -> Result<Response, PageError> {
-    let done = match q.done.as_deref() {
-        Some("registered") => Some("The advocate is registered and has joined the advocates' community."),
-        Some("removed") => Some("Taken off the register."),
-        _ => None,
-    };
+    let done = notice.message();
     Ok(coverage_page(&s, &actor, &viewer, &Vec::new(), done).await?.into_response())
 }
 
@@ -93,7 +97,7 @@ pub async fn register(State(s): State<AppState>, CsrfForm(actor, viewer, form): 
         return Ok(coverage_page(&s, &actor, &viewer, &vec![("user_id".into(), "Choose a person".into())], None).await?.into_response());
     };
     match s.app.register_advocate(&actor, AdvocateInput { user_id, team_id: form.get("team_id").parse().ok() }).await {
-        Ok(_) => Ok(see_other("/advocates?done=registered")),
+        Ok(_) => Ok(done("/advocates", AdvocateNotice::Registered)),
         Err(e) => Ok(coverage_page(&s, &actor, &viewer, &refused(e)?, None).await?.into_response()),
     }
 }
@@ -105,7 +109,7 @@ pub async fn remove(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.remove_advocate(&actor, id).await?;
-    Ok(see_other("/advocates?done=removed"))
+    Ok(done("/advocates", AdvocateNotice::Removed))
 }
 
 /// `GET` on the register's form addresses: back to the register.

@@ -127,7 +127,7 @@ pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): Cs
         return Ok(list_page(&s, &actor, &viewer, &form, &errors).await?.into_response());
     }
     match s.app.create_programme(&actor, input).await {
-        Ok(p) => Ok(see_other(&format!("/coffee/{}?done=created", p.id))),
+        Ok(p) => Ok(done(&format!("/coffee/{}", p.id), ProgrammeNotice::Created)),
         Err(e) => Ok(list_page(&s, &actor, &viewer, &form, &refused(e)?).await?.into_response()),
     }
 }
@@ -257,15 +257,15 @@ async fn programme_page(
     Ok(page(&p.name, Some(viewer), "", body))
 }
 
-fn done_message(done: Option<&str>) -> Option<&'static str> {
-    match done {
-        Some("created") => Some("The programme has started. Invite people to join."),
-        Some("joined") => Some("You are in. You will hear of your match when the next round is paired."),
-        Some("saved") => Some("Your place is saved."),
-        Some("left") => Some("You have left the programme."),
-        Some("paired") => Some("The round is paired and everyone has been introduced."),
-        Some("feedback") => Some("Thank you for your feedback."),
-        _ => None,
+crate::notices! {
+    /// What a coffee programme's page says after a change.
+    pub enum ProgrammeNotice {
+        Created => "The programme has started. Invite people to join.",
+        Joined => "You are in. You will hear of your match when the next round is paired.",
+        Saved => "Your place is saved.",
+        Left => "You have left the programme.",
+        Paired => "The round is paired and everyone has been introduced.",
+        Feedback => "Thank you for your feedback.",
     }
 }
 
@@ -274,9 +274,9 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<ProgrammeNotice>,
 ) -> Result<Response, PageError> {
-    Ok(programme_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
+    Ok(programme_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
 }
 
 /// `GET` on a programme's form addresses: back to the programme.
@@ -303,7 +303,7 @@ pub async fn join(
         do_not_pair: form.all("do_not_pair").iter().filter_map(|v| v.parse().ok()).collect(),
     };
     match s.app.join_programme(&actor, id, input).await {
-        Ok(_) => Ok(see_other(&format!("/coffee/{id}?done={}", if was_in { "saved" } else { "joined" }))),
+        Ok(_) => Ok(done(&format!("/coffee/{id}"), if was_in { ProgrammeNotice::Saved } else { ProgrammeNotice::Joined })),
         Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
     }
 }
@@ -315,7 +315,7 @@ pub async fn leave(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.leave_programme(&actor, id).await?;
-    Ok(see_other(&format!("/coffee/{id}?done=left")))
+    Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Left))
 }
 
 /// `POST /coffee/{id}/rounds`.
@@ -325,7 +325,7 @@ pub async fn run_round(
     CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
     match s.app.run_round(&actor, id).await {
-        Ok(_) => Ok(see_other(&format!("/coffee/{id}?done=paired"))),
+        Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Paired)),
         Err(ServiceError::Conflict(m)) => {
             Ok(programme_page(&s, &actor, &viewer, id, &form, &vec![("round".into(), super::capitalised(&m))], None).await?.into_response())
         }
@@ -358,7 +358,7 @@ pub async fn feedback(
         return Ok(programme_page(&s, &actor, &viewer, id, &form, &errors, None).await?.into_response());
     }
     match s.app.give_feedback(&actor, id, round_id, input).await {
-        Ok(_) => Ok(see_other(&format!("/coffee/{id}?done=feedback"))),
+        Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Feedback)),
         Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
     }
 }

@@ -70,7 +70,7 @@ pub async fn create(State(s): State<AppState>, CsrfForm(actor, viewer, form): Cs
     let input =
         CommunityInput { name: form.get("name").into(), description: form.get("description").into(), tags: split_list(form.get("tags")) };
     match s.app.create_community(&actor, input).await {
-        Ok(c) => Ok(see_other(&format!("/communities/{}?done=created", c.id))),
+        Ok(c) => Ok(done(&format!("/communities/{}", c.id), CommunityNotice::Created)),
         Err(e) => Ok(list_page(&s, &actor, &viewer, &form, &refused(e)?).await?.into_response()),
     }
 }
@@ -171,13 +171,13 @@ async fn show_page(
     Ok(page(&c.name, Some(viewer), "", body))
 }
 
-fn done_message(done: Option<&str>) -> Option<&'static str> {
-    match done {
-        Some("created") => Some("Your community has started. You are its coordinator."),
-        Some("joined") => Some("You have joined the community."),
-        Some("event") => Some("The event is added."),
-        Some("coordinator") => Some("They are now a coordinator."),
-        _ => None,
+crate::notices! {
+    /// What a community's page says after a change.
+    pub enum CommunityNotice {
+        Created => "Your community has started. You are its coordinator.",
+        Joined => "You have joined the community.",
+        Event => "The event is added.",
+        Coordinator => "They are now a coordinator.",
     }
 }
 
@@ -186,9 +186,9 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<CommunityNotice>,
 ) -> Result<Response, PageError> {
-    Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
+    Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
 }
 
 /// `GET` on a community's form addresses: back to the community.
@@ -203,7 +203,7 @@ pub async fn join(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.join_community(&actor, id).await?;
-    Ok(see_other(&format!("/communities/{id}?done=joined")))
+    Ok(done(&format!("/communities/{id}"), CommunityNotice::Joined))
 }
 
 /// `POST /communities/{id}/leave`.
@@ -234,7 +234,7 @@ pub async fn add_event(
         detail: form.get("detail").into(),
     };
     match s.app.add_event(&actor, id, input).await {
-        Ok(_) => Ok(see_other(&format!("/communities/{id}?done=event"))),
+        Ok(_) => Ok(done(&format!("/communities/{id}"), CommunityNotice::Event)),
         Err(e) => Ok(show_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
     }
 }
@@ -247,5 +247,5 @@ pub async fn make_coordinator(
 ) -> Result<Response, PageError> {
     let user_id = form.get("user_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
     s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
-    Ok(see_other(&format!("/communities/{id}?done=coordinator")))
+    Ok(done(&format!("/communities/{id}"), CommunityNotice::Coordinator))
 }

@@ -107,19 +107,23 @@ async fn board_page(
     Ok(page("Mentoring", Some(viewer), "", body))
 }
 
+crate::notices! {
+    /// What the mentoring board says after a change.
+    pub enum MentoringNotice {
+        Listed => "Added. Suggestions appear below when someone fits.",
+        Proposed => "Proposed. They have been told.",
+        Answered => "Done. They have been told.",
+        Closed => "Closed.",
+    }
+}
+
 /// `GET /mentoring`.
 pub async fn board(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<MentoringNotice>,
 ) -> Result<Response, PageError> {
-    let done = match q.done.as_deref() {
-        Some("listed") => Some("Added. Suggestions appear below when someone fits."),
-        Some("proposed") => Some("Proposed. They have been told."),
-        Some("answered") => Some("Done. They have been told."),
-        Some("closed") => Some("Closed."),
-        _ => None,
-    };
+    let done = notice.message();
     Ok(board_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
 }
 
@@ -127,7 +131,7 @@ pub async fn board(
 pub async fn add_listing(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
     let kind = if form.get("kind") == "offer" { ListingKind::Offer } else { ListingKind::Request };
     match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(form.get("skills")), note: form.get("note").into() }).await {
-        Ok(_) => Ok(see_other("/mentoring?done=listed")),
+        Ok(_) => Ok(done("/mentoring", MentoringNotice::Listed)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
             Ok(board_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
@@ -142,7 +146,7 @@ pub async fn close_listing(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.close_listing(&actor, id).await?;
-    Ok(see_other("/mentoring?done=closed"))
+    Ok(done("/mentoring", MentoringNotice::Closed))
 }
 
 /// `POST /mentoring/matches`.
@@ -151,7 +155,7 @@ pub async fn propose(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfFo
         return Err(ServiceError::invalid("theirs", "choose a suggestion").into());
     };
     s.app.propose_match(&actor, mine, theirs).await?;
-    Ok(see_other("/mentoring?done=proposed"))
+    Ok(done("/mentoring", MentoringNotice::Proposed))
 }
 
 /// `POST /mentoring/matches/{id}`.
@@ -167,7 +171,7 @@ pub async fn answer(
         _ => return Err(ServiceError::invalid("status", "must be accepted, declined or ended").into()),
     };
     s.app.answer_match(&actor, id, status).await?;
-    Ok(see_other("/mentoring?done=answered"))
+    Ok(done("/mentoring", MentoringNotice::Answered))
 }
 
 /// `GET` on the mentoring forms' addresses: back to the board.

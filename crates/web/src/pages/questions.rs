@@ -115,7 +115,7 @@ pub async fn ask(
 ) -> Result<Response, PageError> {
     let input = QuestionInput { title: form.get("title").into(), body: form.get("body").into(), tags: split_list(form.get("tags")) };
     match s.app.ask_question(&actor, id, input).await {
-        Ok(q) => Ok(see_other(&format!("/questions/{}?done=asked", q.id))),
+        Ok(q) => Ok(done(&format!("/questions/{}", q.id), QuestionNotice::Asked)),
         Err(e) => {
             let draft = Draft { title: form.get("title").into(), body: form.get("body").into(), tags: form.get("tags").into() };
             Ok(ask_page(&s, &actor, &viewer, id, &draft, &refused(e)?).await?.into_response())
@@ -209,13 +209,13 @@ async fn question_page(
     Ok(page(&q.title, Some(viewer), "", body))
 }
 
-fn done_message(done: Option<&str>) -> Option<&'static str> {
-    match done {
-        Some("asked") => Some("Your question is asked. Members and likely experts have been told."),
-        Some("answered") => Some("Your answer is posted."),
-        Some("accepted") => Some("The answer is accepted."),
-        Some("commented") => Some("Your comment is added."),
-        _ => None,
+crate::notices! {
+    /// What a question's page says after a change.
+    pub enum QuestionNotice {
+        Asked => "Your question is asked. Members and likely experts have been told.",
+        Answered => "Your answer is posted.",
+        Accepted => "The answer is accepted.",
+        Commented => "Your comment is added.",
     }
 }
 
@@ -224,9 +224,9 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<QuestionNotice>,
 ) -> Result<Response, PageError> {
-    Ok(question_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done_message(q.done.as_deref())).await?.into_response())
+    Ok(question_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
 }
 
 /// `GET` on a question's form addresses: back to the question.
@@ -241,7 +241,7 @@ pub async fn answer(
     CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
     match s.app.answer_question(&actor, id, PostInput { body: form.get("body").into(), answer_id: None }).await {
-        Ok(a) => Ok(see_other(&format!("/questions/{id}?done=answered#answer-{}", a.id))),
+        Ok(a) => Ok(done(&format!("/questions/{id}#answer-{}", a.id), QuestionNotice::Answered)),
         Err(e) => Ok(question_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
     }
 }
@@ -255,7 +255,7 @@ pub async fn comment(
     let answer_id = form.get("answer_id").parse::<i64>().ok();
     let field = answer_id.map_or_else(|| "comment-q".to_string(), |a| format!("comment-{a}"));
     match s.app.comment(&actor, id, PostInput { body: form.get(&field).into(), answer_id }).await {
-        Ok(_) => Ok(see_other(&format!("/questions/{id}?done=commented"))),
+        Ok(_) => Ok(done(&format!("/questions/{id}"), QuestionNotice::Commented)),
         Err(e) => {
             let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (if f == "body" { field.clone() } else { f }, m)).collect();
             Ok(question_page(&s, &actor, &viewer, id, &form, &errors, None).await?.into_response())
@@ -285,5 +285,5 @@ pub async fn accept(
     let answer_id =
         form.get("answer_id").parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     s.app.accept_answer(&actor, id, answer_id).await?;
-    Ok(see_other(&format!("/questions/{id}?done=accepted")))
+    Ok(done(&format!("/questions/{id}"), QuestionNotice::Accepted))
 }

@@ -94,6 +94,25 @@ pub trait Notice: Serialize + DeserializeOwned {
     fn message(&self) -> &'static str;
 }
 
+/// Declares a page's notices: an enum whose variants travel as `done=snake_case` and
+/// the sentence each shows.
+#[macro_export]
+macro_rules! notices {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident => $message:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[allow(missing_docs)]
+        $vis enum $name { $($variant),* }
+
+        impl $crate::pages::respond::Notice for $name {
+            fn message(&self) -> &'static str {
+                match self { $(Self::$variant => $message),* }
+            }
+        }
+    };
+}
+
 /// A 303 to `to` (which may already have a query or a `#fragment`) carrying `notice` as `done=`.
 pub fn done<N: Notice>(to: &str, notice: N) -> Response {
     let key = serde_urlencoded::to_string([("done", notice)]).unwrap_or_default();

@@ -8,7 +8,6 @@ use signpost_domain::risk::{Criticality, RiskLevel};
 use signpost_services::ServiceError;
 use signpost_services::risk::CriticalAreaInput;
 
-use super::form::{Errors, Field, Submitted};
 use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
 use super::{PageError, SignedIn, Viewer, label, see_other};
@@ -31,31 +30,37 @@ fn level_tag(level: RiskLevel) -> Markup {
     html! { strong class={ "nhsuk-tag " (class) } { (text) } }
 }
 
-fn area_fields(form: &Submitted, errors: &Errors, teams: &[(String, String)]) -> Markup {
+crate::page_form! {
+    /// A knowledge area at risk, added or changed.
+    pub struct AreaForm / AreaNames { topic: String, description: String, team_id: String, holders: String, criticality: String }
+}
+
+fn area_fields(form: &AreaForm, errors: &Errors, teams: &[(String, String)]) -> Markup {
     let levels: Vec<(String, String)> = Criticality::ALL.iter().rev().map(|c| (c.as_str().to_string(), label(c.as_str()))).collect();
+    let n = AreaForm::NAMES;
     html! {
-        (Field::new("topic", "Knowledge area").hint("A few words, as people would search for it: for example, norovirus outbreak control").errors(errors).input("text", form.get("topic")))
-        (Field::new("description", "Why it matters").errors(errors).textarea(3, form.get("description")))
-        (Field::new("team_id", "Owning team").errors(errors).select(teams, form.get("team_id")))
-        (Field::new("holders", "Who holds it").hint("Names, separated by commas").errors(errors).input("text", form.get("holders")))
-        (Field::new("criticality", "Criticality").hint("Critical: losing it would put patients or the public at risk; high: it would stop work or harm quality").errors(errors).select(&levels, form.get("criticality")))
+        (Field::new(n.topic, "Knowledge area").hint("A few words, as people would search for it: for example, norovirus outbreak control").errors(errors).input("text", &form.topic))
+        (Field::new(n.description, "Why it matters").errors(errors).textarea(3, &form.description))
+        (Field::new(n.team_id, "Owning team").errors(errors).select(teams, &form.team_id))
+        (Field::new(n.holders, "Who holds it").hint("Names, separated by commas").errors(errors).input("text", &form.holders))
+        (Field::new(n.criticality, "Criticality").hint("Critical: losing it would put patients or the public at risk; high: it would stop work or harm quality").errors(errors).select(&levels, &form.criticality))
     }
 }
 
 /// Reads the form: holders by name, each matched to one person.
-fn input_from(form: &Submitted, people: &[(UserId, String)]) -> Result<CriticalAreaInput, ServiceError> {
+fn input_from(form: &AreaForm, people: &[(UserId, String)]) -> Result<CriticalAreaInput, ServiceError> {
     let mut holders = Vec::new();
-    for name in form.get("holders").split(',').map(str::trim).filter(|n| !n.is_empty()) {
+    for name in form.holders.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match people.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)) {
             Some((id, _)) => holders.push(*id),
             None => return Err(ServiceError::invalid("holders", format!("nobody in the organisation is called {name:?}"))),
         }
     }
-    let criticality = Criticality::ALL.into_iter().find(|c| c.as_str() == form.get("criticality")).unwrap_or(Criticality::High);
+    let criticality = Criticality::ALL.into_iter().find(|c| c.as_str() == form.criticality).unwrap_or(Criticality::High);
     Ok(CriticalAreaInput {
-        topic: form.get("topic").into(),
-        description: form.get("description").into(),
-        team_id: form.get("team_id").parse().unwrap_or(0),
+        topic: form.topic.clone(),
+        description: form.description.clone(),
+        team_id: form.team_id.parse().unwrap_or(0),
         holders,
         criticality,
     })
@@ -65,7 +70,7 @@ async fn register_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    form: &Submitted,
+    form: &AreaForm,
     errors: &Errors,
     done: Option<&str>,
 ) -> Result<Markup, PageError> {
@@ -115,30 +120,34 @@ async fn register_page(
     Ok(page("Knowledge at risk", Some(viewer), "", body))
 }
 
+crate::notices! {
+    /// What the register of knowledge at risk says after a change.
+    pub enum RiskNotice {
+        Added => "Added to the register.",
+        Changed => "Saved.",
+        Removed => "Removed from the register.",
+    }
+}
+
 /// `GET /risks`.
 pub async fn register(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<DoneQuery>,
+    notice: Done<RiskNotice>,
 ) -> Result<Response, PageError> {
-    let done = match q.done.as_deref() {
-        Some("added") => Some("Added to the register."),
-        Some("changed") => Some("Saved."),
-        Some("removed") => Some("Removed from the register."),
-        _ => None,
-    };
-    Ok(register_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
+    let done = notice.message();
+    Ok(register_page(&s, &actor, &viewer, &AreaForm::default(), &Vec::new(), done).await?.into_response())
 }
 
 /// `POST /risks`.
-pub async fn add(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
+pub async fn add(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<AreaForm>) -> Result<Response, PageError> {
     let people = s.app.plan_people(&actor).await?;
     let result = match input_from(&form, &people) {
         Ok(input) => s.app.add_critical_area(&actor, input).await.map(drop),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other("/risks?done=added")),
+        Ok(()) => Ok(done("/risks", RiskNotice::Added)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
             Ok(register_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
@@ -151,20 +160,20 @@ async fn edit_page(
     actor: &Actor,
     viewer: &Viewer,
     id: i64,
-    form: Option<&Submitted>,
+    form: Option<&AreaForm>,
     errors: &Errors,
 ) -> Result<Markup, PageError> {
     let register = s.app.risk_register(actor).await?;
     let entry =
         register.entries.iter().find(|e| e.area.id == id).ok_or_else(|| ServiceError::NotFound("the critical knowledge area".into()))?;
     let teams: Vec<(String, String)> = register.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
-    let current = Submitted(vec![
-        ("topic".into(), entry.area.topic.clone()),
-        ("description".into(), entry.area.description.clone()),
-        ("team_id".into(), entry.area.team_id.to_string()),
-        ("holders".into(), entry.holders.iter().map(|h| h.name.clone()).collect::<Vec<_>>().join(", ")),
-        ("criticality".into(), entry.area.criticality.as_str().into()),
-    ]);
+    let current = AreaForm {
+        topic: entry.area.topic.clone(),
+        description: entry.area.description.clone(),
+        team_id: entry.area.team_id.to_string(),
+        holders: entry.holders.iter().map(|h| h.name.clone()).collect::<Vec<_>>().join(", "),
+        criticality: entry.area.criticality.as_str().into(),
+    };
     let form = form.unwrap_or(&current);
     let title = format!("Change {}", entry.area.topic);
     let csrf = csrf_field(&viewer.csrf_token);
@@ -198,7 +207,7 @@ pub async fn edit(
 pub async fn update(
     State(s): State<AppState>,
     PagePath(id): PagePath<i64>,
-    CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
+    CsrfForm(actor, viewer, form): CsrfForm<AreaForm>,
 ) -> Result<Response, PageError> {
     let people = s.app.plan_people(&actor).await?;
     let result = match input_from(&form, &people) {
@@ -206,7 +215,7 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(see_other("/risks?done=changed")),
+        Ok(()) => Ok(done("/risks", RiskNotice::Changed)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
             Ok(edit_page(&s, &actor, &viewer, id, Some(&form), &errors).await?.into_response())
@@ -221,7 +230,7 @@ pub async fn remove(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.remove_critical_area(&actor, id).await?;
-    Ok(see_other("/risks?done=removed"))
+    Ok(done("/risks", RiskNotice::Removed))
 }
 
 /// `GET /risks/{id}/remove`: back to the entry.
