@@ -9,9 +9,7 @@ use signpost_services::ServiceError;
 use signpost_services::learning::actions::CloseAction;
 use signpost_services::learning::lessons::LessonStateChange;
 
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -216,14 +214,4 @@ pub async fn set_state(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &sent, None).await?).into_response())
         }
     }
-}
-
-/// `GET /actions/{id}/close` (after a refused form, a reload or a bookmark): the actions page.
-pub async fn to_board() -> Response {
-    see_other("/actions")
-}
-
-/// `GET /lessons/{id}/state` (after a refused form, a reload or a bookmark): the lessons not yet learned.
-pub async fn to_unlearned() -> Response {
-    see_other("/lessons/unlearned")
 }

@@ -7,10 +7,8 @@ use serde::Deserialize;
 use signpost_domain::people::{NewUser, Role, TeamKind};
 use signpost_services::{ServiceError, policy};
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, pagination, success_banner};
+use super::layout::pagination;
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -5,11 +5,7 @@ use maud::{Markup, html};
 use signpost_domain::people::Actor;
 use signpost_services::people::advocates::AdvocateInput;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -110,9 +106,4 @@ pub async fn remove(
 ) -> Result<Response, PageError> {
     s.app.remove_advocate(&actor, id).await?;
     Ok(done("/advocates", AdvocateNotice::Removed))
-}
-
-/// `GET` on the register's form addresses: back to the register.
-pub async fn to_register() -> Response {
-    see_other("/advocates")
 }

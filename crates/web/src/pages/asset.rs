@@ -9,9 +9,7 @@ use signpost_domain::review::ReviewState;
 use signpost_domain::search::Page;
 use signpost_services::assets::AssetView;
 
-use super::layout::{csrf_field, page, success_banner};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -7,10 +7,7 @@ use serde::Deserialize;
 use signpost_domain::techniques::{KnowledgeForm, Purpose, Stage};
 use signpost_services::learning::chooser::ChooserAnswers;
 
-use super::form::{Errors, Field};
-use super::layout::{error_summary, page};
 use super::prelude::*;
-use super::{PageError, SignedIn};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -9,11 +9,8 @@ use signpost_services::ServiceError;
 use signpost_services::people::coffee::{JoinInput, ProgrammeInput, ProgrammeView};
 use signpost_services::people::coffee_rounds::FeedbackInput;
 
-use super::form::{Errors, Field, Submitted, checkboxes, yes_no};
-use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::form::{checkboxes, yes_no};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -277,16 +274,6 @@ pub async fn show(
     notice: Done<ProgrammeNotice>,
 ) -> Result<Response, PageError> {
     Ok(programme_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
-}
-
-/// `GET` on a programme's form addresses: back to the programme.
-pub async fn to_programme(PagePath(id): PagePath<i64>) -> Response {
-    see_other(&format!("/coffee/{id}"))
-}
-
-/// `GET` on a round's feedback address: back to the programme.
-pub async fn to_programme_from_round(PagePath((id, _)): PagePath<(i64, i64)>) -> Response {
-    see_other(&format!("/coffee/{id}"))
 }
 
 /// `POST /coffee/{id}/join`: joining, or saving one's place.

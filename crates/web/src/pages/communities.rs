@@ -7,11 +7,7 @@ use signpost_domain::people::Actor;
 use signpost_services::people::communities::{CommunityInput, EventInput};
 use signpost_services::people::split_list;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -189,11 +185,6 @@ pub async fn show(
     notice: Done<CommunityNotice>,
 ) -> Result<Response, PageError> {
     Ok(show_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
-}
-
-/// `GET` on a community's form addresses: back to the community.
-pub async fn to_community(PagePath(id): PagePath<i64>) -> Response {
-    see_other(&format!("/communities/{id}"))
 }
 
 /// `POST /communities/{id}/join`.

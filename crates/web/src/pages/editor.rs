@@ -14,10 +14,7 @@ use signpost_services::policy;
 use signpost_services::preview::AssetPreview;
 
 use super::asset_form::{Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, capitalised, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

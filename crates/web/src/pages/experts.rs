@@ -9,11 +9,8 @@ use signpost_services::ServiceError;
 use signpost_services::people::profiles::ProfileInput;
 use signpost_services::people::split_list;
 
-use super::form::{Errors, Field, Submitted, checkboxes};
-use super::layout::{csrf_field, error_summary, page, success_banner};
+use super::form::checkboxes;
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, see_other};
-use super::{refused, refused_as};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

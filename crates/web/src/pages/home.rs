@@ -7,9 +7,7 @@ use signpost_domain::ports::AssetQuery;
 use signpost_domain::review::ReviewState;
 use signpost_services::assets::ReviewScope;
 
-use super::layout::page;
 use super::prelude::*;
-use super::{PageError, SignedIn};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

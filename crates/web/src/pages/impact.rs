@@ -8,11 +8,7 @@ use signpost_domain::people::Actor;
 use signpost_services::ServiceError;
 use signpost_services::impact::{ImpactInput, parse_month};
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -136,10 +132,10 @@ pub async fn record(
         said_on: form.get("said_on").into(),
     };
     match s.app.record_impact(&actor, input).await {
-        Ok(_) => Ok(see_other(&match subject {
-            ImpactSubject::Asset(id) => format!("/assets/{id}?done=impact#impact"),
-            ImpactSubject::Session(id) => format!("/sessions/{id}?done=impact#impact"),
-        })),
+        Ok(_) => Ok(match subject {
+            ImpactSubject::Asset(id) => see_other(&format!("/assets/{id}?done=impact#impact")),
+            ImpactSubject::Session(id) => done(&format!("/sessions/{id}#impact"), super::sessions::SessionNotice::Impact),
+        }),
         Err(e) => {
             let errors = refused(e)?;
             Ok(form_page(&s, &actor, &viewer, &q, &form, &errors).await?.into_response())
@@ -255,11 +251,6 @@ pub async fn react(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfForm
     s.app.react(&actor, asset, kind, form.get("on") == "yes").await?;
     let month = parse_month(form.get("month")).map(|m| m.format("%Y-%m").to_string()).unwrap_or_default();
     Ok(see_other(&format!("/showcase?month={month}#story-{asset}")))
-}
-
-/// `GET /showcase/react`: back to the showcase.
-pub async fn to_showcase() -> Response {
-    see_other("/showcase")
 }
 
 #[cfg(test)]

@@ -5,9 +5,8 @@ use maud::html;
 use serde::Deserialize;
 use signpost_domain::jobs::JobState;
 
-use super::layout::{csrf_field, page, pagination, success_banner};
+use super::layout::pagination;
 use super::prelude::*;
-use super::{PageError, SignedIn, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -10,12 +10,8 @@ use signpost_services::leavers::{
     ActionInput, AreaInput, AreaScore, ExchangeLists, HandoverInput, Move, OutputInput, PlanInput, ScoresInput, exchange_outline,
 };
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page};
 use super::leavers::{list_page, plan_page};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -309,14 +305,5 @@ pub async fn note(
                 .collect();
             note_page(&s, &actor, &viewer, id, action, &form, &errors).await
         }
-    }
-}
-
-/// `GET` on a plan's form addresses: back to the plan.
-pub async fn to_plan(PagePath(path): PagePath<Vec<(String, String)>>) -> Response {
-    let id = path.iter().find(|(k, _)| k == "id").map(|(_, v)| v.as_str()).unwrap_or_default();
-    match id.parse::<PlanId>() {
-        Ok(id) => see_other(&format!("/leavers/{id}")),
-        Err(_) => see_other("/leavers"),
     }
 }

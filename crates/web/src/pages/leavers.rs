@@ -7,10 +7,7 @@ use signpost_domain::people::Actor;
 use signpost_domain::retention::{AreaSource, KnowledgeArea, PlanId, Tool};
 use signpost_services::leavers::PlanView;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

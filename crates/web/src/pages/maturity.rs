@@ -9,12 +9,8 @@ use signpost_domain::people::Actor;
 use signpost_services::maturity::AssessmentInput;
 use signpost_services::{ServiceError, policy};
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::maturity_charts::{heatmap, river, stairs, trends};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, capitalised, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -232,11 +228,6 @@ pub async fn load_model(State(s): State<AppState>, mut upload: CsrfUpload) -> Re
         Ok(model) => Ok(see_other(&format!("/maturity?model={}&done=loaded", model.key))),
         Err(e) => refused_upload(&s, &actor, &viewer, "model_file", e).await,
     }
-}
-
-/// `GET` on the upload addresses: back to the overview.
-pub async fn to_overview() -> Response {
-    see_other("/maturity")
 }
 
 async fn assess_page(

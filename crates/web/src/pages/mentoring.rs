@@ -8,10 +8,7 @@ use signpost_services::ServiceError;
 use signpost_services::people::mentoring::ListingInput;
 use signpost_services::people::split_list;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -172,9 +169,4 @@ pub async fn answer(
     };
     s.app.answer_match(&actor, id, status).await?;
     Ok(done("/mentoring", MentoringNotice::Answered))
-}
-
-/// `GET` on the mentoring forms' addresses: back to the board.
-pub async fn to_board() -> Response {
-    see_other("/mentoring")
 }

@@ -3,9 +3,7 @@
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::layout::{csrf_field, page};
 use super::prelude::*;
-use super::{PageError, SignedIn, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -45,9 +43,4 @@ pub async fn list(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) 
 pub async fn read(State(s): State<AppState>, CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> Result<Response, PageError> {
     s.app.mark_notifications_read(&actor).await?;
     Ok(see_other("/notifications"))
-}
-
-/// `GET /notifications/read`: back to the list.
-pub async fn to_list() -> Response {
-    see_other("/notifications")
 }

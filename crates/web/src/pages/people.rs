@@ -10,9 +10,8 @@ use signpost_domain::ports::AssetQuery;
 
 use super::charts::{BarChart, Series};
 use super::home::asset_list;
-use super::layout::{page, pagination};
+use super::layout::pagination;
 use super::prelude::*;
-use super::{PageError, SignedIn, label};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

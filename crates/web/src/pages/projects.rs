@@ -9,11 +9,7 @@ use signpost_domain::techniques::Stage;
 use signpost_services::learning::lessons_loop::{MarkInput, Suggested, Suggestions};
 use signpost_services::learning::projects::{ProjectInput, Timeline};
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

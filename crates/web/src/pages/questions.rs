@@ -8,11 +8,7 @@ use signpost_domain::people::Actor;
 use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQuestion};
 use signpost_services::people::split_list;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -227,11 +223,6 @@ pub async fn show(
     notice: Done<QuestionNotice>,
 ) -> Result<Response, PageError> {
     Ok(question_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), notice.message()).await?.into_response())
-}
-
-/// `GET` on a question's form addresses: back to the question.
-pub async fn to_question(PagePath(id): PagePath<i64>) -> Response {
-    see_other(&format!("/questions/{id}"))
 }
 
 /// `POST /questions/{id}/answers`.

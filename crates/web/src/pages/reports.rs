@@ -12,10 +12,7 @@ use signpost_services::ServiceError;
 use signpost_services::report::{OUTCOME_2, ProgrammeReport};
 
 use super::charts::{BarChart, Series};
-use super::form::{Errors, Field};
-use super::layout::{error_summary, page};
 use super::prelude::*;
-use super::{PageError, SignedIn, label};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

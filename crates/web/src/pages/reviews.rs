@@ -7,9 +7,8 @@ use signpost_domain::assets::Asset;
 use signpost_domain::review::ReviewState;
 use signpost_services::assets::ReviewScope;
 
-use super::layout::{page, pagination};
+use super::layout::pagination;
 use super::prelude::*;
-use super::{PageError, SignedIn, label};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -8,9 +8,7 @@ use signpost_domain::risk::{Criticality, RiskLevel};
 use signpost_services::ServiceError;
 use signpost_services::risk::CriticalAreaInput;
 
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -231,9 +229,4 @@ pub async fn remove(
 ) -> Result<Response, PageError> {
     s.app.remove_critical_area(&actor, id).await?;
     Ok(done("/risks", RiskNotice::Removed))
-}
-
-/// `GET /risks/{id}/remove`: back to the entry.
-pub async fn to_entry(PagePath(id): PagePath<i64>) -> Response {
-    see_other(&format!("/risks/{id}"))
 }

@@ -5,9 +5,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
-use super::layout::{page, pagination};
+use super::layout::pagination;
 use super::prelude::*;
-use super::{PageError, SignedIn, label};
 use crate::api::search::SearchParams;
 
 /// This area's pages and forms.

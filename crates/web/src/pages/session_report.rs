@@ -4,9 +4,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use signpost_services::learning::report::SessionReport;
 
-use super::layout::page;
 use super::prelude::*;
-use super::{PageError, SignedIn};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -8,13 +8,9 @@ use serde::Deserialize;
 use signpost_domain::people::{Actor, User};
 use signpost_services::learning::sessions::SessionInput;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page};
 use super::prelude::*;
 use super::projects::people;
-use super::refused;
 use super::sessions::people_options;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

@@ -4,7 +4,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use serde::Deserialize;
 use signpost_domain::learning::{RecordValue, Session};
 use signpost_domain::people::{Actor, User};
 use signpost_domain::techniques::{RecordField, RecordKind};
@@ -13,12 +12,8 @@ use signpost_services::learning::actions::ActionInput;
 use signpost_services::learning::lessons::LessonInput;
 use signpost_services::learning::sessions::{SessionInput, SessionView};
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, success_banner};
 use super::prelude::*;
 use super::projects::{learned_elsewhere, people};
-use super::refused;
-use super::{PageError, SignedIn, Viewer, label, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -239,22 +234,16 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
     Ok(page(&sess.title, Some(viewer), "", body))
 }
 
-/// `?done=` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
-fn done_message(done: Option<&str>) -> Option<&'static str> {
-    match done? {
-        "saved" => Some("The record is saved."),
-        "answered" => Some("Your answer is saved. Nobody else can see it until the facilitator shares the answers."),
-        "shared" => Some("Everyone's answers are now shared."),
-        "lesson" => Some("The lesson is recorded and can now be found by other teams."),
-        "action" => Some("The action is agreed."),
-        "impact" => Some("Impact recorded."),
-        "impact_withdrawn" => Some("The impact statement is withdrawn."),
-        _ => None,
+crate::notices! {
+    /// What a session's page says after a change (impact is recorded from its own page).
+    pub enum SessionNotice {
+        Saved => "The record is saved.",
+        Answered => "Your answer is saved. Nobody else can see it until the facilitator shares the answers.",
+        Shared => "Everyone's answers are now shared.",
+        Lesson => "The lesson is recorded and can now be found by other teams.",
+        Action => "The action is agreed.",
+        Impact => "Impact recorded.",
+        ImpactWithdrawn => "The impact statement is withdrawn.",
     }
 }
 
@@ -263,9 +252,9 @@ pub async fn show(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<Done>,
+    notice: Done<SessionNotice>,
 ) -> Result<Response, PageError> {
-    let forms = Forms { submitted: &Submitted(Vec::new()), errors: Vec::new(), done: done_message(q.done.as_deref()) };
+    let forms = Forms { submitted: &Submitted(Vec::new()), errors: Vec::new(), done: notice.message() };
     Ok(session_page(&s, &actor, &viewer, id, forms).await?.into_response())
 }
 
@@ -308,7 +297,7 @@ pub async fn record(
         notes: form.get("record-notes").to_string(),
     };
     match s.app.record_session(&actor, id, input).await {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=saved"))),
+        Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Saved)),
         Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "").await,
     }
 }
@@ -320,7 +309,7 @@ pub async fn answer(
     CsrfForm(actor, viewer, form): CsrfForm<Submitted>,
 ) -> Result<Response, PageError> {
     match s.app.contribute(&actor, id, form.get("field"), form.get("answer")).await {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=answered"))),
+        Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Answered)),
         Err(ServiceError::Invalid(list)) => {
             let errors = list.into_iter().map(|f| ("answer".to_string(), super::capitalised(&f.message))).collect();
             let forms = Forms { submitted: &form, errors, done: None };
@@ -337,7 +326,7 @@ pub async fn share(
     CsrfForm(actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     s.app.share_answers(&actor, id).await?;
-    Ok(see_other(&format!("/sessions/{id}?done=shared")))
+    Ok(done(&format!("/sessions/{id}"), SessionNotice::Shared))
 }
 
 /// `POST /sessions/{id}/lessons`.
@@ -356,7 +345,7 @@ pub async fn add_lesson(
         visibility: None,
     };
     match s.app.record_lesson(&actor, input).await {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=lesson"))),
+        Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Lesson)),
         Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "lesson-").await,
     }
 }
@@ -376,12 +365,7 @@ pub async fn add_action(
         lesson_id: form.get("action-lesson_id").parse().ok(),
     };
     match s.app.create_action(&actor, input).await {
-        Ok(_) => Ok(see_other(&format!("/sessions/{id}?done=action"))),
+        Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Action)),
         Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "action-").await,
     }
-}
-
-/// `GET` on a session's form addresses (after a refused form, a reload or a bookmark): the session itself.
-pub async fn to_session(PagePath(id): PagePath<i64>) -> Response {
-    see_other(&format!("/sessions/{id}"))
 }

@@ -6,11 +6,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use signpost_domain::search::SynonymGroup;
 
-use super::form::{Errors, Field, Submitted};
-use super::layout::{csrf_field, error_summary, page, pagination, success_banner, success_banner_with};
+use super::layout::{pagination, success_banner_with};
 use super::prelude::*;
-use super::refused;
-use super::{PageError, SignedIn, Viewer, see_other};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {

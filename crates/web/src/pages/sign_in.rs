@@ -9,9 +9,8 @@ use serde::Deserialize;
 use signpost_services::ServiceError;
 
 use super::extract::PublicForm;
-use super::layout::{csrf_field, error_summary, page};
 use super::prelude::*;
-use super::{MaybeSignedIn, PageError, error_page, safe_next, see_other};
+use super::safe_next;
 use crate::auth::{cookie, session_cookie, session_secret, set_cookie};
 use crate::client::ClientIp;
 

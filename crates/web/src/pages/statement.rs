@@ -1,8 +1,6 @@
 //! The accessibility statement, as UK public sector bodies must publish one.
 use maud::html;
 
-use super::MaybeSignedIn;
-use super::layout::page;
 use super::prelude::*;
 
 /// This area's pages and forms.
