@@ -12,6 +12,11 @@ pub fn routes() -> Pages {
     Pages::new().page("/advocates", coverage).form("/advocates", register).form_back("/advocates/{id}/remove", "/advocates", remove)
 }
 
+crate::page_form! {
+    /// Registering an advocate (or oneself, with only `user_id`).
+    pub struct AdvocateForm / AdvocateNames { user_id: String, team_id: String }
+}
+
 async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Errors, done: Option<&str>) -> Result<Markup, PageError> {
     let c = s.app.advocate_coverage(actor).await?;
     let specialist = c.may_register_others;
@@ -46,7 +51,7 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
         @if c.may_volunteer {
             h2 { "Volunteer" }
             form method="post" action="/advocates" novalidate {
-                (csrf) input type="hidden" name="user_id" value=(actor.user_id);
+                (csrf) input type="hidden" name=(AdvocateForm::NAMES.user_id) value=(actor.user_id);
                 button class="nhsuk-button" type="submit" { "Become an advocate for my team" }
             }
         }
@@ -59,8 +64,8 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
             h2 { "Register an advocate" }
             form method="post" action="/advocates" novalidate {
                 (csrf)
-                (Field::new("user_id", "Person").errors(errors).select(&people.iter().map(|u| (u.id.to_string(), u.name.clone())).collect::<Vec<_>>(), ""))
-                (Field::new("team_id", "Team they advocate in").errors(errors).select(
+                (Field::new(AdvocateForm::NAMES.user_id, "Person").errors(errors).select(&people.iter().map(|u| (u.id.to_string(), u.name.clone())).collect::<Vec<_>>(), ""))
+                (Field::new(AdvocateForm::NAMES.team_id, "Team they advocate in").errors(errors).select(
                     &std::iter::once((String::new(), "Their own team".to_string())).chain(c.teams.iter().map(|t| (t.team.id.to_string(), t.team.name.clone()))).collect::<Vec<_>>(), ""))
                 button class="nhsuk-button" type="submit" { "Register advocate" }
             }
@@ -88,11 +93,11 @@ pub async fn coverage(
 }
 
 /// `POST /advocates`.
-pub async fn register(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    let Ok(user_id) = form.get("user_id").parse::<i64>() else {
+pub async fn register(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<AdvocateForm>) -> Result<Response, PageError> {
+    let Ok(user_id) = form.user_id.parse::<i64>() else {
         return Ok(coverage_page(&s, &actor, &viewer, &vec![("user_id".into(), "Choose a person".into())], None).await?.into_response());
     };
-    match s.app.register_advocate(&actor, AdvocateInput { user_id, team_id: form.get("team_id").parse().ok() }).await {
+    match s.app.register_advocate(&actor, AdvocateInput { user_id, team_id: form.team_id.parse().ok() }).await {
         Ok(_) => Ok(done("/advocates", AdvocateNotice::Registered)),
         Err(e) => Ok(coverage_page(&s, &actor, &viewer, &refused(e)?, None).await?.into_response()),
     }

@@ -63,26 +63,55 @@ pub async fn find(
     Ok(page("Find an expert", Some(&viewer), "", body).into_response())
 }
 
-fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&Submitted>, errors: &Errors) -> Markup {
-    let value = |name: &str, current: String| form.map_or(current, |f| f.get(name).to_string());
-    let ticked = |name: &str, current: bool| form.map_or(current, |f| f.get(name) == "yes");
-    let audience = form.map_or(p.audience.as_str().to_string(), |f| f.get("audience").to_string());
+crate::page_form! {
+    /// One's own profile.
+    pub struct ProfileForm / ProfileNames {
+        band: String,
+        skills: String,
+        interests: String,
+        mentoring: String,
+        peer_assist: String,
+        audience: String,
+        suggest_me: String,
+    }
+}
+
+impl ProfileForm {
+    /// The profile as it is stored, for the form's first showing.
+    fn from_profile(p: &Profile) -> Self {
+        let yes = |b: bool| if b { "yes" } else { "" }.to_string();
+        ProfileForm {
+            band: p.band.clone(),
+            skills: p.skills.join(", "),
+            interests: p.interests.join(", "),
+            mentoring: yes(p.mentoring),
+            peer_assist: yes(p.peer_assist),
+            audience: p.audience.as_str().to_string(),
+            suggest_me: yes(p.suggest_me),
+        }
+    }
+}
+
+fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&ProfileForm>, errors: &Errors) -> Markup {
+    let stored = ProfileForm::from_profile(p);
+    let f = form.unwrap_or(&stored);
+    let n = ProfileForm::NAMES;
     let mut bands = vec![(String::new(), "Not given".to_string())];
     bands.extend(BANDS.iter().map(|b| (b.to_string(), b.to_string())));
     html! {
         form method="post" action="/profile" novalidate {
             (csrf_field(&viewer.csrf_token))
-            (Field::new("band", "Seniority band").errors(errors).select(&bands, &value("band", p.band.clone())))
-            (Field::new("skills", "Skills").hint("What colleagues could ask you about, separated by commas").errors(errors).textarea(2, &value("skills", p.skills.join(", "))))
-            (Field::new("interests", "Interests").hint("What you would like to learn about or follow").errors(errors).textarea(2, &value("interests", p.interests.join(", "))))
+            (Field::new(n.band, "Seniority band").errors(errors).select(&bands, &f.band))
+            (Field::new(n.skills, "Skills").hint("What colleagues could ask you about, separated by commas").errors(errors).textarea(2, &f.skills))
+            (Field::new(n.interests, "Interests").hint("What you would like to learn about or follow").errors(errors).textarea(2, &f.interests))
             (checkboxes("Available for", "", &[
-                ("mentoring", "yes", "Mentoring someone".to_string(), ticked("mentoring", p.mentoring)),
-                ("peer_assist", "yes", "Visiting other teams' peer assists".to_string(), ticked("peer_assist", p.peer_assist)),
+                (n.mentoring, "yes", "Mentoring someone".to_string(), f.mentoring == "yes"),
+                (n.peer_assist, "yes", "Visiting other teams' peer assists".to_string(), f.peer_assist == "yes"),
             ]))
-            (Field::new("audience", "Who can see your skills, interests, band and availability").errors(errors)
-                .select(&ProfileAudience::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect::<Vec<_>>(), &audience))
+            (Field::new(n.audience, "Who can see your skills, interests, band and availability").errors(errors)
+                .select(&ProfileAudience::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect::<Vec<_>>(), &f.audience))
             (checkboxes("Suggestions", "If you untick this, Signpost will not suggest you as an expert, mentor or person to ask.", &[
-                ("suggest_me", "yes", "Signpost may suggest me to colleagues".to_string(), ticked("suggest_me", p.suggest_me)),
+                (n.suggest_me, "yes", "Signpost may suggest me to colleagues".to_string(), f.suggest_me == "yes"),
             ]))
             button class="nhsuk-button" type="submit" { "Save profile" }
         }
@@ -93,7 +122,7 @@ async fn profile_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    form: Option<&Submitted>,
+    form: Option<&ProfileForm>,
     errors: &Errors,
     done: bool,
 ) -> Result<Markup, PageError> {
@@ -118,21 +147,21 @@ pub async fn edit(
 }
 
 /// `POST /profile`.
-pub async fn save(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    let audience = match form.get("audience") {
+pub async fn save(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<ProfileForm>) -> Result<Response, PageError> {
+    let audience = match form.audience.as_str() {
         "everyone" => ProfileAudience::Everyone,
         "team" => ProfileAudience::Team,
         "staff" => ProfileAudience::Staff,
         _ => return Err(ServiceError::invalid("audience", "choose who can see your profile").into()),
     };
     let input = ProfileInput {
-        band: form.get("band").into(),
-        skills: split_list(form.get("skills")),
-        interests: split_list(form.get("interests")),
-        mentoring: form.get("mentoring") == "yes",
-        peer_assist: form.get("peer_assist") == "yes",
+        band: form.band.clone(),
+        skills: split_list(&form.skills),
+        interests: split_list(&form.interests),
+        mentoring: form.mentoring == "yes",
+        peer_assist: form.peer_assist == "yes",
         audience,
-        suggest_me: form.get("suggest_me") == "yes",
+        suggest_me: form.suggest_me == "yes",
     };
     match s.app.update_profile(&actor, input).await {
         Ok(_) => Ok(see_other("/profile?done=saved")),

@@ -83,8 +83,8 @@ async fn tokens_page(
             h2 { "Make a token" }
             form method="post" action="/account/tokens" novalidate {
                 (csrf_field(&viewer.csrf_token))
-                (Field::new("name", "What it is for").hint("For example, weekly report script.").errors(errors).input("text", ""))
-                (Field::new("expires_on", "Last day it works (optional)").hint("For example, 2027-03-31. Leave it empty for a token that works until you revoke it.").errors(errors).input("text", ""))
+                (Field::new(TokenForm::NAMES.name, "What it is for").hint("For example, weekly report script.").errors(errors).input("text", ""))
+                (Field::new(TokenForm::NAMES.expires_on, "Last day it works (optional)").hint("For example, 2027-03-31. Leave it empty for a token that works until you revoke it.").errors(errors).input("text", ""))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Make token" }
             }
         },
@@ -96,9 +96,19 @@ pub async fn tokens(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn
     Ok(tokens_page(&s, &actor, &viewer, None, &vec![]).await?.into_response())
 }
 
+crate::page_form! {
+    /// A new API token.
+    pub struct TokenForm / TokenNames { name: String, expires_on: String }
+}
+
+crate::page_form! {
+    /// The synonym groups, one per line.
+    pub struct SynonymsForm / SynonymsNames { groups: String }
+}
+
 /// `POST /account/tokens`: shows the secret once, on the page the post returns.
-pub async fn create_token(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    match s.app.create_expiring_token(&actor, form.get("name"), Some(form.get("expires_on"))).await {
+pub async fn create_token(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<TokenForm>) -> Result<Response, PageError> {
+    match s.app.create_expiring_token(&actor, &form.name, Some(&form.expires_on)).await {
         Ok(created) => Ok(tokens_page(&s, &actor, &viewer, Some(&created.secret), &vec![]).await?.into_response()),
         Err(e) => {
             let errors = refused(e)?;
@@ -136,7 +146,7 @@ fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Ma
             p { "Search finds any word of a group when someone searches for another, so a search for AAR also finds after action review." }
             form method="post" action="/admin/synonyms" novalidate {
                 (csrf_field(&viewer.csrf_token))
-                (Field::new("groups", "Synonym groups").hint("One group per line; separate the words of a group with commas.").errors(errors).textarea(16, text))
+                (Field::new(SynonymsForm::NAMES.groups, "Synonym groups").hint("One group per line; separate the words of a group with commas.").errors(errors).textarea(16, text))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Save synonyms" }
             }
         },
@@ -156,8 +166,11 @@ pub async fn synonyms(
 }
 
 /// `POST /admin/synonyms`.
-pub async fn save_synonyms(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    let text = form.get("groups");
+pub async fn save_synonyms(
+    State(s): State<AppState>,
+    CsrfForm(actor, viewer, form): CsrfForm<SynonymsForm>,
+) -> Result<Response, PageError> {
+    let text = form.groups.as_str();
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let groups = lines.iter().map(|l| SynonymGroup { terms: l.split(',').map(str::to_string).collect() }).collect();
     match s.app.replace_synonyms(&actor, groups).await {
@@ -172,7 +185,7 @@ pub async fn save_synonyms(State(s): State<AppState>, CsrfForm(actor, viewer, fo
                         Some(l) => format!("Group “{}”: {}", l.trim(), m.to_lowercase()),
                         None => m,
                     };
-                    ("groups".to_string(), m)
+                    (SynonymsForm::NAMES.groups.to_string(), m)
                 })
                 .collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, synonyms_page(&viewer, text, &errors, false)).into_response())
