@@ -20,11 +20,26 @@ pub fn routes() -> Pages {
         .form_back("/mentoring/matches/{id}", "/mentoring", answer)
 }
 
+crate::page_form! {
+    /// A new offer of or request for mentoring.
+    pub struct ListingForm / ListingNames { kind: String, skills: String, note: String }
+}
+
+crate::page_form! {
+    /// A match proposed between two listings.
+    pub struct ProposeForm / ProposeNames { mine: String, theirs: String }
+}
+
+crate::page_form! {
+    /// An answer to a proposed match, or its end.
+    pub struct AnswerForm / AnswerNames { status: String }
+}
+
 async fn board_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    form: &Submitted,
+    form: &ListingForm,
     errors: &Errors,
     done: Option<&str>,
 ) -> Result<Markup, PageError> {
@@ -48,14 +63,14 @@ async fn board_page(
                         @if m.awaiting_me {
                             @for (status, text) in [("accepted", "Accept"), ("declined", "Decline")] {
                                 form method="post" action={ "/mentoring/matches/" (m.entry.id) } novalidate {
-                                    (csrf) input type="hidden" name="status" value=(status);
+                                    (csrf) input type="hidden" name=(AnswerForm::NAMES.status) value=(status);
                                     button class="nhsuk-button nhsuk-button--small" type="submit" { (text) span class="nhsuk-u-visually-hidden" { ": " (m.mentor) " and " (m.mentee) } }
                                 }
                             }
                         }
                         @if m.entry.status == MatchStatus::Accepted {
                             form method="post" action={ "/mentoring/matches/" (m.entry.id) } novalidate {
-                                (csrf) input type="hidden" name="status" value="ended";
+                                (csrf) input type="hidden" name=(AnswerForm::NAMES.status) value="ended";
                                 button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "End mentoring" span class="nhsuk-u-visually-hidden" { ": " (m.mentor) " and " (m.mentee) } }
                             }
                         }
@@ -72,7 +87,7 @@ async fn board_page(
                     " " (if sug.theirs.kind == ListingKind::Offer { "offers mentoring" } else { "would like a mentor" }) br;
                     span class="nhsuk-body-s" { "Why: " (sug.reasons.join("; ")) }
                     form method="post" action="/mentoring/matches" novalidate {
-                        (csrf) input type="hidden" name="mine" value=(sug.mine.id); input type="hidden" name="theirs" value=(sug.theirs.id);
+                        (csrf) input type="hidden" name=(ProposeForm::NAMES.mine) value=(sug.mine.id); input type="hidden" name=(ProposeForm::NAMES.theirs) value=(sug.theirs.id);
                         button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Propose mentoring" span class="nhsuk-u-visually-hidden" { " with " (sug.person.name) } }
                     }
                 }
@@ -94,9 +109,9 @@ async fn board_page(
         }
         form method="post" action="/mentoring/listings" novalidate {
             (csrf)
-            (Field::new("kind", "What would you like to do?").errors(errors).select(&kinds, form.get("kind")))
-            (Field::new("skills", "Skills").hint("Separate with commas").errors(errors).input("text", form.get("skills")))
-            (Field::new("note", "Anything else").hint("Time you can give, what you hope for").errors(errors).textarea(2, form.get("note")))
+            (Field::new(ListingForm::NAMES.kind, "What would you like to do?").errors(errors).select(&kinds, &form.kind))
+            (Field::new(ListingForm::NAMES.skills, "Skills").hint("Separate with commas").errors(errors).input("text", &form.skills))
+            (Field::new(ListingForm::NAMES.note, "Anything else").hint("Time you can give, what you hope for").errors(errors).textarea(2, &form.note))
             button class="nhsuk-button" type="submit" { "Add" }
         }
         p class="nhsuk-body-s" { (b.accepted_overall) " mentoring matches under way across the organisation." }
@@ -121,13 +136,13 @@ pub async fn board(
     notice: Done<MentoringNotice>,
 ) -> Result<Response, PageError> {
     let done = notice.message();
-    Ok(board_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
+    Ok(board_page(&s, &actor, &viewer, &ListingForm::default(), &Vec::new(), done).await?.into_response())
 }
 
 /// `POST /mentoring/listings`.
-pub async fn add_listing(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    let kind = if form.get("kind") == "offer" { ListingKind::Offer } else { ListingKind::Request };
-    match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(form.get("skills")), note: form.get("note").into() }).await {
+pub async fn add_listing(State(s): State<AppState>, CsrfForm(actor, viewer, form): CsrfForm<ListingForm>) -> Result<Response, PageError> {
+    let kind = if form.kind == "offer" { ListingKind::Offer } else { ListingKind::Request };
+    match s.app.add_listing(&actor, ListingInput { kind, skills: split_list(&form.skills), note: form.note.clone() }).await {
         Ok(_) => Ok(done("/mentoring", MentoringNotice::Listed)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
@@ -147,8 +162,8 @@ pub async fn close_listing(
 }
 
 /// `POST /mentoring/matches`.
-pub async fn propose(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfForm<Submitted>) -> Result<Response, PageError> {
-    let (Ok(mine), Ok(theirs)) = (form.get("mine").parse::<i64>(), form.get("theirs").parse::<i64>()) else {
+pub async fn propose(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfForm<ProposeForm>) -> Result<Response, PageError> {
+    let (Ok(mine), Ok(theirs)) = (form.mine.parse::<i64>(), form.theirs.parse::<i64>()) else {
         return Err(ServiceError::invalid("theirs", "choose a suggestion").into());
     };
     s.app.propose_match(&actor, mine, theirs).await?;
@@ -159,9 +174,9 @@ pub async fn propose(State(s): State<AppState>, CsrfForm(actor, _, form): CsrfFo
 pub async fn answer(
     State(s): State<AppState>,
     PagePath(id): PagePath<i64>,
-    CsrfForm(actor, _, form): CsrfForm<Submitted>,
+    CsrfForm(actor, _, form): CsrfForm<AnswerForm>,
 ) -> Result<Response, PageError> {
-    let status = match form.get("status") {
+    let status = match form.status.as_str() {
         "accepted" => MatchStatus::Accepted,
         "declined" => MatchStatus::Declined,
         "ended" => MatchStatus::Ended,
