@@ -154,20 +154,18 @@ pub struct DoneQuery {
 /// names the form field a service field belongs to (it is given the name without a list
 /// index: `names[2]` arrives as `names`). Anything but a refusal is the error page.
 pub fn refused_as(e: ServiceError, field: impl Fn(&str) -> String) -> Result<Errors, PageError> {
-    match e {
-        ServiceError::Invalid(list) => {
-            Ok(list.into_iter().map(|f| (field(f.field.split('[').next().unwrap_or_default()), capitalised(&f.message))).collect())
-        }
-        ServiceError::Conflict(m) => Ok(vec![(field("name"), capitalised(&m))]),
-        other => Err(other.into()),
-    }
+    on_fields(e, |f| field(f.split('[').next().unwrap_or_default()))
 }
 
-/// A refused change as problems on the fields the service named.
+/// A refused change as problems on exactly the fields the service named (list indexes kept).
 pub fn refused(e: ServiceError) -> Result<Errors, PageError> {
+    on_fields(e, str::to_string)
+}
+
+fn on_fields(e: ServiceError, field: impl Fn(&str) -> String) -> Result<Errors, PageError> {
     match e {
-        ServiceError::Invalid(list) => Ok(list.into_iter().map(|f| (f.field, capitalised(&f.message))).collect()),
-        ServiceError::Conflict(m) => Ok(vec![("name".into(), capitalised(&m))]),
+        ServiceError::Invalid(list) => Ok(list.into_iter().map(|f| (field(&f.field), capitalised(&f.message))).collect()),
+        ServiceError::Conflict(m) => Ok(vec![(field("name"), capitalised(&m))]),
         other => Err(other.into()),
     }
 }

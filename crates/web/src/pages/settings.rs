@@ -127,9 +127,9 @@ pub async fn revoke_token(
     Ok(see_other("/account/tokens"))
 }
 
-/// What was just done.
+/// What was just done, and which page of a list.
 #[derive(Deserialize)]
-pub struct DoneQuery {
+pub struct ListQuery {
     done: Option<String>,
     page: Option<i64>,
 }
@@ -157,7 +157,7 @@ fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Ma
 pub async fn synonyms(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<DoneQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     signpost_services::policy::ensure_specialist(&actor)?;
     let groups = s.app.synonyms(&actor).await?;
@@ -197,7 +197,7 @@ pub async fn save_synonyms(
 pub async fn audit(
     State(s): State<AppState>,
     SignedIn(actor, viewer): SignedIn,
-    PageQuery(q): PageQuery<DoneQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let page_no = q.page.unwrap_or(1).max(1);
     let log = s.app.audit_log(&actor, (page_no - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE).await?;
