@@ -282,6 +282,22 @@ impl Signpost {
         Ok(Page { items: self.as_seen_by(actor, page.items).await?, ..page })
     }
 
+    /// Everyone `actor` may see, by name: the choices a page offers when it asks
+    /// "who" (session participants, a project's people).
+    pub async fn everyone(&self, actor: &Actor) -> Result<Vec<User>, ServiceError> {
+        let mut all = Vec::new();
+        loop {
+            let page = self.users(actor, all.len() as i64, 100).await?;
+            let last = page.items.len() < 100;
+            all.extend(page.items);
+            if last {
+                break;
+            }
+        }
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(all)
+    }
+
     /// `users` with what `actor` may not read of each left out (see [`policy::user_as_seen_by`]).
     pub(crate) async fn as_seen_by(&self, actor: &Actor, users: Vec<User>) -> Result<Vec<User>, ServiceError> {
         let profiles: HashMap<UserId, Profile> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p)).collect();

@@ -13,6 +13,7 @@ mod guard;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
+mod search_params;
 mod server;
 
 use std::sync::Arc;

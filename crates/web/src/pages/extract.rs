@@ -34,15 +34,16 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
     }
 }
 
-/// The signed-in person; anyone else is sent to sign in and brought back afterwards.
-pub struct SignedIn(pub Actor, pub Viewer);
+/// The signed-in person, with the application they act on; anyone else is sent to
+/// sign in and brought back afterwards.
+pub struct SignedIn(pub AppState, pub Actor, pub Viewer);
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match MaybeSignedIn::from_request_parts(parts, state).await?.0 {
-            Some((actor, viewer)) => Ok(SignedIn(actor, viewer)),
+            Some((actor, viewer)) => Ok(SignedIn(state.clone(), actor, viewer)),
             None => Err(PageError::SignIn(parts.uri.path_and_query().map_or("/".to_string(), |p| p.to_string()))),
         }
     }
@@ -52,15 +53,16 @@ impl FromRequestParts<AppState> for SignedIn {
 /// the session's in constant time, and only then its fields read into `T` (repeated
 /// names become lists). A missing or wrong token is a 403 page, a body that is not a
 /// form a 400 page, and `T` should give every field a default so that a field left
-/// out is the service's to refuse with a message on that field.
-pub struct CsrfForm<T>(pub Actor, pub Viewer, pub T);
+/// out is the service's to refuse with a message on that field. The application
+/// comes first, as with [`SignedIn`].
+pub struct CsrfForm<T>(pub AppState, pub Actor, pub Viewer, pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let SignedIn(actor, viewer) = SignedIn::from_request_parts(&mut parts, state).await?;
+        let SignedIn(app, actor, viewer) = SignedIn::from_request_parts(&mut parts, state).await?;
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|e| {
             PageError::Status(if e.status() == StatusCode::PAYLOAD_TOO_LARGE { e.status() } else { StatusCode::BAD_REQUEST })
         })?;
@@ -68,7 +70,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let sent = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map_or("", |(_, v)| v.as_str());
         check_csrf(&viewer, sent)?;
         let form = serde_html_form::from_bytes(&bytes).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
-        Ok(CsrfForm(actor, viewer, form))
+        Ok(CsrfForm(app, actor, viewer, form))
     }
 }
 
@@ -143,7 +145,7 @@ impl FromRequest<AppState> for CsrfUpload {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let SignedIn(actor, viewer) = SignedIn::from_request_parts(&mut parts, state).await?;
+        let SignedIn(_, actor, viewer) = SignedIn::from_request_parts(&mut parts, state).await?;
         let form = Multipart::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;

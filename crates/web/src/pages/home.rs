@@ -1,7 +1,5 @@
 //! The home page: a search box, recently published and updated knowledge, the
 //! person's reviews due and their drafts.
-use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
 use signpost_domain::assets::{Asset, Status};
 use signpost_domain::ports::AssetQuery;
 use signpost_domain::review::ReviewState;
@@ -40,7 +38,7 @@ pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {
 }
 
 /// `GET /`.
-pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn) -> Result<Response, PageError> {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
     let recent = s.app.list_assets(&actor, AssetQuery { status: Some(Status::Published), limit: 8, ..Default::default() }).await?;
     let reviews = if actor.role == signpost_domain::people::Role::Guest {
         None

@@ -13,6 +13,9 @@ use signpost_services::ServiceError;
 use super::form::Errors;
 use super::layout::{self, Viewer, capitalised};
 
+/// What a page handler answers: a page, a redirect, or the NHS error page.
+pub type PageResult = Result<Response, PageError>;
+
 /// Why a page could not be shown.
 #[derive(Debug)]
 pub enum PageError {

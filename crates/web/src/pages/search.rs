@@ -1,13 +1,12 @@
 //! Search results: a GET form with facet checkboxes (works without JavaScript),
 //! result counts, highlighted snippets, stale badges and pagination.
 use axum::extract::RawQuery;
-use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
 use super::layout::pagination;
 use super::prelude::*;
-use crate::api::search::SearchParams;
+use crate::search_params::SearchParams;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -103,7 +102,7 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
 }
 
 /// `GET /search`.
-pub async fn show(State(s): State<AppState>, SignedIn(actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
     let params = SearchParams::from_pairs(&pairs, PAGE_SIZE)?;
     let page_number = params.offset / PAGE_SIZE + 1;
@@ -139,7 +138,7 @@ pub async fn suggest(
     State(s): State<AppState>,
     super::MaybeSignedIn(who): super::MaybeSignedIn,
     PageQuery(q): PageQuery<SuggestQuery>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let typed = q.q.trim();
     let suggestions = match who {
         Some((actor, _)) if typed.chars().count() >= 2 => s.app.suggest(&actor, typed, 6).await?,

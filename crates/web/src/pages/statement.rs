@@ -1,5 +1,4 @@
 //! The accessibility statement, as UK public sector bodies must publish one.
-use maud::html;
 
 use super::prelude::*;
 

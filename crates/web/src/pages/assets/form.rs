@@ -1,0 +1,228 @@
+//! The asset editor's form, both ways: what a browser sends becomes an
+//! [`AssetInput`] for the services, and a stored asset becomes the values that
+//! fill the form. Each kind's own fields are laid out here, one control each.
+use signpost_domain::assets::{Asset, Status, Visibility};
+use signpost_domain::fields::AssetKind;
+use signpost_domain::identifiers::IdentifierFinding;
+use signpost_services::assets::AssetInput;
+
+use crate::pages::form::{Errors, Submitted};
+
+/// How a kind's field is entered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Widget {
+    /// One line of text.
+    Line,
+    /// Paragraphs of text.
+    Area,
+    /// A date, typed as 2026-03-31.
+    Date,
+    /// A list, one item per line.
+    Lines,
+    /// Sources, one per line: title | DOI, PMID or web address.
+    Sources,
+    /// Contacts, one per line: name | role | how to reach them.
+    Contacts,
+}
+
+/// One of a kind's own fields.
+pub struct KindField {
+    /// Name in the asset's `fields`.
+    pub name: &'static str,
+    /// Label on the form.
+    pub label: &'static str,
+    /// Hint under the label.
+    pub hint: &'static str,
+    /// Control.
+    pub widget: Widget,
+}
+
+const fn f(name: &'static str, label: &'static str, hint: &'static str, widget: Widget) -> KindField {
+    KindField { name, label, hint, widget }
+}
+
+const LESSON: &[KindField] = &[
+    f("context", "Context", "The situation the lesson comes from.", Widget::Area),
+    f("what_happened", "What happened", "", Widget::Area),
+    f("recommendation", "Recommendation", "What others should do as a result.", Widget::Area),
+];
+const GUIDANCE: &[KindField] = &[
+    f("audience", "Who it is for", "", Widget::Line),
+    f("source", "Where it comes from", "For example, a policy, a NICE guideline or a local agreement.", Widget::Line),
+];
+const PRACTICE_EXAMPLE: &[KindField] = &[
+    f("setting", "Setting", "Where it was done and with whom.", Widget::Area),
+    f("outcome", "Outcome", "What changed as a result.", Widget::Area),
+];
+const STORY: &[KindField] =
+    &[f("storyteller", "Storyteller", "Who told it.", Widget::Line), f("impact", "Impact", "What difference it made.", Widget::Area)];
+const EVIDENCE_SUMMARY: &[KindField] = &[
+    f("question", "Question", "The question the summary answers.", Widget::Area),
+    f("date_searched", "Date searched", "For example, 2026-03-31.", Widget::Date),
+    f("sources", "Sources", "One per line: the citation, a vertical bar, then its DOI, PMID or web address.", Widget::Sources),
+    f("appraisal", "Appraisal", "How strong the evidence is, and why.", Widget::Area),
+];
+const HOW_TO: &[KindField] =
+    &[f("prerequisites", "Before you start", "", Widget::Area), f("steps", "Steps", "One step per line, in order.", Widget::Lines)];
+const HANDOVER_NOTE: &[KindField] = &[
+    f("role", "Role", "The role being handed over.", Widget::Line),
+    f("successor", "Successor", "Who takes it on, if known.", Widget::Line),
+    f("key_contacts", "Key contacts", "One per line: name | what they do | how to reach them.", Widget::Contacts),
+];
+
+/// The fields a kind carries besides the common ones, in form order.
+pub fn kind_fields(kind: AssetKind) -> &'static [KindField] {
+    match kind {
+        AssetKind::Lesson => LESSON,
+        AssetKind::Guidance => GUIDANCE,
+        AssetKind::PracticeExample => PRACTICE_EXAMPLE,
+        AssetKind::Story => STORY,
+        AssetKind::EvidenceSummary => EVIDENCE_SUMMARY,
+        AssetKind::HowTo => HOW_TO,
+        AssetKind::HandoverNote => HANDOVER_NOTE,
+    }
+}
+
+/// The form control's id (and name) for a kind field.
+pub fn field_id(name: &str) -> String {
+    format!("f-{name}")
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn source(line: &str) -> serde_json::Value {
+    let (title, id) = line.split_once('|').map_or((line, ""), |(t, i)| (t.trim(), i.trim()));
+    let mut o = serde_json::json!({ "title": title });
+    if id.starts_with("10.") {
+        o["doi"] = id.into();
+    } else if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        o["pmid"] = id.into();
+    } else if !id.is_empty() {
+        o["url"] = id.into();
+    }
+    o
+}
+
+fn contact(line: &str) -> serde_json::Value {
+    let mut parts = line.splitn(3, '|').map(str::trim);
+    let (name, role, contact) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    serde_json::json!({ "name": name, "role": role, "contact": contact })
+}
+
+/// What the form says, as input for the services, with the problems only the form can see.
+pub fn to_input(form: &Submitted, kind: AssetKind) -> (AssetInput, Errors) {
+    let mut errors = Errors::new();
+    let mut fields = serde_json::Map::new();
+    for kf in kind_fields(kind) {
+        let raw = form.get(&field_id(kf.name));
+        let value = match kf.widget {
+            Widget::Line | Widget::Area | Widget::Date => raw.trim().into(),
+            Widget::Lines => lines(raw).map(serde_json::Value::from).collect(),
+            Widget::Sources => lines(raw).map(source).collect(),
+            Widget::Contacts => lines(raw).map(contact).collect(),
+        };
+        fields.insert(kf.name.to_string(), value);
+    }
+    let review = form.get("review_interval_days").trim();
+    let review_interval_days = if review.is_empty() {
+        None
+    } else if let Ok(days) = review.parse::<i32>() {
+        Some(days)
+    } else {
+        errors.push(("review_interval_days".into(), "Enter the number of days between reviews, like 365".into()));
+        None
+    };
+    let status = match form.get("action") {
+        "publish" => Some(Status::Published),
+        "draft" => Some(Status::Draft),
+        _ => None,
+    };
+    let input = AssetInput {
+        kind,
+        title: form.get("title").to_string(),
+        summary: form.get("summary").to_string(),
+        body: form.get("body").to_string(),
+        fields: serde_json::Value::Object(fields),
+        tags: split_list(form.get("tags")),
+        topics: split_list(form.get("topics")),
+        team_id: form.get("team_id").parse().ok(),
+        visibility: Visibility::parse(form.get("visibility")).ok(),
+        named_viewers: form.all("named_viewers").iter().filter_map(|v| v.parse().ok()).collect(),
+        review_interval_days,
+        links: form.all("links").iter().filter_map(|v| v.parse().ok()).collect(),
+        status,
+        override_reason: Some(form.get("override_reason").to_string()).filter(|r| !r.trim().is_empty()),
+        expected_version: form.get("expected_version").parse().ok(),
+    };
+    (input, errors)
+}
+
+fn text_of(v: &serde_json::Value, key: &str) -> String {
+    v.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_string()
+}
+
+/// A stored asset as the values that fill the editor.
+pub fn values_of(asset: &Asset) -> Submitted {
+    let fields = serde_json::to_value(&asset.fields).unwrap_or_default();
+    let mut v: Vec<(String, String)> = vec![
+        ("kind".into(), asset.kind.as_str().into()),
+        ("title".into(), asset.title.clone()),
+        ("summary".into(), asset.summary.clone()),
+        ("body".into(), asset.body.clone()),
+        ("tags".into(), asset.tags.join(", ")),
+        ("topics".into(), asset.topics.join(", ")),
+        ("team_id".into(), asset.team_id.to_string()),
+        ("visibility".into(), asset.visibility.as_str().into()),
+        ("review_interval_days".into(), asset.review_interval_days.to_string()),
+        ("expected_version".into(), asset.version.to_string()),
+    ];
+    for kf in kind_fields(asset.kind) {
+        let value = &fields[kf.name];
+        let items = value.as_array().cloned().unwrap_or_default();
+        let text = match kf.widget {
+            Widget::Line | Widget::Area => text_of(&fields, kf.name),
+            Widget::Date => value.as_str().filter(|d| *d != "1970-01-01").unwrap_or_default().to_string(),
+            Widget::Lines => items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join("\n"),
+            Widget::Sources => items
+                .iter()
+                .map(|s| {
+                    let id = ["doi", "pmid", "url"].iter().map(|k| text_of(s, k)).find(|x| !x.is_empty()).unwrap_or_default();
+                    format!("{} | {id}", text_of(s, "title"))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Widget::Contacts => items
+                .iter()
+                .map(|c| format!("{} | {} | {}", text_of(c, "name"), text_of(c, "role"), text_of(c, "contact")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        v.push((field_id(kf.name), text));
+    }
+    v.extend(asset.named_viewers.iter().map(|u| ("named_viewers".into(), u.to_string())));
+    v.extend(asset.links.iter().map(|l| ("links".into(), l.to_string())));
+    Submitted(v)
+}
+
+/// The form control a service error's field path belongs to: `fields.sources[0].doi`
+/// is the sources box, `tags[2]` the tags box. Paths with no control go to the form itself.
+pub fn control_for(path: &str) -> String {
+    let (base, rest) = match path.strip_prefix("fields.") {
+        Some(rest) => ("f-", rest),
+        None => ("", path),
+    };
+    let name = rest.split(['[', '.']).next().unwrap_or(rest);
+    const COMMON: [&str; 8] = ["title", "summary", "body", "tags", "topics", "team_id", "visibility", "review_interval_days"];
+    if base.is_empty() && !COMMON.contains(&name) { "asset-form".to_string() } else { format!("{base}{name}") }
+}
+
+/// A probable NHS number as a message shown next to the text that holds it.
+pub fn finding_message(f: &IdentifierFinding) -> String {
+    format!("Line {}, character {}: {} looks like an NHS number ({}). Remove it before publishing", f.line, f.column, f.masked, f.reason)
+}

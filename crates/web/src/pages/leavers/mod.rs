@@ -1,0 +1,10 @@
+//! Movers and leavers: the plans, and the forms that fill them in.
+use super::Pages;
+
+pub mod forms;
+pub mod plans;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    [plans::routes(), forms::routes()].into_iter().fold(Pages::new(), Pages::merge)
+}

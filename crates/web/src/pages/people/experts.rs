@@ -1,0 +1,161 @@
+//! "Who knows about…": the expertise finder, and the page where people say what they
+//! know, who may see it and whether they may be suggested.
+use serde::Deserialize;
+use signpost_domain::profiles::{BANDS, Profile, ProfileAudience};
+use signpost_services::people::profiles::ProfileInput;
+use signpost_services::people::split_list;
+
+use crate::pages::form::checkboxes;
+use crate::pages::prelude::*;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    Pages::new().page("/profile", edit).form("/profile", save).page("/experts", find)
+}
+
+/// `?q=` on the expertise finder.
+#[derive(Debug, Deserialize)]
+pub struct Subject {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /experts?q=`.
+pub async fn find(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<Subject>) -> PageResult {
+    let subject = q.q.trim();
+    let (experts, errors): (Vec<_>, Errors) = if subject.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        match s.app.find_experts(&actor, subject).await {
+            Ok(found) => (found, Vec::new()),
+            Err(e) => (Vec::new(), refused(e)?),
+        }
+    };
+    let body = html! {
+        (error_summary(&errors))
+        h1 { "Find an expert" }
+        p { "People are ranked by the skills they list and by what they have done: knowledge they wrote or verified, answers accepted, sessions they ran or joined, projects they started. Older evidence counts for less." }
+        form method="get" action="/experts" novalidate {
+            (Field::new("q", "Who knows about").hint("For example, sepsis screening").errors(&errors).input("search", subject))
+            button class="nhsuk-button" type="submit" { "Find people" }
+        }
+        @if !subject.is_empty() && errors.is_empty() {
+            h2 { (experts.len()) " people for \u{201c}" (subject) "\u{201d}" }
+            @if experts.is_empty() { p { "Nobody yet. Try other words, or ask in a " a href="/communities" { "community" } "." } }
+            ol class="nhsuk-list nhsuk-list--border" id="experts" {
+                @for e in &experts {
+                    li {
+                        a href={ "/people/" (e.user.id) } { strong { (e.user.name) } } ", " (e.user.job_title) br;
+                        span class="nhsuk-body-s" { (crate::pages::capitalised(&e.explanation)) "." }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Find an expert", Some(&viewer), "", body).into_response())
+}
+
+crate::page_form! {
+    /// One's own profile.
+    pub struct ProfileForm / ProfileNames {
+        band: String,
+        skills: String,
+        interests: String,
+        mentoring: String,
+        peer_assist: String,
+        audience: String,
+        suggest_me: String,
+    }
+}
+
+impl ProfileForm {
+    /// The profile as it is stored, for the form's first showing.
+    fn from_profile(p: &Profile) -> Self {
+        let yes = |b: bool| if b { "yes" } else { "" }.to_string();
+        ProfileForm {
+            band: p.band.clone(),
+            skills: p.skills.join(", "),
+            interests: p.interests.join(", "),
+            mentoring: yes(p.mentoring),
+            peer_assist: yes(p.peer_assist),
+            audience: p.audience.as_str().to_string(),
+            suggest_me: yes(p.suggest_me),
+        }
+    }
+}
+
+fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&ProfileForm>, errors: &Errors) -> Markup {
+    let stored = ProfileForm::from_profile(p);
+    let f = form.unwrap_or(&stored);
+    let n = ProfileForm::NAMES;
+    let mut bands = vec![(String::new(), "Not given".to_string())];
+    bands.extend(BANDS.iter().map(|b| (b.to_string(), b.to_string())));
+    html! {
+        form method="post" action="/profile" novalidate {
+            (csrf_field(&viewer.csrf_token))
+            (Field::new(n.band, "Seniority band").errors(errors).select(&bands, &f.band))
+            (Field::new(n.skills, "Skills").hint("What colleagues could ask you about, separated by commas").errors(errors).textarea(2, &f.skills))
+            (Field::new(n.interests, "Interests").hint("What you would like to learn about or follow").errors(errors).textarea(2, &f.interests))
+            (checkboxes("Available for", "", &[
+                (n.mentoring, "yes", "Mentoring someone".to_string(), f.mentoring == "yes"),
+                (n.peer_assist, "yes", "Visiting other teams' peer assists".to_string(), f.peer_assist == "yes"),
+            ]))
+            (Field::new(n.audience, "Who can see your skills, interests, band and availability").errors(errors)
+                .select(&ProfileAudience::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect::<Vec<_>>(), &f.audience))
+            (checkboxes("Suggestions", "If you untick this, Signpost will not suggest you as an expert, mentor or person to ask.", &[
+                (n.suggest_me, "yes", "Signpost may suggest me to colleagues".to_string(), f.suggest_me == "yes"),
+            ]))
+            button class="nhsuk-button" type="submit" { "Save profile" }
+        }
+    }
+}
+
+async fn profile_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    form: Option<&ProfileForm>,
+    errors: &Errors,
+    done: bool,
+) -> Result<Markup, PageError> {
+    let p = s.app.my_profile(actor).await?;
+    let body = html! {
+        (error_summary(errors))
+        @if done { (success_banner("Your profile is saved.")) }
+        h1 { "Your profile" }
+        p { "Your name, job title, profession, site and team come from your account. " a href={ "/people/" (actor.user_id) } { "See your profile as others do" } }
+        (profile_form(viewer, &p, form, errors))
+    };
+    Ok(page("Your profile", Some(viewer), "", body))
+}
+
+/// `GET /profile`.
+pub async fn edit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<DoneQuery>) -> PageResult {
+    Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), q.done.is_some()).await?.into_response())
+}
+
+/// `POST /profile`.
+pub async fn save(CsrfForm(s, actor, viewer, form): CsrfForm<ProfileForm>) -> PageResult {
+    let audience = match form.audience.as_str() {
+        "everyone" => ProfileAudience::Everyone,
+        "team" => ProfileAudience::Team,
+        "staff" => ProfileAudience::Staff,
+        _ => return Err(ServiceError::invalid("audience", "choose who can see your profile").into()),
+    };
+    let input = ProfileInput {
+        band: form.band.clone(),
+        skills: split_list(&form.skills),
+        interests: split_list(&form.interests),
+        mentoring: form.mentoring == "yes",
+        peer_assist: form.peer_assist == "yes",
+        audience,
+        suggest_me: form.suggest_me == "yes",
+    };
+    match s.app.update_profile(&actor, input).await {
+        Ok(_) => Ok(see_other("/profile?done=saved")),
+        Err(e) => {
+            let errors = refused_as(e, str::to_string)?;
+            Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, false).await?.into_response())
+        }
+    }
+}

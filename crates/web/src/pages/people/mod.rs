@@ -1,0 +1,27 @@
+//! People and connection: the directory and profiles, the expertise finder, communities and questions, advocates, mentoring, coffee trials and notifications.
+use super::Pages;
+
+pub mod advocates;
+pub mod coffee;
+pub mod communities;
+pub mod directory;
+pub mod experts;
+pub mod mentoring;
+pub mod notifications;
+pub mod questions;
+
+/// This area's pages and forms.
+pub fn routes() -> Pages {
+    [
+        directory::routes(),
+        experts::routes(),
+        communities::routes(),
+        questions::routes(),
+        advocates::routes(),
+        mentoring::routes(),
+        coffee::routes(),
+        notifications::routes(),
+    ]
+    .into_iter()
+    .fold(Pages::new(), Pages::merge)
+}
