@@ -46,6 +46,12 @@ impl<'a> Field<'a> {
         Field { error: error_for(errors, self.name), ..self }
     }
 
+    /// Takes this field's error from the form's errors under `key` (the element id,
+    /// where one page repeats a form per item and only the sent one has problems).
+    pub fn errors_at(self, errors: &Errors, key: &str) -> Self {
+        Field { error: error_for(errors, key), ..self }
+    }
+
     fn described_by(&self) -> Option<String> {
         let mut ids = Vec::new();
         if !self.hint.is_empty() {
@@ -102,16 +108,17 @@ impl<'a> Field<'a> {
 /// Declares a page form: the struct its fields are read into (every field defaulted,
 /// so a field left out is the service's to refuse, with a message on it) and
 /// `NAMES`, the name each field has in the markup, taken from the struct's own field
-/// names. Markup writes `Field::new(CloseForm::NAMES.outcome, …)`, so renaming a
-/// field without the markup does not compile.
+/// names or from `field as "name"` where the markup needs another (`lesson-title`).
+/// Markup writes `Field::new(CloseForm::NAMES.outcome, …)`, so renaming a field
+/// without the markup does not compile.
 #[macro_export]
 macro_rules! page_form {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident / $names:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident / $names:ident { $($(#[$fmeta:meta])* $field:ident $(as $rename:literal)? : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Default, Clone, serde::Deserialize)]
         #[serde(default)]
         #[allow(missing_docs)]
-        $vis struct $name { $($(#[$fmeta])* pub $field: $ty),* }
+        $vis struct $name { $($(#[$fmeta])* $(#[serde(rename = $rename)])? pub $field: $ty),* }
 
         /// The name of each field of the form in the markup.
         #[allow(missing_docs)]
@@ -119,27 +126,53 @@ macro_rules! page_form {
 
         impl $name {
             /// The name of each field in the markup.
-            pub const NAMES: $names = $names { $($field: stringify!($field)),* };
+            pub const NAMES: $names = $names { $($field: $crate::page_form!(@name $field $($rename)?)),* };
         }
     };
+    (@name $field:ident $rename:literal) => { $rename };
+    (@name $field:ident) => { stringify!($field) };
 }
 
-/// A typed form as a page shows it: what was sent, and the problems on its fields
-/// (keyed by field name). A page with a form per item keeps one of these for the item
-/// whose form was sent, and shows the others blank.
+/// A typed form as a page shows it: what was sent, the problems on its fields (keyed
+/// by field name), the notice of the change that led here, and, where the page repeats
+/// a form per item, the item whose form was sent (the others are shown blank).
 #[derive(Debug, Default)]
 pub struct FormState<T> {
     /// What was sent, or the defaults.
     pub values: T,
     /// Problems, by field name, in the order the service found them.
     pub errors: Errors,
+    /// The success banner's sentence, after a change.
+    pub notice: Option<&'static str>,
+    /// The item whose form was sent, on a page with a form per item.
+    pub item: Option<i64>,
 }
 
 impl<T: Default> FormState<T> {
+    /// The page as first shown, with the notice of the change that led to it, if any.
+    pub fn shown(notice: Option<&'static str>) -> Self {
+        FormState { notice, ..FormState::default() }
+    }
+
+    /// The form sent back with these problems on its fields.
+    pub fn with_errors(values: T, errors: Errors) -> Self {
+        FormState { values, errors, ..FormState::default() }
+    }
+
     /// The form sent back with the service's refusal on its fields; anything but a
     /// refusal is the error page.
     pub fn refused(values: T, e: signpost_services::ServiceError) -> Result<Self, super::PageError> {
-        Ok(FormState { values, errors: super::refused_as(e, str::to_string)? })
+        Ok(Self::with_errors(values, super::refused_as(e, str::to_string)?))
+    }
+
+    /// Marks the form as the one sent for `item`.
+    pub fn for_item(self, item: i64) -> Self {
+        FormState { item: Some(item), ..self }
+    }
+
+    /// Whether the form for `item` is the one sent.
+    pub fn sent_for(&self, item: i64) -> bool {
+        self.item == Some(item)
     }
 
     /// The problems with each field name turned into the element id it has on the page

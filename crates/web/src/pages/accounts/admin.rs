@@ -8,6 +8,11 @@ use signpost_services::{ServiceError, policy};
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
 
+crate::page_form! {
+    /// The fields of this page's forms.
+    pub struct AdminForm / AdminNames { email: String, name: String, job_title: String, team_id: String, role: String, password: String, kind: String, parent_id: String }
+}
+
 /// This area's pages and forms.
 pub fn routes() -> Pages {
     Pages::new()
@@ -23,11 +28,21 @@ pub fn routes() -> Pages {
 
 const PER_PAGE: i64 = 50;
 
-/// Which page, and what was just done.
+/// Which page of the list.
 #[derive(Deserialize)]
-pub struct ListQuery {
+pub struct PageNumber {
     page: Option<i64>,
-    done: Option<String>,
+}
+
+crate::notices! {
+    /// What the administration pages say after a change; the account page names the
+    /// person (see [`user`]).
+    pub enum AdminNotice {
+        Added => "The person was added. They can sign in now.",
+        TeamAdded => "The team was added.",
+        Role => "The role is changed.",
+        Revoked => "They are signed out everywhere and every API token of theirs is revoked.",
+    }
 }
 
 fn role_options() -> Vec<(String, String)> {
@@ -56,7 +71,7 @@ pub async fn index(SignedIn(_, actor, viewer): SignedIn) -> PageResult {
     Ok(page("Administration", Some(&viewer), "", body).into_response())
 }
 
-fn users_page(viewer: &Viewer, list: &Markup, form: &Submitted, errors: &Errors, teams: &[(String, String)], done: Option<&str>) -> Markup {
+fn users_page(viewer: &Viewer, list: &Markup, form: &AdminForm, errors: &Errors, teams: &[(String, String)], done: Option<&str>) -> Markup {
     let title = if errors.is_empty() { "Users and roles" } else { "Error: Users and roles" };
     page(
         title,
@@ -70,12 +85,12 @@ fn users_page(viewer: &Viewer, list: &Markup, form: &Submitted, errors: &Errors,
             h2 { "Add a person" }
             form method="post" action="/admin/users" novalidate {
                 (csrf_field(&viewer.csrf_token))
-                (Field::new("name", "Full name").errors(errors).input("text", form.get("name")))
-                (Field::new("email", "Email address").errors(errors).input("email", form.get("email")))
-                (Field::new("job_title", "Job title").errors(errors).input("text", form.get("job_title")))
-                (Field::new("team_id", "Team").errors(errors).select(teams, form.get("team_id")))
-                (Field::new("role", "Role").errors(errors).select(&role_options(), if form.get("role").is_empty() { "member" } else { form.get("role") }))
-                (Field::new("password", "Password").hint("At least 12 characters. They can change it later.").errors(errors).input("password", ""))
+                (Field::new(AdminForm::NAMES.name, "Full name").errors(errors).input("text", form.name.as_str()))
+                (Field::new(AdminForm::NAMES.email, "Email address").errors(errors).input("email", form.email.as_str()))
+                (Field::new(AdminForm::NAMES.job_title, "Job title").errors(errors).input("text", form.job_title.as_str()))
+                (Field::new(AdminForm::NAMES.team_id, "Team").errors(errors).select(teams, form.team_id.as_str()))
+                (Field::new(AdminForm::NAMES.role, "Role").errors(errors).select(&role_options(), if form.role.as_str().is_empty() { "member" } else { form.role.as_str() }))
+                (Field::new(AdminForm::NAMES.password, "Password").hint("At least 12 characters. They can change it later.").errors(errors).input("password", ""))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Add person" }
             }
         },
@@ -114,26 +129,25 @@ async fn team_options(s: &AppState, actor: &signpost_domain::people::Actor) -> R
 }
 
 /// `GET /admin/users`.
-pub async fn users(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ListQuery>) -> PageResult {
+pub async fn users(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<PageNumber>, notice: Done<AdminNotice>) -> PageResult {
     policy::ensure_admin(&actor)?;
     let list = user_list(&s, &actor, q.page.unwrap_or(1).max(1)).await?;
-    let done = q.done.as_deref().map(|_| "The person was added. They can sign in now.");
-    Ok(users_page(&viewer, &list, &Submitted(vec![]), &vec![], &team_options(&s, &actor).await?, done).into_response())
+    Ok(users_page(&viewer, &list, &AdminForm::default(), &vec![], &team_options(&s, &actor).await?, notice.message()).into_response())
 }
 
 /// `POST /admin/users`: adds a person.
-pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<AdminForm>) -> PageResult {
     let new = NewUser {
-        email: form.get("email").to_string(),
-        name: form.get("name").to_string(),
-        job_title: form.get("job_title").to_string(),
+        email: form.email.clone(),
+        name: form.name.clone(),
+        job_title: form.job_title.clone(),
         profession: String::new(),
         site: String::new(),
-        team_id: form.get("team_id").parse().ok(),
-        role: Role::parse(form.get("role")).unwrap_or(Role::Member),
+        team_id: form.team_id.as_str().parse().ok(),
+        role: Role::parse(form.role.as_str()).unwrap_or(Role::Member),
     };
-    match s.app.create_user(Some(&actor), new, Some(form.get("password").to_string())).await {
-        Ok(_) => Ok(see_other("/admin/users?done=added")),
+    match s.app.create_user(Some(&actor), new, Some(form.password.clone())).await {
+        Ok(_) => Ok(done("/admin/users", AdminNotice::Added)),
         Err(e) => {
             let errors = refused(e)?;
             let list = user_list(&s, &actor, 1).await?;
@@ -144,13 +158,13 @@ pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> 
 }
 
 /// `GET /admin/users/{id}`: a person's account and role.
-pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, PageQuery(q): PageQuery<ListQuery>) -> PageResult {
+pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<AdminNotice>) -> PageResult {
     policy::ensure_admin(&actor)?;
     let u = s.app.user(&actor, id).await?;
-    let banner = match q.done.as_deref() {
-        Some("revoked") => Some(format!("{} is signed out everywhere and every API token of theirs is revoked.", u.name)),
-        Some(_) => Some(format!("{} is now: {}.", u.name, label(u.role.as_str()).to_lowercase())),
-        None => None,
+    let banner = match notice.0 {
+        Some(AdminNotice::Revoked) => Some(format!("{} is signed out everywhere and every API token of theirs is revoked.", u.name)),
+        Some(AdminNotice::Role) => Some(format!("{} is now: {}.", u.name, label(u.role.as_str()).to_lowercase())),
+        other => other.map(|n| n.message().to_string()),
     };
     let body = html! {
         @if let Some(b) = &banner { (success_banner(b)) }
@@ -159,7 +173,7 @@ pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
         p { (u.email) " · " a href={ "/people/" (u.id) } { "Profile" } }
         form method="post" action={ "/admin/users/" (id) "/role" } novalidate {
             (csrf_field(&viewer.csrf_token))
-            (Field::new("role", "Role").hint("Administrators manage accounts and settings. Knowledge specialists curate knowledge across the organisation. Guests can only read what is public.").select(&role_options(), u.role.as_str()))
+            (Field::new(AdminForm::NAMES.role, "Role").hint("Administrators manage accounts and settings. Knowledge specialists curate knowledge across the organisation. Guests can only read what is public.").select(&role_options(), u.role.as_str()))
             button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Change role" }
         }
         h2 { "Sign them out everywhere" }
@@ -172,38 +186,32 @@ pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
     Ok(page(&u.name, Some(&viewer), "", body).into_response())
 }
 
-/// What the role form sends.
-#[derive(Deserialize)]
-pub struct RoleForm {
-    role: String,
-}
-
 /// `POST /admin/users/{id}/role`.
-pub async fn set_role(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<RoleForm>) -> PageResult {
+pub async fn set_role(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<AdminForm>) -> PageResult {
     let role = Role::parse(&f.role).map_err(|e| ServiceError::Invalid(vec![e]))?;
     s.app.set_role(&actor, id, role).await?;
-    Ok(see_other(&format!("/admin/users/{id}?done=role")))
+    Ok(done(&format!("/admin/users/{id}"), AdminNotice::Role))
 }
 
 /// `POST /admin/users/{id}/revoke-access`.
 pub async fn revoke_access(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.revoke_access(&actor, id).await?;
-    Ok(see_other(&format!("/admin/users/{id}?done=revoked")))
+    Ok(done(&format!("/admin/users/{id}"), AdminNotice::Revoked))
 }
 
 /// `GET /admin/teams` and the add-team form.
-pub async fn teams(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ListQuery>) -> PageResult {
+pub async fn teams(SignedIn(s, actor, viewer): SignedIn, notice: Done<AdminNotice>) -> PageResult {
     policy::ensure_admin(&actor)?;
-    Ok(teams_page(&s, &actor, &viewer, &Submitted(vec![]), &vec![], q.done.is_some()).await?.into_response())
+    Ok(teams_page(&s, &actor, &viewer, &AdminForm::default(), &vec![], notice.message()).await?.into_response())
 }
 
 async fn teams_page(
     s: &AppState,
     actor: &signpost_domain::people::Actor,
     viewer: &Viewer,
-    form: &Submitted,
+    form: &AdminForm,
     errors: &Errors,
-    done: bool,
+    done: Option<&str>,
 ) -> Result<Markup, PageError> {
     let teams = s.app.teams(actor).await?;
     let parents: Vec<(String, String)> = teams
@@ -217,7 +225,7 @@ async fn teams_page(
         Some(viewer),
         "",
         html! {
-            @if done { (success_banner("The team was added.")) }
+            @if let Some(d) = done { (success_banner(d)) }
             (error_summary(errors))
             h1 { "Teams" }
             table class="nhsuk-table" {
@@ -240,9 +248,9 @@ async fn teams_page(
             h2 { "Add a team" }
             form method="post" action="/admin/teams" novalidate {
                 (csrf_field(&viewer.csrf_token))
-                (Field::new("name", "Name").errors(errors).input("text", form.get("name")))
-                (Field::new("kind", "Kind").hint("A directorate sits under the organisation; a team sits under a directorate.").errors(errors).select(&kinds, form.get("kind")))
-                (Field::new("parent_id", "Part of").errors(errors).select(&parents, form.get("parent_id")))
+                (Field::new(AdminForm::NAMES.name, "Name").errors(errors).input("text", form.name.as_str()))
+                (Field::new(AdminForm::NAMES.kind, "Kind").hint("A directorate sits under the organisation; a team sits under a directorate.").errors(errors).select(&kinds, form.kind.as_str()))
+                (Field::new(AdminForm::NAMES.parent_id, "Part of").errors(errors).select(&parents, form.parent_id.as_str()))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Add team" }
             }
         },
@@ -250,13 +258,13 @@ async fn teams_page(
 }
 
 /// `POST /admin/teams`.
-pub async fn add_team(CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
-    let kind = TeamKind::parse(form.get("kind")).unwrap_or(TeamKind::Team);
-    match s.app.create_team(Some(&actor), form.get("name"), kind, form.get("parent_id").parse().ok()).await {
-        Ok(_) => Ok(see_other("/admin/teams?done=added")),
+pub async fn add_team(CsrfForm(s, actor, viewer, form): CsrfForm<AdminForm>) -> PageResult {
+    let kind = TeamKind::parse(form.kind.as_str()).unwrap_or(TeamKind::Team);
+    match s.app.create_team(Some(&actor), &form.name, kind, form.parent_id.as_str().parse().ok()).await {
+        Ok(_) => Ok(done("/admin/teams", AdminNotice::TeamAdded)),
         Err(e) => {
             let errors = refused(e)?;
-            let markup = teams_page(&s, &actor, &viewer, &form, &errors, false).await?;
+            let markup = teams_page(&s, &actor, &viewer, &form, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, markup).into_response())
         }
     }

@@ -121,20 +121,26 @@ pub async fn revoke_token(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, Csr
     Ok(see_other("/account/tokens"))
 }
 
-/// What was just done, and which page of a list.
+/// Which page of a list.
 #[derive(Deserialize)]
-pub struct ListQuery {
-    done: Option<String>,
+pub struct PageNumber {
     page: Option<i64>,
 }
 
-fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Markup {
+crate::notices! {
+    /// What the synonyms page says after a change.
+    pub enum SynonymsNotice {
+        Saved => "Synonyms saved. Searches use them straight away.",
+    }
+}
+
+fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: Option<&str>) -> Markup {
     page(
         if errors.is_empty() { "Synonyms" } else { "Error: Synonyms" },
         Some(viewer),
         "",
         html! {
-            @if done { (success_banner("Synonyms saved. Searches use them straight away.")) }
+            @if let Some(d) = done { (success_banner(d)) }
             (error_summary(errors))
             h1 { "Synonyms" }
             p { "Search finds any word of a group when someone searches for another, so a search for AAR also finds after action review." }
@@ -148,11 +154,11 @@ fn synonyms_page(viewer: &Viewer, text: &str, errors: &Errors, done: bool) -> Ma
 }
 
 /// `GET /admin/synonyms`.
-pub async fn synonyms(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ListQuery>) -> PageResult {
+pub async fn synonyms(SignedIn(s, actor, viewer): SignedIn, notice: Done<SynonymsNotice>) -> PageResult {
     signpost_services::policy::ensure_specialist(&actor)?;
     let groups = s.app.synonyms(&actor).await?;
     let text = groups.iter().map(|g| g.terms.join(", ")).collect::<Vec<_>>().join("\n");
-    Ok(synonyms_page(&viewer, &text, &vec![], q.done.is_some()).into_response())
+    Ok(synonyms_page(&viewer, &text, &vec![], notice.message()).into_response())
 }
 
 /// `POST /admin/synonyms`.
@@ -161,7 +167,7 @@ pub async fn save_synonyms(CsrfForm(s, actor, viewer, form): CsrfForm<SynonymsFo
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let groups = lines.iter().map(|l| SynonymGroup { terms: l.split(',').map(str::to_string).collect() }).collect();
     match s.app.replace_synonyms(&actor, groups).await {
-        Ok(_) => Ok(see_other("/admin/synonyms?done=saved")),
+        Ok(_) => Ok(done("/admin/synonyms", SynonymsNotice::Saved)),
         Err(e) => {
             // `groups[3]` is the fourth non-blank line: say so in the words of the form.
             let errors = refused(e)?
@@ -175,13 +181,13 @@ pub async fn save_synonyms(CsrfForm(s, actor, viewer, form): CsrfForm<SynonymsFo
                     (SynonymsForm::NAMES.groups.to_string(), m)
                 })
                 .collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, synonyms_page(&viewer, text, &errors, false)).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, synonyms_page(&viewer, text, &errors, None)).into_response())
         }
     }
 }
 
 /// `GET /admin/audit[?page=]`.
-pub async fn audit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ListQuery>) -> PageResult {
+pub async fn audit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<PageNumber>) -> PageResult {
     let page_no = q.page.unwrap_or(1).max(1);
     let log = s.app.audit_log(&actor, (page_no - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE).await?;
     let pages = (log.total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE;

@@ -11,6 +11,7 @@ use signpost_services::policy;
 use signpost_services::preview::AssetPreview;
 
 use super::form::{Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
+use super::view::AssetNotice;
 use crate::pages::prelude::*;
 
 /// This area's pages and forms.
@@ -278,12 +279,12 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, i
         };
         match saved {
             Ok(view) => {
-                let done = match (form.get("action"), view.asset.status) {
-                    ("publish", _) => "published",
-                    (_, Status::Draft) => "drafted",
-                    _ => "saved",
+                let notice = match (form.get("action"), view.asset.status) {
+                    ("publish", _) => AssetNotice::Published,
+                    (_, Status::Draft) => AssetNotice::Drafted,
+                    _ => AssetNotice::Saved,
                 };
-                return Ok(see_other(&format!("/assets/{}?done={done}", view.asset.id)));
+                return Ok(done(&format!("/assets/{}", view.asset.id), notice));
             }
             Err(e) => match form_errors(&e) {
                 Some((code, list)) => {

@@ -126,12 +126,24 @@ fn history(id: i64, versions: &Page<VersionEntry>, names: &dyn Fn(i64) -> String
     }
 }
 
-/// After an action, which banner to show.
+/// Where the version history starts (0 is the newest).
 #[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-    /// Where the version history starts (0 is the newest).
+pub struct HistoryQuery {
     versions: Option<i64>,
+}
+
+crate::notices! {
+    /// What an asset's page says after a change; the review date is added where the
+    /// change set one (see `body`).
+    pub enum AssetNotice {
+        Verified => "You verified this knowledge.",
+        Archived => "You archived this knowledge. It is kept but marked as no longer current.",
+        Published => "You published this knowledge.",
+        Impact => "Impact recorded.",
+        ImpactWithdrawn => "The impact statement is withdrawn.",
+        Drafted => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.",
+        Saved => "Your changes are saved.",
+    }
 }
 
 /// Everything the asset page shows.
@@ -143,7 +155,7 @@ struct AssetPage<'a> {
     related: &'a [(i64, String)],
     versions: &'a Page<VersionEntry>,
     names: &'a dyn Fn(i64) -> String,
-    done: Option<&'a str>,
+    done: Option<AssetNotice>,
     impact: Markup,
 }
 
@@ -154,13 +166,8 @@ fn body(p: AssetPage<'_>) -> Markup {
     html! {
         @if let Some(done) = done {
             @let message = match done {
-                "verified" => format!("You verified this knowledge. Its next review is {}.", date(a.next_review_at)),
-                "archived" => "You archived this knowledge. It is kept but marked as no longer current.".to_string(),
-                "published" => format!("You published this knowledge. Its next review is {}.", date(a.next_review_at)),
-                "impact" => "Impact recorded.".to_string(),
-                "impact_withdrawn" => "The impact statement is withdrawn.".to_string(),
-                "drafted" => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.".to_string(),
-                _ => "Your changes are saved.".to_string(),
+                AssetNotice::Verified | AssetNotice::Published => format!("{} Its next review is {}.", done.message(), date(a.next_review_at)),
+                other => other.message().to_string(),
             };
             (success_banner(&message))
         }
@@ -235,9 +242,14 @@ fn body(p: AssetPage<'_>) -> Markup {
 }
 
 /// `GET /assets/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, PageQuery(done): PageQuery<Done>) -> PageResult {
+pub async fn show(
+    SignedIn(s, actor, viewer): SignedIn,
+    PagePath(id): PagePath<i64>,
+    PageQuery(history): PageQuery<HistoryQuery>,
+    notice: Done<AssetNotice>,
+) -> PageResult {
     let view = s.app.asset(&actor, id).await?;
-    let versions = s.app.asset_history(&actor, id, done.versions.unwrap_or(0).max(0), HISTORY_PAGE).await?;
+    let versions = s.app.asset_history(&actor, id, history.versions.unwrap_or(0).max(0), HISTORY_PAGE).await?;
     let impacts = s.app.impacts_on(&actor, ImpactSubject::Asset(id)).await?;
     let teams = s.app.teams(&actor).await?;
     let mut people = std::collections::HashMap::new();
@@ -264,7 +276,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
         related: &related,
         versions: &versions,
         names: &names,
-        done: done.done.as_deref(),
+        done: notice.0,
         impact: crate::pages::reports::impact::impact_section(
             &impacts,
             |st| s.app.may_withdraw_impact(&actor, st),
@@ -284,13 +296,13 @@ pub struct ActionForm {
 /// `POST /assets/{id}/verify`.
 pub async fn verify(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
     s.app.verify_asset(&actor, id, &f.note).await?;
-    Ok(see_other(&format!("/assets/{id}?done=verified")))
+    Ok(done(&format!("/assets/{id}"), AssetNotice::Verified))
 }
 
 /// `POST /assets/{id}/archive`.
 pub async fn archive(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
     s.app.archive_asset(&actor, id, &f.note).await?;
-    Ok(see_other(&format!("/assets/{id}?done=archived")))
+    Ok(done(&format!("/assets/{id}"), AssetNotice::Archived))
 }
 
 /// What to compare.

@@ -23,6 +23,27 @@ pub fn routes() -> Pages {
         .form_back("/sessions/{id}/actions", "/sessions/{id}", add_action)
 }
 
+crate::page_form! {
+    /// The fields of a session's forms. The record sends each of the technique's fields
+    /// as a key and its value, in order; a private answer names its field.
+    pub struct SessionForm / SessionNames {
+        record_key: Vec<String>, record_value: Vec<String>, notes as "record-notes": String,
+        field: String, answer: String,
+        lesson_title as "lesson-title": String, lesson_observation as "lesson-observation": String,
+        lesson_insight as "lesson-insight": String, lesson_recommendation as "lesson-recommendation": String,
+        lesson_tags as "lesson-tags": String,
+        action_title as "action-title": String, action_owner_id as "action-owner_id": String,
+        action_due_on as "action-due_on": String, action_lesson_id as "action-lesson_id": String,
+    }
+}
+
+impl SessionForm {
+    /// The record value sent for the technique's field `key`, if the record was sent.
+    fn record(&self, key: &str) -> Option<&str> {
+        self.record_key.iter().position(|k| k == key).and_then(|i| self.record_value.get(i)).map(String::as_str)
+    }
+}
+
 /// Techniques at whose start the lessons loop is shown.
 const LOOP_TECHNIQUES: [&str; 3] = ["before-action-review", "peer-assist", "premortem"];
 
@@ -47,8 +68,10 @@ fn field_id(key: &str) -> String {
 
 fn record_control(field: &RecordField, value: &str, errors: &Errors) -> Markup {
     let id = field_id(&field.key);
-    let f = Field::new(&id, &field.label).errors(errors);
-    match field.kind {
+    let n = SessionForm::NAMES;
+    let f = Field::new(&id, &field.label).name(n.record_value).errors_at(errors, &id);
+    let key = html! { input type="hidden" name=(n.record_key) value=(field.key); };
+    let control = match field.kind {
         RecordKind::Text => f.textarea(4, value),
         RecordKind::List => f.hint("One per line").textarea(5, value),
         RecordKind::Score => {
@@ -57,8 +80,9 @@ fn record_control(field: &RecordField, value: &str, errors: &Errors) -> Markup {
                 .collect();
             f.select(&options, value)
         }
-        RecordKind::Private => html! {},
-    }
+        RecordKind::Private => return html! {},
+    };
+    html! { (key) (control) }
 }
 
 fn recorded(field: &RecordField, value: Option<&RecordValue>) -> Markup {
@@ -95,8 +119,8 @@ fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names:
             @if v.can_record {
                 form method="post" action={ "/sessions/" (id) "/answers" } novalidate {
                     (csrf_field(&viewer.csrf_token))
-                    input type="hidden" name="field" value=(field.key);
-                    (Field::new("answer", "Your answer").hint("Only you can see it until the facilitator shares the answers").textarea(3, ""))
+                    input type="hidden" name=(SessionForm::NAMES.field) value=(field.key);
+                    (Field::new(SessionForm::NAMES.answer, "Your answer").hint("Only you can see it until the facilitator shares the answers").textarea(3, ""))
                     button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Add my answer" }
                 }
             }
@@ -114,27 +138,15 @@ fn prefixed(errors: Errors, prefix: &str) -> Errors {
     errors.into_iter().map(|(f, m)| (format!("{prefix}{}", f.replace('.', "-")), m)).collect()
 }
 
-struct Forms<'a> {
-    submitted: &'a Submitted,
-    errors: Errors,
-    done: Option<&'a str>,
-}
-
-async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, forms: Forms<'_>) -> Result<Markup, PageError> {
+async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<SessionForm>) -> Result<Markup, PageError> {
     let v = s.app.learning_session(actor, id).await?;
     let everyone = s.app.everyone(actor).await?;
     let names = |uid: i64| everyone.iter().find(|u| u.id == uid).map_or_else(|| format!("person {uid}"), |u| u.name.clone());
-    let form = forms.submitted;
-    let errors = &forms.errors;
+    let (form, errors) = (&sent.values, &sent.errors);
+    let n = SessionForm::NAMES;
     let sess: &Session = &v.session;
     let fields = v.technique.record_fields();
-    let value_of = |f: &RecordField| {
-        if form.0.iter().any(|(k, _)| k == &field_id(&f.key)) {
-            form.get(&field_id(&f.key)).to_string()
-        } else {
-            record_text(sess.record.get(&f.key))
-        }
-    };
+    let value_of = |f: &RecordField| form.record(&f.key).map_or_else(|| record_text(sess.record.get(&f.key)), str::to_string);
     let suggestions = match (sess.project_id, LOOP_TECHNIQUES.contains(&sess.technique_key.as_str())) {
         (Some(p), true) => Some(s.app.project_suggestions(actor, p).await?),
         _ => None,
@@ -146,7 +158,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
     let impacts = s.app.impacts_on(actor, signpost_domain::impact::ImpactSubject::Session(id)).await?;
     let body = html! {
         (error_summary(errors))
-        @if let Some(done) = forms.done { (success_banner(done)) }
+        @if let Some(done) = sent.notice { (success_banner(done)) }
         span class="nhsuk-caption-l" { a href={ "/techniques/" (v.technique.key) } { (v.technique.name) } }
         h1 { (sess.title) }
         dl class="nhsuk-summary-list" {
@@ -168,7 +180,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
             form method="post" action={ "/sessions/" (id) } novalidate {
                 (csrf_field(&viewer.csrf_token))
                 @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (record_control(f, &value_of(f), errors)) }
-                (Field::new("record-notes", "Notes").errors(errors).textarea(4, &if form.0.is_empty() { sess.notes.clone() } else { form.get("record-notes").to_string() }))
+                (Field::new(n.notes, "Notes").errors(errors).textarea(4, if form.record_key.is_empty() { &sess.notes } else { &form.notes }))
                 button class="nhsuk-button" type="submit" { "Save the record" }
             }
         } @else {
@@ -188,11 +200,11 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
                 div class="nhsuk-details__text" {
                     form method="post" action={ "/sessions/" (id) "/lessons" } novalidate {
                         (csrf_field(&viewer.csrf_token))
-                        (Field::new("lesson-title", "Lesson title").errors(errors).input("text", form.get("lesson-title")))
-                        (Field::new("lesson-observation", "What did you observe?").errors(errors).textarea(3, form.get("lesson-observation")))
-                        (Field::new("lesson-insight", "What does it tell us?").errors(errors).textarea(3, form.get("lesson-insight")))
-                        (Field::new("lesson-recommendation", "What should others do?").errors(errors).textarea(3, form.get("lesson-recommendation")))
-                        (Field::new("lesson-tags", "Context tags").hint("Separate with commas; the project's tags are added").errors(errors).input("text", form.get("lesson-tags")))
+                        (Field::new(n.lesson_title, "Lesson title").errors(errors).input("text", &form.lesson_title))
+                        (Field::new(n.lesson_observation, "What did you observe?").errors(errors).textarea(3, &form.lesson_observation))
+                        (Field::new(n.lesson_insight, "What does it tell us?").errors(errors).textarea(3, &form.lesson_insight))
+                        (Field::new(n.lesson_recommendation, "What should others do?").errors(errors).textarea(3, &form.lesson_recommendation))
+                        (Field::new(n.lesson_tags, "Context tags").hint("Separate with commas; the project's tags are added").errors(errors).input("text", &form.lesson_tags))
                         button class="nhsuk-button" type="submit" { "Record lesson" }
                     }
                 }
@@ -217,10 +229,10 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, for
                 div class="nhsuk-details__text" {
                     form method="post" action={ "/sessions/" (id) "/actions" } novalidate {
                         (csrf_field(&viewer.csrf_token))
-                        (Field::new("action-title", "What will be done?").errors(errors).input("text", form.get("action-title")))
-                        (Field::new("action-owner_id", "Who will do it?").errors(errors).select(&people_options(&everyone, "Me"), form.get("action-owner_id")))
-                        (Field::new("action-due_on", "Due date").hint("For example, 2027-01-31").errors(errors).input("text", form.get("action-due_on")))
-                        (Field::new("action-lesson_id", "Lesson it acts on").errors(errors).select(&lesson_options, form.get("action-lesson_id")))
+                        (Field::new(n.action_title, "What will be done?").errors(errors).input("text", &form.action_title))
+                        (Field::new(n.action_owner_id, "Who will do it?").errors(errors).select(&people_options(&everyone, "Me"), &form.action_owner_id))
+                        (Field::new(n.action_due_on, "Due date").hint("For example, 2027-01-31").errors(errors).input("text", &form.action_due_on))
+                        (Field::new(n.action_lesson_id, "Lesson it acts on").errors(errors).select(&lesson_options, &form.action_lesson_id))
                         button class="nhsuk-button" type="submit" { "Agree action" }
                     }
                 }
@@ -246,8 +258,7 @@ crate::notices! {
 
 /// `GET /sessions/{id}`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<SessionNotice>) -> PageResult {
-    let forms = Forms { submitted: &Submitted(Vec::new()), errors: Vec::new(), done: notice.message() };
-    Ok(session_page(&s, &actor, &viewer, id, forms).await?.into_response())
+    Ok(session_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 async fn refuse_on_page(
@@ -255,25 +266,18 @@ async fn refuse_on_page(
     actor: &Actor,
     viewer: &Viewer,
     id: i64,
-    form: &Submitted,
+    form: SessionForm,
     e: ServiceError,
     prefix: &str,
 ) -> PageResult {
-    let errors = prefixed(refused(e)?, prefix);
-    let forms = Forms { submitted: form, errors, done: None };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(s, actor, viewer, id, forms).await?).into_response())
+    let sent = FormState::with_errors(form, prefixed(refused(e)?, prefix));
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(s, actor, viewer, id, &sent).await?).into_response())
 }
 
 /// `POST /sessions/{id}`: saves the record.
-pub async fn record(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn record(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let current = s.app.learning_session(&actor, id).await?.session;
-    let record = form
-        .0
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix("record-").filter(|k| *k != "notes").map(|k| (k.to_string(), serde_json::Value::String(v.clone())))
-        })
-        .collect();
+    let record = form.record_key.iter().zip(&form.record_value).map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
     let input = SessionInput {
         project_id: current.project_id,
         technique_key: current.technique_key.clone(),
@@ -282,22 +286,22 @@ pub async fn record(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
         participants: current.participants.clone(),
         held_on: current.held_on.to_string(),
         record,
-        notes: form.get("record-notes").to_string(),
+        notes: form.notes.clone(),
     };
     match s.app.record_session(&actor, id, input).await {
         Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Saved)),
-        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "").await,
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, form, e, "").await,
     }
 }
 
 /// `POST /sessions/{id}/answers`.
-pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
-    match s.app.contribute(&actor, id, form.get("field"), form.get("answer")).await {
+pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
+    match s.app.contribute(&actor, id, &form.field, &form.answer).await {
         Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Answered)),
         Err(ServiceError::Invalid(list)) => {
-            let errors = list.into_iter().map(|f| ("answer".to_string(), crate::pages::capitalised(&f.message))).collect();
-            let forms = Forms { submitted: &form, errors, done: None };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(&s, &actor, &viewer, id, forms).await?).into_response())
+            let errors = list.into_iter().map(|f| (SessionForm::NAMES.answer.to_string(), capitalised(&f.message))).collect();
+            let sent = FormState::with_errors(form, errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(&s, &actor, &viewer, id, &sent).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -310,34 +314,34 @@ pub async fn share(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {
 }
 
 /// `POST /sessions/{id}/lessons`.
-pub async fn add_lesson(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn add_lesson(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let input = LessonInput {
         session_id: Some(id),
-        title: form.get("lesson-title").to_string(),
-        observation: form.get("lesson-observation").to_string(),
-        insight: form.get("lesson-insight").to_string(),
-        recommendation: form.get("lesson-recommendation").to_string(),
-        tags: form.get("lesson-tags").split(',').map(str::to_string).collect(),
+        title: form.lesson_title.clone(),
+        observation: form.lesson_observation.clone(),
+        insight: form.lesson_insight.clone(),
+        recommendation: form.lesson_recommendation.clone(),
+        tags: form.lesson_tags.split(',').map(str::to_string).collect(),
         visibility: None,
     };
     match s.app.record_lesson(&actor, input).await {
         Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Lesson)),
-        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "lesson-").await,
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, form, e, "lesson-").await,
     }
 }
 
 /// `POST /sessions/{id}/actions`.
-pub async fn add_action(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn add_action(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let input = ActionInput {
-        title: form.get("action-title").to_string(),
-        owner_id: form.get("action-owner_id").parse().ok(),
-        due_on: form.get("action-due_on").to_string(),
+        title: form.action_title.clone(),
+        owner_id: form.action_owner_id.parse().ok(),
+        due_on: form.action_due_on.clone(),
         session_id: Some(id),
         project_id: None,
-        lesson_id: form.get("action-lesson_id").parse().ok(),
+        lesson_id: form.action_lesson_id.parse().ok(),
     };
     match s.app.create_action(&actor, input).await {
         Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Action)),
-        Err(e) => refuse_on_page(&s, &actor, &viewer, id, &form, e, "action-").await,
+        Err(e) => refuse_on_page(&s, &actor, &viewer, id, form, e, "action-").await,
     }
 }

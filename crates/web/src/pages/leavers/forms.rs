@@ -19,34 +19,60 @@ pub fn routes() -> Pages {
         .form_back("/leavers/{id}/scores", "/leavers/{id}", scores)
         .form_back("/leavers/{id}/areas/{area}/actions", "/leavers/{id}", add_action)
         .form_back("/leavers/{id}/actions/{action}/lists", "/leavers/{id}", lists)
-        .form_back("/leavers/{id}/actions/{action}/done", "/leavers/{id}", done)
+        .form_back("/leavers/{id}/actions/{action}/done", "/leavers/{id}", done_action)
         .page("/leavers/{id}/actions/{action}/note", note_form)
         .form("/leavers/{id}/actions/{action}/note", note)
         .form_back("/leavers/{id}/handover", "/leavers/{id}", handover)
         .form_back("/leavers/{id}/complete", "/leavers/{id}", complete)
 }
 
-type PlanForm = CsrfForm<Submitted>;
+crate::page_form! {
+    /// The fields of a plan's forms. The forms repeated per area or action send plain
+    /// names (their item is in the address); the scores and the handover are grids,
+    /// one entry per area or holding in order (`area=3&importance=2&…&area=5&…`).
+    pub struct PlanForm / PlanNames {
+        leaver_id: String, departure: String, leaving_on: String, role: String,
+        line_manager_id: String, successor_id: String, key_colleague_id: String,
+        area_title: String, area_detail: String, area_who_needs: String,
+        tool: String, note: String, we_want_to_know: String, you_need_to_know: String, done: String,
+        title: String, body: String, key_contacts: String,
+        agree: String, area: Vec<String>, importance: Vec<String>, availability: Vec<String>, frequency: Vec<String>,
+        holding: Vec<String>, to: Vec<String>,
+    }
+}
+
+crate::notices! {
+    /// What a plan's page says after a change.
+    pub enum PlanNotice {
+        Started => "Plan started. Everyone in it has been told, and the line manager asked to accept.",
+        Accepted => "You are the plan's line manager: agree the priorities once the areas are in.",
+        Area => "Knowledge area added.",
+        Scored => "Scores saved.",
+        Agreed => "Priorities agreed. Now choose actions for each.",
+        Action => "Action added.",
+        Lists => "Lists saved.",
+        Progress => "Progress saved.",
+        Note => "Handover note stored for the team.",
+        Handed => "Passed on. Each new holder has been told.",
+        Details => "Plan updated.",
+        Closed => "Plan closed.",
+    }
+}
 
 fn optional_id(text: &str) -> Option<i64> {
     text.trim().parse().ok()
 }
 
-fn plan_input(form: &Submitted, leaver_id: i64) -> PlanInput {
+fn plan_input(form: &PlanForm, leaver_id: i64) -> PlanInput {
     PlanInput {
         leaver_id,
-        departure: if form.get("departure") == "moving" { Departure::Moving } else { Departure::Leaving },
-        leaving_on: form.get("leaving_on").to_string(),
-        role: form.get("role").to_string(),
-        line_manager_id: optional_id(form.get("line_manager_id")).unwrap_or(0),
-        successor_id: optional_id(form.get("successor_id")),
-        key_colleague_id: optional_id(form.get("key_colleague_id")),
+        departure: if form.departure == "moving" { Departure::Moving } else { Departure::Leaving },
+        leaving_on: form.leaving_on.clone(),
+        role: form.role.clone(),
+        line_manager_id: optional_id(&form.line_manager_id).unwrap_or(0),
+        successor_id: optional_id(&form.successor_id),
+        key_colleague_id: optional_id(&form.key_colleague_id),
     }
-}
-
-/// The problems of a refused form with each service field renamed to its id on the page.
-fn on_fields(e: ServiceError, rename: impl Fn(&str) -> String) -> Result<Errors, PageError> {
-    Ok(refused(e)?.into_iter().map(|(f, m)| (rename(f.split('[').next().unwrap_or_default()), m)).collect())
 }
 
 /// Who is answering a form, and where.
@@ -54,124 +80,134 @@ struct Reader<'a> {
     s: &'a AppState,
     actor: &'a Actor,
     viewer: &'a Viewer,
+    id: PlanId,
 }
 
-/// Shows the plan again with the problems on the fields `rename` names, or goes to it with `done` on success.
-async fn back(
-    r: Reader<'_>,
-    id: PlanId,
-    form: &Submitted,
-    result: Result<(), ServiceError>,
-    done: &str,
-    rename: impl Fn(&str) -> String,
-) -> PageResult {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/leavers/{id}?done={done}"))),
-        Err(e) => {
-            let errors = on_fields(e, rename)?;
-            Ok(plan_page(r.s, r.actor, r.viewer, id, form, &errors, None).await?.into_response())
+impl Reader<'_> {
+    /// Goes to the plan (at `fragment`) with `notice`, or shows it again with the
+    /// problems on the fields `rename` names.
+    async fn back(
+        &self,
+        sent: FormState<PlanForm>,
+        result: Result<(), ServiceError>,
+        (notice, fragment): (PlanNotice, &str),
+        rename: impl Fn(&str) -> String,
+    ) -> PageResult {
+        match result {
+            Ok(()) => Ok(done(&format!("/leavers/{}{fragment}", self.id), notice)),
+            Err(e) => {
+                let sent = FormState { errors: refused_as(e, rename)?, ..sent };
+                Ok(plan_page(self.s, self.actor, self.viewer, self.id, &sent).await?.into_response())
+            }
         }
     }
 }
 
 /// `POST /leavers`.
-pub async fn start(CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let input = plan_input(&form, optional_id(form.get("leaver_id")).unwrap_or(0));
+pub async fn start(CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let input = plan_input(&form, optional_id(&form.leaver_id).unwrap_or(0));
     match s.app.start_plan(&actor, input).await {
-        Ok(plan) => Ok(see_other(&format!("/leavers/{}?done=started", plan.id))),
+        Ok(plan) => Ok(done(&format!("/leavers/{}", plan.id), PlanNotice::Started)),
         Err(e) => {
             let conflict = matches!(e, ServiceError::Conflict(_));
-            let errors = on_fields(e, |f| if conflict { "leaver_id".into() } else { f.to_string() })?;
-            Ok(list_page(&s, &actor, &viewer, &form, &errors).await?.into_response())
+            let errors = refused_as(e, |f| if conflict { PlanForm::NAMES.leaver_id.into() } else { f.to_string() })?;
+            Ok(list_page(&s, &actor, &viewer, &FormState::with_errors(form, errors)).await?.into_response())
         }
     }
 }
 
 /// `POST /leavers/{id}/details`.
-pub async fn details(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
+pub async fn details(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
     let leaver = s.app.plan_view(&actor, id).await?.plan.leaver_id;
     let result = s.app.update_plan(&actor, id, plan_input(&form, leaver)).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "details", |f| f.to_string()).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Details, ""), str::to_string).await
 }
 
 /// `POST /leavers/{id}/accept`: the named line manager accepts.
-pub async fn accept(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
+pub async fn accept(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     let result = s.app.accept_manager(&actor, id).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "accepted", |_| "accept-manager".to_string()).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::default(), result, (PlanNotice::Accepted, ""), |_| "accept-manager".to_string()).await
 }
 
 /// `POST /leavers/{id}/areas`.
-pub async fn add_area(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let input = AreaInput {
-        title: form.get("area_title").into(),
-        detail: form.get("area_detail").into(),
-        who_needs: form.get("area_who_needs").into(),
-    };
+pub async fn add_area(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let input = AreaInput { title: form.area_title.clone(), detail: form.area_detail.clone(), who_needs: form.area_who_needs.clone() };
     let result = s.app.add_area(&actor, id, input).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "area", |f| format!("area_{f}")).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Area, ""), |f| format!("area_{f}")).await
 }
 
 /// `POST /leavers/{id}/scores`: every area's three scores, and agreement when asked.
-pub async fn scores(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
+/// Only the plan's own areas are read from the grid, each by its id.
+pub async fn scores(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
     let plan = s.app.plan_view(&actor, id).await?.plan;
+    let row: std::collections::HashMap<&str, usize> = form.area.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect();
+    let part = |list: &[String], i: usize| list.get(i).and_then(|v| v.parse::<u8>().ok());
     let mut scores = Vec::new();
     for area in &plan.areas {
-        let part = |p: &str| form.get(&format!("{p}-{}", area.id)).parse::<u8>().ok();
-        if let (Some(importance), Some(availability), Some(frequency)) = (part("importance"), part("availability"), part("frequency")) {
+        let Some(&i) = row.get(area.id.to_string().as_str()) else { continue };
+        if let (Some(importance), Some(availability), Some(frequency)) =
+            (part(&form.importance, i), part(&form.availability, i), part(&form.frequency, i))
+        {
             scores.push(AreaScore { area_id: area.id, importance, availability, frequency });
         }
     }
-    let agree = form.get("agree") == "yes";
+    let agree = form.agree == "yes";
     let result = s.app.score_areas(&actor, id, ScoresInput { scores, agree }).await.map(drop);
     let first = plan.areas.first().map(|a| format!("importance-{}", a.id)).unwrap_or_default();
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, if agree { "agreed" } else { "scored" }, |_| first.clone())
-        .await
+    let notice = if agree { PlanNotice::Agreed } else { PlanNotice::Scored };
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::default(), result, (notice, ""), |_| first.clone()).await
 }
 
 /// `POST /leavers/{id}/areas/{area}/actions`.
-pub async fn add_action(PagePath((id, area)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let tool_field = format!("tool-{area}");
-    let result = match Tool::parse(form.get(&tool_field)) {
-        Some(tool) => s
-            .app
-            .add_plan_action(&actor, id, area, ActionInput { tool, note: form.get(&format!("action_note-{area}")).into() })
-            .await
-            .map(drop),
+pub async fn add_action(PagePath((id, area)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let result = match Tool::parse(&form.tool) {
+        Some(tool) => s.app.add_plan_action(&actor, id, area, ActionInput { tool, note: form.note.clone() }).await.map(drop),
         None => Err(ServiceError::invalid("tool", "choose an action from the toolbox")),
     };
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "action", |f| {
-        if f == "note" { format!("action_note-{area}") } else { tool_field.clone() }
-    })
-    .await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    let sent = FormState::with_errors(form, Vec::new()).for_item(area);
+    r.back(sent, result, (PlanNotice::Action, ""), |f| if f == "note" { format!("action_note-{area}") } else { format!("tool-{area}") })
+        .await
 }
 
 /// `POST /leavers/{id}/actions/{action}/lists`: a knowledge exchange's two lists, one item per line.
-pub async fn lists(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let lines = |name: &str| form.get(&format!("{name}-{action}")).lines().map(str::to_string).collect();
-    let input = ExchangeLists { we_want_to_know: lines("we_want_to_know"), you_need_to_know: lines("you_need_to_know") };
+pub async fn lists(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let lines = |text: &str| text.lines().map(str::to_string).collect();
+    let input = ExchangeLists { we_want_to_know: lines(&form.we_want_to_know), you_need_to_know: lines(&form.you_need_to_know) };
     let result = s.app.set_exchange_lists(&actor, id, action, input).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "lists", |f| format!("{f}-{action}")).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::default().for_item(action), result, (PlanNotice::Lists, ""), |f| format!("{f}-{action}")).await
 }
 
 /// `POST /leavers/{id}/actions/{action}/done`.
-pub async fn done(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, _, form): PlanForm) -> PageResult {
-    s.app.set_plan_action_done(&actor, id, action, form.get("done") == "yes").await?;
-    Ok(see_other(&format!("/leavers/{id}?done=progress#action-{action}")))
+pub async fn done_action(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, _, form): CsrfForm<PlanForm>) -> PageResult {
+    s.app.set_plan_action_done(&actor, id, action, form.done == "yes").await?;
+    Ok(done(&format!("/leavers/{id}#action-{action}"), PlanNotice::Progress))
 }
 
-/// `POST /leavers/{id}/handover`: each `to-{holding}` names who takes it on; empty keeps it for now.
-pub async fn handover(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let moves: Vec<Move> =
-        form.0.iter().filter_map(|(k, v)| Some(Move { holding: k.strip_prefix("to-")?.to_string(), to: optional_id(v)? })).collect();
+/// `POST /leavers/{id}/handover`: each holding sent with whom it goes to; nobody keeps it for now.
+pub async fn handover(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let moves: Vec<Move> = form
+        .holding
+        .iter()
+        .zip(&form.to)
+        .filter_map(|(holding, to)| Some(Move { holding: holding.clone(), to: optional_id(to)? }))
+        .collect();
     let first = moves.first().map(|m| format!("to-{}", m.holding)).unwrap_or_else(|| "handover".into());
     let result = s.app.hand_over(&actor, id, HandoverInput { moves }).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &form, result, "handed", |_| first.clone()).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Handed, ""), |_| first.clone()).await
 }
 
 /// `POST /leavers/{id}/complete`.
-pub async fn complete(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, _): PlanForm) -> PageResult {
+pub async fn complete(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     let result = s.app.complete_plan(&actor, id).await.map(drop);
-    back(Reader { s: &s, actor: &actor, viewer: &viewer }, id, &Submitted(Vec::new()), result, "closed", |_| "outstanding".into()).await
+    let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
+    r.back(FormState::default(), result, (PlanNotice::Closed, ""), |_| "outstanding".into()).await
 }
 
 /// Key contacts from lines of "name, role, contact".
@@ -190,12 +226,19 @@ fn contacts(text: &str) -> Vec<KeyContact> {
         .collect()
 }
 
-async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, action: i64, form: &Submitted, errors: &Errors) -> PageResult {
+async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, action: i64, sent: Option<(&PlanForm, Errors)>) -> PageResult {
     let v = s.app.plan_view(actor, id).await?;
     let (area, act) = v.plan.actions().find(|(_, x)| x.id == action).ok_or_else(|| ServiceError::NotFound("the action".into()))?;
-    let fresh = form.0.is_empty();
-    let title_value = if fresh { format!("{}: {}", act.tool.label(), area.title) } else { form.get("title").to_string() };
-    let body_value = if fresh { exchange_outline(act) } else { form.get("body").to_string() };
+    let (form, errors) = match sent {
+        Some((form, errors)) => (form.clone(), errors),
+        None => {
+            let outline =
+                PlanForm { title: format!("{}: {}", act.tool.label(), area.title), body: exchange_outline(act), ..PlanForm::default() };
+            (outline, Vec::new())
+        }
+    };
+    let errors = &errors;
+    let n = PlanForm::NAMES;
     let heading = format!("Handover note: {}", area.title);
     let body = html! {
         (error_summary(errors))
@@ -206,9 +249,9 @@ async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, act
         p { "The note is published for the team and belongs to the successor, so it outlives the handover." }
         form method="post" action={ "/leavers/" (id) "/actions/" (action) "/note" } novalidate {
             (csrf_field(&viewer.csrf_token))
-            (Field::new("title", "Title").errors(errors).input("text", &title_value))
-            (Field::new("body", "What the successor needs to know").hint("Markdown: ## for headings, - for lists").errors(errors).textarea(14, &body_value))
-            (Field::new("key_contacts", "Key contacts").hint("One per line: name, role, how to reach them").errors(errors).textarea(4, form.get("key_contacts")))
+            (Field::new(n.title, "Title").errors(errors).input("text", &form.title))
+            (Field::new(n.body, "What the successor needs to know").hint("Markdown: ## for headings, - for lists").errors(errors).textarea(14, &form.body))
+            (Field::new(n.key_contacts, "Key contacts").hint("One per line: name, role, how to reach them").errors(errors).textarea(4, &form.key_contacts))
             button class="nhsuk-button" type="submit" { "Store the note" }
         }
     };
@@ -217,21 +260,20 @@ async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, act
 
 /// `GET /leavers/{id}/actions/{action}/note`.
 pub async fn note_form(SignedIn(s, actor, viewer): SignedIn, PagePath((id, action)): PagePath<(PlanId, i64)>) -> PageResult {
-    note_page(&s, &actor, &viewer, id, action, &Submitted(Vec::new()), &Vec::new()).await
+    note_page(&s, &actor, &viewer, id, action, None).await
 }
 
 /// `POST /leavers/{id}/actions/{action}/note`.
-pub async fn note(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): PlanForm) -> PageResult {
-    let input =
-        OutputInput { title: form.get("title").into(), body: form.get("body").into(), key_contacts: contacts(form.get("key_contacts")) };
+pub async fn note(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+    let input = OutputInput { title: form.title.clone(), body: form.body.clone(), key_contacts: contacts(&form.key_contacts) };
     match s.app.record_plan_output(&actor, id, action, input).await {
-        Ok(_) => Ok(see_other(&format!("/leavers/{id}?done=note#action-{action}"))),
+        Ok(_) => Ok(done(&format!("/leavers/{id}#action-{action}"), PlanNotice::Note)),
         Err(ServiceError::IdentifierFound(_)) => {
             let errors = vec![(
                 "body".to_string(),
                 "The note contains what looks like an NHS number: remove it, notes are about the role, not patients".to_string(),
             )];
-            note_page(&s, &actor, &viewer, id, action, &form, &errors).await
+            note_page(&s, &actor, &viewer, id, action, Some((&form, errors))).await
         }
         Err(e) => {
             let errors = refused(e)?
@@ -247,7 +289,7 @@ pub async fn note(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, a
                     )
                 })
                 .collect();
-            note_page(&s, &actor, &viewer, id, action, &form, &errors).await
+            note_page(&s, &actor, &viewer, id, action, Some((&form, errors))).await
         }
     }
 }

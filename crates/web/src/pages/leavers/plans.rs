@@ -4,6 +4,7 @@ use signpost_domain::UserId;
 use signpost_domain::retention::{AreaSource, KnowledgeArea, PlanId, Tool};
 use signpost_services::leavers::PlanView;
 
+use super::forms::{PlanForm, PlanNotice};
 use crate::pages::prelude::*;
 
 /// This area's pages and forms.
@@ -31,27 +32,23 @@ fn days_text(days: i64) -> String {
 
 /// The fields of the start and change forms, filled from `form`.
 /// `leavers` are the people the reader may start a plan for (only themselves, unless a specialist).
-pub(super) fn plan_fields(form: &Submitted, errors: &Errors, people: &[(UserId, String)], leavers: Option<&[(UserId, String)]>) -> Markup {
+pub(super) fn plan_fields(form: &PlanForm, errors: &Errors, people: &[(UserId, String)], leavers: Option<&[(UserId, String)]>) -> Markup {
+    let n = PlanForm::NAMES;
     html! {
         @if let Some(leavers) = leavers {
-            (Field::new("leaver_id", "Who is leaving or moving?").errors(errors).select(&people_options(leavers, (leavers.len() > 1).then_some("Choose a person")), form.get("leaver_id")))
+            (Field::new(n.leaver_id, "Who is leaving or moving?").errors(errors).select(&people_options(leavers, (leavers.len() > 1).then_some("Choose a person")), &form.leaver_id))
         }
-        (Field::new("departure", "Leaving or moving").errors(errors).select(&departure_options(), form.get("departure")))
-        (Field::new("leaving_on", "Last day in the role").hint("For example, 2027-03-31").errors(errors).input("text", form.get("leaving_on")))
-        (Field::new("role", "Role being left").hint("For example, Infection prevention lead").errors(errors).input("text", form.get("role")))
-        (Field::new("line_manager_id", "Line manager").hint("Agrees the priorities once they have accepted").errors(errors).select(&people_options(people, Some("Choose a person")), form.get("line_manager_id")))
-        (Field::new("successor_id", "Successor").hint("Who takes over; the handover notes will belong to them").errors(errors).select(&people_options(people, Some("Not known yet")), form.get("successor_id")))
-        (Field::new("key_colleague_id", "Key colleague").hint("Helps facilitate (step 5)").errors(errors).select(&people_options(people, Some("Not named yet")), form.get("key_colleague_id")))
+        (Field::new(n.departure, "Leaving or moving").errors(errors).select(&departure_options(), &form.departure))
+        (Field::new(n.leaving_on, "Last day in the role").hint("For example, 2027-03-31").errors(errors).input("text", &form.leaving_on))
+        (Field::new(n.role, "Role being left").hint("For example, Infection prevention lead").errors(errors).input("text", &form.role))
+        (Field::new(n.line_manager_id, "Line manager").hint("Agrees the priorities once they have accepted").errors(errors).select(&people_options(people, Some("Choose a person")), &form.line_manager_id))
+        (Field::new(n.successor_id, "Successor").hint("Who takes over; the handover notes will belong to them").errors(errors).select(&people_options(people, Some("Not known yet")), &form.successor_id))
+        (Field::new(n.key_colleague_id, "Key colleague").hint("Helps facilitate (step 5)").errors(errors).select(&people_options(people, Some("Not named yet")), &form.key_colleague_id))
     }
 }
 
-pub(super) async fn list_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    form: &Submitted,
-    errors: &Errors,
-) -> Result<Markup, PageError> {
+pub(super) async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<PlanForm>) -> Result<Markup, PageError> {
+    let (form, errors) = (&sent.values, &sent.errors);
     let plans = s.app.plans(actor).await?;
     let people = s.app.plan_people(actor).await?;
     let leavers = s.app.plan_leavers(actor).await?;
@@ -95,7 +92,7 @@ pub(super) async fn list_page(
 
 /// `GET /leavers`.
 pub async fn list(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
-    Ok(list_page(&s, &actor, &viewer, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
+    Ok(list_page(&s, &actor, &viewer, &FormState::default()).await?.into_response())
 }
 
 fn name(v: &PlanView, id: UserId) -> String {
@@ -126,7 +123,7 @@ fn score_select(area: &KnowledgeArea, part: &str, text: &str, value: Option<u8>)
     html! {
         div class="nhsuk-form-group" {
             label class="nhsuk-label" for=(id) { (text) span class="nhsuk-u-visually-hidden" { " of " (area.title) } }
-            select class="nhsuk-select" id=(id) name=(id) {
+            select class="nhsuk-select" id=(id) name=(part) {
                 option value="" selected[value.is_none()] { "Not scored" }
                 @for n in 1u8..=3 {
                     option value=(n) selected[value == Some(n)] { (n) (match n { 1 => " (low)", 3 => " (high)", _ => "" }) }
@@ -136,7 +133,7 @@ fn score_select(area: &KnowledgeArea, part: &str, text: &str, value: Option<u8>)
     }
 }
 
-fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, form: &Submitted, errors: &Errors) -> Markup {
+fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, sent: &FormState<PlanForm>) -> Markup {
     let id = v.plan.id;
     let tools: Vec<(String, String)> = Tool::ALL.iter().map(|t| (t.as_str().to_string(), t.label().to_string())).collect();
     let from = match area.source {
@@ -145,6 +142,9 @@ fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, form: &Submitte
     };
     let tool_id = format!("tool-{}", area.id);
     let note_id = format!("action_note-{}", area.id);
+    let n = PlanForm::NAMES;
+    let blank = PlanForm::default();
+    let form = if sent.sent_for(area.id) { &sent.values } else { &blank };
     html! {
         div class="nhsuk-card" id={ "area-" (area.id) } {
             div class="nhsuk-card__content" {
@@ -164,8 +164,8 @@ fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, form: &Submitte
                 @if v.may.plan_actions && v.plan.agreed.is_some() {
                     form method="post" action={ "/leavers/" (id) "/areas/" (area.id) "/actions" } novalidate {
                         (csrf)
-                        (Field::new(&tool_id, "Choose an action from the toolbox").errors(errors).select(&tools, form.get(&tool_id)))
-                        (Field::new(&note_id, "Who needs to know, how and when").errors(errors).input("text", form.get(&note_id)))
+                        (Field::new(&tool_id, "Choose an action from the toolbox").name(n.tool).errors_at(&sent.errors, &tool_id).select(&tools, &form.tool))
+                        (Field::new(&note_id, "Who needs to know, how and when").name(n.note).errors_at(&sent.errors, &note_id).input("text", &form.note))
                         button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Add action" span class="nhsuk-u-visually-hidden" { " for " (area.title) } }
                     }
                 }
@@ -192,7 +192,7 @@ fn action_item(v: &PlanView, action: &signpost_domain::retention::PlanAction, cs
                 }
                 @if v.may.plan_actions {
                     form method="post" action={ (base) "/done" } novalidate {
-                        (csrf) input type="hidden" name="done" value=(if action.done { "no" } else { "yes" });
+                        (csrf) input type="hidden" name=(PlanForm::NAMES.done) value=(if action.done { "no" } else { "yes" });
                         button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" {
                             (if action.done { "Mark not done" } else { "Mark done" }) span class="nhsuk-u-visually-hidden" { ": " (action.tool.label()) }
                         }
@@ -210,8 +210,8 @@ fn exchange_lists(v: &PlanView, action: &signpost_domain::retention::PlanAction,
         @if v.may.add_area && action.output_asset_id.is_none() {
             form method="post" action={ (base) "/lists" } novalidate {
                 (csrf)
-                (Field::new(&we, "Top 10 things we want to know (the team)").hint("One per line").textarea(4, &action.we_want_to_know.join("\n")))
-                (Field::new(&you, "Top 10 things you need to know (the leaver)").hint("One per line").textarea(4, &action.you_need_to_know.join("\n")))
+                (Field::new(&we, "Top 10 things we want to know (the team)").name(PlanForm::NAMES.we_want_to_know).hint("One per line").textarea(4, &action.we_want_to_know.join("\n")))
+                (Field::new(&you, "Top 10 things you need to know (the leaver)").name(PlanForm::NAMES.you_need_to_know).hint("One per line").textarea(4, &action.you_need_to_know.join("\n")))
                 button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" { "Save the lists" }
             }
         } @else {
@@ -223,6 +223,7 @@ fn exchange_lists(v: &PlanView, action: &signpost_domain::retention::PlanAction,
 }
 
 fn scores_form(v: &PlanView, csrf: &Markup) -> Markup {
+    let n = PlanForm::NAMES;
     html! {
         form method="post" action={ "/leavers/" (v.plan.id) "/scores" } novalidate id="scores" {
             (csrf)
@@ -230,24 +231,27 @@ fn scores_form(v: &PlanView, csrf: &Markup) -> Markup {
             @for area in &v.plan.areas {
                 fieldset class="nhsuk-fieldset" {
                     legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (area.title) }
+                    input type="hidden" name=(n.area) value=(area.id);
                     div class="signpost-inline-fields" {
-                        (score_select(area, "importance", "Importance", area.score.map(|s| s.importance)))
-                        (score_select(area, "availability", "Scarcity", area.score.map(|s| s.availability)))
-                        (score_select(area, "frequency", "Frequency", area.score.map(|s| s.frequency)))
+                        (score_select(area, n.importance, "Importance", area.score.map(|s| s.importance)))
+                        (score_select(area, n.availability, "Scarcity", area.score.map(|s| s.availability)))
+                        (score_select(area, n.frequency, "Frequency", area.score.map(|s| s.frequency)))
                     }
                 }
             }
             div class="nhsuk-button-group" {
-                button class="nhsuk-button" type="submit" name="agree" value="yes" { "Save and agree the priorities" }
-                button class="nhsuk-button nhsuk-button--secondary" type="submit" name="agree" value="no" { "Save the scores" }
+                button class="nhsuk-button" type="submit" name=(n.agree) value="yes" { "Save and agree the priorities" }
+                button class="nhsuk-button nhsuk-button--secondary" type="submit" name=(n.agree) value="no" { "Save the scores" }
             }
         }
     }
 }
 
-fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], form: &Submitted) -> Markup {
+fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], form: &PlanForm) -> Markup {
     let default_to = v.plan.successor_id.unwrap_or(v.plan.line_manager_id).to_string();
     let choices = people_options(people, Some("Keep for now"));
+    let n = PlanForm::NAMES;
+    let sent_to = |key: &str| form.holding.iter().position(|h| h == key).and_then(|i| form.to.get(i)).map(String::as_str);
     html! {
         h2 id="handover" { "Pass on what they hold" }
         p { "Assets they own (and with them their review dates), open actions, communities they coordinate and their place as a knowledge advocate. Nothing should be left without an owner." }
@@ -264,13 +268,14 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
                     tbody class="nhsuk-table__body" {
                         @for h in &v.holdings {
                             @let field = format!("to-{}", h.key);
-                            @let chosen = if form.0.is_empty() { default_to.as_str() } else { form.get(&field) };
+                            @let chosen = if form.holding.is_empty() { default_to.as_str() } else { sent_to(&h.key).unwrap_or_default() };
                             tr class="nhsuk-table__row" {
                                 td class="nhsuk-table__cell" { (h.label) br; span class="nhsuk-body-s" { (h.detail) } }
                                 td class="nhsuk-table__cell" {
                                     @if h.may_pass_on {
+                                        input type="hidden" name=(n.holding) value=(h.key);
                                         label class="nhsuk-label nhsuk-u-visually-hidden" for=(field) { "Pass " (h.label) " to" }
-                                        select class="nhsuk-select" id=(field) name=(field) {
+                                        select class="nhsuk-select" id=(field) name=(n.to) {
                                             @for (value, text) in &choices { option value=(value) selected[value == chosen] { (text) } }
                                         }
                                     } @else { "Not yours to pass on" }
@@ -303,10 +308,10 @@ pub(super) async fn plan_page(
     actor: &Actor,
     viewer: &Viewer,
     id: PlanId,
-    form: &Submitted,
-    errors: &Errors,
-    done: Option<&str>,
+    sent: &FormState<PlanForm>,
 ) -> Result<Markup, PageError> {
+    let (form, errors) = (&sent.values, &sent.errors);
+    let n = PlanForm::NAMES;
     let v = s.app.plan_view(actor, id).await?;
     let people = if v.may.manage || v.may.edit { s.app.plan_people(actor).await? } else { Vec::new() };
     let csrf = csrf_field(&viewer.csrf_token);
@@ -316,7 +321,7 @@ pub(super) async fn plan_page(
         if v.plan.leaver_id == actor.user_id { "yours: what you would take with you" } else { "the team's: what you would like to know" };
     let body = html! {
         (error_summary(errors))
-        @if let Some(d) = done { (success_banner(d)) }
+        @if let Some(d) = sent.notice { (success_banner(d)) }
         span class="nhsuk-caption-l" { (v.plan.departure.as_str()) " · " (v.plan.role) }
         h1 { (title) }
         dl class="nhsuk-summary-list" {
@@ -343,15 +348,15 @@ pub(super) async fn plan_page(
         h2 id="areas" { "Knowledge areas" }
         @if let Some(a) = v.plan.agreed { p { "Priorities agreed by " (name(&v, a.by)) " on " (a.at.date_naive()) ". Highest first." } }
         @else if !v.plan.areas.is_empty() { p { "Priorities not agreed yet." } }
-        @for area in v.plan.areas_by_priority() { (area_block(&v, area, &csrf, form, errors)) }
+        @for area in v.plan.areas_by_priority() { (area_block(&v, area, &csrf, sent)) }
         @if v.may.add_area {
             h3 { "Add a knowledge area" }
             p class="nhsuk-body-s" { "It will be " (who_adds) "." }
             form method="post" action={ "/leavers/" (id) "/areas" } novalidate {
                 (csrf)
-                (Field::new("area_title", "Knowledge area").hint("For example, Running the outbreak control meeting").errors(errors).input("text", form.get("area_title")))
-                (Field::new("area_detail", "More about it").errors(errors).textarea(3, form.get("area_detail")))
-                (Field::new("area_who_needs", "Who needs to know it").errors(errors).input("text", form.get("area_who_needs")))
+                (Field::new(n.area_title, "Knowledge area").hint("For example, Running the outbreak control meeting").errors(errors).input("text", &form.area_title))
+                (Field::new(n.area_detail, "More about it").errors(errors).textarea(3, &form.area_detail))
+                (Field::new(n.area_who_needs, "Who needs to know it").errors(errors).input("text", &form.area_who_needs))
                 button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Add the area" }
             }
         }
@@ -395,37 +400,23 @@ pub(super) async fn plan_page(
 }
 
 /// The change form's values: what was sent, or the plan as it stands.
-fn details_form(v: &PlanView, form: &Submitted) -> Submitted {
-    if !form.get("line_manager_id").is_empty() {
-        return Submitted(form.0.clone());
+fn details_form(v: &PlanView, form: &PlanForm) -> PlanForm {
+    if !form.line_manager_id.is_empty() {
+        return form.clone();
     }
     let opt = |u: Option<UserId>| u.map(|u| u.to_string()).unwrap_or_default();
-    Submitted(vec![
-        ("departure".into(), v.plan.departure.as_str().into()),
-        ("leaving_on".into(), v.plan.leaving_on.to_string()),
-        ("role".into(), v.plan.role.clone()),
-        ("line_manager_id".into(), v.plan.line_manager_id.to_string()),
-        ("successor_id".into(), opt(v.plan.successor_id)),
-        ("key_colleague_id".into(), opt(v.plan.key_colleague_id)),
-    ])
+    PlanForm {
+        departure: v.plan.departure.as_str().into(),
+        leaving_on: v.plan.leaving_on.to_string(),
+        role: v.plan.role.clone(),
+        line_manager_id: v.plan.line_manager_id.to_string(),
+        successor_id: opt(v.plan.successor_id),
+        key_colleague_id: opt(v.plan.key_colleague_id),
+        ..PlanForm::default()
+    }
 }
 
 /// `GET /leavers/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<PlanId>, PageQuery(q): PageQuery<DoneQuery>) -> PageResult {
-    let done = match q.done.as_deref() {
-        Some("started") => Some("Plan started. Everyone in it has been told, and the line manager asked to accept."),
-        Some("accepted") => Some("You are the plan's line manager: agree the priorities once the areas are in."),
-        Some("area") => Some("Knowledge area added."),
-        Some("scored") => Some("Scores saved."),
-        Some("agreed") => Some("Priorities agreed. Now choose actions for each."),
-        Some("action") => Some("Action added."),
-        Some("lists") => Some("Lists saved."),
-        Some("progress") => Some("Progress saved."),
-        Some("note") => Some("Handover note stored for the team."),
-        Some("handed") => Some("Passed on. Each new holder has been told."),
-        Some("details") => Some("Plan updated."),
-        Some("closed") => Some("Plan closed."),
-        _ => None,
-    };
-    Ok(plan_page(&s, &actor, &viewer, id, &Submitted(Vec::new()), &Vec::new(), done).await?.into_response())
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<PlanId>, notice: Done<PlanNotice>) -> PageResult {
+    Ok(plan_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }

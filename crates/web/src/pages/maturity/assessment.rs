@@ -22,13 +22,29 @@ pub fn routes() -> Pages {
         .page("/maturity/{key}/model.xlsx", download_model)
 }
 
-/// Which model, and what was just done.
+/// Which model.
 #[derive(Debug, Deserialize)]
 pub struct ModelQuery {
     /// The model's key.
     pub model: Option<String>,
-    /// What was done.
-    pub done: Option<String>,
+}
+
+crate::notices! {
+    /// What the maturity pages say after a change.
+    pub enum MaturityNotice {
+        Imported => "Imported.",
+        Loaded => "Model loaded.",
+        Recorded => "Assessment recorded.",
+    }
+}
+
+crate::page_form! {
+    /// An assessment: the conversation, then for each category in the model's order
+    /// where the team is now, its target and the evidence.
+    pub struct AssessForm / AssessNames {
+        team_id: String, held_on: String, facilitator: String, participants: String,
+        current: Vec<String>, target: Vec<String>, evidence: Vec<String>, actions: String,
+    }
 }
 
 fn model_details(m: &MaturityModel) -> Markup {
@@ -132,13 +148,12 @@ async fn overview_page(
 }
 
 /// `GET /maturity`.
-pub async fn overview(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ModelQuery>) -> PageResult {
-    let done = match q.done.as_deref() {
-        Some("imported") => Some("Imported."),
-        Some("loaded") => Some("Model loaded."),
-        _ => None,
-    };
-    Ok(overview_page(&s, &actor, &viewer, q.model.as_deref(), &Vec::new(), done).await?.into_response())
+pub async fn overview(
+    SignedIn(s, actor, viewer): SignedIn,
+    PageQuery(q): PageQuery<ModelQuery>,
+    notice: Done<MaturityNotice>,
+) -> PageResult {
+    Ok(overview_page(&s, &actor, &viewer, q.model.as_deref(), &Vec::new(), notice.message()).await?.into_response())
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
@@ -185,7 +200,7 @@ pub async fn import(State(s): State<AppState>, mut upload: CsrfUpload) -> PageRe
     };
     let CsrfUpload { actor, viewer, .. } = upload;
     match s.app.import_assessments(&actor, &file.bytes).await {
-        Ok(list) => Ok(see_other(&format!("/maturity?model={}&done=imported", list[0].model_key))),
+        Ok(list) => Ok(done(&format!("/maturity?model={}", list[0].model_key), MaturityNotice::Imported)),
         Err(e) => refused_upload(&s, &actor, &viewer, "file", e).await,
     }
 }
@@ -209,7 +224,7 @@ pub async fn load_model(State(s): State<AppState>, mut upload: CsrfUpload) -> Pa
         }
     };
     match loaded {
-        Ok(model) => Ok(see_other(&format!("/maturity?model={}&done=loaded", model.key))),
+        Ok(model) => Ok(done(&format!("/maturity?model={}", model.key), MaturityNotice::Loaded)),
         Err(e) => refused_upload(&s, &actor, &viewer, "model_file", e).await,
     }
 }
@@ -219,18 +234,18 @@ async fn assess_page(
     actor: &Actor,
     viewer: &Viewer,
     key: &str,
-    form: &Submitted,
+    form: &AssessForm,
     errors: &Errors,
 ) -> Result<Markup, PageError> {
     let model = s.app.maturity_model(actor, key).await?;
     let teams = s.app.teams(actor).await?;
     let options: Vec<(String, String)> =
         teams.iter().filter(|t| policy::can_assess_team(actor, t.id)).map(|t| (t.id.to_string(), t.name.clone())).collect();
-    let own = actor.own_team().map(|t| t.to_string()).unwrap_or_default();
     let levels: Vec<(String, String)> = std::iter::once((String::new(), "Choose a level".to_string()))
         .chain((1..=model.top()).map(|l| (l.to_string(), model.level_label(l))))
         .collect();
-    let value = |name: &str, default: &str| if form.0.is_empty() { default.to_string() } else { form.get(name).to_string() };
+    let n = AssessForm::NAMES;
+    let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
     let title = format!("Assess against {}", model.name);
     let body = html! {
         (error_summary(errors))
@@ -239,10 +254,10 @@ async fn assess_page(
         p { "Agree each rating together. Where the team is now, where it wants to be, and what it already does that shows it." }
         form method="post" action={ "/maturity/assess?model=" (key) } novalidate {
             (csrf_field(&viewer.csrf_token))
-            (Field::new("team_id", "Team").errors(errors).select(&options, &value("team_id", &own)))
-            (Field::new("held_on", "Date of the conversation").hint("For example, 2026-11-23").errors(errors).input("text", &value("held_on", &chrono::Utc::now().date_naive().to_string())))
-            (Field::new("facilitator", "Facilitator").errors(errors).input("text", form.get("facilitator")))
-            (Field::new("participants", "Who took part").hint("One per line").errors(errors).textarea(3, form.get("participants")))
+            (Field::new(n.team_id, "Team").errors(errors).select(&options, &form.team_id))
+            (Field::new(n.held_on, "Date of the conversation").hint("For example, 2026-11-23").errors(errors).input("text", &form.held_on))
+            (Field::new(n.facilitator, "Facilitator").errors(errors).input("text", &form.facilitator))
+            (Field::new(n.participants, "Who took part").hint("One per line").errors(errors).textarea(3, &form.participants))
             @for (i, c) in model.categories.iter().enumerate() {
                 fieldset class="nhsuk-fieldset" id={ "category-" (i) } {
                     legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m" { (c.name) }
@@ -250,13 +265,15 @@ async fn assess_page(
                         ul class="nhsuk-body-s" { @for (l, d) in c.descriptions.iter().enumerate() { @if !d.is_empty() { li { (model.level_label(l as u8 + 1)) ": " (d) } } } }
                     }
                     div class="signpost-inline-fields" {
-                        (Field::new(&format!("current-{i}"), "Now").errors(errors).select(&levels, form.get(&format!("current-{i}"))))
-                        (Field::new(&format!("target-{i}"), "Target").errors(errors).select(&levels, form.get(&format!("target-{i}"))))
+                        @let (current, target) = (format!("current-{i}"), format!("target-{i}"));
+                        (Field::new(&current, "Now").name(n.current).errors_at(errors, &current).select(&levels, &at(&form.current, i)))
+                        (Field::new(&target, "Target").name(n.target).errors_at(errors, &target).select(&levels, &at(&form.target, i)))
                     }
-                    (Field::new(&format!("evidence-{i}"), "Evidence").hint("What the team already does").errors(errors).textarea(2, form.get(&format!("evidence-{i}"))))
+                    @let evidence = format!("evidence-{i}");
+                    (Field::new(&evidence, "Evidence").name(n.evidence).hint("What the team already does").errors_at(errors, &evidence).textarea(2, &at(&form.evidence, i)))
                 }
             }
-            (Field::new("actions", "Development action plan").hint("One step per line").errors(errors).textarea(4, form.get("actions")))
+            (Field::new(n.actions, "Development action plan").hint("One step per line").errors(errors).textarea(4, &form.actions))
             button class="nhsuk-button" type="submit" { "Record the assessment" }
         }
     };
@@ -266,7 +283,12 @@ async fn assess_page(
 /// `GET /maturity/assess?model=`.
 pub async fn assess_form(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ModelQuery>) -> PageResult {
     let key = q.model.unwrap_or_else(|| "nhs-km".into());
-    Ok(assess_page(&s, &actor, &viewer, &key, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
+    let fresh = AssessForm {
+        team_id: actor.own_team().map(|t| t.to_string()).unwrap_or_default(),
+        held_on: chrono::Utc::now().date_naive().to_string(),
+        ..AssessForm::default()
+    };
+    Ok(assess_page(&s, &actor, &viewer, &key, &fresh, &Vec::new()).await?.into_response())
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -274,16 +296,17 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 /// `POST /maturity/assess?model=`.
-pub async fn assess(PageQuery(q): PageQuery<ModelQuery>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn assess(PageQuery(q): PageQuery<ModelQuery>, CsrfForm(s, actor, viewer, form): CsrfForm<AssessForm>) -> PageResult {
     let key = q.model.unwrap_or_else(|| "nhs-km".into());
     let model = s.app.maturity_model(&actor, &key).await?;
     let mut errors: Errors = Vec::new();
     let mut ratings = Vec::new();
     for (i, c) in model.categories.iter().enumerate() {
-        let level = |name: &str| form.get(&format!("{name}-{i}")).parse::<u8>().ok();
-        match (level("current"), level("target")) {
+        let level = |list: &[String]| list.get(i).and_then(|v| v.parse::<u8>().ok());
+        match (level(&form.current), level(&form.target)) {
             (Some(current), Some(target)) => {
-                ratings.push(Rating { category: c.name.clone(), current, target, evidence: form.get(&format!("evidence-{i}")).into() })
+                let evidence = form.evidence.get(i).cloned().unwrap_or_default();
+                ratings.push(Rating { category: c.name.clone(), current, target, evidence })
             }
             (None, _) => errors.push((format!("current-{i}"), format!("Choose where the team is now in {}", c.name))),
             (_, None) => errors.push((format!("target-{i}"), format!("Choose the team's target in {}", c.name))),
@@ -291,16 +314,16 @@ pub async fn assess(PageQuery(q): PageQuery<ModelQuery>, CsrfForm(s, actor, view
     }
     let input = AssessmentInput {
         model_key: key.clone(),
-        team_id: form.get("team_id").parse().unwrap_or(0),
-        held_on: form.get("held_on").into(),
-        facilitator: form.get("facilitator").into(),
-        participants: lines(form.get("participants")),
+        team_id: form.team_id.parse().unwrap_or(0),
+        held_on: form.held_on.clone(),
+        facilitator: form.facilitator.clone(),
+        participants: lines(&form.participants),
         ratings,
-        actions: lines(form.get("actions")),
+        actions: lines(&form.actions),
     };
     if errors.is_empty() {
         match s.app.record_assessment(&actor, input).await {
-            Ok(a) => return Ok(see_other(&format!("/maturity/assessments/{}?done=recorded", a.id))),
+            Ok(a) => return Ok(done(&format!("/maturity/assessments/{}", a.id), MaturityNotice::Recorded)),
             Err(e) => {
                 for (field, message) in refused(e)? {
                     // "ratings[2].target" is the third category's target on this form.
@@ -318,13 +341,13 @@ pub async fn assess(PageQuery(q): PageQuery<ModelQuery>, CsrfForm(s, actor, view
 }
 
 /// `GET /maturity/assessments/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, PageQuery(q): PageQuery<ModelQuery>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<MaturityNotice>) -> PageResult {
     let a = s.app.assessment(&actor, id).await?;
     let model = s.app.maturity_model(&actor, &a.model_key).await?;
     let team = s.app.teams(&actor).await?.into_iter().find(|t| t.id == a.team_id).map(|t| t.name).unwrap_or_default();
     let title = format!("{team}: {} assessment, {}", model.name, a.held_on);
     let body = html! {
-        @if q.done.as_deref() == Some("recorded") { (success_banner("Assessment recorded.")) }
+        @if let Some(d) = notice.message() { (success_banner(d)) }
         a class="nhsuk-back-link" href={ "/maturity?model=" (a.model_key) } { "Back to the model" }
         h1 { (title) }
         dl class="nhsuk-summary-list" {

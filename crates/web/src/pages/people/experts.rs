@@ -116,12 +116,12 @@ async fn profile_page(
     viewer: &Viewer,
     form: Option<&ProfileForm>,
     errors: &Errors,
-    done: bool,
+    done: Option<&str>,
 ) -> Result<Markup, PageError> {
     let p = s.app.my_profile(actor).await?;
     let body = html! {
         (error_summary(errors))
-        @if done { (success_banner("Your profile is saved.")) }
+        @if let Some(d) = done { (success_banner(d)) }
         h1 { "Your profile" }
         p { "Your name, job title, profession, site and team come from your account. " a href={ "/people/" (actor.user_id) } { "See your profile as others do" } }
         (profile_form(viewer, &p, form, errors))
@@ -129,9 +129,16 @@ async fn profile_page(
     Ok(page("Your profile", Some(viewer), "", body))
 }
 
+crate::notices! {
+    /// What the profile page says after a change.
+    pub enum ProfileNotice {
+        Saved => "Your profile is saved.",
+    }
+}
+
 /// `GET /profile`.
-pub async fn edit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<DoneQuery>) -> PageResult {
-    Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), q.done.is_some()).await?.into_response())
+pub async fn edit(SignedIn(s, actor, viewer): SignedIn, notice: Done<ProfileNotice>) -> PageResult {
+    Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), notice.message()).await?.into_response())
 }
 
 /// `POST /profile`.
@@ -152,10 +159,10 @@ pub async fn save(CsrfForm(s, actor, viewer, form): CsrfForm<ProfileForm>) -> Pa
         suggest_me: form.suggest_me == "yes",
     };
     match s.app.update_profile(&actor, input).await {
-        Ok(_) => Ok(see_other("/profile?done=saved")),
+        Ok(_) => Ok(done("/profile", ProfileNotice::Saved)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
-            Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, false).await?.into_response())
+            Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, None).await?.into_response())
         }
     }
 }

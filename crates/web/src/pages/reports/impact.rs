@@ -4,7 +4,14 @@ use serde::Deserialize;
 use signpost_domain::impact::{ImpactKind, ImpactStatement, ImpactSubject, ReactionKind, StakeholderLevel};
 use signpost_services::impact::{ImpactInput, parse_month};
 
+use crate::pages::assets::view::AssetNotice;
+use crate::pages::learning::sessions::SessionNotice;
 use crate::pages::prelude::*;
+
+crate::page_form! {
+    /// The fields of this page's forms.
+    pub struct ImpactForm / ImpactNames { kind: String, quote: String, attributed_to: String, role: String, stakeholder: String, decision: String, said_on: String, asset_id: String, on: String, month: String }
+}
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -68,7 +75,7 @@ async fn form_page(
     actor: &Actor,
     viewer: &Viewer,
     q: &SubjectQuery,
-    form: &Submitted,
+    form: &ImpactForm,
     errors: &Errors,
 ) -> Result<Markup, PageError> {
     let subject = q.subject()?;
@@ -86,13 +93,13 @@ async fn form_page(
         p { "What difference did " (what) " make? Record what was said, by whom, so it can be quoted in reports." }
         form method="post" action=(action) novalidate {
             (csrf_field(&viewer.csrf_token))
-            (Field::new("kind", "What happened").errors(errors).select(&kinds, form.get("kind")))
-            (Field::new("quote", "What they said").hint("Their words, as said").errors(errors).textarea(3, form.get("quote")))
-            (Field::new("attributed_to", "Who said it").errors(errors).input("text", form.get("attributed_to")))
-            (Field::new("role", "Their role").errors(errors).input("text", form.get("role")))
-            (Field::new("stakeholder", "How senior").errors(errors).select(&levels, form.get("stakeholder")))
-            (Field::new("decision", "Decision it informed").hint("Only when it informed a decision").errors(errors).input("text", form.get("decision")))
-            (Field::new("said_on", "When it was said").hint("For example, 2026-11-23; today if left empty").errors(errors).input("text", form.get("said_on")))
+            (Field::new(ImpactForm::NAMES.kind, "What happened").errors(errors).select(&kinds, form.kind.as_str()))
+            (Field::new(ImpactForm::NAMES.quote, "What they said").hint("Their words, as said").errors(errors).textarea(3, form.quote.as_str()))
+            (Field::new(ImpactForm::NAMES.attributed_to, "Who said it").errors(errors).input("text", form.attributed_to.as_str()))
+            (Field::new(ImpactForm::NAMES.role, "Their role").errors(errors).input("text", form.role.as_str()))
+            (Field::new(ImpactForm::NAMES.stakeholder, "How senior").errors(errors).select(&levels, form.stakeholder.as_str()))
+            (Field::new(ImpactForm::NAMES.decision, "Decision it informed").hint("Only when it informed a decision").errors(errors).input("text", form.decision.as_str()))
+            (Field::new(ImpactForm::NAMES.said_on, "When it was said").hint("For example, 2026-11-23; today if left empty").errors(errors).input("text", form.said_on.as_str()))
             button class="nhsuk-button" type="submit" { "Record impact" }
         }
     };
@@ -101,28 +108,28 @@ async fn form_page(
 
 /// `GET /impact/new?asset=` or `?session=`.
 pub async fn new(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<SubjectQuery>) -> PageResult {
-    Ok(form_page(&s, &actor, &viewer, &q, &Submitted(Vec::new()), &Vec::new()).await?.into_response())
+    Ok(form_page(&s, &actor, &viewer, &q, &ImpactForm::default(), &Vec::new()).await?.into_response())
 }
 
 /// `POST /impact?asset=` or `?session=`.
-pub async fn record(PageQuery(q): PageQuery<SubjectQuery>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn record(PageQuery(q): PageQuery<SubjectQuery>, CsrfForm(s, actor, viewer, form): CsrfForm<ImpactForm>) -> PageResult {
     let subject = q.subject()?;
-    let kind = ImpactKind::ALL.into_iter().find(|k| k.as_str() == form.get("kind")).unwrap_or(ImpactKind::UsedIt);
-    let stakeholder = StakeholderLevel::ALL.into_iter().find(|l| l.as_str() == form.get("stakeholder")).unwrap_or(StakeholderLevel::Team);
+    let kind = ImpactKind::ALL.into_iter().find(|k| k.as_str() == form.kind.as_str()).unwrap_or(ImpactKind::UsedIt);
+    let stakeholder = StakeholderLevel::ALL.into_iter().find(|l| l.as_str() == form.stakeholder.as_str()).unwrap_or(StakeholderLevel::Team);
     let input = ImpactInput {
         subject,
         kind,
-        quote: form.get("quote").into(),
-        attributed_to: form.get("attributed_to").into(),
-        role: form.get("role").into(),
+        quote: form.quote.clone(),
+        attributed_to: form.attributed_to.clone(),
+        role: form.role.clone(),
         stakeholder,
-        decision: form.get("decision").into(),
-        said_on: form.get("said_on").into(),
+        decision: form.decision.clone(),
+        said_on: form.said_on.clone(),
     };
     match s.app.record_impact(&actor, input).await {
         Ok(_) => Ok(match subject {
-            ImpactSubject::Asset(id) => see_other(&format!("/assets/{id}?done=impact#impact")),
-            ImpactSubject::Session(id) => done(&format!("/sessions/{id}#impact"), crate::pages::learning::sessions::SessionNotice::Impact),
+            ImpactSubject::Asset(id) => done(&format!("/assets/{id}#impact"), AssetNotice::Impact),
+            ImpactSubject::Session(id) => done(&format!("/sessions/{id}#impact"), SessionNotice::Impact),
         }),
         Err(e) => {
             let errors = refused(e)?;
@@ -164,7 +171,11 @@ pub async fn withdraw_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): P
 /// `POST /impact/{id}/withdraw`.
 pub async fn withdraw(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     let view = s.app.withdraw_impact(&actor, id).await?;
-    Ok(see_other(&format!("{}?done=impact_withdrawn#impact", view.link)))
+    let back = format!("{}#impact", view.link);
+    Ok(match view.statement.subject {
+        ImpactSubject::Asset(_) => done(&back, AssetNotice::ImpactWithdrawn),
+        ImpactSubject::Session(_) => done(&back, SessionNotice::ImpactWithdrawn),
+    })
 }
 
 /// Which month to show.
@@ -183,6 +194,7 @@ pub async fn showcase(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
     };
     let sc = s.app.showcase(&actor, month).await?;
     let csrf = csrf_field(&viewer.csrf_token);
+    let n = ImpactForm::NAMES;
     let body = html! {
         h1 { "Showcase: " (sc.title) }
         p { "Stories shared this month: experience told so others can learn from it. React to the ones that help you; share your own as a story." }
@@ -202,10 +214,10 @@ pub async fn showcase(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
                             @let given = item.mine.contains(kind);
                             form method="post" action="/showcase/react" novalidate {
                                 (csrf)
-                                input type="hidden" name="asset_id" value=(item.asset.id);
-                                input type="hidden" name="kind" value=(kind.as_str());
-                                input type="hidden" name="on" value=(if given { "no" } else { "yes" });
-                                input type="hidden" name="month" value=(month_text);
+                                input type="hidden" name=(n.asset_id) value=(item.asset.id);
+                                input type="hidden" name=(n.kind) value=(kind.as_str());
+                                input type="hidden" name=(n.on) value=(if given { "no" } else { "yes" });
+                                input type="hidden" name=(n.month) value=(month_text);
                                 button class={ "nhsuk-button nhsuk-button--small" @if !given { " nhsuk-button--secondary" } } type="submit" aria-pressed=(if given { "true" } else { "false" }) {
                                     (kind.label()) " (" (item.counts[i]) ")" span class="nhsuk-u-visually-hidden" { ": " (item.asset.title) }
                                 }
@@ -220,12 +232,12 @@ pub async fn showcase(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
 }
 
 /// `POST /showcase/react`.
-pub async fn react(CsrfForm(s, actor, _, form): CsrfForm<Submitted>) -> PageResult {
-    let (Ok(asset), Some(kind)) = (form.get("asset_id").parse::<i64>(), ReactionKind::parse(form.get("kind"))) else {
+pub async fn react(CsrfForm(s, actor, _, form): CsrfForm<ImpactForm>) -> PageResult {
+    let (Ok(asset), Some(kind)) = (form.asset_id.parse::<i64>(), ReactionKind::parse(form.kind.as_str())) else {
         return Err(ServiceError::invalid("kind", "choose a reaction").into());
     };
-    s.app.react(&actor, asset, kind, form.get("on") == "yes").await?;
-    let month = parse_month(form.get("month")).map(|m| m.format("%Y-%m").to_string()).unwrap_or_default();
+    s.app.react(&actor, asset, kind, form.on == "yes").await?;
+    let month = parse_month(&form.month).map(|m| m.format("%Y-%m").to_string()).unwrap_or_default();
     Ok(see_other(&format!("/showcase?month={month}#story-{asset}")))
 }
 
