@@ -89,7 +89,7 @@ fn users_page(viewer: &Viewer, list: &Markup, form: &AdminForm, errors: &Errors,
                 (Field::new(AdminForm::NAMES.email, "Email address").errors(errors).input("email", form.email.as_str()))
                 (Field::new(AdminForm::NAMES.job_title, "Job title").errors(errors).input("text", form.job_title.as_str()))
                 (Field::new(AdminForm::NAMES.team_id, "Team").errors(errors).select(teams, form.team_id.as_str()))
-                (Field::new(AdminForm::NAMES.role, "Role").errors(errors).select(&role_options(), if form.role.as_str().is_empty() { "member" } else { form.role.as_str() }))
+                (Field::new(AdminForm::NAMES.role, "Role").errors(errors).select(&role_options(), if form.role.is_empty() { "member" } else { form.role.as_str() }))
                 (Field::new(AdminForm::NAMES.password, "Password").hint("At least 12 characters. They can change it later.").errors(errors).input("password", ""))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Add person" }
             }
@@ -143,7 +143,7 @@ pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<AdminForm>) -> 
         job_title: form.job_title.clone(),
         profession: String::new(),
         site: String::new(),
-        team_id: form.team_id.as_str().parse().ok(),
+        team_id: form.team_id.parse().ok(),
         role: Role::parse(form.role.as_str()).unwrap_or(Role::Member),
     };
     match s.app.create_user(Some(&actor), new, Some(form.password.clone())).await {
@@ -260,7 +260,7 @@ async fn teams_page(
 /// `POST /admin/teams`.
 pub async fn add_team(CsrfForm(s, actor, viewer, form): CsrfForm<AdminForm>) -> PageResult {
     let kind = TeamKind::parse(form.kind.as_str()).unwrap_or(TeamKind::Team);
-    match s.app.create_team(Some(&actor), &form.name, kind, form.parent_id.as_str().parse().ok()).await {
+    match s.app.create_team(Some(&actor), &form.name, kind, form.parent_id.parse().ok()).await {
         Ok(_) => Ok(done("/admin/teams", AdminNotice::TeamAdded)),
         Err(e) => {
             let errors = refused(e)?;

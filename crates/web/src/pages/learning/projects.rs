@@ -96,7 +96,7 @@ fn input_of(form: &ProjectForm) -> ProjectInput {
     ProjectInput {
         title: form.title.clone(),
         description: form.description.clone(),
-        team_id: form.team_id.as_str().parse().ok(),
+        team_id: form.team_id.parse().ok(),
         tags: form.tags.as_str().split(',').map(str::to_string).collect(),
         starts_on: form.starts_on.clone(),
         ends_on: form.ends_on.clone(),

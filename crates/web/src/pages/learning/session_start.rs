@@ -54,7 +54,7 @@ async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &StartForm
     let techniques = s.app.techniques(actor).await?;
     let options: Vec<(String, String)> = techniques.iter().map(|t| (t.key.clone(), t.name.clone())).collect();
     let everyone = s.app.everyone(actor).await?;
-    let project = match form.project_id.as_str().parse::<i64>() {
+    let project = match form.project_id.parse::<i64>() {
         Ok(id) => Some(s.app.project(actor, id).await?),
         Err(_) => None,
     };
@@ -91,10 +91,10 @@ pub async fn new_form(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
 /// `POST /sessions`.
 pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<StartForm>) -> PageResult {
     let input = SessionInput {
-        project_id: form.project_id.as_str().parse().ok(),
+        project_id: form.project_id.parse().ok(),
         technique_key: form.technique_key.clone(),
         title: form.title.clone(),
-        facilitator_id: form.facilitator_id.as_str().parse().ok(),
+        facilitator_id: form.facilitator_id.parse().ok(),
         participants: form.participants.iter().filter_map(|v| v.parse().ok()).collect(),
         held_on: form.held_on.clone(),
         record: BTreeMap::new(),

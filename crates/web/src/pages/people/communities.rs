@@ -214,7 +214,7 @@ pub async fn add_event(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, f
 /// `POST /communities/{id}/coordinators`.
 pub async fn make_coordinator(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<CommunityForm>) -> PageResult {
     let user_id =
-        form.user_id.as_str().parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
+        form.user_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
     s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
     Ok(done(&format!("/communities/{id}"), CommunityNotice::Coordinator))
 }

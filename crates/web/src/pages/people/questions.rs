@@ -217,7 +217,7 @@ pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
 
 /// `POST /questions/{id}/comments`.
 pub async fn comment(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
-    let answer_id = form.answer_id.as_str().parse::<i64>().ok();
+    let answer_id = form.answer_id.parse::<i64>().ok();
     let field = answer_id.map_or_else(|| "comment-q".to_string(), |a| format!("comment-{a}"));
     match s.app.comment(&actor, id, PostInput { body: form.comment.clone(), answer_id }).await {
         Ok(_) => Ok(done(&format!("/questions/{id}"), QuestionNotice::Commented)),
@@ -231,8 +231,8 @@ pub async fn comment(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, for
 /// `POST /questions/{id}/vote`.
 pub async fn vote(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
     let answer_id =
-        form.answer_id.as_str().parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
-    let value = form.value.as_str().parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
+        form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+    let value = form.value.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
     s.app.vote_answer(&actor, id, answer_id, value).await?;
     Ok(see_other(&format!("/questions/{id}#answer-{answer_id}")))
 }
@@ -240,7 +240,7 @@ pub async fn vote(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): Csrf
 /// `POST /questions/{id}/accept`.
 pub async fn accept(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
     let answer_id =
-        form.answer_id.as_str().parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+        form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     s.app.accept_answer(&actor, id, answer_id).await?;
     Ok(done(&format!("/questions/{id}"), QuestionNotice::Accepted))
 }
