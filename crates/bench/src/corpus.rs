@@ -521,21 +521,15 @@ impl Corpus {
         let topics = vec![self.term().to_string()];
         let fields = self.fields(kind);
         let input = AssetInput {
-            kind,
-            title,
             summary,
             body,
             fields,
             tags,
             topics,
-            team_id: None,
             visibility: Some(visibility),
-            named_viewers: Vec::new(),
             review_interval_days: Some(365),
-            links: Vec::new(),
             status: Some(if self.rng.gen_bool(0.9) { Status::Published } else { Status::Draft }),
-            override_reason: None,
-            expected_version: None,
+            ..AssetInput::new(kind, title)
         };
         (input, team)
     }

@@ -85,21 +85,15 @@ fn item(source: String, fm: FrontMatter, body: String) -> Result<ImportItem, Fil
     let created_at = when(&source, "created", fm.created.as_ref())?;
     Ok(ImportItem {
         input: AssetInput {
-            kind: fm.kind,
-            title: fm.title,
             summary: fm.summary,
             body,
             fields: fm.fields,
             tags: fm.tags,
             topics: fm.topics,
-            team_id: None,
             visibility: fm.visibility,
-            named_viewers: Vec::new(),
             review_interval_days: fm.review_interval_days,
-            links: Vec::new(),
             status: fm.status,
-            override_reason: None,
-            expected_version: None,
+            ..AssetInput::new(fm.kind, fm.title)
         },
         team: Some(fm.team),
         owner: fm.owner,

@@ -6,10 +6,8 @@ use utoipa::ToSchema;
 
 use crate::UserId;
 use crate::communities::CommunityId;
+pub use crate::ids::ProgrammeId;
 use crate::pairing::Preference;
-
-/// Identifier of a programme.
-pub type ProgrammeId = i64;
 
 /// Who a programme is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

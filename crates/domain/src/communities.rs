@@ -5,13 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::UserId;
-
-/// Identifier of a community.
-pub type CommunityId = i64;
-/// Identifier of a question.
-pub type QuestionId = i64;
-/// Identifier of an answer.
-pub type AnswerId = i64;
+pub use crate::ids::{AnswerId, CommunityId, QuestionId};
 
 /// What a community is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -33,6 +33,27 @@ pub enum StoreError {
         current: i64,
     },
     /// Anything else: the database is down, a migration failed, a row is corrupt.
-    #[error("store failure: {0}")]
-    Unexpected(String),
+    #[error("store failure: {context}")]
+    Unexpected {
+        /// What was being done.
+        context: String,
+        /// Why it failed, when another error said so; the log prints the chain.
+        #[source]
+        source: Option<Cause>,
+    },
+}
+
+/// The error behind an unexpected failure, kept so the log shows its cause.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+impl StoreError {
+    /// An unexpected failure found here, with no other error behind it.
+    pub fn unexpected(context: impl Into<String>) -> Self {
+        StoreError::Unexpected { context: context.into(), source: None }
+    }
+
+    /// An unexpected failure while doing `context`, caused by `source`.
+    pub fn caused(context: impl Into<String>, source: impl Into<Cause>) -> Self {
+        StoreError::Unexpected { context: context.into(), source: Some(source.into()) }
+    }
 }

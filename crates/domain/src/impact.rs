@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::StoreError;
+use crate::audit::AuditRecord;
 use crate::{AssetId, UserId};
+use async_trait::async_trait;
 
 /// What difference it made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -157,4 +160,21 @@ pub struct Reaction {
     pub user_id: UserId,
     /// Which.
     pub kind: ReactionKind,
+}
+
+/// Impact statements and reactions.
+#[async_trait]
+pub trait ImpactStore: Send + Sync + 'static {
+    /// Adds an impact statement.
+    async fn add_impact(&self, statement: &ImpactStatement, audit: AuditRecord) -> Result<ImpactStatement, StoreError>;
+    /// One impact statement.
+    async fn impact(&self, id: i64) -> Result<ImpactStatement, StoreError>;
+    /// Every impact statement, oldest first.
+    async fn impacts(&self) -> Result<Vec<ImpactStatement>, StoreError>;
+    /// Removes a statement that should not have been recorded, with its audit record, in one transaction.
+    async fn remove_impact(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Adds (`on`) or withdraws a reaction.
+    async fn set_reaction(&self, reaction: &Reaction, on: bool) -> Result<(), StoreError>;
+    /// Every reaction.
+    async fn reactions(&self) -> Result<Vec<Reaction>, StoreError>;
 }

@@ -2,12 +2,18 @@
 //! transaction as the change that causes it), claimed by one node at a time under a
 //! lease, retried with backoff up to a limit, and finished in the same transaction as
 //! its own effects, so a crash or a second node neither loses nor repeats it.
+use crate::StoreError;
+use crate::Timestamp;
+use crate::audit::AuditRecord;
+use crate::communities::Notification;
+pub use crate::ids::JobId;
+use crate::learning::ActionId;
+use crate::retention::PlanId;
+use crate::search::Page;
+use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// Identifier of a job.
-pub type JobId = i64;
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -118,4 +124,48 @@ mod tests {
         assert_eq!(backoff(30), Duration::hours(6));
         assert_eq!(JobState::parse("failed"), Some(JobState::Failed));
     }
+}
+
+/// Durable background jobs (see [`crate::jobs`]).
+#[async_trait]
+pub trait JobStore: Send + Sync + 'static {
+    /// Enqueues jobs; one whose key is already stored is left as it is. Returns how many were new.
+    async fn enqueue(&self, jobs: &[crate::jobs::NewJob]) -> Result<usize, StoreError>;
+    /// Claims the next due job for `worker` until `lease_until`: a pending job whose time
+    /// has come, or a running one whose node's lease lapsed. One node gets each job.
+    async fn claim_job(&self, worker: &str, now: Timestamp, lease_until: Timestamp) -> Result<Option<crate::jobs::Job>, StoreError>;
+    /// Finishes a job `worker` still holds, enqueuing `then` in the same transaction;
+    /// false, changing nothing, if its lease went to another node.
+    async fn finish_job(&self, id: crate::jobs::JobId, worker: &str, then: &[crate::jobs::NewJob]) -> Result<bool, StoreError>;
+    /// Records a failed attempt: pending again at `retry_at`, or failed for good without one.
+    async fn fail_job(&self, id: crate::jobs::JobId, worker: &str, error: &str, retry_at: Option<Timestamp>) -> Result<(), StoreError>;
+    /// A page of jobs in `state`, or of every job not done, most recently changed first.
+    async fn jobs(&self, state: Option<crate::jobs::JobState>, offset: i64, limit: i64) -> Result<Page<crate::jobs::Job>, StoreError>;
+    /// Deletes finished jobs last changed before `before`; returns how many.
+    async fn purge_done_jobs(&self, before: Timestamp) -> Result<u64, StoreError>;
+    /// Puts a failed job back to run now with fresh attempts.
+    async fn retry_job(&self, id: crate::jobs::JobId, audit: AuditRecord) -> Result<crate::jobs::Job, StoreError>;
+    /// Finishes an action reminder's job and records the day it was sent on the action
+    /// (read inside the transaction, so a change made meanwhile is kept). False if the lease was lost.
+    async fn finish_action_reminder(
+        &self,
+        id: crate::jobs::JobId,
+        worker: &str,
+        action_id: crate::learning::ActionId,
+        on: chrono::NaiveDate,
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError>;
+    /// Finishes a leaving-date notice's job: records the milestone on the plan, adds the
+    /// notifications and enqueues the emails, in one transaction. False if the lease was lost.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_leaving_notice(
+        &self,
+        id: crate::jobs::JobId,
+        worker: &str,
+        plan_id: crate::retention::PlanId,
+        days: i64,
+        notify: &[Notification],
+        then: &[crate::jobs::NewJob],
+        audit: AuditRecord,
+    ) -> Result<bool, StoreError>;
 }

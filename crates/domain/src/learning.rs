@@ -6,14 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::StoreError;
+use crate::assets::Asset;
+use crate::audit::AuditRecord;
+pub use crate::ids::{ActionId, ProjectId, SessionId};
 use crate::{AssetId, TeamId, UserId};
-
-/// Identifier of a project.
-pub type ProjectId = i64;
-/// Identifier of a learning session.
-pub type SessionId = i64;
-/// Identifier of an action.
-pub type ActionId = i64;
+use async_trait::async_trait;
 
 /// Where a project is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
@@ -276,4 +274,48 @@ pub struct ActionFilter {
     pub lesson_id: Option<AssetId>,
     /// Only open ones.
     pub open_only: bool,
+}
+
+/// Where projects, sessions, actions and lesson records are kept. Every write is one
+/// transaction with its audit entry.
+#[async_trait]
+pub trait LearningStore: Send + Sync + 'static {
+    /// Inserts a project (id 0) or replaces one.
+    async fn save_project(&self, project: &Project, audit: AuditRecord) -> Result<Project, StoreError>;
+    /// One project.
+    async fn project(&self, id: ProjectId) -> Result<Project, StoreError>;
+    /// Every project, newest first.
+    async fn projects(&self) -> Result<Vec<Project>, StoreError>;
+
+    /// Inserts a session (id 0) or replaces one.
+    async fn save_learning_session(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError>;
+    /// One session.
+    async fn learning_session(&self, id: SessionId) -> Result<Session, StoreError>;
+    /// Sessions on a project, or every session when `None`, oldest held first.
+    async fn learning_sessions(&self, project_id: Option<ProjectId>) -> Result<Vec<Session>, StoreError>;
+    /// Adds a participant's private answer.
+    async fn add_contribution(&self, contribution: &Contribution, audit: AuditRecord) -> Result<Contribution, StoreError>;
+    /// A session's private answers, oldest first.
+    async fn contributions(&self, session_id: SessionId) -> Result<Vec<Contribution>, StoreError>;
+
+    /// Inserts an action (id 0) or replaces one; moves its lesson to `lesson_state` in the same transaction.
+    async fn save_action(&self, action: &Action, lesson_state: Option<LessonRecord>, audit: AuditRecord) -> Result<Action, StoreError>;
+    /// One action.
+    async fn action(&self, id: ActionId) -> Result<Action, StoreError>;
+    /// Actions matching the filter, soonest due first.
+    async fn actions(&self, filter: &ActionFilter) -> Result<Vec<Action>, StoreError>;
+
+    /// Writes a lesson's asset and its record together.
+    async fn insert_lesson(&self, write: AssetWrite, record: LessonRecord) -> Result<(Asset, LessonRecord), StoreError>;
+    /// Replaces a lesson's record.
+    async fn save_lesson_record(&self, record: &LessonRecord, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The records of these lessons, or of every lesson when `ids` is `None`.
+    async fn lesson_records(&self, ids: Option<&[AssetId]>) -> Result<Vec<LessonRecord>, StoreError>;
+
+    /// Sets a person's mark on an item surfaced for a project.
+    async fn mark(&self, mark: &UsefulMark) -> Result<(), StoreError>;
+    /// Every mark on items surfaced for a project.
+    async fn marks(&self, project_id: ProjectId) -> Result<Vec<UsefulMark>, StoreError>;
+    /// For each asset marked on any project, useful marks minus not-useful ones.
+    async fn usefulness(&self) -> Result<Vec<(AssetId, i64)>, StoreError>;
 }

@@ -9,6 +9,7 @@ pub mod communities;
 pub mod errors;
 pub mod fields;
 pub mod identifiers;
+pub mod ids;
 pub mod impact;
 pub mod jobs;
 pub mod learning;
@@ -26,12 +27,7 @@ pub mod techniques;
 pub mod visibility;
 
 pub use errors::{FieldError, StoreError};
+pub use ids::{AssetId, TeamId, UserId};
 
-/// Identifier of a user.
-pub type UserId = i64;
-/// Identifier of a team (organisation, directorate or team).
-pub type TeamId = i64;
-/// Identifier of a knowledge asset.
-pub type AssetId = i64;
 /// A point in time, always UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::StoreError;
+use crate::audit::AuditRecord;
 use crate::{FieldError, TeamId, UserId};
+use async_trait::async_trait;
 
 /// One category (dimension, principle) of a model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -299,4 +302,17 @@ mod tests {
         assert_eq!(m.level_label(3), "3 Action");
         assert_eq!(m.level_label(4), "Level 4");
     }
+}
+
+/// The organisation's own maturity models and teams' self-assessments.
+#[async_trait]
+pub trait MaturityStore: Send + Sync + 'static {
+    /// Inserts or replaces (by key) one of the organisation's models.
+    async fn save_model(&self, model: &MaturityModel, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The organisation's models, by key.
+    async fn models(&self) -> Result<Vec<MaturityModel>, StoreError>;
+    /// Inserts assessments (id 0), all or none.
+    async fn insert_assessments(&self, assessments: &[Assessment], audit: AuditRecord) -> Result<Vec<Assessment>, StoreError>;
+    /// Every assessment, oldest first.
+    async fn assessments(&self) -> Result<Vec<Assessment>, StoreError>;
 }

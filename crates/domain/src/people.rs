@@ -3,7 +3,30 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::AssetId;
+use crate::StoreError;
+use crate::Timestamp;
+use crate::audit::AuditRecord;
+use crate::coffee::CoffeeFeedback;
+use crate::coffee::CoffeeMember;
+use crate::coffee::CoffeeRound;
+use crate::coffee::Programme;
+use crate::coffee::ProgrammeId;
+use crate::communities::Advocate;
+use crate::communities::Answer;
+use crate::communities::Comment;
+use crate::communities::Community;
+use crate::communities::CommunityId;
+use crate::communities::Membership;
+use crate::communities::Notification;
+use crate::communities::Question;
+use crate::communities::QuestionId;
+use crate::communities::Vote;
+use crate::mentoring::Listing;
+use crate::mentoring::MentoringMatch;
+use crate::profiles::Profile;
 use crate::{FieldError, TeamId, UserId};
+use async_trait::async_trait;
 
 /// What a user may do across Signpost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -232,4 +255,99 @@ pub struct Credentials {
     pub user: User,
     /// The argon2id PHC string, if the user has a password.
     pub password_hash: Option<String>,
+}
+
+/// Where profiles, communities and their questions, advocates, mentoring and coffee
+/// programmes are kept. Every write is one transaction with its audit entry and the
+/// notifications it causes.
+#[async_trait]
+pub trait PeopleStore: Send + Sync + 'static {
+    /// Inserts or replaces a person's profile.
+    async fn save_profile(&self, profile: &Profile, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Every profile that has been filled in.
+    async fn profiles(&self) -> Result<Vec<Profile>, StoreError>;
+
+    /// Inserts a community (id 0) or replaces one; `founder` becomes its first coordinator.
+    async fn save_community(
+        &self,
+        community: &Community,
+        founder: Option<&Membership>,
+        audit: AuditRecord,
+    ) -> Result<Community, StoreError>;
+    /// One community.
+    async fn community(&self, id: CommunityId) -> Result<Community, StoreError>;
+    /// Every community, by name.
+    async fn communities(&self) -> Result<Vec<Community>, StoreError>;
+    /// Adds or changes a membership.
+    async fn save_membership(&self, membership: &Membership, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Ends a membership.
+    async fn remove_membership(&self, community_id: CommunityId, user_id: UserId, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Memberships of one community, or of every community when `None`.
+    async fn memberships(&self, community_id: Option<CommunityId>) -> Result<Vec<Membership>, StoreError>;
+
+    /// Inserts a question (id 0) or replaces one, with the notifications it sends.
+    async fn save_question(&self, question: &Question, notify: &[Notification], audit: AuditRecord) -> Result<Question, StoreError>;
+    /// One question.
+    async fn question(&self, id: QuestionId) -> Result<Question, StoreError>;
+    /// Questions of one community, or every question when `None`, newest first.
+    async fn questions(&self, community_id: Option<CommunityId>) -> Result<Vec<Question>, StoreError>;
+    /// Adds an answer, with the notifications it sends.
+    async fn add_answer(&self, answer: &Answer, notify: &[Notification], audit: AuditRecord) -> Result<Answer, StoreError>;
+    /// Answers to one question, or every answer when `None`, oldest first.
+    async fn answers(&self, question_id: Option<QuestionId>) -> Result<Vec<Answer>, StoreError>;
+    /// Adds a comment.
+    async fn add_comment(&self, comment: &Comment, audit: AuditRecord) -> Result<Comment, StoreError>;
+    /// Comments on a question and its answers, oldest first.
+    async fn comments(&self, question_id: QuestionId) -> Result<Vec<Comment>, StoreError>;
+    /// Sets a person's vote on an answer (value 0 withdraws it).
+    async fn vote(&self, vote: &Vote) -> Result<(), StoreError>;
+    /// Votes on a question's answers.
+    async fn votes(&self, question_id: QuestionId) -> Result<Vec<Vote>, StoreError>;
+
+    /// Adds notifications.
+    async fn notify(&self, notify: &[Notification]) -> Result<(), StoreError>;
+    /// A person's notifications, newest first.
+    async fn notifications(&self, user_id: UserId, limit: i64) -> Result<Vec<Notification>, StoreError>;
+    /// Marks all of a person's notifications read.
+    async fn mark_notifications_read(&self, user_id: UserId) -> Result<(), StoreError>;
+
+    /// Registers an advocate (replacing their team if already registered) and makes them a member of the advocates' community.
+    async fn save_advocate(&self, advocate: &Advocate, membership: &Membership, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Removes someone from the register.
+    async fn remove_advocate(&self, user_id: UserId, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The register.
+    async fn advocates(&self) -> Result<Vec<Advocate>, StoreError>;
+
+    /// Inserts a mentoring offer or request (id 0) or replaces one.
+    async fn save_listing(&self, listing: &Listing, audit: AuditRecord) -> Result<Listing, StoreError>;
+    /// Every offer and request, newest first.
+    async fn listings(&self) -> Result<Vec<Listing>, StoreError>;
+    /// Inserts a match (id 0) or replaces one, with the notifications it sends.
+    async fn save_match(&self, m: &MentoringMatch, notify: &[Notification], audit: AuditRecord) -> Result<MentoringMatch, StoreError>;
+    /// Every match, newest first.
+    async fn matches(&self) -> Result<Vec<MentoringMatch>, StoreError>;
+
+    /// Inserts a programme (id 0) or replaces one.
+    async fn save_programme(&self, programme: &Programme, audit: AuditRecord) -> Result<Programme, StoreError>;
+    /// One programme.
+    async fn programme(&self, id: ProgrammeId) -> Result<Programme, StoreError>;
+    /// Every programme, by name.
+    async fn programmes(&self) -> Result<Vec<Programme>, StoreError>;
+    /// Adds or replaces someone's place in a programme.
+    async fn save_coffee_member(&self, member: &CoffeeMember, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Everyone who has joined a programme.
+    async fn coffee_members(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeMember>, StoreError>;
+    /// Stores a round with its introductions, and clears the skip flag of those who sat it out, in one transaction.
+    async fn insert_round(&self, round: &CoffeeRound, notify: &[Notification], audit: AuditRecord) -> Result<CoffeeRound, StoreError>;
+    /// A programme's rounds, oldest first.
+    async fn rounds(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeRound>, StoreError>;
+    /// Adds or replaces someone's feedback on a round.
+    async fn save_feedback(&self, feedback: &CoffeeFeedback, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Feedback on a programme's rounds.
+    async fn feedback(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeFeedback>, StoreError>;
+
+    /// Who verified which assets, and when (for the expertise finder's evidence).
+    async fn verifications(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId, Timestamp)>, StoreError>;
+    /// How many times any asset was verified from `from` up to, not including, `until`.
+    async fn verifications_between(&self, from: Timestamp, until: Timestamp) -> Result<i64, StoreError>;
 }

@@ -4,10 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::StoreError;
+use crate::assets::Asset;
+use crate::audit::AuditRecord;
+use crate::communities::Notification;
+pub use crate::ids::PlanId;
+use crate::risk::CriticalArea;
 use crate::{AssetId, TeamId, UserId};
-
-/// Identifier of a leaver's plan.
-pub type PlanId = i64;
+use async_trait::async_trait;
 
 /// Whether the person leaves the organisation or moves within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -500,4 +504,32 @@ mod tests {
         assert_eq!(Holding::parse("asset-x"), None);
         assert_eq!(Holding::parse("team-1"), None);
     }
+}
+
+/// Plans that secure the knowledge of people leaving or moving.
+#[async_trait]
+pub trait RetentionStore: Send + Sync + 'static {
+    /// Inserts a plan (id 0) or replaces one still at its `revision`, with the notifications it sends; returns it at its new revision.
+    async fn save_leaver_plan(&self, plan: &LeaverPlan, notify: &[Notification], audit: AuditRecord) -> Result<LeaverPlan, StoreError>;
+    /// One plan.
+    async fn leaver_plan(&self, id: PlanId) -> Result<LeaverPlan, StoreError>;
+    /// Every plan, soonest leaving date first.
+    async fn leaver_plans(&self) -> Result<Vec<LeaverPlan>, StoreError>;
+    /// Inserts a handover note and records it as the output of the plan's action, in one transaction.
+    async fn store_plan_output(&self, plan: &LeaverPlan, action_id: i64, write: AssetWrite) -> Result<(Asset, LeaverPlan), StoreError>;
+    /// Passes a leaver's holdings on and saves the plan that records it, in one transaction.
+    async fn hand_over(
+        &self,
+        plan: &LeaverPlan,
+        handover: Handover,
+        notify: &[Notification],
+        audit: AuditRecord,
+    ) -> Result<LeaverPlan, StoreError>;
+
+    /// Inserts (id 0) or replaces an entry in the register of critical knowledge.
+    async fn save_critical_area(&self, area: &CriticalArea, audit: AuditRecord) -> Result<CriticalArea, StoreError>;
+    /// Removes an entry from the register.
+    async fn remove_critical_area(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The register.
+    async fn critical_areas(&self) -> Result<Vec<CriticalArea>, StoreError>;
 }

@@ -71,7 +71,7 @@ impl Fields {
 
     pub(crate) fn document(&self, a: &Asset) -> TantivyDocument {
         let mut d = doc!(
-            self.id => a.id as u64,
+            self.id => a.id.0 as u64,
             self.title => a.title.clone(),
             self.title_plain => a.title.clone(),
             self.summary => a.summary.clone(),
@@ -79,8 +79,8 @@ impl Fields {
             self.kind => a.kind.as_str(),
             self.status => a.status.as_str(),
             self.visibility => a.visibility.as_str(),
-            self.team => a.team_id as u64,
-            self.owner => a.owner_id as u64,
+            self.team => a.team_id.0 as u64,
+            self.owner => a.owner_id.0 as u64,
             self.updated_at => a.updated_at.timestamp_millis(),
             self.next_review_at => a.next_review_at.timestamp_millis(),
         );
@@ -99,7 +99,7 @@ impl Fields {
             d.add_text(self.topic, t);
         }
         for u in &a.named_viewers {
-            d.add_u64(self.named, *u as u64);
+            d.add_u64(self.named, u.0 as u64);
         }
         d
     }

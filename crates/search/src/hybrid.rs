@@ -47,12 +47,12 @@ fn all_of(mut required: Vec<Box<dyn Query>>, filters: &[Box<dyn Query>]) -> Box<
 }
 
 fn id_set(f: &Fields, ids: impl IntoIterator<Item = AssetId>) -> Box<dyn Query> {
-    Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.id, id as u64))))
+    Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.id, id.0 as u64))))
 }
 
 fn asset_id(searcher: &Searcher, addr: DocAddress) -> Result<AssetId, SearchError> {
     let column = searcher.segment_reader(addr.segment_ord).fast_fields().u64("id").map_err(err)?;
-    column.first(addr.doc_id).map(|id| id as AssetId).ok_or_else(|| err("indexed document has no id"))
+    column.first(addr.doc_id).map(|id| AssetId(id as i64)).ok_or_else(|| err("indexed document has no id"))
 }
 
 /// The closest assets the filters let through, closest first: asks the vectors
@@ -75,7 +75,7 @@ fn visible_nearest(
             .search(&*filtered, &TopDocs::with_limit(near.len()).order_by_fast_field::<u64>("id", Order::Asc))
             .map_err(err)?
             .into_iter()
-            .filter_map(|(id, addr)| Some((id? as AssetId, addr)))
+            .filter_map(|(id, addr)| Some((AssetId(id? as i64), addr)))
             .collect();
         let kept: Vec<_> = near.iter().filter_map(|(id, s)| passed.get(id).map(|addr| (*id, *s, *addr))).take(want).collect();
         if kept.len() >= want || near.len() < asked || asked >= vectors.len() {

@@ -126,7 +126,7 @@ impl SearchIndex for TantivyIndex {
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(index_err)?;
         for id in deletes.iter().chain(upserts.iter().map(|a| &a.id)) {
-            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+            writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
         }
         for a in upserts {
             writer.add_document(self.fields.document(a)).map_err(index_err)?;

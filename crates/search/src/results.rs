@@ -7,7 +7,7 @@ use signpost_domain::ports::SearchError;
 use signpost_domain::review::ReviewState;
 use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
-use signpost_domain::{AssetId, Timestamp};
+use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -52,7 +52,7 @@ fn filters(f: &Fields, r: &SearchRequest, visible: &Condition, now: Timestamp) -
         out.push(any_of(r.topics.iter().map(|t| term(Term::from_field_text(f.topic, &t.to_lowercase()))).collect()));
     }
     if !r.teams.is_empty() {
-        out.push(any_of(r.teams.iter().map(|t| term(Term::from_field_u64(f.team, *t as u64))).collect()));
+        out.push(any_of(r.teams.iter().map(|t| term(Term::from_field_u64(f.team, t.0 as u64))).collect()));
     }
     if !r.statuses.is_empty() {
         out.push(any_of(r.statuses.iter().map(|s| term(Term::from_field_text(f.status, s.as_str()))).collect()));
@@ -166,14 +166,14 @@ fn hit(f: &Fields, doc: &TantivyDocument, snippet: String, score: f32, now: Time
     let next_review_at = chrono::DateTime::from_timestamp_millis(i64_of(f.next_review_at)).unwrap_or_default();
     let review_state = ReviewState::at(next_review_at, now);
     Ok(SearchHit {
-        id: u64_of(f.id) as AssetId,
+        id: AssetId(u64_of(f.id) as i64),
         kind: AssetKind::parse(&text(f.kind)).map_err(|_| corrupt("kind"))?,
         title: text(f.title),
         summary: text(f.summary),
         snippet,
         status: Status::parse(&text(f.status)).map_err(|_| corrupt("status"))?,
-        team_id: u64_of(f.team) as i64,
-        owner_id: u64_of(f.owner) as i64,
+        team_id: TeamId(u64_of(f.team) as i64),
+        owner_id: UserId(u64_of(f.owner) as i64),
         updated_at: chrono::DateTime::from_timestamp_millis(i64_of(f.updated_at)).unwrap_or_default(),
         next_review_at,
         review_state,
@@ -204,7 +204,7 @@ pub(crate) fn suggest(ix: &TantivyIndex, prefix: &str, visible: &Condition, limi
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
             let kind = doc.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or_default();
             Ok(Suggestion {
-                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or_default() as AssetId,
+                id: AssetId(doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or_default() as i64),
                 title: doc.get_first(f.title).and_then(|v| v.as_str()).unwrap_or_default().to_string(),
                 kind: AssetKind::parse(kind).map_err(|_| err("indexed document has a bad kind"))?,
             })

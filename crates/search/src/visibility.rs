@@ -17,10 +17,10 @@ pub(crate) fn filter(f: &Fields, c: &Condition) -> Box<dyn Query> {
         Condition::Any(cs) => any(cs.iter().map(|c| filter(f, c)).collect()),
         Condition::All(cs) if cs.is_empty() => Box::new(AllQuery),
         Condition::All(cs) => Box::new(BooleanQuery::new(cs.iter().map(|c| (Occur::Must, filter(f, c))).collect())),
-        Condition::OwnerIs(u) => term(Term::from_field_u64(f.owner, *u as u64)),
+        Condition::OwnerIs(u) => term(Term::from_field_u64(f.owner, u.0 as u64)),
         Condition::StatusIn(s) => any(s.iter().map(|s| term(Term::from_field_text(f.status, s.as_str()))).collect()),
         Condition::VisibilityIn(v) => any(v.iter().map(|v| term(Term::from_field_text(f.visibility, v.as_str()))).collect()),
-        Condition::TeamIn(t) => any(t.iter().map(|t| term(Term::from_field_u64(f.team, *t as u64))).collect()),
-        Condition::NamedViewer(u) => term(Term::from_field_u64(f.named, *u as u64)),
+        Condition::TeamIn(t) => any(t.iter().map(|t| term(Term::from_field_u64(f.team, t.0 as u64))).collect()),
+        Condition::NamedViewer(u) => term(Term::from_field_u64(f.named, u.0 as u64)),
     }
 }

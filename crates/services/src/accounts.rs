@@ -85,8 +85,8 @@ pub async fn hash_password(password: String) -> Result<String, ServiceError> {
         Argon2::default().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng)).map(|h| h.to_string())
     })
     .await
-    .map_err(|e| ServiceError::Unexpected(e.to_string()))?
-    .map_err(|e| ServiceError::Unexpected(e.to_string()))
+    .map_err(|e| ServiceError::caused("the password task stopped", e))?
+    .map_err(|e| ServiceError::caused("the password could not be hashed", e.to_string()))
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
@@ -115,7 +115,7 @@ impl Signpost {
         let credentials = self.store.credentials(email).await?;
         let hash = credentials.as_ref().and_then(|c| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
         let verified = {
-            let _turn = self.limiter.hashing.acquire().await.map_err(|e| ServiceError::Unexpected(e.to_string()))?;
+            let _turn = self.limiter.hashing.acquire().await.map_err(|e| ServiceError::caused("the password queue closed", e))?;
             verify_password(password.to_string(), hash).await
         };
         let ok = verified && credentials.as_ref().is_some_and(|c| c.password_hash.is_some());

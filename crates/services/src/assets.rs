@@ -68,6 +68,31 @@ pub struct AssetInput {
     pub expected_version: Option<i64>,
 }
 
+impl AssetInput {
+    /// A new asset of `kind` called `title`, with nothing else said: the author's team,
+    /// visible to the organisation, reviewed yearly, a draft. Callers set what differs:
+    /// `AssetInput { body, tags, ..AssetInput::new(AssetKind::Lesson, title) }`.
+    pub fn new(kind: AssetKind, title: impl Into<String>) -> Self {
+        AssetInput {
+            kind,
+            title: title.into(),
+            summary: String::new(),
+            body: String::new(),
+            fields: serde_json::Value::Object(serde_json::Map::new()),
+            tags: Vec::new(),
+            topics: Vec::new(),
+            team_id: None,
+            visibility: None,
+            named_viewers: Vec::new(),
+            review_interval_days: None,
+            links: Vec::new(),
+            status: None,
+            override_reason: None,
+            expected_version: None,
+        }
+    }
+}
+
 /// An asset as shown to one person.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AssetView {

@@ -53,8 +53,8 @@ impl Signpost {
         let Some(embedder) = self.embedder.clone() else { return Ok(Vec::new()) };
         tokio::task::spawn_blocking(move || embedder.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>()))
             .await
-            .map_err(|e| ServiceError::Unexpected(e.to_string()))?
-            .map_err(|e| ServiceError::Unexpected(e.to_string()))
+            .map_err(|e| ServiceError::caused("the embedding task stopped", e))?
+            .map_err(|e| ServiceError::caused("the embedding model failed", e))
     }
 
     /// Adds the query's embedding to a relevance-ordered text search when a model

@@ -1,4 +1,5 @@
 //! The one error type of the services layer; the web maps it to statuses once.
+use signpost_domain::errors::Cause;
 use signpost_domain::identifiers::IdentifierFinding;
 use signpost_domain::ports::SearchError;
 use signpost_domain::{FieldError, StoreError};
@@ -33,12 +34,28 @@ pub enum ServiceError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
-    /// Something failed that the asker cannot fix; logged, never shown.
-    #[error("unexpected: {0}")]
-    Unexpected(String),
+    /// Something failed that the asker cannot fix; logged with its cause, never shown.
+    #[error("unexpected: {context}")]
+    Unexpected {
+        /// What was being done.
+        context: String,
+        /// Why it failed, when another error said so.
+        #[source]
+        source: Option<Cause>,
+    },
 }
 
 impl ServiceError {
+    /// An unexpected failure found here, with no other error behind it.
+    pub fn unexpected(context: impl Into<String>) -> Self {
+        ServiceError::Unexpected { context: context.into(), source: None }
+    }
+
+    /// An unexpected failure while doing `context`, caused by `source`.
+    pub fn caused(context: impl Into<String>, source: impl Into<Cause>) -> Self {
+        ServiceError::Unexpected { context: context.into(), source: Some(source.into()) }
+    }
+
     /// An input error on one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Invalid(vec![FieldError::new(field, message)])
@@ -53,7 +70,7 @@ impl From<StoreError> for ServiceError {
             StoreError::StaleVersion { current } => ServiceError::Conflict(format!(
                 "someone else changed this since you opened it (now at version {current}): reload and try again"
             )),
-            StoreError::Unexpected(m) => ServiceError::Unexpected(m),
+            unexpected @ StoreError::Unexpected { .. } => ServiceError::caused("the store failed", unexpected),
         }
     }
 }
@@ -62,7 +79,7 @@ impl From<SearchError> for ServiceError {
     fn from(e: SearchError) -> Self {
         match e {
             SearchError::BadQuery(m) => ServiceError::invalid("q", m),
-            SearchError::Index(m) => ServiceError::Unexpected(m),
+            index @ SearchError::Index(_) => ServiceError::caused("the search index failed", index),
         }
     }
 }

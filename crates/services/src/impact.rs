@@ -13,7 +13,7 @@ use signpost_domain::ports::AssetQuery;
 use signpost_domain::{AssetId, FieldError};
 use utoipa::ToSchema;
 
-use crate::learning::check_text;
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 /// A statement as recorded.

@@ -38,7 +38,7 @@ impl Signpost {
             let index = self.index.clone();
             tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, last))
                 .await
-                .map_err(|e| ServiceError::Unexpected(e.to_string()))??;
+                .map_err(|e| ServiceError::caused("the indexing task stopped", e))??;
             applied += changes.len();
         }
     }
@@ -60,7 +60,7 @@ impl Signpost {
             let index = self.index.clone();
             tokio::task::spawn_blocking(move || index.apply(&batch, &[], 0))
                 .await
-                .map_err(|e| ServiceError::Unexpected(e.to_string()))??;
+                .map_err(|e| ServiceError::caused("the indexing task stopped", e))??;
             progress(done, total);
         }
         self.index.apply(&[], &[], position)?;

@@ -26,6 +26,7 @@ pub mod search;
 pub mod techniques;
 pub mod transfer;
 pub mod upload;
+pub mod validate;
 
 use std::sync::Arc;
 

@@ -388,18 +388,18 @@ impl ProgrammeReport {
     /// The rows as CSV with a header.
     pub fn csv(&self) -> Result<String, ServiceError> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let failed = |e: csv::Error| ServiceError::Unexpected(format!("the CSV could not be written: {e}"));
+        let failed = |e: csv::Error| ServiceError::caused("the CSV could not be written", e);
         w.write_record(["Section", "Item", "Detail", "Value"]).map_err(failed)?;
         for row in self.rows() {
             w.write_record(row.iter().map(|cell| crate::cells::csv_cell(cell).into_owned())).map_err(failed)?;
         }
-        let bytes = w.into_inner().map_err(|e| ServiceError::Unexpected(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::Unexpected(e.to_string()))
+        let bytes = w.into_inner().map_err(|e| ServiceError::caused("the CSV could not be written", e))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::caused("the CSV is not UTF-8", e))
     }
 
     /// The rows as a workbook, one sheet per section.
     pub fn xlsx(&self) -> Result<Vec<u8>, ServiceError> {
-        let failed = |e: rust_xlsxwriter::XlsxError| ServiceError::Unexpected(format!("the workbook could not be written: {e}"));
+        let failed = |e: rust_xlsxwriter::XlsxError| ServiceError::caused("the workbook could not be written", e);
         let mut book = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold();
         let mut sections: Vec<(String, Vec<[String; 4]>)> = Vec::new();

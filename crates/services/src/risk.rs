@@ -12,8 +12,8 @@ use signpost_domain::search::SearchRequest;
 use signpost_domain::{FieldError, StoreError, TeamId, UserId};
 use utoipa::ToSchema;
 
-use crate::learning::check_text;
 use crate::people::{coverage, terms};
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 /// The written knowledge looked at per area.

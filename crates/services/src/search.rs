@@ -33,7 +33,7 @@ impl Signpost {
         let index = self.index.clone();
         Ok(tokio::task::spawn_blocking(move || index.search(&request, &visible, Utc::now()))
             .await
-            .map_err(|e| ServiceError::Unexpected(e.to_string()))??)
+            .map_err(|e| ServiceError::caused("the search task stopped", e))??)
     }
 
     /// Titles of visible assets that start with what has been typed.

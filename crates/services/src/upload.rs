@@ -128,5 +128,5 @@ impl<'a> Workbook<'a> {
 pub async fn off_the_workers<T: Send + 'static>(
     parse: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(parse).await.map_err(|e| ServiceError::Unexpected(format!("a file could not be read: {e}")))?
+    tokio::task::spawn_blocking(parse).await.map_err(|e| ServiceError::caused("a file could not be read", e))?
 }

@@ -57,7 +57,7 @@ impl ImpactStore for Db {
                 Ok(Reaction {
                     asset_id: r.try_get("asset_id").map_err(map_err)?,
                     user_id: r.try_get("user_id").map_err(map_err)?,
-                    kind: ReactionKind::parse(&kind).ok_or_else(|| StoreError::Unexpected(format!("unknown reaction {kind:?}")))?,
+                    kind: ReactionKind::parse(&kind).ok_or_else(|| StoreError::unexpected(format!("unknown reaction {kind:?}")))?,
                 })
             })
             .collect()

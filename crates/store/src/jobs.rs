@@ -33,9 +33,9 @@ fn job(r: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
     Ok(Job {
         id: r.try_get("id").map_err(map_err)?,
         kind: r.try_get("kind").map_err(map_err)?,
-        payload: serde_json::from_str(&payload).map_err(|e| StoreError::Unexpected(format!("job payload: {e}")))?,
+        payload: serde_json::from_str(&payload).map_err(|e| StoreError::caused("job payload", e))?,
         dedupe_key: r.try_get("dedupe_key").map_err(map_err)?,
-        state: JobState::parse(&state).ok_or_else(|| StoreError::Unexpected(format!("unknown job state {state}")))?,
+        state: JobState::parse(&state).ok_or_else(|| StoreError::unexpected(format!("unknown job state {state}")))?,
         attempts: attempts as i32,
         max_attempts: max_attempts as i32,
         run_at: time(r.try_get("run_at").map_err(map_err)?),

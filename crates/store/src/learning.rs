@@ -14,12 +14,12 @@ use sqlx::{Any, Row, Transaction};
 use crate::{Db, append_logs, map_err};
 
 pub(crate) fn to_doc<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Unexpected(e.to_string()))
+    serde_json::to_string(value).map_err(|e| StoreError::caused("a record could not be stored", e))
 }
 
 pub(crate) fn from_doc<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &str) -> Result<T, StoreError> {
     let doc: String = row.try_get("doc").map_err(map_err)?;
-    serde_json::from_str(&doc).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))
+    serde_json::from_str(&doc).map_err(|e| StoreError::unexpected(format!("a stored {what} is unreadable: {e}")))
 }
 
 /// A record from a row with its own `id` column: the column is the identity, so a new
@@ -28,11 +28,11 @@ pub(crate) fn from_doc_with_id<T: serde::de::DeserializeOwned>(row: &AnyRow, wha
     let doc: String = row.try_get("doc").map_err(map_err)?;
     let id: i64 = row.try_get("id").map_err(map_err)?;
     let mut value: serde_json::Value =
-        serde_json::from_str(&doc).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))?;
+        serde_json::from_str(&doc).map_err(|e| StoreError::unexpected(format!("a stored {what} is unreadable: {e}")))?;
     if let Some(fields) = value.as_object_mut() {
         fields.insert("id".to_string(), id.into());
     }
-    serde_json::from_value(value).map_err(|e| StoreError::Unexpected(format!("a stored {what} is unreadable: {e}")))
+    serde_json::from_value(value).map_err(|e| StoreError::unexpected(format!("a stored {what} is unreadable: {e}")))
 }
 
 /// Inserts a row (when `id` is 0) or replaces its columns, returning the id.

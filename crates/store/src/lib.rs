@@ -71,7 +71,7 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(StoreError::Unexpected(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")));
+            return Err(StoreError::unexpected(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")));
         };
         let url = if backend == Backend::Sqlite && !url.contains("mode=") {
             format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -105,7 +105,7 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
-        migrator.run(&pool).await.map_err(|e| StoreError::Unexpected(format!("migration failed: {e}")))?;
+        migrator.run(&pool).await.map_err(|e| StoreError::caused("migration failed", e))?;
         Ok(Db { pool, backend, url })
     }
 
@@ -169,7 +169,7 @@ async fn append_logs(
 }
 
 fn unexpected(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unexpected(e.to_string())
+    StoreError::caused("the database failed", e.to_string())
 }
 
 /// Maps database errors: broken uniqueness or references are the caller's conflict, not a failure.
@@ -180,7 +180,7 @@ fn map_err(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
             StoreError::Conflict(format!("refers to something that does not exist ({})", db.message()))
         }
-        _ => StoreError::Unexpected(e.to_string()),
+        _ => StoreError::caused("the database failed", e),
     }
 }
 

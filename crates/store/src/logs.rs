@@ -78,9 +78,7 @@ impl Db {
         rows.iter()
             .map(|r| {
                 let terms: String = r.try_get("terms").map_err(map_err)?;
-                Ok(SynonymGroup {
-                    terms: serde_json::from_str(&terms).map_err(|e| StoreError::Unexpected(format!("corrupt synonyms: {e}")))?,
-                })
+                Ok(SynonymGroup { terms: serde_json::from_str(&terms).map_err(|e| StoreError::caused("corrupt synonyms", e))? })
             })
             .collect()
     }
@@ -113,11 +111,11 @@ impl Db {
                 let out = std::process::Command::new("pg_dump")
                     .args(["--format=custom", "--no-owner", "--file", destination, &self.url])
                     .output()
-                    .map_err(|e| StoreError::Unexpected(format!("could not run pg_dump (is the PostgreSQL client installed?): {e}")))?;
+                    .map_err(|e| StoreError::caused("could not run pg_dump (is the PostgreSQL client installed?)", e))?;
                 if out.status.success() {
                     Ok(())
                 } else {
-                    Err(StoreError::Unexpected(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim())))
+                    Err(StoreError::unexpected(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim())))
                 }
             }
         }

@@ -23,7 +23,7 @@ pub(crate) fn time(ms: i64) -> Timestamp {
 }
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Unexpected(format!("corrupt {what}: {detail}"))
+    StoreError::unexpected(format!("corrupt {what}: {detail}"))
 }
 
 pub(crate) fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Vec<T>, StoreError> {

@@ -13,14 +13,14 @@ impl Db {
         rows.iter()
             .map(|r| {
                 let json: String = r.try_get("definition").map_err(map_err)?;
-                serde_json::from_str(&json).map_err(|e| StoreError::Unexpected(format!("a stored technique is unreadable: {e}")))
+                serde_json::from_str(&json).map_err(|e| StoreError::caused("a stored technique is unreadable", e))
             })
             .collect()
     }
 
     pub(crate) async fn upsert_technique(&self, technique: &Technique, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let definition = serde_json::to_string(technique).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let definition = serde_json::to_string(technique).map_err(|e| StoreError::caused("a technique could not be stored", e))?;
         sqlx::query(
             "INSERT INTO techniques (key, definition, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (key) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",

@@ -4,8 +4,8 @@
 use signpost_domain::visibility::Condition;
 
 pub(crate) fn predicate(c: &Condition) -> String {
-    fn ids(v: &[i64]) -> String {
-        v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    fn ids(v: &[impl ToString]) -> String {
+        v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     }
     fn names<'a>(v: impl Iterator<Item = &'a str>) -> String {
         v.map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")

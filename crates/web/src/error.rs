@@ -75,8 +75,8 @@ impl From<ServiceError> for ApiError {
                 err.retry_after = Some(retry_after_secs);
                 err
             }
-            ServiceError::Unexpected(detail) => {
-                tracing::error!(error = %detail, "unexpected failure");
+            ServiceError::Unexpected { .. } => {
+                tracing::error!(error = %chain(&e), "unexpected failure");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
             }
         }
@@ -97,3 +97,15 @@ impl IntoResponse for ApiError {
 
 /// What handlers return.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An error followed by each of its causes, for the log.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}

@@ -13,21 +13,13 @@ use super::learning::actor_named;
 
 fn story(title: &str, summary: &str, body: &str, storyteller: &str, impact: &str) -> AssetInput {
     AssetInput {
-        kind: AssetKind::Story,
-        title: title.into(),
         summary: summary.into(),
         body: body.into(),
         fields: serde_json::json!({ "storyteller": storyteller, "impact": impact }),
         tags: vec!["knowvember".into()],
-        topics: Vec::new(),
-        team_id: None,
         visibility: Some(Visibility::Organisation),
-        named_viewers: Vec::new(),
-        review_interval_days: None,
-        links: Vec::new(),
         status: Some(Status::Published),
-        override_reason: None,
-        expected_version: None,
+        ..AssetInput::new(AssetKind::Story, title)
     }
 }
 

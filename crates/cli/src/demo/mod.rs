@@ -107,7 +107,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     let items = assets();
     let n = items.len();
     app.import_assets(None, items).await.map_err(|e| match e {
-        Ok(problems) => ServiceError::Unexpected(format!("demo data is invalid: {problems:?}")),
+        Ok(problems) => ServiceError::unexpected(format!("demo data is invalid: {problems:?}")),
         Err(e) => e,
     })?;
     let lessons = learning::load(app).await?;
@@ -180,21 +180,15 @@ pub fn assets() -> Vec<ImportItem> {
         out.push(ImportItem {
             source: format!("demo asset {}", out.len() + 1),
             input: AssetInput {
-                kind: t.kind,
-                title,
                 summary: t.summary.replace("{site}", site).replace("{month}", month),
                 body: t.body.replace("{site}", site).replace("{month}", month),
                 fields: (t.fields)(site, month),
                 tags: t.tags.iter().map(|s| s.to_string()).collect(),
                 topics: t.topics.iter().map(|s| s.to_string()).collect(),
-                team_id: None,
                 visibility: Some(visibility),
-                named_viewers: Vec::new(),
                 review_interval_days: Some(interval),
-                links: Vec::new(),
                 status: Some(status),
-                override_reason: None,
-                expected_version: None,
+                ..AssetInput::new(t.kind, title)
             },
             team: Some(t.team.to_string()),
             owner: Some(email(owner)),

@@ -3,9 +3,10 @@
 //! what they save takes effect.
 use crate::common;
 
-use common::web::WebUser;
-use common::{Backend, TestApp, lesson};
+use common::web::{WebUser, assert_redirect};
+use common::{Backend, Good, TestApp, lesson};
 use reqwest::StatusCode;
+use serde_json::Value;
 
 on_both_backends!(
     reviews_people_and_teams_show_what_the_viewer_may_see_with_charts_as_tables,
@@ -129,11 +130,10 @@ async fn administration_is_for_administrators_and_its_forms_take_effect(backend:
     let (status, html) = admin.get("/admin/jobs?state=failed").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("mail is not configured on this node") && html.contains("1 of 1"), "{html}");
-    let (_, jobs) = t.get("admin", "/api/v1/jobs?state=failed").await;
+    let jobs: Value = t.get("admin", "/api/v1/jobs?state=failed").await.good();
     let id = jobs["items"][0]["id"].as_i64().unwrap();
     assert_eq!(t.post("spec", &format!("/api/v1/jobs/{id}/retry"), serde_json::json!({})).await.0, StatusCode::FORBIDDEN);
-    let (status, location, _) = admin.post(&format!("/admin/jobs/{id}/retry"), &[]).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/jobs?state=pending&done=retried")));
+    assert_redirect(&admin.post(&format!("/admin/jobs/{id}/retry"), &[]).await, "/admin/jobs?state=pending&done=retried");
     let (_, waiting) = t.get("admin", "/api/v1/jobs?state=pending").await;
     assert_eq!((waiting["items"][0]["id"].as_i64(), waiting["items"][0]["attempts"].as_i64()), (Some(id), Some(0)), "{waiting}");
     let (status, _, html) =
@@ -149,27 +149,28 @@ async fn administration_is_for_administrators_and_its_forms_take_effect(backend:
         ("role", "member"),
         ("password", "a long enough password"),
     ];
-    let (status, location, _) = admin.post("/admin/users", &fields).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/users?done=added")));
+    assert_redirect(&admin.post("/admin/users", &fields).await, "/admin/users?done=added");
     let dana = t.app.user_by_email("dana@trust.nhs.uk").await.unwrap();
     assert_eq!(dana.team_id, Some(t.teams["Ward B"]));
-    let (status, _, _) = admin.post(&format!("/admin/users/{}/role", dana.id), &[("role", "knowledge_specialist")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let role = admin.post(&format!("/admin/users/{}/role", dana.id), &[("role", "knowledge_specialist")]).await;
+    assert_redirect(&role, &format!("/admin/users/{}?done=role", dana.id));
     assert_eq!(t.app.user_by_email("dana@trust.nhs.uk").await.unwrap().role.as_str(), "knowledge_specialist");
 
     let clinical = t.teams["Clinical"].to_string();
     let (status, _, html) = admin.post("/admin/teams", &[("name", "Ward A"), ("kind", "team"), ("parent_id", &clinical)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a duplicate team name");
     assert!(html.contains("already exists"));
-    let (status, _, _) = admin.post("/admin/teams", &[("name", "Ward C"), ("kind", "team"), ("parent_id", &clinical)]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_redirect(
+        &admin.post("/admin/teams", &[("name", "Ward C"), ("kind", "team"), ("parent_id", &clinical)]).await,
+        "/admin/teams?done=team_added",
+    );
     assert!(admin.get("/teams").await.1.contains("Ward C"));
 
     let (status, _, html) = admin.post("/admin/synonyms", &[("groups", "AAR, after action review\nlonely")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Group “lonely”: a group needs at least two terms"), "{html}");
-    let (status, _, _) = admin.post("/admin/synonyms", &[("groups", "AAR, after action review\nPDSA, plan do study act")]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let saved = admin.post("/admin/synonyms", &[("groups", "AAR, after action review\nPDSA, plan do study act")]).await;
+    assert_redirect(&saved, "/admin/synonyms?done=saved");
     assert!(admin.get("/admin/synonyms").await.1.contains("PDSA, plan do study act"));
 
     // A token made on the page works on the API, and stops working once revoked.

@@ -110,25 +110,19 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
         let visibility = *Visibility::ALL.choose(rng).unwrap();
         let how_many = rng.gen_range(1..4);
         let named: Vec<&Person> = if visibility == Visibility::Named { people.choose_multiple(rng, how_many).collect() } else { vec![] };
+        let kind = *AssetKind::ALL
+            .choose(rng)
+            .filter(|k| !matches!(k, AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote))
+            .unwrap_or(&AssetKind::Guidance);
         let input = AssetInput {
-            kind: *AssetKind::ALL
-                .choose(rng)
-                .filter(|k| !matches!(k, AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote))
-                .unwrap_or(&AssetKind::Guidance),
-            title: format!("Asset t{i}x about handover"),
             summary: format!("Summary of asset {i}"),
             body: format!("Shared knowledge for everyone, and the secret{i}zz marker of asset {i} only."),
-            fields: serde_json::json!({}),
             tags: vec![format!("tag{}", i % 5)],
             topics: vec![format!("topic{}", i % 3)],
-            team_id: None,
             visibility: Some(visibility),
-            named_viewers: vec![],
             review_interval_days: Some(365),
-            links: vec![],
             status: Some(status),
-            override_reason: None,
-            expected_version: None,
+            ..AssetInput::new(kind, format!("Asset t{i}x about handover"))
         };
         items.push(ImportItem {
             source: format!("asset {i}"),

@@ -10,7 +10,7 @@ use signpost_domain::{AssetId, FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
 use super::projects::not_found;
-use super::{check_text, parse_date};
+use crate::validate::{check_text, parse_date};
 use crate::{ServiceError, Signpost, policy};
 
 /// An action as agreed.

@@ -11,9 +11,9 @@ use signpost_domain::people::Actor;
 use signpost_domain::{AssetId, FieldError, StoreError};
 use utoipa::ToSchema;
 
-use super::check_text;
 use super::projects::{LessonEntry, not_found};
 use crate::assets::AssetInput;
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 /// A lesson as written in a session.
@@ -105,21 +105,14 @@ impl Signpost {
         }
         let summary = if insight.is_empty() { recommendation } else { insight };
         let asset_input = AssetInput {
-            kind: AssetKind::Lesson,
-            title: input.title.trim().to_string(),
             summary: summary.chars().take(2_000).collect(),
             body,
             fields: serde_json::json!({"context": context, "what_happened": observation, "recommendation": recommendation}),
             tags,
-            topics: Vec::new(),
             team_id: project.as_ref().map(|p| p.team_id).filter(|t| policy::may_file_in_team(actor, *t)),
             visibility: Some(input.visibility.unwrap_or(Visibility::Organisation)),
-            named_viewers: Vec::new(),
-            review_interval_days: None,
-            links: Vec::new(),
             status: Some(Status::Published),
-            override_reason: None,
-            expected_version: None,
+            ..AssetInput::new(AssetKind::Lesson, input.title.trim())
         };
         let write = self.new_asset_write(actor, asset_input).await?;
         let now = Utc::now();

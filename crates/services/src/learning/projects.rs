@@ -10,7 +10,7 @@ use signpost_domain::techniques::Stage;
 use signpost_domain::{FieldError, StoreError};
 use utoipa::ToSchema;
 
-use super::{check_text, clean_tags, parse_date};
+use crate::validate::{check_text, clean_tags, parse_date};
 use crate::{ServiceError, Signpost, policy};
 
 /// A project as written by a person.

@@ -12,7 +12,7 @@ use signpost_domain::{FieldError, UserId};
 use utoipa::ToSchema;
 
 use super::projects::{LessonEntry, not_found};
-use super::{check_text, parse_date};
+use crate::validate::{check_text, parse_date};
 use crate::{ServiceError, Signpost, policy};
 
 /// The technique whose third question the lessons loop answers before the team meets.
@@ -112,7 +112,7 @@ pub(crate) fn parse_record(
                     errors.push(FieldError::new(at, format!("must be {MAX_TEXT} characters or fewer")))
                 }
                 serde_json::Value::String(s) if !s.trim().is_empty() => {
-                    super::check_identifiers(&at, s, errors);
+                    crate::validate::check_identifiers(&at, s, errors);
                     out.insert(key.clone(), RecordValue::Text(s.trim().to_string()));
                 }
                 serde_json::Value::String(_) | serde_json::Value::Null => {}
@@ -126,7 +126,7 @@ pub(crate) fn parse_record(
                         errors.push(FieldError::new(format!("{at}[{i}]"), format!("must be {MAX_ENTRY} characters or fewer")));
                     } else if !list.is_empty() {
                         for (i, entry) in list.iter().enumerate() {
-                            super::check_identifiers(&format!("{at}[{i}]"), entry, errors);
+                            crate::validate::check_identifiers(&format!("{at}[{i}]"), entry, errors);
                         }
                         out.insert(key.clone(), RecordValue::List(list.into_iter().filter(|e| !e.is_empty()).collect()));
                     }

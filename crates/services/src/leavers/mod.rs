@@ -19,8 +19,8 @@ pub(crate) use handover::leaving_notice;
 pub use handover::{HandoverInput, HoldingView, Move};
 pub use work::{ActionInput, AreaInput, AreaScore, ExchangeLists, OutputInput, ScoresInput, exchange_outline};
 
-use crate::learning::check_text;
 use crate::policy::{self, PlanPermissions};
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost};
 
 /// Starting a plan, or changing its people and date.

@@ -10,8 +10,8 @@ use signpost_domain::{AssetId, FieldError};
 use utoipa::ToSchema;
 
 use crate::assets::AssetInput;
-use crate::learning::check_text;
 use crate::policy::{self, plan_permissions};
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost};
 
 /// The most items on each "top 10" list.
@@ -293,8 +293,6 @@ impl Signpost {
             None => String::new(),
         };
         let input = AssetInput {
-            kind: AssetKind::HandoverNote,
-            title: input.title,
             summary: format!("{}: {} for {}", action.tool.label(), area.title, plan.role),
             body: input.body,
             fields: serde_json::json!({"role": plan.role, "successor": successor, "key_contacts": input.key_contacts}),
@@ -304,12 +302,8 @@ impl Signpost {
             // allowed to file in that team.
             team_id: Some(plan.team_id),
             visibility: Some(Visibility::Team),
-            named_viewers: Vec::new(),
-            review_interval_days: None,
-            links: Vec::new(),
             status: Some(Status::Published),
-            override_reason: None,
-            expected_version: None,
+            ..AssetInput::new(AssetKind::HandoverNote, input.title)
         };
         let mut write = self.new_asset_write(actor, input).await?;
         write.asset.owner_id = plan.successor_id.unwrap_or(plan.line_manager_id);

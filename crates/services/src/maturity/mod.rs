@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 pub use views::{HelperView, MaturityOverview, TeamRow};
 
-use crate::learning::check_text;
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 const SHIPPED: &str = include_str!("../../data/maturity.yaml");

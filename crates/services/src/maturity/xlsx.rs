@@ -23,7 +23,7 @@ const ASSESSMENT_COLUMNS: [&str; 9] =
 const ACTION_COLUMNS: [&str; 4] = ["Model", "Team", "Held on", "Action"];
 
 fn written(e: XlsxError) -> ServiceError {
-    ServiceError::Unexpected(format!("the spreadsheet could not be written: {e}"))
+    ServiceError::caused("the spreadsheet could not be written", e)
 }
 
 fn header(sheet: &mut Worksheet, columns: &[&str]) -> Result<(), XlsxError> {

@@ -55,7 +55,7 @@ impl Signpost {
             .into_iter()
             .find(|c| c.kind == CommunityKind::Advocates)
             .map(|c| c.id)
-            .ok_or_else(|| ServiceError::Unexpected("the advocates' community is missing".into()))
+            .ok_or_else(|| ServiceError::unexpected("the advocates' community is missing".into()))
     }
 
     /// The register as coverage of the organisation's teams.

@@ -13,7 +13,7 @@ use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
 use super::invitation::{Partner, starters};
-use crate::learning::check_text;
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 /// A new programme.

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::coffee::Directory;
 use super::invitation::{calendar, introduction, starters, suggested_day};
-use crate::learning::check_text;
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 
 /// What running a round did.

@@ -9,7 +9,7 @@ use signpost_domain::people::{Actor, User};
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
-use crate::learning::{check_text, clean_tags, parse_date};
+use crate::validate::{check_text, clean_tags, parse_date};
 use crate::{ServiceError, Signpost, policy};
 
 /// A new community, or changes to one.

@@ -12,8 +12,9 @@ use signpost_domain::people::{Actor, User};
 use signpost_domain::profiles::{BANDS, Profile};
 use utoipa::ToSchema;
 
-use super::{clean_skills, coverage, terms};
-use crate::learning::check_text;
+use super::{coverage, terms};
+use crate::validate::check_text;
+use crate::validate::clean_skills;
 use crate::{ServiceError, Signpost, policy};
 
 /// A new offer or request.

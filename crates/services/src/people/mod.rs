@@ -57,36 +57,7 @@ pub(crate) fn coverage(query: &[String], text: &[String]) -> f64 {
     found as f64 / query.len() as f64
 }
 
-/// Trims, lower-cases and de-duplicates skills or interests, recording problems with their positions.
-pub(crate) fn clean_skills(field: &str, skills: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
-    const MAX: usize = 30;
-    if skills.len() > MAX {
-        errors.push(FieldError::new(field, format!("at most {MAX}")));
-        return Vec::new();
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (i, s) in skills.iter().enumerate() {
-        let s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        if s.is_empty() {
-            continue;
-        }
-        if s.chars().count() > 60 {
-            errors.push(FieldError::new(format!("{field}[{i}]"), "must be 60 characters or fewer"));
-        } else {
-            crate::learning::check_identifiers(&format!("{field}[{i}]"), &s, errors);
-            if seen.insert(s.clone()) {
-                out.push(s);
-            }
-        }
-    }
-    out
-}
-
-/// Splits a comma- or line-separated list typed into a form.
-pub fn split_list(text: &str) -> Vec<String> {
-    text.split([',', '\n', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
-}
+pub use crate::validate::split_list;
 
 impl Signpost {
     /// Everyone with an account, by id (for names on pages built from several records).

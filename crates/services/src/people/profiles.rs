@@ -9,7 +9,7 @@ use signpost_domain::profiles::{BANDS, Profile, ProfileAudience};
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
-use super::clean_skills;
+use crate::validate::clean_skills;
 use crate::{ServiceError, Signpost, policy};
 
 /// A person's changes to their own profile.

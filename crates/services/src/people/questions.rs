@@ -12,7 +12,7 @@ use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
 use super::{coverage, terms};
-use crate::learning::{check_text, clean_tags};
+use crate::validate::{check_text, clean_tags};
 use crate::{ServiceError, Signpost, policy};
 
 /// How many likely experts a new question is sent to.

@@ -182,23 +182,6 @@ impl<T: Default> FormState<T> {
     }
 }
 
-/// A form as submitted: the raw pairs, read by name.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Submitted(pub Vec<(String, String)>);
-
-impl Submitted {
-    /// The first value sent for `name`, or "".
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Every value sent for `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-    }
-}
-
 /// A group of checkboxes, each (name, value, text, checked), under a legend.
 pub fn checkboxes(legend: &str, hint: &str, items: &[(&str, &str, String, bool)]) -> Markup {
     html! {

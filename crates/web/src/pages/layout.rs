@@ -218,3 +218,12 @@ pub fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
+
+/// A table's head: one row of column headings.
+pub fn table_head(columns: &[&str]) -> Markup {
+    html! {
+        thead class="nhsuk-table__head" {
+            tr class="nhsuk-table__row" { @for c in columns { th class="nhsuk-table__header" scope="col" { (c) } } }
+        }
+    }
+}

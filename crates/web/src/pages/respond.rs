@@ -146,13 +146,6 @@ impl<S: Send + Sync, N: Notice> FromRequestParts<S> for Done<N> {
     }
 }
 
-/// `?done=` read as text, for pages whose notices are not yet an enum (see [`Notice`]).
-#[derive(Debug, serde::Deserialize)]
-pub struct DoneQuery {
-    /// What was done.
-    pub done: Option<String>,
-}
-
 /// A refused change as problems on the form's fields, each message a sentence; `field`
 /// names the form field a service field belongs to (it is given the name without a list
 /// index: `names[2]` arrives as `names`). Anything but a refusal is the error page.

@@ -30,21 +30,10 @@ pub struct Freshness {
 
 fn lesson(word: &str) -> AssetInput {
     AssetInput {
-        kind: AssetKind::Lesson,
-        title: format!("Freshness check {word}"),
-        summary: String::new(),
         body: format!("Written to time how soon {word} can be found."),
         fields: serde_json::json!({"context": "benchmark", "what_happened": "a write", "recommendation": "find it"}),
-        tags: vec![],
-        topics: vec![],
-        team_id: None,
-        visibility: None,
-        named_viewers: vec![],
-        review_interval_days: None,
-        links: vec![],
         status: Some(Status::Published),
-        override_reason: None,
-        expected_version: None,
+        ..AssetInput::new(AssetKind::Lesson, format!("Freshness check {word}"))
     }
 }
 

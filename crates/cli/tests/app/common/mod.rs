@@ -214,6 +214,20 @@ impl TestApp {
     }
 }
 
+/// An API answer read as a test reads it: a 2xx status and its body as `T`.
+pub trait Good {
+    /// The body as `T`, after checking the status was a success; a failure shows both.
+    fn good<T: serde::de::DeserializeOwned>(self) -> T;
+}
+
+impl Good for (StatusCode, Value) {
+    fn good<T: serde::de::DeserializeOwned>(self) -> T {
+        let (status, body) = self;
+        assert!(status.is_success(), "expected success, got {status}: {body}");
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("the answer is not what was expected ({e}): {body}"))
+    }
+}
+
 /// A complete lesson for `team`.
 pub fn lesson(title: &str, team: i64, visibility: &str, status: &str) -> Value {
     json!({

@@ -27,6 +27,13 @@ pub fn hidden(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
+/// Checks a form's answer is a 303 to `to` (the page, with its notice).
+#[track_caller]
+pub fn assert_redirect(answer: &(StatusCode, Option<String>, String), to: &str) {
+    let (status, location, body) = answer;
+    assert_eq!((*status, location.as_deref()), (StatusCode::SEE_OTHER, Some(to)), "the form's answer: {body}");
+}
+
 /// Someone signed in through the sign-in form.
 pub struct WebUser {
     pub base: String,

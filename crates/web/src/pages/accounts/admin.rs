@@ -103,11 +103,7 @@ async fn user_list(s: &AppState, actor: &signpost_domain::people::Actor, page_no
     Ok(html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { (users.total) " people" }
-            thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
-                th class="nhsuk-table__header" scope="col" { "Name" }
-                th class="nhsuk-table__header" scope="col" { "Email" }
-                th class="nhsuk-table__header" scope="col" { "Role" }
-            } }
+            (table_head(&["Name", "Email", "Role"]))
             tbody class="nhsuk-table__body" {
                 @for u in &users.items {
                     tr class="nhsuk-table__row" {
@@ -230,11 +226,7 @@ async fn teams_page(
             h1 { "Teams" }
             table class="nhsuk-table" {
                 caption class="nhsuk-table__caption" { (teams.len()) " teams" }
-                thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
-                    th class="nhsuk-table__header" scope="col" { "Name" }
-                    th class="nhsuk-table__header" scope="col" { "Kind" }
-                    th class="nhsuk-table__header" scope="col" { "Part of" }
-                } }
+                (table_head(&["Name", "Kind", "Part of"]))
                 tbody class="nhsuk-table__body" {
                     @for t in &teams {
                         tr class="nhsuk-table__row" {

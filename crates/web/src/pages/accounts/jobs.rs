@@ -13,20 +13,26 @@ pub fn routes() -> Pages {
 
 const PER_PAGE: i64 = 50;
 
-/// Which jobs to list, and what was just done.
+/// Which jobs to list.
 #[derive(Deserialize)]
 pub struct JobsQuery {
     state: Option<String>,
     page: Option<i64>,
-    done: Option<String>,
 }
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %b %Y %H:%M UTC").to_string()
 }
 
+crate::notices! {
+    /// What the jobs page says after a change.
+    pub enum JobsNotice {
+        Retried => "The job will run again in a moment.",
+    }
+}
+
 /// `GET /admin/jobs`.
-pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<JobsQuery>) -> PageResult {
+pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<JobsQuery>, notice: Done<JobsNotice>) -> PageResult {
     let state = q.state.as_deref().and_then(JobState::parse);
     let page_no = q.page.unwrap_or(1).max(1);
     let jobs = s.app.background_jobs(&actor, state, (page_no - 1) * PER_PAGE, PER_PAGE).await?;
@@ -38,7 +44,7 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
     let tabs =
         [(None, "Not yet done"), (Some(JobState::Failed), "Failed"), (Some(JobState::Pending), "Waiting"), (Some(JobState::Done), "Done")];
     let body = html! {
-        @if q.done.as_deref() == Some("retried") { (success_banner("The job will run again in a moment.")) }
+        @if let Some(d) = notice.message() { (success_banner(d)) }
         h1 { "Background jobs" }
         p { "Reminders and the emails they send run in the background on whichever server is free. A job that fails is tried again later, waiting longer each time; one that has failed every attempt waits here for you." }
         nav aria-label="Which jobs" {
@@ -54,13 +60,7 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
         @else {
             table class="nhsuk-table" id="jobs" {
                 caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { (heading) }
-                thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
-                    th class="nhsuk-table__header" scope="col" { "Job" }
-                    th class="nhsuk-table__header" scope="col" { "State" }
-                    th class="nhsuk-table__header" scope="col" { "Attempts" }
-                    th class="nhsuk-table__header" scope="col" { "When" }
-                    th class="nhsuk-table__header" scope="col" { "Last error" }
-                } }
+                (table_head(&["Job", "State", "Attempts", "When", "Last error"]))
                 tbody class="nhsuk-table__body" {
                     @for j in &jobs.items {
                         tr class="nhsuk-table__row" {
@@ -101,5 +101,5 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
 /// `POST /admin/jobs/{id}/retry`.
 pub async fn retry(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.retry_background_job(&actor, id).await?;
-    Ok(see_other("/admin/jobs?state=pending&done=retried"))
+    Ok(done("/admin/jobs?state=pending", JobsNotice::Retried))
 }

@@ -49,13 +49,7 @@ async fn tokens_page(
             @if tokens.is_empty() { p { "You have no tokens." } } @else {
                 table class="nhsuk-table" {
                     caption class="nhsuk-table__caption" { "Your tokens" }
-                    thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
-                        th class="nhsuk-table__header" scope="col" { "Name" }
-                        th class="nhsuk-table__header" scope="col" { "Made" }
-                        th class="nhsuk-table__header" scope="col" { "Last used" }
-                        th class="nhsuk-table__header" scope="col" { "Works until" }
-                        th class="nhsuk-table__header" scope="col" { "Action" }
-                    } }
+                    (table_head(&["Name", "Made", "Last used", "Works until", "Action"]))
                     tbody class="nhsuk-table__body" {
                         @for t in &tokens {
                             tr class="nhsuk-table__row" {
@@ -202,12 +196,7 @@ pub async fn audit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery
         p { "Every change to accounts, teams, knowledge and settings, newest first. It cannot be edited." }
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { (log.total) " entries" }
-            thead class="nhsuk-table__head" { tr class="nhsuk-table__row" {
-                th class="nhsuk-table__header" scope="col" { "When" }
-                th class="nhsuk-table__header" scope="col" { "Who" }
-                th class="nhsuk-table__header" scope="col" { "What" }
-                th class="nhsuk-table__header" scope="col" { "Details" }
-            } }
+            (table_head(&["When", "Who", "What", "Details"]))
             tbody class="nhsuk-table__body" {
                 @for e in &log.items {
                     tr class="nhsuk-table__row" {

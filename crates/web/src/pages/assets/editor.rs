@@ -10,7 +10,7 @@ use signpost_domain::fields::AssetKind;
 use signpost_services::policy;
 use signpost_services::preview::AssetPreview;
 
-use super::form::{Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
+use super::form::{AssetForm, Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
 use super::view::AssetNotice;
 use crate::pages::prelude::*;
 
@@ -35,7 +35,7 @@ struct Editor<'a> {
     heading: String,
     action: String,
     kind: AssetKind,
-    values: &'a Submitted,
+    values: &'a AssetForm,
     errors: &'a Errors,
     preview: Option<&'a AssetPreview>,
     teams: &'a [(String, String)],
@@ -76,13 +76,14 @@ fn kind_chooser(viewer: &Viewer, error: bool) -> Markup {
     )
 }
 
-fn kind_field(kf: &super::form::KindField, values: &Submitted, errors: &Errors) -> Markup {
+fn kind_field(kf: &super::form::KindField, values: &AssetForm, errors: &Errors) -> Markup {
     let id = field_id(kf.name);
     let field = Field::new(&id, kf.label).hint(kf.hint).errors(errors);
+    let text = (kf.text)(values);
     match kf.widget {
-        Widget::Line | Widget::Date => field.input("text", values.get(&id)),
-        Widget::Area => field.textarea(4, values.get(&id)),
-        Widget::Lines | Widget::Sources | Widget::Contacts => field.textarea(5, values.get(&id)),
+        Widget::Line | Widget::Date => field.input("text", text),
+        Widget::Area => field.textarea(4, text),
+        Widget::Lines | Widget::Sources | Widget::Contacts => field.textarea(5, text),
     }
 }
 
@@ -90,9 +91,10 @@ fn editor(e: Editor<'_>) -> Markup {
     let v = e.values;
     let visibilities: Vec<(String, String)> = Visibility::ALL
         .iter()
-        .filter(|vis| **vis != Visibility::Named || v.get("visibility") == "named")
+        .filter(|vis| **vis != Visibility::Named || v.visibility == "named")
         .map(|vis| (vis.as_str().to_string(), visibility_text(*vis).to_string()))
         .collect();
+    let n = AssetForm::NAMES;
     let has_findings = e.errors.iter().any(|(_, m)| m.contains("looks like an NHS number"));
     let title = if e.errors.is_empty() { e.heading.clone() } else { format!("Error: {}", e.heading) };
     page(
@@ -107,30 +109,30 @@ fn editor(e: Editor<'_>) -> Markup {
                 @if let Some(p) = e.preview { (preview(v, p)) }
                 form id="asset-form" method="post" action=(e.action) novalidate {
                     (csrf_field(&e.viewer.csrf_token))
-                    input type="hidden" name="kind" value=(e.kind.as_str());
-                    @if !v.get("expected_version").is_empty() { input type="hidden" name="expected_version" value=(v.get("expected_version")); }
-                    @for n in v.all("named_viewers") { input type="hidden" name="named_viewers" value=(n); }
-                    @for l in v.all("links") { input type="hidden" name="links" value=(l); }
-                    (Field::new("title", "Title").errors(e.errors).input("text", v.get("title")))
-                    (Field::new("summary", "Summary").hint("One or two sentences: what someone gains from reading it.").errors(e.errors).textarea(2, v.get("summary")))
-                    (Field::new("body", "Body").hint("Written in Markdown: # for headings, * for lists, [text](address) for links.").errors(e.errors).textarea(12, v.get("body")))
+                    input type="hidden" name=(n.kind) value=(e.kind.as_str());
+                    @if !v.expected_version.is_empty() { input type="hidden" name=(n.expected_version) value=(v.expected_version); }
+                    @for viewer in &v.named_viewers { input type="hidden" name=(n.named_viewers) value=(viewer); }
+                    @for l in &v.links { input type="hidden" name=(n.links) value=(l); }
+                    (Field::new(n.title, "Title").errors(e.errors).input("text", &v.title))
+                    (Field::new(n.summary, "Summary").hint("One or two sentences: what someone gains from reading it.").errors(e.errors).textarea(2, &v.summary))
+                    (Field::new(n.body, "Body").hint("Written in Markdown: # for headings, * for lists, [text](address) for links.").errors(e.errors).textarea(12, &v.body))
                     @for kf in kind_fields(e.kind) { (kind_field(kf, v, e.errors)) }
-                    (Field::new("tags", "Tags").hint("Separate tags with commas.").errors(e.errors).input("text", v.get("tags")))
-                    (Field::new("topics", "Topics").hint("Separate topics with commas.").errors(e.errors).input("text", v.get("topics")))
-                    (Field::new("team_id", "Team").errors(e.errors).select(e.teams, v.get("team_id")))
-                    (Field::new("visibility", "Who can see it").errors(e.errors).select(&visibilities, v.get("visibility")))
-                    (Field::new("review_interval_days", "Days between reviews").hint("Signpost asks the owner to check it is still right this often. 365 is a year.").errors(e.errors).input("text", v.get("review_interval_days")))
+                    (Field::new(n.tags, "Tags").hint("Separate tags with commas.").errors(e.errors).input("text", &v.tags))
+                    (Field::new(n.topics, "Topics").hint("Separate topics with commas.").errors(e.errors).input("text", &v.topics))
+                    (Field::new(n.team_id, "Team").errors(e.errors).select(e.teams, &v.team_id))
+                    (Field::new(n.visibility, "Who can see it").errors(e.errors).select(&visibilities, &v.visibility))
+                    (Field::new(n.review_interval_days, "Days between reviews").hint("Signpost asks the owner to check it is still right this often. 365 is a year.").errors(e.errors).input("text", &v.review_interval_days))
                     @if has_findings && e.may_override {
-                        (Field::new("override_reason", "Reason to publish despite the NHS-number check (knowledge specialists only)").hint("Only if the numbers are not patient identifiers. The reason is recorded in the history and the audit log.").errors(e.errors).input("text", v.get("override_reason")))
+                        (Field::new(n.override_reason, "Reason to publish despite the NHS-number check (knowledge specialists only)").hint("Only if the numbers are not patient identifiers. The reason is recorded in the history and the audit log.").errors(e.errors).input("text", &v.override_reason))
                     }
                     div class="nhsuk-button-group" {
-                        button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" name="action" value="preview" { "Preview" }
+                        button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" name=(n.action) value="preview" { "Preview" }
                         @match e.status {
-                            Some(Status::Published) => { button class="nhsuk-button" data-module="nhsuk-button" type="submit" name="action" value="save" { "Save and publish changes" } }
-                            Some(Status::Archived) => { button class="nhsuk-button" data-module="nhsuk-button" type="submit" name="action" value="save" { "Save changes" } }
+                            Some(Status::Published) => { button class="nhsuk-button" data-module="nhsuk-button" type="submit" name=(n.action) value="save" { "Save and publish changes" } }
+                            Some(Status::Archived) => { button class="nhsuk-button" data-module="nhsuk-button" type="submit" name=(n.action) value="save" { "Save changes" } }
                             _ => {
-                                button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" name="action" value="draft" { "Save as draft" }
-                                button class="nhsuk-button" data-module="nhsuk-button" type="submit" name="action" value="publish" { "Publish" }
+                                button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" name=(n.action) value="draft" { "Save as draft" }
+                                button class="nhsuk-button" data-module="nhsuk-button" type="submit" name=(n.action) value="publish" { "Publish" }
                             }
                         }
                     }
@@ -140,7 +142,7 @@ fn editor(e: Editor<'_>) -> Markup {
     )
 }
 
-fn preview(v: &Submitted, p: &AssetPreview) -> Markup {
+fn preview(v: &AssetForm, p: &AssetPreview) -> Markup {
     html! {
         section class="nhsuk-card" aria-labelledby="preview-title" {
             div class="nhsuk-card__content" {
@@ -153,8 +155,8 @@ fn preview(v: &Submitted, p: &AssetPreview) -> Markup {
                         ul { @for f in &p.identifier_warnings { li { (label(&f.field.replace('.', " "))) ": " (finding_message(f)) } } }
                     }
                 }
-                p class="nhsuk-heading-s" { (v.get("title")) }
-                @if !v.get("summary").is_empty() { p class="nhsuk-lede-text" { (v.get("summary")) } }
+                p class="nhsuk-heading-s" { (v.title) }
+                @if !v.summary.is_empty() { p class="nhsuk-lede-text" { (v.summary) } }
                 // Rendered by comrak and cleaned by ammonia's allow-list in the services.
                 div class="signpost-body" { (PreEscaped(&p.body_html)) }
             }
@@ -202,11 +204,12 @@ pub async fn new_form(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
         return Ok((status, kind_chooser(&viewer, q.kind.is_some())).into_response());
     };
     let teams = team_options(&s, &actor, None).await?;
-    let values = Submitted(vec![
-        ("team_id".into(), actor.own_team().map(|t| t.to_string()).unwrap_or_default()),
-        ("visibility".into(), "organisation".into()),
-        ("review_interval_days".into(), "365".into()),
-    ]);
+    let values = AssetForm {
+        team_id: actor.own_team().map(|t| t.to_string()).unwrap_or_default(),
+        visibility: "organisation".into(),
+        review_interval_days: "365".into(),
+        ..AssetForm::default()
+    };
     let markup = editor(Editor {
         viewer: &viewer,
         heading: format!("New {}", label(kind.as_str()).to_lowercase()),
@@ -246,26 +249,26 @@ pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PageP
 }
 
 /// `POST /assets/new`.
-pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<AssetForm>) -> PageResult {
     submit(&s, &actor, &viewer, form, None).await
 }
 
 /// `POST /assets/{id}/edit`.
-pub async fn update(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<Submitted>) -> PageResult {
+pub async fn update(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<AssetForm>) -> PageResult {
     submit(&s, &actor, &viewer, form, Some(id)).await
 }
 
-async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, id: Option<i64>) -> PageResult {
+async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: AssetForm, id: Option<i64>) -> PageResult {
     let current = match id {
         Some(id) => Some(s.app.asset(actor, id).await?),
         None => None,
     };
     let kind = match &current {
         Some(c) => c.asset.kind,
-        None => AssetKind::parse(form.get("kind")).map_err(|e| ServiceError::Invalid(vec![e]))?,
+        None => AssetKind::parse(&form.kind).map_err(|e| ServiceError::Invalid(vec![e]))?,
     };
     let (input, mut errors) = to_input(&form, kind);
-    let previewing = form.get("action") == "preview";
+    let previewing = form.action == "preview";
     if !errors.is_empty() && !previewing {
         // Say everything that is wrong at once, not only what the form itself could see.
         let more = s.app.check_asset(actor, &input, id).await?;
@@ -279,7 +282,7 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: Submitted, i
         };
         match saved {
             Ok(view) => {
-                let notice = match (form.get("action"), view.asset.status) {
+                let notice = match (form.action.as_str(), view.asset.status) {
                     ("publish", _) => AssetNotice::Published,
                     (_, Status::Draft) => AssetNotice::Drafted,
                     _ => AssetNotice::Saved,

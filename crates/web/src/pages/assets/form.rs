@@ -6,7 +6,7 @@ use signpost_domain::fields::AssetKind;
 use signpost_domain::identifiers::IdentifierFinding;
 use signpost_services::assets::AssetInput;
 
-use crate::pages::form::{Errors, Submitted};
+use crate::pages::form::Errors;
 
 /// How a kind's field is entered.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,9 +25,25 @@ pub enum Widget {
     Contacts,
 }
 
+crate::page_form! {
+    /// The editor's fields: the ones every kind has, then each kind's own (sent as
+    /// `f-` and the name it has in the asset's `fields`).
+    pub struct AssetForm / AssetNames {
+        kind: String, action: String, expected_version: String, named_viewers: Vec<String>, links: Vec<String>,
+        title: String, summary: String, body: String, tags: String, topics: String, team_id: String,
+        visibility: String, review_interval_days: String, override_reason: String,
+        context as "f-context": String, what_happened as "f-what_happened": String, recommendation as "f-recommendation": String,
+        audience as "f-audience": String, source as "f-source": String, setting as "f-setting": String, outcome as "f-outcome": String,
+        storyteller as "f-storyteller": String, impact as "f-impact": String, question as "f-question": String,
+        date_searched as "f-date_searched": String, sources as "f-sources": String, appraisal as "f-appraisal": String,
+        prerequisites as "f-prerequisites": String, steps as "f-steps": String, role as "f-role": String,
+        successor as "f-successor": String, key_contacts as "f-key_contacts": String,
+    }
+}
+
 /// One of a kind's own fields.
 pub struct KindField {
-    /// Name in the asset's `fields`.
+    /// Name in the asset's `fields`, and of the form's field that holds it.
     pub name: &'static str,
     /// Label on the form.
     pub label: &'static str,
@@ -35,39 +51,47 @@ pub struct KindField {
     pub hint: &'static str,
     /// Control.
     pub widget: Widget,
+    /// Its text in the form.
+    pub text: fn(&AssetForm) -> &String,
+    /// Its text in the form, to fill.
+    pub text_mut: fn(&mut AssetForm) -> &mut String,
 }
 
-const fn f(name: &'static str, label: &'static str, hint: &'static str, widget: Widget) -> KindField {
-    KindField { name, label, hint, widget }
+/// A kind's field held in `AssetForm::$name`: the name, the accessors and the markup's
+/// field name all come from the one identifier.
+macro_rules! f {
+    ($name:ident, $label:literal, $hint:literal, $widget:expr) => {
+        KindField { name: stringify!($name), label: $label, hint: $hint, widget: $widget, text: |a| &a.$name, text_mut: |a| &mut a.$name }
+    };
 }
 
 const LESSON: &[KindField] = &[
-    f("context", "Context", "The situation the lesson comes from.", Widget::Area),
-    f("what_happened", "What happened", "", Widget::Area),
-    f("recommendation", "Recommendation", "What others should do as a result.", Widget::Area),
+    f!(context, "Context", "The situation the lesson comes from.", Widget::Area),
+    f!(what_happened, "What happened", "", Widget::Area),
+    f!(recommendation, "Recommendation", "What others should do as a result.", Widget::Area),
 ];
 const GUIDANCE: &[KindField] = &[
-    f("audience", "Who it is for", "", Widget::Line),
-    f("source", "Where it comes from", "For example, a policy, a NICE guideline or a local agreement.", Widget::Line),
+    f!(audience, "Who it is for", "", Widget::Line),
+    f!(source, "Where it comes from", "For example, a policy, a NICE guideline or a local agreement.", Widget::Line),
 ];
 const PRACTICE_EXAMPLE: &[KindField] = &[
-    f("setting", "Setting", "Where it was done and with whom.", Widget::Area),
-    f("outcome", "Outcome", "What changed as a result.", Widget::Area),
+    f!(setting, "Setting", "Where it was done and with whom.", Widget::Area),
+    f!(outcome, "Outcome", "What changed as a result.", Widget::Area),
 ];
 const STORY: &[KindField] =
-    &[f("storyteller", "Storyteller", "Who told it.", Widget::Line), f("impact", "Impact", "What difference it made.", Widget::Area)];
+    &[f!(storyteller, "Storyteller", "Who told it.", Widget::Line), f!(impact, "Impact", "What difference it made.", Widget::Area)];
 const EVIDENCE_SUMMARY: &[KindField] = &[
-    f("question", "Question", "The question the summary answers.", Widget::Area),
-    f("date_searched", "Date searched", "For example, 2026-03-31.", Widget::Date),
-    f("sources", "Sources", "One per line: the citation, a vertical bar, then its DOI, PMID or web address.", Widget::Sources),
-    f("appraisal", "Appraisal", "How strong the evidence is, and why.", Widget::Area),
+    f!(question, "Question", "The question the summary answers.", Widget::Area),
+    f!(date_searched, "Date searched", "For example, 2026-03-31.", Widget::Date),
+    f!(sources, "Sources", "One per line: the citation, a vertical bar, then its DOI, PMID or web address.", Widget::Sources),
+    f!(appraisal, "Appraisal", "How strong the evidence is, and why.", Widget::Area),
 ];
 const HOW_TO: &[KindField] =
-    &[f("prerequisites", "Before you start", "", Widget::Area), f("steps", "Steps", "One step per line, in order.", Widget::Lines)];
+    &[f!(prerequisites, "Before you start", "", Widget::Area), f!(steps, "Steps", "One step per line, in order.", Widget::Lines)];
 const HANDOVER_NOTE: &[KindField] = &[
-    f("role", "Role", "The role being handed over.", Widget::Line),
-    f("successor", "Successor", "Who takes it on, if known.", Widget::Line),
-    f("key_contacts", "Key contacts", "One per line: name | what they do | how to reach them.", Widget::Contacts),
+    f!(role, "Role", "The role being handed over.", Widget::Line),
+    f!(successor, "Successor", "Who takes it on, if known.", Widget::Line),
+    f!(key_contacts, "Key contacts", "One per line: name | what they do | how to reach them.", Widget::Contacts),
 ];
 
 /// The fields a kind carries besides the common ones, in form order.
@@ -83,7 +107,7 @@ pub fn kind_fields(kind: AssetKind) -> &'static [KindField] {
     }
 }
 
-/// The form control's id (and name) for a kind field.
+/// The form control's id for a kind field (its name in the form too, see [`AssetForm`]).
 pub fn field_id(name: &str) -> String {
     format!("f-{name}")
 }
@@ -116,11 +140,11 @@ fn contact(line: &str) -> serde_json::Value {
 }
 
 /// What the form says, as input for the services, with the problems only the form can see.
-pub fn to_input(form: &Submitted, kind: AssetKind) -> (AssetInput, Errors) {
+pub fn to_input(form: &AssetForm, kind: AssetKind) -> (AssetInput, Errors) {
     let mut errors = Errors::new();
     let mut fields = serde_json::Map::new();
     for kf in kind_fields(kind) {
-        let raw = form.get(&field_id(kf.name));
+        let raw = (kf.text)(form).as_str();
         let value = match kf.widget {
             Widget::Line | Widget::Area | Widget::Date => raw.trim().into(),
             Widget::Lines => lines(raw).map(serde_json::Value::from).collect(),
@@ -129,36 +153,35 @@ pub fn to_input(form: &Submitted, kind: AssetKind) -> (AssetInput, Errors) {
         };
         fields.insert(kf.name.to_string(), value);
     }
-    let review = form.get("review_interval_days").trim();
+    let review = form.review_interval_days.trim();
     let review_interval_days = if review.is_empty() {
         None
     } else if let Ok(days) = review.parse::<i32>() {
         Some(days)
     } else {
-        errors.push(("review_interval_days".into(), "Enter the number of days between reviews, like 365".into()));
+        errors.push((AssetForm::NAMES.review_interval_days.into(), "Enter the number of days between reviews, like 365".into()));
         None
     };
-    let status = match form.get("action") {
+    let status = match form.action.as_str() {
         "publish" => Some(Status::Published),
         "draft" => Some(Status::Draft),
         _ => None,
     };
     let input = AssetInput {
-        kind,
-        title: form.get("title").to_string(),
-        summary: form.get("summary").to_string(),
-        body: form.get("body").to_string(),
+        summary: form.summary.clone(),
+        body: form.body.clone(),
         fields: serde_json::Value::Object(fields),
-        tags: split_list(form.get("tags")),
-        topics: split_list(form.get("topics")),
-        team_id: form.get("team_id").parse().ok(),
-        visibility: Visibility::parse(form.get("visibility")).ok(),
-        named_viewers: form.all("named_viewers").iter().filter_map(|v| v.parse().ok()).collect(),
+        tags: split_list(&form.tags),
+        topics: split_list(&form.topics),
+        team_id: form.team_id.parse().ok(),
+        visibility: Visibility::parse(&form.visibility).ok(),
+        named_viewers: form.named_viewers.iter().filter_map(|v| v.parse().ok()).collect(),
         review_interval_days,
-        links: form.all("links").iter().filter_map(|v| v.parse().ok()).collect(),
+        links: form.links.iter().filter_map(|v| v.parse().ok()).collect(),
         status,
-        override_reason: Some(form.get("override_reason").to_string()).filter(|r| !r.trim().is_empty()),
-        expected_version: form.get("expected_version").parse().ok(),
+        override_reason: Some(form.override_reason.clone()).filter(|r| !r.trim().is_empty()),
+        expected_version: form.expected_version.parse().ok(),
+        ..AssetInput::new(kind, form.title.clone())
     };
     (input, errors)
 }
@@ -168,20 +191,23 @@ fn text_of(v: &serde_json::Value, key: &str) -> String {
 }
 
 /// A stored asset as the values that fill the editor.
-pub fn values_of(asset: &Asset) -> Submitted {
+pub fn values_of(asset: &Asset) -> AssetForm {
     let fields = serde_json::to_value(&asset.fields).unwrap_or_default();
-    let mut v: Vec<(String, String)> = vec![
-        ("kind".into(), asset.kind.as_str().into()),
-        ("title".into(), asset.title.clone()),
-        ("summary".into(), asset.summary.clone()),
-        ("body".into(), asset.body.clone()),
-        ("tags".into(), asset.tags.join(", ")),
-        ("topics".into(), asset.topics.join(", ")),
-        ("team_id".into(), asset.team_id.to_string()),
-        ("visibility".into(), asset.visibility.as_str().into()),
-        ("review_interval_days".into(), asset.review_interval_days.to_string()),
-        ("expected_version".into(), asset.version.to_string()),
-    ];
+    let mut v = AssetForm {
+        kind: asset.kind.as_str().into(),
+        title: asset.title.clone(),
+        summary: asset.summary.clone(),
+        body: asset.body.clone(),
+        tags: asset.tags.join(", "),
+        topics: asset.topics.join(", "),
+        team_id: asset.team_id.to_string(),
+        visibility: asset.visibility.as_str().into(),
+        review_interval_days: asset.review_interval_days.to_string(),
+        expected_version: asset.version.to_string(),
+        named_viewers: asset.named_viewers.iter().map(|u| u.to_string()).collect(),
+        links: asset.links.iter().map(|l| l.to_string()).collect(),
+        ..AssetForm::default()
+    };
     for kf in kind_fields(asset.kind) {
         let value = &fields[kf.name];
         let items = value.as_array().cloned().unwrap_or_default();
@@ -203,11 +229,9 @@ pub fn values_of(asset: &Asset) -> Submitted {
                 .collect::<Vec<_>>()
                 .join("\n"),
         };
-        v.push((field_id(kf.name), text));
+        *(kf.text_mut)(&mut v) = text;
     }
-    v.extend(asset.named_viewers.iter().map(|u| ("named_viewers".into(), u.to_string())));
-    v.extend(asset.links.iter().map(|l| ("links".into(), l.to_string())));
-    Submitted(v)
+    v
 }
 
 /// The form control a service error's field path belongs to: `fields.sources[0].doi`

@@ -28,14 +28,7 @@ pub fn review_table(caption: &str, assets: &[Asset]) -> Markup {
     html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { (caption) }
-            thead class="nhsuk-table__head" {
-                tr class="nhsuk-table__row" {
-                    th class="nhsuk-table__header" scope="col" { "Knowledge" }
-                    th class="nhsuk-table__header" scope="col" { "Kind" }
-                    th class="nhsuk-table__header" scope="col" { "Review by" }
-                    th class="nhsuk-table__header" scope="col" { "Status" }
-                }
-            }
+            (table_head(&["Knowledge", "Kind", "Review by", "Status"]))
             tbody class="nhsuk-table__body" {
                 @for a in assets {
                     tr class="nhsuk-table__row" {

@@ -78,14 +78,7 @@ fn history(id: i64, versions: &Page<VersionEntry>, names: &dyn Fn(i64) -> String
     html! {
         table class="nhsuk-table" id="history" {
             caption class="nhsuk-table__caption" { "Version history" }
-            thead class="nhsuk-table__head" {
-                tr class="nhsuk-table__row" {
-                    th class="nhsuk-table__header" scope="col" { "Version" }
-                    th class="nhsuk-table__header" scope="col" { "What happened" }
-                    th class="nhsuk-table__header" scope="col" { "Who and when" }
-                    th class="nhsuk-table__header" scope="col" { "Changes" }
-                }
-            }
+            (table_head(&["Version", "What happened", "Who and when", "Changes"]))
             tbody class="nhsuk-table__body" {
                 @for v in &versions.items {
                     tr class="nhsuk-table__row" {

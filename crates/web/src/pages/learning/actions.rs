@@ -48,7 +48,7 @@ fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {
     html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { (caption) }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Who" } th scope="col" { "Overdue" } th scope="col" { "Actions" } } }
+            (table_head(&["Who", "Overdue", "Actions"]))
             tbody class="nhsuk-table__body" {
                 @for (who, actions) in rows {
                     tr class="nhsuk-table__row" {

@@ -44,7 +44,7 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
         @else {
             table class="nhsuk-table" {
                 caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Projects" }
-                thead class="nhsuk-table__head" { tr { th scope="col" { "Project" } th scope="col" { "Stage" } th scope="col" { "Tags" } } }
+                (table_head(&["Project", "Stage", "Tags"]))
                 tbody class="nhsuk-table__body" {
                     @for p in &projects {
                         tr class="nhsuk-table__row" {

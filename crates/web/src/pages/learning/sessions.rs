@@ -134,10 +134,6 @@ fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names:
     }
 }
 
-fn prefixed(errors: Errors, prefix: &str) -> Errors {
-    errors.into_iter().map(|(f, m)| (format!("{prefix}{}", f.replace('.', "-")), m)).collect()
-}
-
 async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<SessionForm>) -> Result<Markup, PageError> {
     let v = s.app.learning_session(actor, id).await?;
     let everyone = s.app.everyone(actor).await?;
@@ -270,7 +266,7 @@ async fn refuse_on_page(
     e: ServiceError,
     prefix: &str,
 ) -> PageResult {
-    let sent = FormState::with_errors(form, prefixed(refused(e)?, prefix));
+    let sent = FormState::with_errors(form, refused_as(e, |f| format!("{prefix}{}", f.replace('.', "-")))?);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, session_page(s, actor, viewer, id, &sent).await?).into_response())
 }
 

@@ -84,17 +84,17 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Goes to the plan (at `fragment`) with `notice`, or shows it again with the
-    /// problems on the fields `rename` names.
+    /// Goes to the plan with `notice`, or shows it again with the problems on the
+    /// fields `rename` names.
     async fn back(
         &self,
         sent: FormState<PlanForm>,
         result: Result<(), ServiceError>,
-        (notice, fragment): (PlanNotice, &str),
+        notice: PlanNotice,
         rename: impl Fn(&str) -> String,
     ) -> PageResult {
         match result {
-            Ok(()) => Ok(done(&format!("/leavers/{}{fragment}", self.id), notice)),
+            Ok(()) => Ok(done(&format!("/leavers/{}", self.id), notice)),
             Err(e) => {
                 let sent = FormState { errors: refused_as(e, rename)?, ..sent };
                 Ok(plan_page(self.s, self.actor, self.viewer, self.id, &sent).await?.into_response())
@@ -121,14 +121,14 @@ pub async fn details(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, 
     let leaver = s.app.plan_view(&actor, id).await?.plan.leaver_id;
     let result = s.app.update_plan(&actor, id, plan_input(&form, leaver)).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Details, ""), str::to_string).await
+    r.back(FormState::with_errors(form, Vec::new()), result, PlanNotice::Details, str::to_string).await
 }
 
 /// `POST /leavers/{id}/accept`: the named line manager accepts.
 pub async fn accept(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     let result = s.app.accept_manager(&actor, id).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::default(), result, (PlanNotice::Accepted, ""), |_| "accept-manager".to_string()).await
+    r.back(FormState::default(), result, PlanNotice::Accepted, |_| "accept-manager".to_string()).await
 }
 
 /// `POST /leavers/{id}/areas`.
@@ -136,7 +136,7 @@ pub async fn add_area(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer,
     let input = AreaInput { title: form.area_title.clone(), detail: form.area_detail.clone(), who_needs: form.area_who_needs.clone() };
     let result = s.app.add_area(&actor, id, input).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Area, ""), |f| format!("area_{f}")).await
+    r.back(FormState::with_errors(form, Vec::new()), result, PlanNotice::Area, |f| format!("area_{f}")).await
 }
 
 /// `POST /leavers/{id}/scores`: every area's three scores, and agreement when asked.
@@ -159,7 +159,7 @@ pub async fn scores(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, f
     let first = plan.areas.first().map(|a| format!("importance-{}", a.id)).unwrap_or_default();
     let notice = if agree { PlanNotice::Agreed } else { PlanNotice::Scored };
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::default(), result, (notice, ""), |_| first.clone()).await
+    r.back(FormState::default(), result, notice, |_| first.clone()).await
 }
 
 /// `POST /leavers/{id}/areas/{area}/actions`.
@@ -170,8 +170,7 @@ pub async fn add_action(PagePath((id, area)): PagePath<(PlanId, i64)>, CsrfForm(
     };
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
     let sent = FormState::with_errors(form, Vec::new()).for_item(area);
-    r.back(sent, result, (PlanNotice::Action, ""), |f| if f == "note" { format!("action_note-{area}") } else { format!("tool-{area}") })
-        .await
+    r.back(sent, result, PlanNotice::Action, |f| if f == "note" { format!("action_note-{area}") } else { format!("tool-{area}") }).await
 }
 
 /// `POST /leavers/{id}/actions/{action}/lists`: a knowledge exchange's two lists, one item per line.
@@ -180,7 +179,7 @@ pub async fn lists(PagePath((id, action)): PagePath<(PlanId, i64)>, CsrfForm(s, 
     let input = ExchangeLists { we_want_to_know: lines(&form.we_want_to_know), you_need_to_know: lines(&form.you_need_to_know) };
     let result = s.app.set_exchange_lists(&actor, id, action, input).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::default().for_item(action), result, (PlanNotice::Lists, ""), |f| format!("{f}-{action}")).await
+    r.back(FormState::default().for_item(action), result, PlanNotice::Lists, |f| format!("{f}-{action}")).await
 }
 
 /// `POST /leavers/{id}/actions/{action}/done`.
@@ -200,14 +199,14 @@ pub async fn handover(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer,
     let first = moves.first().map(|m| format!("to-{}", m.holding)).unwrap_or_else(|| "handover".into());
     let result = s.app.hand_over(&actor, id, HandoverInput { moves }).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::with_errors(form, Vec::new()), result, (PlanNotice::Handed, ""), |_| first.clone()).await
+    r.back(FormState::with_errors(form, Vec::new()), result, PlanNotice::Handed, |_| first.clone()).await
 }
 
 /// `POST /leavers/{id}/complete`.
 pub async fn complete(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     let result = s.app.complete_plan(&actor, id).await.map(drop);
     let r = Reader { s: &s, actor: &actor, viewer: &viewer, id };
-    r.back(FormState::default(), result, (PlanNotice::Closed, ""), |_| "outstanding".into()).await
+    r.back(FormState::default(), result, PlanNotice::Closed, |_| "outstanding".into()).await
 }
 
 /// Key contacts from lines of "name, role, contact".

@@ -61,7 +61,7 @@ pub(super) async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent
         @else {
             table class="nhsuk-table" id="plans" {
                 caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Plans you can see" }
-                thead class="nhsuk-table__head" { tr { th scope="col" { "Person" } th scope="col" { "Role" } th scope="col" { "Last day" } th scope="col" { "Steps done" } th scope="col" { "Actions done" } } }
+                (table_head(&["Person", "Role", "Last day", "Steps done", "Actions done"]))
                 tbody class="nhsuk-table__body" {
                     @for p in &plans {
                         tr class="nhsuk-table__row" {
@@ -264,7 +264,7 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
                 (csrf)
                 table class="nhsuk-table" id="holdings" {
                     caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "What they hold" }
-                    thead class="nhsuk-table__head" { tr { th scope="col" { "What" } th scope="col" { "Pass to" } } }
+                    (table_head(&["What", "Pass to"]))
                     tbody class="nhsuk-table__body" {
                         @for h in &v.holdings {
                             @let field = format!("to-{}", h.key);

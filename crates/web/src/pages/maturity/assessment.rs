@@ -75,14 +75,14 @@ fn model_details(m: &MaturityModel) -> Markup {
     }
 }
 
-async fn overview_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    key: Option<&str>,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+/// A form's secondary submit button.
+fn submit(text: &str) -> Markup {
+    html! { button class="nhsuk-button nhsuk-button--secondary" type="submit" { (text) } }
+}
+
+/// The model's page; `sent` carries a refused upload's problems, or the notice.
+async fn overview_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: Option<&str>, sent: &FormState<()>) -> Result<Markup, PageError> {
+    let (errors, done) = (&sent.errors, sent.notice);
     let models = s.app.maturity_models(actor).await?;
     let key = key.filter(|k| models.iter().any(|m| m.key == *k)).unwrap_or(&models[0].key).to_string();
     let o = s.app.maturity_overview(actor, &key).await?;
@@ -131,16 +131,14 @@ async fn overview_page(
         p { "Upload a workbook laid out like the download: a sheet Assessments (one row per category) and a sheet Actions. Every assessment is checked; all are stored or none." }
         form method="post" action="/maturity/import" enctype="multipart/form-data" novalidate {
             (csrf)
-            (Field::new("file", "Workbook (.xlsx)").errors(errors).input("file", ""))
-            button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Import" }
+            (Field::new("file", "Workbook (.xlsx)").errors(errors).input("file", "")) (submit("Import"))
         }
         @if may_load {
             h2 { "Load your organisation's own model" }
             p { "A YAML file in the shipped models' format, or a workbook laid out like the model download (sheets Model, Levels and Categories). Loading a model with the same key replaces it." }
             form method="post" action="/maturity/models" enctype="multipart/form-data" novalidate {
                 (csrf)
-                (Field::new("model_file", "Model (.yaml or .xlsx)").errors(errors).input("file", ""))
-                button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Load the model" }
+                (Field::new("model_file", "Model (.yaml or .xlsx)").errors(errors).input("file", "")) (submit("Load the model"))
             }
         }
     };
@@ -153,7 +151,7 @@ pub async fn overview(
     PageQuery(q): PageQuery<ModelQuery>,
     notice: Done<MaturityNotice>,
 ) -> PageResult {
-    Ok(overview_page(&s, &actor, &viewer, q.model.as_deref(), &Vec::new(), notice.message()).await?.into_response())
+    Ok(overview_page(&s, &actor, &viewer, q.model.as_deref(), &FormState::shown(notice.message())).await?.into_response())
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
@@ -187,7 +185,7 @@ async fn refused_upload(s: &AppState, actor: &Actor, viewer: &Viewer, field: &st
         ServiceError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, vec![(field.to_string(), capitalised(&m))]),
         e => (StatusCode::UNPROCESSABLE_ENTITY, refused(e)?.into_iter().map(|(_, m)| (field.to_string(), m)).collect()),
     };
-    Ok((status, overview_page(s, actor, viewer, None, &errors, None).await?).into_response())
+    Ok((status, overview_page(s, actor, viewer, None, &FormState::with_errors((), errors)).await?).into_response())
 }
 
 /// `POST /maturity/import`.
@@ -356,7 +354,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
         }
         table class="nhsuk-table" id="ratings" {
             caption class="nhsuk-table__caption" { "Ratings" }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Category" } th scope="col" { "Now" } th scope="col" { "Target" } th scope="col" { "Evidence" } } }
+            (table_head(&["Category", "Now", "Target", "Evidence"]))
             tbody class="nhsuk-table__body" {
                 @for r in &a.ratings {
                     tr class="nhsuk-table__row" {

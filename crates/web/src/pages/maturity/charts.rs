@@ -173,7 +173,7 @@ pub fn stairs(o: &MaturityOverview) -> Markup {
     let table = html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Who could help whom" }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Category" } th scope="col" { "Team" } th scope="col" { "Could learn from" } } }
+            (table_head(&["Category", "Team", "Could learn from"]))
             tbody class="nhsuk-table__body" {
                 @for h in &o.helpers {
                     tr class="nhsuk-table__row" { td class="nhsuk-table__cell" { (h.category) } td class="nhsuk-table__cell" { (h.to_team) " (" (h.to_level) " → " (h.to_target) ")" } td class="nhsuk-table__cell" { (h.from_team) " (" (h.from_level) ")" } }
@@ -211,7 +211,7 @@ pub fn trends(o: &MaturityOverview) -> Markup {
     let table = html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Average level by team and date" }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Team" } th scope="col" { "Held on" } th scope="col" { "Average current level" } } }
+            (table_head(&["Team", "Held on", "Average current level"]))
             tbody class="nhsuk-table__body" {
                 @for t in &o.teams { @for a in &t.history {
                     tr class="nhsuk-table__row" { td class="nhsuk-table__cell" { (t.team) } td class="nhsuk-table__cell" { (a.held_on) } td class="nhsuk-table__cell" { (format!("{:.1}", a.mean_current())) } }

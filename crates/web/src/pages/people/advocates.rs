@@ -28,7 +28,7 @@ async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Er
         p class="nhsuk-body-l" id="uncovered" { (c.uncovered) " of " (c.teams.len()) " teams have no advocate." }
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { "Advocates by team" }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Team" } th scope="col" { "Directorate" } th scope="col" { "Advocates" } } }
+            (table_head(&["Team", "Directorate", "Advocates"]))
             tbody class="nhsuk-table__body" {
                 @for t in &c.teams {
                     tr class="nhsuk-table__row" {

@@ -165,7 +165,7 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
         @if !r.rounds.is_empty() {
             table class="nhsuk-table" {
                 caption class="nhsuk-table__caption" { "Rounds" }
-                thead class="nhsuk-table__head" { tr { th scope="col" { "Round" } th scope="col" { "Paired on" } th scope="col" { "Groups" } th scope="col" { "Sat out" } th scope="col" { "Feedback (met)" } th scope="col" { "Seed" } } }
+                (table_head(&["Round", "Paired on", "Groups", "Sat out", "Feedback (met)", "Seed"]))
                 tbody class="nhsuk-table__body" {
                     @for rs in r.rounds.iter().rev() {
                         tr class="nhsuk-table__row" {
@@ -183,15 +183,8 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
     }
 }
 
-async fn programme_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: i64,
-    form: &CoffeeForm,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<CoffeeForm>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.programme_view(actor, id).await?;
     let p = &v.programme;
     let csrf = csrf_field(&viewer.csrf_token);
@@ -275,7 +268,7 @@ crate::notices! {
 
 /// `GET /coffee/{id}`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<ProgrammeNotice>) -> PageResult {
-    Ok(programme_page(&s, &actor, &viewer, id, &CoffeeForm::default(), &Vec::new(), notice.message()).await?.into_response())
+    Ok(programme_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /coffee/{id}/join`: joining, or saving one's place.
@@ -289,7 +282,7 @@ pub async fn join(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form):
     };
     match s.app.join_programme(&actor, id, input).await {
         Ok(_) => Ok(done(&format!("/coffee/{id}"), if was_in { ProgrammeNotice::Saved } else { ProgrammeNotice::Joined })),
-        Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+        Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &FormState::refused(form, e)?).await?.into_response()),
     }
 }
 
@@ -303,11 +296,15 @@ pub async fn leave(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {
 pub async fn run_round(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
     match s.app.run_round(&actor, id).await {
         Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Paired)),
-        Err(ServiceError::Conflict(m)) => {
-            Ok(programme_page(&s, &actor, &viewer, id, &form, &vec![("round".into(), crate::pages::capitalised(&m))], None)
-                .await?
-                .into_response())
-        }
+        Err(ServiceError::Conflict(m)) => Ok(programme_page(
+            &s,
+            &actor,
+            &viewer,
+            id,
+            &FormState::with_errors(form, vec![("round".into(), crate::pages::capitalised(&m))]),
+        )
+        .await?
+        .into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -334,11 +331,11 @@ pub async fn feedback(
         comment: form.comment.clone(),
     };
     if !errors.is_empty() {
-        return Ok(programme_page(&s, &actor, &viewer, id, &form, &errors, None).await?.into_response());
+        return Ok(programme_page(&s, &actor, &viewer, id, &FormState::with_errors(form, errors)).await?.into_response());
     }
     match s.app.give_feedback(&actor, id, round_id, input).await {
         Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Feedback)),
-        Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+        Err(e) => Ok(programme_page(&s, &actor, &viewer, id, &FormState::refused(form, e)?).await?.into_response()),
     }
 }
 

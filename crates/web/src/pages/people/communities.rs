@@ -2,7 +2,7 @@
 //! page with members, coordinators, events and its questions.
 use signpost_domain::communities::{CommunityKind, MemberRole};
 use signpost_services::people::communities::{CommunityInput, EventInput};
-use signpost_services::people::split_list;
+use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
 
@@ -72,15 +72,8 @@ pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -
     }
 }
 
-async fn show_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: i64,
-    form: &CommunityForm,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<CommunityForm>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.community_view(actor, id).await?;
     let c = &v.community;
     let csrf = csrf_field(&viewer.csrf_token);
@@ -145,7 +138,7 @@ async fn show_page(
         h2 { "Members (" (v.members.len()) ")" }
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption nhsuk-u-visually-hidden" { "Members" }
-            thead class="nhsuk-table__head" { tr { th scope="col" { "Name" } th scope="col" { "Job title" } th scope="col" { "Role" } } }
+            (table_head(&["Name", "Job title", "Role"]))
             tbody class="nhsuk-table__body" {
                 @for m in &v.members {
                     tr class="nhsuk-table__row" {
@@ -180,7 +173,7 @@ crate::notices! {
 
 /// `GET /communities/{id}`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<CommunityNotice>) -> PageResult {
-    Ok(show_page(&s, &actor, &viewer, id, &CommunityForm::default(), &Vec::new(), notice.message()).await?.into_response())
+    Ok(show_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /communities/{id}/join`.
@@ -194,7 +187,7 @@ pub async fn leave(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form)
     match s.app.leave_community(&actor, id).await {
         Ok(()) => Ok(see_other("/communities")),
         Err(signpost_services::ServiceError::Conflict(m)) => {
-            Ok(show_page(&s, &actor, &viewer, id, &form, &vec![("leave".into(), crate::pages::capitalised(&m))], None)
+            Ok(show_page(&s, &actor, &viewer, id, &FormState::with_errors(form, vec![("leave".into(), crate::pages::capitalised(&m))]))
                 .await?
                 .into_response())
         }
@@ -207,14 +200,13 @@ pub async fn add_event(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, f
     let input = EventInput { title: form.title.clone(), on: form.on.clone(), place: form.place.clone(), detail: form.detail.clone() };
     match s.app.add_event(&actor, id, input).await {
         Ok(_) => Ok(done(&format!("/communities/{id}"), CommunityNotice::Event)),
-        Err(e) => Ok(show_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+        Err(e) => Ok(show_page(&s, &actor, &viewer, id, &FormState::refused(form, e)?).await?.into_response()),
     }
 }
 
 /// `POST /communities/{id}/coordinators`.
 pub async fn make_coordinator(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<CommunityForm>) -> PageResult {
-    let user_id =
-        form.user_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
+    let user_id = form.user_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
     s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
     Ok(done(&format!("/communities/{id}"), CommunityNotice::Coordinator))
 }

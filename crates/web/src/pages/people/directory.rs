@@ -37,13 +37,7 @@ fn people_table(caption: &str, people: &[User], teams: &[Team]) -> Markup {
     html! {
         table class="nhsuk-table" {
             caption class="nhsuk-table__caption" { (caption) }
-            thead class="nhsuk-table__head" {
-                tr class="nhsuk-table__row" {
-                    th class="nhsuk-table__header" scope="col" { "Name" }
-                    th class="nhsuk-table__header" scope="col" { "Job title" }
-                    th class="nhsuk-table__header" scope="col" { "Team" }
-                }
-            }
+            (table_head(&["Name", "Job title", "Team"]))
             tbody class="nhsuk-table__body" {
                 @for u in people {
                     tr class="nhsuk-table__row" {

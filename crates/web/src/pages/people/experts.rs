@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use signpost_domain::profiles::{BANDS, Profile, ProfileAudience};
 use signpost_services::people::profiles::ProfileInput;
-use signpost_services::people::split_list;
+use signpost_services::validate::split_list;
 
 use crate::pages::form::checkboxes;
 use crate::pages::prelude::*;
@@ -110,14 +110,9 @@ fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&ProfileForm>, errors
     }
 }
 
-async fn profile_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    form: Option<&ProfileForm>,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+/// The profile page: the form filled from what was sent, or else from the stored profile.
+async fn profile_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<Option<ProfileForm>>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (sent.values.as_ref(), &sent.errors, sent.notice);
     let p = s.app.my_profile(actor).await?;
     let body = html! {
         (error_summary(errors))
@@ -138,7 +133,7 @@ crate::notices! {
 
 /// `GET /profile`.
 pub async fn edit(SignedIn(s, actor, viewer): SignedIn, notice: Done<ProfileNotice>) -> PageResult {
-    Ok(profile_page(&s, &actor, &viewer, None, &Vec::new(), notice.message()).await?.into_response())
+    Ok(profile_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /profile`.
@@ -162,7 +157,7 @@ pub async fn save(CsrfForm(s, actor, viewer, form): CsrfForm<ProfileForm>) -> Pa
         Ok(_) => Ok(done("/profile", ProfileNotice::Saved)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
-            Ok(profile_page(&s, &actor, &viewer, Some(&form), &errors, None).await?.into_response())
+            Ok(profile_page(&s, &actor, &viewer, &FormState::with_errors(Some(form), errors)).await?.into_response())
         }
     }
 }

@@ -2,7 +2,7 @@
 //! and matches to propose, accept, decline or end.
 use signpost_domain::mentoring::{ListingKind, MatchStatus};
 use signpost_services::people::mentoring::ListingInput;
-use signpost_services::people::split_list;
+use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
 
@@ -31,14 +31,8 @@ crate::page_form! {
     pub struct AnswerForm / AnswerNames { status: String }
 }
 
-async fn board_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    form: &ListingForm,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<ListingForm>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let b = s.app.mentoring_board(actor).await?;
     let csrf = csrf_field(&viewer.csrf_token);
     let kinds = vec![("request".to_string(), "I would like a mentor".to_string()), ("offer".to_string(), "I can mentor".to_string())];
@@ -127,8 +121,7 @@ crate::notices! {
 
 /// `GET /mentoring`.
 pub async fn board(SignedIn(s, actor, viewer): SignedIn, notice: Done<MentoringNotice>) -> PageResult {
-    let done = notice.message();
-    Ok(board_page(&s, &actor, &viewer, &ListingForm::default(), &Vec::new(), done).await?.into_response())
+    Ok(board_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /mentoring/listings`.
@@ -138,7 +131,7 @@ pub async fn add_listing(CsrfForm(s, actor, viewer, form): CsrfForm<ListingForm>
         Ok(_) => Ok(done("/mentoring", MentoringNotice::Listed)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
-            Ok(board_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
+            Ok(board_page(&s, &actor, &viewer, &FormState::with_errors(form, errors)).await?.into_response())
         }
     }
 }

@@ -2,7 +2,7 @@
 //! typed, or on "Check for similar questions" without JavaScript) and a question's
 //! page with answers, votes, comments and the accepted answer.
 use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQuestion};
-use signpost_services::people::split_list;
+use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
 
@@ -126,15 +126,8 @@ fn comment_form(viewer: &Viewer, qid: i64, answer_id: Option<i64>, errors: &Erro
     }
 }
 
-async fn question_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: i64,
-    form: &QuestionForm,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<QuestionForm>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.question_view(actor, id).await?;
     let q = &v.question;
     let csrf = csrf_field(&viewer.csrf_token);
@@ -204,14 +197,14 @@ crate::notices! {
 
 /// `GET /questions/{id}`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<QuestionNotice>) -> PageResult {
-    Ok(question_page(&s, &actor, &viewer, id, &QuestionForm::default(), &Vec::new(), notice.message()).await?.into_response())
+    Ok(question_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /questions/{id}/answers`.
 pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
     match s.app.answer_question(&actor, id, PostInput { body: form.body.clone(), answer_id: None }).await {
         Ok(a) => Ok(done(&format!("/questions/{id}#answer-{}", a.id), QuestionNotice::Answered)),
-        Err(e) => Ok(question_page(&s, &actor, &viewer, id, &form, &refused(e)?, None).await?.into_response()),
+        Err(e) => Ok(question_page(&s, &actor, &viewer, id, &FormState::refused(form, e)?).await?.into_response()),
     }
 }
 
@@ -222,16 +215,15 @@ pub async fn comment(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, for
     match s.app.comment(&actor, id, PostInput { body: form.comment.clone(), answer_id }).await {
         Ok(_) => Ok(done(&format!("/questions/{id}"), QuestionNotice::Commented)),
         Err(e) => {
-            let errors: Errors = refused(e)?.into_iter().map(|(f, m)| (if f == "body" { field.clone() } else { f }, m)).collect();
-            Ok(question_page(&s, &actor, &viewer, id, &form, &errors, None).await?.into_response())
+            let errors = refused_as(e, |f| if f == "body" { field.clone() } else { f.to_string() })?;
+            Ok(question_page(&s, &actor, &viewer, id, &FormState::with_errors(form, errors)).await?.into_response())
         }
     }
 }
 
 /// `POST /questions/{id}/vote`.
 pub async fn vote(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
-    let answer_id =
-        form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+    let answer_id = form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     let value = form.value.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
     s.app.vote_answer(&actor, id, answer_id, value).await?;
     Ok(see_other(&format!("/questions/{id}#answer-{answer_id}")))
@@ -239,8 +231,7 @@ pub async fn vote(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): Csrf
 
 /// `POST /questions/{id}/accept`.
 pub async fn accept(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
-    let answer_id =
-        form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+    let answer_id = form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     s.app.accept_answer(&actor, id, answer_id).await?;
     Ok(done(&format!("/questions/{id}"), QuestionNotice::Accepted))
 }

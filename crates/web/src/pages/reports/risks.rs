@@ -60,14 +60,8 @@ fn input_from(form: &AreaForm, people: &[(UserId, String)]) -> Result<CriticalAr
     })
 }
 
-async fn register_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    form: &AreaForm,
-    errors: &Errors,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn register_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<AreaForm>) -> Result<Markup, PageError> {
+    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let register = s.app.risk_register(actor).await?;
     let teams: Vec<(String, String)> = register.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
     let body = html! {
@@ -79,7 +73,7 @@ async fn register_page(
         @else {
             table class="nhsuk-table" id="register" {
                 caption class="nhsuk-table__caption" { "Critical knowledge, highest risk first" }
-                thead class="nhsuk-table__head" { tr { th scope="col" { "Area" } th scope="col" { "Holders" } th scope="col" { "Risk" } th scope="col" { "Why" } } }
+                (table_head(&["Area", "Holders", "Risk", "Why"]))
                 tbody class="nhsuk-table__body" {
                     @for e in &register.entries {
                         tr class="nhsuk-table__row" id={ "risk-" (e.area.id) } {
@@ -125,8 +119,7 @@ crate::notices! {
 
 /// `GET /risks`.
 pub async fn register(SignedIn(s, actor, viewer): SignedIn, notice: Done<RiskNotice>) -> PageResult {
-    let done = notice.message();
-    Ok(register_page(&s, &actor, &viewer, &AreaForm::default(), &Vec::new(), done).await?.into_response())
+    Ok(register_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /risks`.
@@ -140,7 +133,7 @@ pub async fn add(CsrfForm(s, actor, viewer, form): CsrfForm<AreaForm>) -> PageRe
         Ok(()) => Ok(done("/risks", RiskNotice::Added)),
         Err(e) => {
             let errors = refused_as(e, str::to_string)?;
-            Ok(register_page(&s, &actor, &viewer, &form, &errors, None).await?.into_response())
+            Ok(register_page(&s, &actor, &viewer, &FormState::with_errors(form, errors)).await?.into_response())
         }
     }
 }

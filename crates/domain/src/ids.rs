@@ -1,0 +1,61 @@
+//! Identifiers as types, so an asset's id cannot be passed where a person's is
+//! expected. Each is an `i64` underneath: the same in JSON (`#[serde(transparent)]`),
+//! in the database (`sqlx(transparent)`, with the `sqlx` feature) and in the OpenAPI
+//! document (each name is an alias of `i64` for utoipa; see `utoipa_aliases.rs`).
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// Identifier of a user.
+    UserId,
+    /// Identifier of a team (organisation, directorate or team).
+    TeamId,
+    /// Identifier of a knowledge asset.
+    AssetId,
+    /// Identifier of a project.
+    ProjectId,
+    /// Identifier of a learning session.
+    SessionId,
+    /// Identifier of an action.
+    ActionId,
+    /// Identifier of a leaver's plan.
+    PlanId,
+    /// Identifier of a community.
+    CommunityId,
+    /// Identifier of a question.
+    QuestionId,
+    /// Identifier of an answer.
+    AnswerId,
+    /// Identifier of a coffee programme.
+    ProgrammeId,
+    /// Identifier of a background job.
+    JobId,
+}
