@@ -116,7 +116,9 @@ async fn journey(mut t: TestApp, javascript: bool) {
     assert!(b.wait_for_text("Action added.").await);
     choose(&b, &format!("tool-{}", areas[1]), "key_contacts").await;
     b.click(&format!("form[action='/leavers/{id}/areas/{}/actions'] button", areas[1])).await;
-    assert!(b.wait_for_text("Action added.").await);
+    // The page already says "Action added." from the first action: wait for the second.
+    let second_added = async || b.wait_for_text("Action added.").await && text_of(&b, &format!("#area-{}", areas[1])).await.contains("Not done");
+    assert!(common::eventually(std::time::Duration::from_secs(20), second_added).await.is_some());
     let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
     let exchange = view["plan"]["areas"][0]["actions"][0]["id"].as_i64().unwrap();
     let contacts = view["plan"]["areas"][1]["actions"][0]["id"].as_i64().unwrap();
