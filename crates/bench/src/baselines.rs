@@ -5,6 +5,7 @@
 //! hits with a snippet and the exact number of matches, as Signpost does.
 use anyhow::Context;
 use signpost_domain::assets::Asset;
+use signpost_domain::ids::{AssetId, TeamId, UserId};
 use signpost_domain::ports::Store;
 use sqlx::{PgPool, Row, SqlitePool};
 
@@ -14,9 +15,9 @@ use sqlx::{PgPool, Row, SqlitePool};
 #[derive(Debug, Clone)]
 pub struct Viewer {
     /// The person.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// Their team and the teams above it.
-    pub teams: Vec<i64>,
+    pub teams: Vec<TeamId>,
 }
 
 /// A query's words and "quoted phrases", lower-cased, letters and digits only.
@@ -48,9 +49,9 @@ pub async fn all_assets(store: &dyn Store) -> anyhow::Result<Vec<Asset>> {
     let mut out = Vec::new();
     let mut after = 0;
     loop {
-        let batch = store.assets_after(after, 5_000).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let batch = store.assets_after(AssetId(after), 5_000).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let Some(last) = batch.last().map(|a| a.id) else { break };
-        after = last;
+        after = last.0;
         out.extend(batch);
     }
     Ok(out)
@@ -59,7 +60,7 @@ pub async fn all_assets(store: &dyn Store) -> anyhow::Result<Vec<Asset>> {
 /// What a baseline search returns.
 pub struct BaselineHits {
     /// Asset ids, best first.
-    pub ids: Vec<i64>,
+    pub ids: Vec<AssetId>,
     /// Matches in all.
     pub total: i64,
 }

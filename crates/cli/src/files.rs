@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use signpost_domain::assets::{Status, Visibility};
 use signpost_domain::fields::AssetKind;
+use signpost_domain::ids::{TeamId, UserId};
 use signpost_services::assets::AssetInput;
 use signpost_services::transfer::{ExportBundle, ImportItem};
 
@@ -254,8 +255,8 @@ fn slug(title: &str) -> String {
 
 /// Writes every asset of an export as `KIND/ID-slug.md` under `dir`, in the import format.
 pub fn write_markdown(bundle: &ExportBundle, dir: &Path) -> anyhow::Result<usize> {
-    let teams: BTreeMap<i64, &str> = bundle.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
-    let emails: BTreeMap<i64, &str> = bundle.users.iter().map(|u| (u.id, u.email.as_str())).collect();
+    let teams: BTreeMap<TeamId, &str> = bundle.teams.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let emails: BTreeMap<UserId, &str> = bundle.users.iter().map(|u| (u.id, u.email.as_str())).collect();
     for a in &bundle.assets {
         let fm = FrontMatter {
             title: a.title.clone(),

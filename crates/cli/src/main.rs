@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use signpost::{Location, demo, files, open_with};
+use signpost_domain::ids::TeamId;
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::ports::Embedder;
 use signpost_domain::search::SearchRequest;
@@ -255,7 +256,7 @@ async fn actor_for(app: &Signpost, email: Option<&str>) -> anyhow::Result<Actor>
     }
 }
 
-async fn team_id(app: &Signpost, name: &str) -> anyhow::Result<i64> {
+async fn team_id(app: &Signpost, name: &str) -> anyhow::Result<TeamId> {
     let teams = app.teams(&operator()).await.map_err(service)?;
     teams.iter().find(|t| t.name.eq_ignore_ascii_case(name)).map(|t| t.id).with_context(|| format!("there is no team called {name:?}"))
 }

@@ -25,6 +25,25 @@ macro_rules! ids {
             }
         }
 
+        // Tests and checks compare an id with a number they read from JSON or wrote down.
+        impl PartialEq<i64> for $name {
+            fn eq(&self, other: &i64) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<$name> for i64 {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for serde_json::Value {
+            fn eq(&self, other: &$name) -> bool {
+                self.as_i64() == Some(other.0)
+            }
+        }
+
         impl From<$name> for i64 {
             fn from(id: $name) -> i64 {
                 id.0

@@ -7,8 +7,6 @@ use crate::Timestamp;
 use crate::audit::AuditRecord;
 use crate::communities::Notification;
 pub use crate::ids::JobId;
-use crate::learning::ActionId;
-use crate::retention::PlanId;
 use crate::search::Page;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -112,20 +110,6 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(30i64.saturating_mul(1i64 << doublings)).min(Duration::hours(6))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_wait_longer_each_time_up_to_six_hours() {
-        assert_eq!(backoff(1), Duration::seconds(30));
-        assert_eq!(backoff(2), Duration::seconds(60));
-        assert_eq!(backoff(5), Duration::seconds(480));
-        assert_eq!(backoff(30), Duration::hours(6));
-        assert_eq!(JobState::parse("failed"), Some(JobState::Failed));
-    }
-}
-
 /// Durable background jobs (see [`crate::jobs`]).
 #[async_trait]
 pub trait JobStore: Send + Sync + 'static {
@@ -168,4 +152,18 @@ pub trait JobStore: Send + Sync + 'static {
         then: &[crate::jobs::NewJob],
         audit: AuditRecord,
     ) -> Result<bool, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_six_hours() {
+        assert_eq!(backoff(1), Duration::seconds(30));
+        assert_eq!(backoff(2), Duration::seconds(60));
+        assert_eq!(backoff(5), Duration::seconds(480));
+        assert_eq!(backoff(30), Duration::hours(6));
+        assert_eq!(JobState::parse("failed"), Some(JobState::Failed));
+    }
 }

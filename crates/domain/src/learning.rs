@@ -10,6 +10,7 @@ use crate::StoreError;
 use crate::assets::Asset;
 use crate::audit::AuditRecord;
 pub use crate::ids::{ActionId, ProjectId, SessionId};
+use crate::ports::AssetWrite;
 use crate::{AssetId, TeamId, UserId};
 use async_trait::async_trait;
 

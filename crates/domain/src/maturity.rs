@@ -227,6 +227,19 @@ pub fn helpers(model: &MaturityModel, latest: &[Assessment]) -> Vec<Helper> {
     out
 }
 
+/// The organisation's own maturity models and teams' self-assessments.
+#[async_trait]
+pub trait MaturityStore: Send + Sync + 'static {
+    /// Inserts or replaces (by key) one of the organisation's models.
+    async fn save_model(&self, model: &MaturityModel, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The organisation's models, by key.
+    async fn models(&self) -> Result<Vec<MaturityModel>, StoreError>;
+    /// Inserts assessments (id 0), all or none.
+    async fn insert_assessments(&self, assessments: &[Assessment], audit: AuditRecord) -> Result<Vec<Assessment>, StoreError>;
+    /// Every assessment, oldest first.
+    async fn assessments(&self) -> Result<Vec<Assessment>, StoreError>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +273,7 @@ mod tests {
                 .map(|(c, current, target)| Rating { category: c.to_string(), current: *current, target: *target, evidence: String::new() })
                 .collect(),
             actions: vec![],
-            recorded_by: 1,
+            recorded_by: UserId(1),
             recorded_at: Utc::now(),
         }
     }
@@ -268,8 +281,8 @@ mod tests {
     #[test]
     fn an_assessment_rates_every_category_once_within_the_levels() {
         let m = model();
-        assert!(assessment_problems(&m, &assessment(1, &[("Leadership", 1, 3), ("Networking", 2, 2)])).is_empty());
-        let bad = assessment(1, &[("Leadership", 3, 2), ("Leadership", 0, 4), ("Culture", 1, 1)]);
+        assert!(assessment_problems(&m, &assessment(TeamId(1), &[("Leadership", 1, 3), ("Networking", 2, 2)])).is_empty());
+        let bad = assessment(TeamId(1), &[("Leadership", 3, 2), ("Leadership", 0, 4), ("Culture", 1, 1)]);
         let fields: Vec<String> = assessment_problems(&m, &bad).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["ratings[0].target", "ratings[1].current", "ratings[1].target", "ratings[2].category", "ratings", "ratings"]);
     }
@@ -277,12 +290,12 @@ mod tests {
     #[test]
     fn stairs_suggest_teams_already_at_the_learners_target() {
         let latest = [
-            assessment(1, &[("Leadership", 1, 3), ("Networking", 3, 3)]),
-            assessment(2, &[("Leadership", 3, 3), ("Networking", 1, 2)]),
-            assessment(3, &[("Leadership", 2, 2), ("Networking", 2, 3)]),
+            assessment(TeamId(1), &[("Leadership", 1, 3), ("Networking", 3, 3)]),
+            assessment(TeamId(2), &[("Leadership", 3, 3), ("Networking", 1, 2)]),
+            assessment(TeamId(3), &[("Leadership", 2, 2), ("Networking", 2, 3)]),
         ];
         let h = helpers(&model(), &latest);
-        let pairs: Vec<(&str, TeamId, TeamId)> = h.iter().map(|h| (h.category.as_str(), h.from_team, h.to_team)).collect();
+        let pairs: Vec<(&str, i64, i64)> = h.iter().map(|h| (h.category.as_str(), h.from_team.0, h.to_team.0)).collect();
         assert_eq!(pairs, [("Leadership", 2, 1), ("Networking", 1, 2), ("Networking", 3, 2), ("Networking", 1, 3)]);
     }
 
@@ -302,17 +315,4 @@ mod tests {
         assert_eq!(m.level_label(3), "3 Action");
         assert_eq!(m.level_label(4), "Level 4");
     }
-}
-
-/// The organisation's own maturity models and teams' self-assessments.
-#[async_trait]
-pub trait MaturityStore: Send + Sync + 'static {
-    /// Inserts or replaces (by key) one of the organisation's models.
-    async fn save_model(&self, model: &MaturityModel, audit: AuditRecord) -> Result<(), StoreError>;
-    /// The organisation's models, by key.
-    async fn models(&self) -> Result<Vec<MaturityModel>, StoreError>;
-    /// Inserts assessments (id 0), all or none.
-    async fn insert_assessments(&self, assessments: &[Assessment], audit: AuditRecord) -> Result<Vec<Assessment>, StoreError>;
-    /// Every assessment, oldest first.
-    async fn assessments(&self) -> Result<Vec<Assessment>, StoreError>;
 }

@@ -10,6 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::UserId;
+
 /// How far ahead in the shuffled order a person looks for a partner who suits the
 /// preference, before settling for anyone allowed. Bounds the work per person.
 const LOOK_AHEAD: usize = 64;
@@ -18,7 +20,7 @@ const LOOK_AHEAD: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     /// Who.
-    pub id: i64,
+    pub id: UserId,
     /// Team.
     pub team: i64,
     /// Directorate or department.
@@ -49,16 +51,16 @@ pub struct Preference {
 
 /// Pairs that may not be made: those who met within the last rounds, and do-not-pair lists.
 #[derive(Debug, Clone, Default)]
-pub struct Forbidden(HashSet<(i64, i64)>);
+pub struct Forbidden(HashSet<(UserId, UserId)>);
 
 impl Forbidden {
     /// Forbids pairing `a` with `b`.
-    pub fn add(&mut self, a: i64, b: i64) {
+    pub fn add(&mut self, a: UserId, b: UserId) {
         self.0.insert(if a < b { (a, b) } else { (b, a) });
     }
 
     /// Forbids every pair within a group (a pair or a trio) that met.
-    pub fn add_group(&mut self, group: &[i64]) {
+    pub fn add_group(&mut self, group: &[UserId]) {
         for (i, a) in group.iter().enumerate() {
             for b in &group[i + 1..] {
                 self.add(*a, *b);
@@ -67,7 +69,7 @@ impl Forbidden {
     }
 
     /// Whether `a` and `b` may not be paired.
-    pub fn contains(&self, a: i64, b: i64) -> bool {
+    pub fn contains(&self, a: UserId, b: UserId) -> bool {
         self.0.contains(&if a < b { (a, b) } else { (b, a) })
     }
 
@@ -87,9 +89,9 @@ impl Forbidden {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Round {
     /// Participant ids per group.
-    pub groups: Vec<Vec<i64>>,
+    pub groups: Vec<Vec<UserId>>,
     /// Participants left out.
-    pub unmatched: Vec<i64>,
+    pub unmatched: Vec<UserId>,
 }
 
 fn suits(a: &Participant, b: &Participant, p: Preference) -> bool {
@@ -108,7 +110,7 @@ pub fn pair(people: &[Participant], forbidden: &Forbidden, preference: Preferenc
     order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     let n = order.len();
     let mut taken = vec![false; n];
-    let mut groups: Vec<Vec<i64>> = Vec::with_capacity(n / 2 + 1);
+    let mut groups: Vec<Vec<UserId>> = Vec::with_capacity(n / 2 + 1);
     let mut left: Vec<usize> = Vec::new();
     for i in 0..n {
         if taken[i] {
@@ -151,8 +153,8 @@ pub fn pair(people: &[Participant], forbidden: &Forbidden, preference: Preferenc
             None => left.push(i),
         }
     }
-    let allowed = |a: i64, b: i64| !forbidden.contains(a, b);
-    let mut left: Vec<i64> = left.into_iter().map(|i| order[i].id).collect();
+    let allowed = |a: UserId, b: UserId| !forbidden.contains(a, b);
+    let mut left: Vec<UserId> = left.into_iter().map(|i| order[i].id).collect();
     // Two left over: pair them with each other, or swap them into a pair whose members
     // each allow one of them (small programmes with long histories need this).
     let mut rest = Vec::new();
@@ -197,13 +199,13 @@ mod tests {
     fn four_people_with_a_round_of_history_and_a_do_not_pair_are_always_all_paired() {
         let four = people(4, 1);
         let mut forbidden = Forbidden::default();
-        forbidden.add_group(&[0, 1]);
-        forbidden.add_group(&[2, 3]);
-        forbidden.add(0, 2);
+        forbidden.add_group(&[UserId(0), UserId(1)]);
+        forbidden.add_group(&[UserId(2), UserId(3)]);
+        forbidden.add(UserId(0), UserId(2));
         for seed in 0..200 {
             let round = pair(&four, &forbidden, Preference::default(), seed);
             assert!(round.unmatched.is_empty(), "seed {seed}: {round:?}");
-            let mut groups: Vec<Vec<i64>> = round
+            let mut groups: Vec<Vec<UserId>> = round
                 .groups
                 .iter()
                 .map(|g| {
@@ -220,7 +222,7 @@ mod tests {
     fn people(n: i64, departments: i64) -> Vec<Participant> {
         (0..n)
             .map(|id| Participant {
-                id,
+                id: UserId(id),
                 team: id % (departments * 3),
                 department: id % departments,
                 profession: ["nursing", "medicine", "pharmacy"][(id % 3) as usize].to_string(),
@@ -230,8 +232,8 @@ mod tests {
             .collect()
     }
 
-    fn members(round: &Round) -> Vec<i64> {
-        let mut all: Vec<i64> = round.groups.iter().flatten().copied().chain(round.unmatched.iter().copied()).collect();
+    fn members(round: &Round) -> Vec<UserId> {
+        let mut all: Vec<UserId> = round.groups.iter().flatten().copied().chain(round.unmatched.iter().copied()).collect();
         all.sort();
         all
     }
@@ -271,7 +273,7 @@ mod tests {
                         assert!(!history.contains(*a, *b), "round {round_no} repeats {a}-{b}");
                     }
                 }
-                let depts: HashSet<i64> = g.iter().map(|id| ps[*id as usize].department).collect();
+                let depts: HashSet<i64> = g.iter().map(|id| ps[id.0 as usize].department).collect();
                 assert_eq!(depts.len(), g.len(), "round {round_no}: {g:?} share a department");
             }
             for g in &round.groups {
@@ -284,7 +286,7 @@ mod tests {
     fn do_not_pair_lists_hold_even_when_only_two_people_take_part() {
         let ps = people(2, 1);
         let mut never = Forbidden::default();
-        never.add(1, 0);
+        never.add(UserId(1), UserId(0));
         let round = pair(&ps, &never, Preference::default(), 1);
         assert!(round.groups.is_empty());
         assert_eq!(round.unmatched.len(), 2);
@@ -294,7 +296,7 @@ mod tests {
     fn same_site_is_preferred_when_asked() {
         let ps = people(200, 4);
         let round = pair(&ps, &Forbidden::default(), Preference { same_site: true, ..Preference::default() }, 3);
-        let same = round.groups.iter().filter(|g| g.iter().all(|id| ps[*id as usize].site == ps[g[0] as usize].site)).count();
+        let same = round.groups.iter().filter(|g| g.iter().all(|id| ps[id.0 as usize].site == ps[g[0].0 as usize].site)).count();
         assert_eq!(same, round.groups.len());
     }
 }

@@ -7,8 +7,11 @@ use utoipa::ToSchema;
 use crate::StoreError;
 use crate::assets::Asset;
 use crate::audit::AuditRecord;
+use crate::communities::CommunityId;
 use crate::communities::Notification;
 pub use crate::ids::PlanId;
+use crate::learning::ActionId;
+use crate::ports::{AssetWrite, Handover};
 use crate::risk::CriticalArea;
 use crate::{AssetId, TeamId, UserId};
 use async_trait::async_trait;
@@ -204,9 +207,9 @@ pub enum Holding {
     /// An asset they own, and with it its review duty.
     Asset(AssetId),
     /// An open action they own.
-    Action(i64),
+    Action(ActionId),
     /// Coordinating a community.
-    Coordinator(i64),
+    Coordinator(CommunityId),
     /// Being their team's knowledge advocate.
     Advocate(TeamId),
 }
@@ -227,10 +230,10 @@ impl Holding {
         let (kind, id) = key.split_once('-')?;
         let id: i64 = id.parse().ok()?;
         match kind {
-            "asset" => Some(Holding::Asset(id)),
-            "action" => Some(Holding::Action(id)),
-            "coordinator" => Some(Holding::Coordinator(id)),
-            "advocate" => Some(Holding::Advocate(id)),
+            "asset" => Some(Holding::Asset(AssetId(id))),
+            "action" => Some(Holding::Action(ActionId(id))),
+            "coordinator" => Some(Holding::Coordinator(CommunityId(id))),
+            "advocate" => Some(Holding::Advocate(TeamId(id))),
             _ => None,
         }
     }
@@ -391,27 +394,55 @@ impl LeaverPlan {
     }
 }
 
+/// Plans that secure the knowledge of people leaving or moving.
+#[async_trait]
+pub trait RetentionStore: Send + Sync + 'static {
+    /// Inserts a plan (id 0) or replaces one still at its `revision`, with the notifications it sends; returns it at its new revision.
+    async fn save_leaver_plan(&self, plan: &LeaverPlan, notify: &[Notification], audit: AuditRecord) -> Result<LeaverPlan, StoreError>;
+    /// One plan.
+    async fn leaver_plan(&self, id: PlanId) -> Result<LeaverPlan, StoreError>;
+    /// Every plan, soonest leaving date first.
+    async fn leaver_plans(&self) -> Result<Vec<LeaverPlan>, StoreError>;
+    /// Inserts a handover note and records it as the output of the plan's action, in one transaction.
+    async fn store_plan_output(&self, plan: &LeaverPlan, action_id: i64, write: AssetWrite) -> Result<(Asset, LeaverPlan), StoreError>;
+    /// Passes a leaver's holdings on and saves the plan that records it, in one transaction.
+    async fn hand_over(
+        &self,
+        plan: &LeaverPlan,
+        handover: Handover,
+        notify: &[Notification],
+        audit: AuditRecord,
+    ) -> Result<LeaverPlan, StoreError>;
+
+    /// Inserts (id 0) or replaces an entry in the register of critical knowledge.
+    async fn save_critical_area(&self, area: &CriticalArea, audit: AuditRecord) -> Result<CriticalArea, StoreError>;
+    /// Removes an entry from the register.
+    async fn remove_critical_area(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The register.
+    async fn critical_areas(&self) -> Result<Vec<CriticalArea>, StoreError>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn plan(leaving_on: &str) -> LeaverPlan {
         LeaverPlan {
-            id: 1,
-            leaver_id: 1,
+            id: PlanId(1),
+            leaver_id: UserId(1),
             departure: Departure::Leaving,
             leaving_on: leaving_on.parse().unwrap(),
             role: "Infection control lead".into(),
-            team_id: 2,
-            line_manager_id: 3,
+            team_id: TeamId(2),
+            line_manager_id: UserId(3),
             manager_accepted_at: None,
-            successor_id: Some(4),
+            successor_id: Some(UserId(4)),
             key_colleague_id: None,
             areas: Vec::new(),
             agreed: None,
             handed: Vec::new(),
             reminded_days: None,
-            created_by: 3,
+            created_by: UserId(3),
             created_at: Utc::now(),
             completed_at: None,
             revision: 0,
@@ -424,7 +455,7 @@ mod tests {
             title: format!("area {id}"),
             detail: String::new(),
             source,
-            raised_by: 1,
+            raised_by: UserId(1),
             who_needs: String::new(),
             score: score.map(|(importance, availability, frequency)| Score { importance, availability, frequency }),
             actions: Vec::new(),
@@ -478,7 +509,7 @@ mod tests {
         }
         assert!(p.steps_done()[3]);
         assert!(!p.steps_done()[5], "actions done but nothing stored");
-        p.areas[0].actions[0].output_asset_id = Some(9);
+        p.areas[0].actions[0].output_asset_id = Some(AssetId(9));
         assert!(p.steps_done()[5]);
         assert_eq!(p.action_progress(), (2, 2));
         assert_eq!(p.next_id(), 12);
@@ -498,38 +529,12 @@ mod tests {
 
     #[test]
     fn holding_keys_round_trip() {
-        for h in [Holding::Asset(12), Holding::Action(3), Holding::Coordinator(1), Holding::Advocate(4)] {
+        for h in
+            [Holding::Asset(AssetId(12)), Holding::Action(ActionId(3)), Holding::Coordinator(CommunityId(1)), Holding::Advocate(TeamId(4))]
+        {
             assert_eq!(Holding::parse(&h.key()), Some(h));
         }
         assert_eq!(Holding::parse("asset-x"), None);
         assert_eq!(Holding::parse("team-1"), None);
     }
-}
-
-/// Plans that secure the knowledge of people leaving or moving.
-#[async_trait]
-pub trait RetentionStore: Send + Sync + 'static {
-    /// Inserts a plan (id 0) or replaces one still at its `revision`, with the notifications it sends; returns it at its new revision.
-    async fn save_leaver_plan(&self, plan: &LeaverPlan, notify: &[Notification], audit: AuditRecord) -> Result<LeaverPlan, StoreError>;
-    /// One plan.
-    async fn leaver_plan(&self, id: PlanId) -> Result<LeaverPlan, StoreError>;
-    /// Every plan, soonest leaving date first.
-    async fn leaver_plans(&self) -> Result<Vec<LeaverPlan>, StoreError>;
-    /// Inserts a handover note and records it as the output of the plan's action, in one transaction.
-    async fn store_plan_output(&self, plan: &LeaverPlan, action_id: i64, write: AssetWrite) -> Result<(Asset, LeaverPlan), StoreError>;
-    /// Passes a leaver's holdings on and saves the plan that records it, in one transaction.
-    async fn hand_over(
-        &self,
-        plan: &LeaverPlan,
-        handover: Handover,
-        notify: &[Notification],
-        audit: AuditRecord,
-    ) -> Result<LeaverPlan, StoreError>;
-
-    /// Inserts (id 0) or replaces an entry in the register of critical knowledge.
-    async fn save_critical_area(&self, area: &CriticalArea, audit: AuditRecord) -> Result<CriticalArea, StoreError>;
-    /// Removes an entry from the register.
-    async fn remove_critical_area(&self, id: i64, audit: AuditRecord) -> Result<(), StoreError>;
-    /// The register.
-    async fn critical_areas(&self) -> Result<Vec<CriticalArea>, StoreError>;
 }

@@ -179,32 +179,35 @@ mod tests {
             id: 1,
             topic: "outbreak control".into(),
             description: String::new(),
-            team_id: 1,
+            team_id: TeamId(1),
             holders,
             criticality,
-            updated_by: 1,
+            updated_by: UserId(1),
             updated_at: Utc::now(),
         }
     }
 
     #[test]
     fn a_single_holder_who_is_leaving_with_nothing_written_is_high_risk() {
-        let facts = RiskFacts { leaving: vec![(7, "2027-01-31".parse().unwrap())], ..RiskFacts::default() };
-        let risk = assess(&area(vec![7], Criticality::Critical), &facts);
+        let facts = RiskFacts { leaving: vec![(UserId(7), "2027-01-31".parse().unwrap())], ..RiskFacts::default() };
+        let risk = assess(&area(vec![UserId(7)], Criticality::Critical), &facts);
         assert_eq!(risk.score, (4 + 3 + 3) * 3);
         assert_eq!(risk.level, RiskLevel::High);
-        assert_eq!(risk.reasons[0], RiskReason::Leaving { holder: 7, on: "2027-01-31".parse().unwrap() });
+        assert_eq!(risk.reasons[0], RiskReason::Leaving { holder: UserId(7), on: "2027-01-31".parse().unwrap() });
     }
 
     #[test]
     fn shared_and_written_down_knowledge_is_low_risk_and_overdue_reviews_count_up_to_three() {
         let facts = RiskFacts { assets: 5, ..RiskFacts::default() };
-        assert_eq!(assess(&area(vec![1, 2], Criticality::Critical), &facts), Risk { score: 0, level: RiskLevel::Low, reasons: vec![] });
-        let facts = RiskFacts { assets: 5, overdue: 9, silent: vec![2], ..RiskFacts::default() };
-        let risk = assess(&area(vec![1, 2], Criticality::High), &facts);
+        assert_eq!(
+            assess(&area(vec![UserId(1), UserId(2)], Criticality::Critical), &facts),
+            Risk { score: 0, level: RiskLevel::Low, reasons: vec![] }
+        );
+        let facts = RiskFacts { assets: 5, overdue: 9, silent: vec![UserId(2)], ..RiskFacts::default() };
+        let risk = assess(&area(vec![UserId(1), UserId(2)], Criticality::High), &facts);
         assert_eq!(risk.score, (3 + 1) * 2);
         assert_eq!(risk.level, RiskLevel::Medium);
-        assert_eq!(risk.reasons, vec![RiskReason::Overdue { count: 9 }, RiskReason::Silent { holder: 2 }]);
+        assert_eq!(risk.reasons, vec![RiskReason::Overdue { count: 9 }, RiskReason::Silent { holder: UserId(2) }]);
     }
 
     #[test]

@@ -90,15 +90,15 @@ mod tests {
     #[test]
     fn nearest_orders_by_similarity_and_follows_replacements_and_removals() {
         let mut v = Vectors::default();
-        v.upsert(vec![e(1, &[1.0, 0.0]), e(2, &[0.0, 1.0]), e(3, &[0.6, 0.8])]);
+        v.upsert(vec![e(AssetId(1), &[1.0, 0.0]), e(AssetId(2), &[0.0, 1.0]), e(AssetId(3), &[0.6, 0.8])]);
         assert_eq!(v.nearest(&[1.0, 0.0], 2).iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 3]);
-        v.upsert(vec![e(1, &[0.0, -1.0])]);
+        v.upsert(vec![e(AssetId(1), &[0.0, -1.0])]);
         assert_eq!(v.nearest(&[1.0, 0.1], 3).iter().map(|x| x.0).collect::<Vec<_>>(), vec![3, 2, 1]);
-        v.remove(3);
+        v.remove(AssetId(3));
         assert_eq!(v.len(), 2);
         assert_eq!(v.nearest(&[1.0, 0.1], 5).iter().map(|x| x.0).collect::<Vec<_>>(), vec![2, 1]);
-        assert_eq!(v.similarity(&[0.0, 1.0], 2), Some(1.0));
-        assert_eq!(v.similarity(&[0.0, 1.0], 3), None);
+        assert_eq!(v.similarity(&[0.0, 1.0], AssetId(2)), Some(1.0));
+        assert_eq!(v.similarity(&[0.0, 1.0], AssetId(3)), None);
         assert!(v.nearest(&[1.0, 0.0, 0.0], 5).is_empty(), "a query from another model matches nothing");
     }
 }

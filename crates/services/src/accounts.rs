@@ -431,7 +431,7 @@ impl Signpost {
 /// The operator at the console (the CLI run on the server): sees and may do everything,
 /// as anyone with the database file or URL already can.
 pub fn operator() -> Actor {
-    Actor { user_id: 0, role: Role::Admin, teams: Vec::new() }
+    Actor { user_id: UserId(0), role: Role::Admin, teams: Vec::new() }
 }
 
 /// Changes to a person's details.

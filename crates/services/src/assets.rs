@@ -549,7 +549,7 @@ pub(crate) fn new_asset(
     now: Timestamp,
 ) -> Asset {
     Asset {
-        id: 0,
+        id: AssetId(0),
         kind: content.kind,
         title: content.title,
         summary: content.summary,

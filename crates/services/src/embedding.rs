@@ -9,6 +9,7 @@ use signpost_domain::ports::{Embedder, Embedding};
 use signpost_domain::search::{SearchRequest, SortOrder};
 
 use crate::{ServiceError, Signpost};
+use signpost_domain::ids::AssetId;
 
 /// Assets embedded per store round trip.
 const EMBED_BATCH: i64 = 32;
@@ -92,15 +93,15 @@ impl Signpost {
         let Some(model) = self.embedding_model().map(str::to_string) else { return Ok(()) };
         let mut after = 0;
         loop {
-            let page = self.store.embeddings_after(&model, after, LOAD_BATCH).await?;
+            let page = self.store.embeddings_after(&model, AssetId(after), LOAD_BATCH).await?;
             let Some(last) = page.last().map(|e| e.asset_id) else { return Ok(()) };
-            after = last;
+            after = last.0;
             self.index.set_vectors(page);
         }
     }
 
     /// Picks up embeddings stored by any node (from the change log).
-    pub(crate) async fn refresh_embeddings(&self, ids: &[i64]) -> Result<(), ServiceError> {
+    pub(crate) async fn refresh_embeddings(&self, ids: &[AssetId]) -> Result<(), ServiceError> {
         let Some(model) = self.embedding_model().map(str::to_string) else { return Ok(()) };
         for chunk in ids.chunks(500) {
             self.index.set_vectors(self.store.embeddings(&model, chunk).await?);

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::SessionId;
 
 /// A statement as recorded.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -134,7 +135,7 @@ impl Signpost {
                 Ok((asset.asset.title, format!("/assets/{id}")))
             }
             ImpactSubject::Session(id) => {
-                let (session, _, _) = self.session_parts(actor, id).await?;
+                let (session, _, _) = self.session_parts(actor, SessionId(id)).await?;
                 Ok((session.title, format!("/sessions/{id}")))
             }
         }

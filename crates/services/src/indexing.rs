@@ -4,6 +4,7 @@ use std::time::Duration;
 use signpost_domain::StoreError;
 
 use crate::{ServiceError, Signpost};
+use signpost_domain::ids::AssetId;
 
 const CHANGE_BATCH: i64 = 1_000;
 const REBUILD_BATCH: i64 = 5_000;
@@ -24,13 +25,13 @@ impl Signpost {
             let mut seen = std::collections::HashSet::new();
             for change in changes.iter().rev() {
                 match change.entity.as_str() {
-                    "asset" if seen.insert(change.entity_id) => match self.store.asset(change.entity_id).await {
+                    "asset" if seen.insert(change.entity_id) => match self.store.asset(AssetId(change.entity_id)).await {
                         Ok(a) => upserts.push(a),
-                        Err(StoreError::NotFound) => deletes.push(change.entity_id),
+                        Err(StoreError::NotFound) => deletes.push(AssetId(change.entity_id)),
                         Err(e) => return Err(e.into()),
                     },
                     "synonyms" if seen.insert(-1) => self.index.set_synonyms(&self.store.synonyms().await?),
-                    "embedding" => embedded.push(change.entity_id),
+                    "embedding" => embedded.push(AssetId(change.entity_id)),
                     _ => {}
                 }
             }
@@ -53,9 +54,9 @@ impl Signpost {
         let mut done = 0u64;
         let mut after = 0;
         loop {
-            let batch = self.store.assets_after(after, REBUILD_BATCH).await?;
+            let batch = self.store.assets_after(AssetId(after), REBUILD_BATCH).await?;
             let Some(last) = batch.last().map(|a| a.id) else { break };
-            after = last;
+            after = last.0;
             done += batch.len() as u64;
             let index = self.index.clone();
             tokio::task::spawn_blocking(move || index.apply(&batch, &[], 0))

@@ -24,6 +24,7 @@ use utoipa::ToSchema;
 use crate::learning::reminders::{message, reminder_due};
 use crate::leavers::{leaving_notice, participants, plan_link};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::{ActionId, PlanId, UserId};
 
 /// An action's owner is emailed a reminder (`{"action_id", "on"}`).
 pub const ACTION_REMINDER: &str = "action_reminder";
@@ -111,7 +112,7 @@ impl Signpost {
                 Err(error) => {
                     run.failed += 1;
                     let retry = (job.attempts < job.max_attempts).then(|| Utc::now() + backoff(job.attempts));
-                    tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %error, "a background job failed");
+                    tracing::warn!(job = job.id.0, kind = %job.kind, attempt = job.attempts, error = %error, "a background job failed");
                     self.store.fail_job(job.id, &self.worker, &error, retry).await?;
                 }
             }
@@ -187,7 +188,7 @@ impl Signpost {
         match job.kind.as_str() {
             ACTION_REMINDER => {
                 let on = job.payload["on"].as_str().and_then(|d| d.parse().ok()).ok_or("the job has no date")?;
-                let action = match self.store.action(number("action_id")?).await {
+                let action = match self.store.action(ActionId(number("action_id")?)).await {
                     Ok(a) if a.status == ActionStatus::Open => a,
                     // Closed or gone since it was enqueued: nothing to remind anyone of.
                     _ => return lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
@@ -203,7 +204,7 @@ impl Signpost {
             }
             LEAVING_NOTICE => {
                 let days = number("days")?;
-                let plan = self.store.leaver_plan(number("plan_id")?).await.map_err(|e| e.to_string())?;
+                let plan = self.store.leaver_plan(PlanId(number("plan_id")?)).await.map_err(|e| e.to_string())?;
                 let today = Utc::now().date_naive();
                 if plan.reminder_due(today) != Some(days) {
                     // Closed, or its date moved since: the next scan decides anew.
@@ -213,7 +214,7 @@ impl Signpost {
                 let name = users.get(&plan.leaver_id).map_or("someone", |u| u.name.as_str());
                 let (subject, text) = leaving_notice(&plan, name, today);
                 let now = Utc::now();
-                let people = participants(&plan, 0);
+                let people = participants(&plan, UserId(0));
                 let notify: Vec<Notification> =
                     people.iter().map(|u| Notification::new(*u, text.clone(), plan_link(plan.id), now)).collect();
                 let link = self.mail_link(&plan_link(plan.id), "Leavers");

@@ -9,6 +9,7 @@ use signpost_domain::{AssetId, FieldError};
 
 use crate::assets::{AssetInput, content_of, new_asset, scan};
 use crate::{ServiceError, Signpost, markdown, policy};
+use signpost_domain::ids::TeamId;
 
 /// A preview of unsaved input.
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ impl Signpost {
         let content = content_of(input, input.team_id.or(actor.own_team()).unwrap_or_default());
         let fields = AssetFields::parse(content.kind, &content.fields).0;
         let now = Utc::now();
-        let asset = new_asset(content, fields, actor.user_id, 0, Status::Draft, now, now);
+        let asset = new_asset(content, fields, actor.user_id, TeamId(0), Status::Draft, now, now);
         Ok(AssetPreview { body_html: markdown::render(&asset.body), identifier_warnings: scan(&asset) })
     }
 

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::impact::ImpactView;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::{AssetId, ProjectId, TeamId};
 
 /// The Quality and Improvement Outcomes Framework's outcome 2 levels (2019 edition).
 pub const OUTCOME_2: [&str; 4] = [
@@ -176,10 +177,10 @@ impl Signpost {
             .map(|m| (m.clone(), KpiMonth { month: m.clone(), sessions: 0, assets_created: 0, actions_closed: 0, impacts: 0 }))
             .collect();
         let month = |d: NaiveDate| d.format("%Y-%m").to_string();
-        let teams: HashMap<i64, String> = self.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
+        let teams: HashMap<TeamId, String> = self.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
         let people = self.people_by_id().await?;
         let techniques: HashMap<String, String> = self.techniques(actor).await?.into_iter().map(|t| (t.key, t.name)).collect();
-        let projects: HashMap<i64, signpost_domain::learning::Project> =
+        let projects: HashMap<ProjectId, signpost_domain::learning::Project> =
             self.store.projects().await?.into_iter().map(|p| (p.id, p)).collect();
 
         let sessions: Vec<_> = self.store.learning_sessions(None).await?.into_iter().filter(|s| within(s.held_on)).collect();
@@ -255,8 +256,8 @@ impl Signpost {
         };
 
         let mut reuse: HashMap<UserId, (i64, usize)> = HashMap::new();
-        let owner: HashMap<i64, UserId> = assets.iter().map(|a| (a.id, a.owner_id)).collect();
-        let mut per_asset: HashMap<i64, i64> = self.store.usefulness().await?.into_iter().filter(|(_, n)| *n > 0).collect();
+        let owner: HashMap<AssetId, UserId> = assets.iter().map(|a| (a.id, a.owner_id)).collect();
+        let mut per_asset: HashMap<AssetId, i64> = self.store.usefulness().await?.into_iter().filter(|(_, n)| *n > 0).collect();
         for s in statements.iter().filter(|s| s.kind != ImpactKind::InfluencedDecision) {
             if let ImpactSubject::Asset(id) = s.subject {
                 *per_asset.entry(id).or_default() += 1;

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::assets::{AssetInput, new_asset, scan};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::{TeamId, UserId};
 
 /// One asset to import, with where it came from so errors can say so.
 #[derive(Debug, Clone)]
@@ -121,8 +122,8 @@ impl Signpost {
                     None => errors.push(FieldError::new("named_viewers", format!("there is no user {email}"))),
                 }
             }
-            let input = AssetInput { team_id: team_id.or(Some(0)), named_viewers: named, links: Vec::new(), ..item.input.clone() };
-            let content = crate::assets::content_of(&input, input.team_id.unwrap_or(0));
+            let input = AssetInput { team_id: team_id.or(Some(TeamId(0))), named_viewers: named, links: Vec::new(), ..item.input.clone() };
+            let content = crate::assets::content_of(&input, input.team_id.unwrap_or(TeamId(0)));
             errors.extend(content.validate());
             let status = input.status.unwrap_or(Status::Draft);
             let fields = signpost_domain::fields::AssetFields::parse(content.kind, &content.fields).0;
@@ -133,7 +134,7 @@ impl Signpost {
             // An asset existed by the time it was last confirmed, whatever the source says.
             let verified = item.last_verified_at.unwrap_or(now).min(now);
             let created = item.created_at.unwrap_or(verified).min(verified);
-            let mut asset = new_asset(content, fields, owner.unwrap_or(0), team_id.unwrap_or(0), status, verified, created);
+            let mut asset = new_asset(content, fields, owner.unwrap_or(UserId(0)), team_id.unwrap_or(TeamId(0)), status, verified, created);
             asset.updated_at = if status == Status::Published { verified } else { created };
             if status == Status::Published {
                 for f in scan(&asset) {

@@ -30,7 +30,7 @@ impl Db {
         let team = rows::team(&row)?;
         let audit =
             AuditRecord { after: Some(serde_json::json!({"name": team.name, "kind": kind.as_str(), "parent_id": parent_id})), ..audit };
-        append_logs(&mut tx, &audit, "team", Some(team.id), true).await?;
+        append_logs(&mut tx, &audit, "team", Some(team.id.0), true).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(team)
     }
@@ -60,7 +60,7 @@ impl Db {
         .map_err(map_err)?;
         let user = rows::user(&row)?;
         let audit = AuditRecord { after: Some(user_summary(&user)), ..audit };
-        append_logs(&mut tx, &audit, "user", Some(user.id), true).await?;
+        append_logs(&mut tx, &audit, "user", Some(user.id.0), true).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(user)
     }
@@ -114,7 +114,7 @@ impl Db {
         .map_err(map_err)?;
         let user = rows::user(&row)?;
         let audit = audit.with_diff(Some(user_summary(&before)), Some(user_summary(&user)));
-        append_logs(&mut tx, &audit, "user", Some(user.id), true).await?;
+        append_logs(&mut tx, &audit, "user", Some(user.id.0), true).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(user)
     }
@@ -131,7 +131,7 @@ impl Db {
             return Err(StoreError::NotFound);
         }
         sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await.map_err(map_err)?;
-        append_logs(&mut tx, &audit, "user", Some(id), false).await?;
+        append_logs(&mut tx, &audit, "user", Some(id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -249,7 +249,7 @@ impl Db {
             .await
             .map_err(map_err)?
             .rows_affected();
-        append_logs(&mut tx, &audit, "user", Some(user_id), false).await?;
+        append_logs(&mut tx, &audit, "user", Some(user_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(RevokedAccess { tokens, sessions })
     }

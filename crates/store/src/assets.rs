@@ -82,17 +82,17 @@ fn kept_snapshot(event: VersionEvent, a: &Asset) -> String {
 pub(crate) fn version_values(w: &AssetWrite, a: &Asset) -> Vec<crate::bulk::Value> {
     use crate::bulk::Value;
     vec![
-        Value::Int(a.id),
+        Value::Int(a.id.0),
         Value::Int(a.version),
         Value::Text(w.event.as_str().to_string()),
-        Value::Int(w.author_id),
+        Value::Int(w.author_id.0),
         Value::Int(ms(a.updated_at)),
         Value::Text(w.note.clone()),
         Value::Text(kept_snapshot(w.event, a)),
         Value::Text(a.status.as_str().to_string()),
         Value::Text(a.visibility.as_str().to_string()),
-        Value::Int(a.team_id),
-        Value::Int(a.owner_id),
+        Value::Int(a.team_id.0),
+        Value::Int(a.owner_id.0),
         Value::Text(to_json(&a.named_viewers)),
         Value::Int(ms(a.next_review_at)),
     ]
@@ -146,7 +146,7 @@ pub(crate) async fn insert_in(tx: &mut Transaction<'static, Any>, w: AssetWrite)
     let stored = insert_row(tx, &w.asset).await?;
     write_version(tx, &w, &stored).await?;
     let audit = w.audit.clone().with_diff(None, Some(summary(&stored)));
-    append_logs(tx, &audit, "asset", Some(stored.id), true).await?;
+    append_logs(tx, &audit, "asset", Some(stored.id.0), true).await?;
     Ok(stored)
 }
 
@@ -169,7 +169,7 @@ pub(crate) async fn update_in(tx: &mut Transaction<'static, Any>, w: &AssetWrite
     write_viewers(tx, &stored).await?;
     write_version(tx, w, &stored).await?;
     let audit = w.audit.clone().with_diff(Some(summary(&before)), Some(summary(&stored)));
-    append_logs(tx, &audit, "asset", Some(stored.id), true).await?;
+    append_logs(tx, &audit, "asset", Some(stored.id.0), true).await?;
     Ok(stored)
 }
 
@@ -228,7 +228,7 @@ impl Db {
             clauses.push(format!("assets.owner_id = {o}"));
         }
         if let Some(ids) = &q.ids {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = ids.iter().map(AssetId::to_string).collect::<Vec<_>>().join(",");
             clauses.push(if ids.is_empty() { "1 = 0".to_string() } else { format!("assets.id IN ({list})") });
         }
         if let Some(due) = q.review_due_before {
@@ -316,7 +316,7 @@ impl Db {
         let mut out = Vec::new();
         // Bounded lists of ids per query, whatever the caller passes.
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk.iter().map(AssetId::to_string).collect::<Vec<_>>().join(",");
             let rows =
                 sqlx::query(sql!("SELECT {ENTRY_COLUMNS} FROM asset_versions WHERE asset_id IN ({list}) ORDER BY asset_id, version DESC"))
                     .fetch_all(&self.pool)

@@ -70,10 +70,10 @@ pub(crate) async fn insert_histories(
             let audit = w.audit.clone().with_diff(None, Some(summary(a)));
             vec![
                 Value::Int(now),
-                Value::OptInt(audit.actor_id),
+                Value::OptInt(audit.actor_id.map(i64::from)),
                 Value::Text(audit.action.clone()),
                 Value::Text("asset".into()),
-                Value::OptInt(Some(a.id)),
+                Value::OptInt(Some(a.id.0)),
                 Value::Text(audit.summary.clone()),
                 Value::OptText(audit.before.as_ref().map(|v| v.to_string())),
                 Value::OptText(audit.after.as_ref().map(|v| v.to_string())),
@@ -82,6 +82,6 @@ pub(crate) async fn insert_histories(
         .collect();
     let audit_columns = ["at", "actor_id", "action", "entity", "entity_id", "summary", "before_state", "after_state"];
     insert_rows(tx, "audit_log", &audit_columns, audits).await?;
-    let changes = stored.iter().map(|a| vec![Value::Text("asset".into()), Value::Int(a.id), Value::Int(now)]).collect();
+    let changes = stored.iter().map(|a| vec![Value::Text("asset".into()), Value::Int(a.id.0), Value::Int(now)]).collect();
     insert_rows(tx, "changes", &["entity", "entity_id", "at"], changes).await
 }

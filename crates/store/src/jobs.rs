@@ -227,7 +227,7 @@ impl JobStore for Db {
         .map_err(map_err)?
         .ok_or(StoreError::NotFound)?;
         let retried = job(&row)?;
-        append_logs(&mut tx, &audit, "job", Some(id), false).await?;
+        append_logs(&mut tx, &audit, "job", Some(id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(retried)
     }
@@ -252,7 +252,7 @@ impl JobStore for Db {
             let action: Action = from_doc_with_id(&row, "action")?;
             write_action(&mut tx, &Action { reminded_on: Some(on), ..action }).await?;
         }
-        append_logs(&mut tx, &audit, "action", Some(action_id), false).await?;
+        append_logs(&mut tx, &audit, "action", Some(action_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(true)
     }
@@ -278,7 +278,7 @@ impl JobStore for Db {
             write_plan(&mut tx, &LeaverPlan { reminded_days: Some(days), ..plan }).await?;
             insert_notifications(&mut tx, notify).await?;
             enqueue_in(&mut tx, then).await?;
-            append_logs(&mut tx, &audit, "leaver_plan", Some(plan_id), false).await?;
+            append_logs(&mut tx, &audit, "leaver_plan", Some(plan_id.0), false).await?;
         }
         tx.commit().await.map_err(map_err)?;
         Ok(true)

@@ -74,7 +74,7 @@ async fn write_lesson_record(tx: &mut Transaction<'static, Any>, record: &Lesson
 pub(crate) async fn write_action(tx: &mut Transaction<'static, Any>, action: &Action) -> Result<i64, StoreError> {
     let columns = ["owner_id", "team_id", "session_id", "project_id", "lesson_id", "status", "due_on", "doc"];
     let doc = to_doc(action)?;
-    upsert(tx, "actions", action.id, &columns, |q| {
+    upsert(tx, "actions", action.id.0, &columns, |q| {
         q.bind(action.owner_id)
             .bind(action.team_id)
             .bind(action.session_id)
@@ -92,8 +92,8 @@ impl Db {
         let mut tx = self.begin().await?;
         let mut saved = project.clone();
         let doc = to_doc(project)?;
-        saved.id = upsert(&mut tx, "projects", project.id, &["team_id", "doc"], |q| q.bind(project.team_id).bind(doc)).await?;
-        append_logs(&mut tx, &audit, "project", Some(saved.id), false).await?;
+        saved.id = ProjectId(upsert(&mut tx, "projects", project.id.0, &["team_id", "doc"], |q| q.bind(project.team_id).bind(doc)).await?);
+        append_logs(&mut tx, &audit, "project", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
@@ -114,7 +114,7 @@ impl Db {
         // Sharing the private answers is one-way: a record saved from a copy read before
         // they were shared must not hide them again. Read inside the write transaction,
         // which holds the writer's lock on both engines.
-        if session.id != 0 {
+        if session.id != SessionId(0) {
             let row = sqlx::query("SELECT id, doc FROM learning_sessions WHERE id = $1")
                 .bind(session.id)
                 .fetch_optional(&mut *tx)
@@ -128,11 +128,13 @@ impl Db {
         let doc = to_doc(&saved)?;
         let session = &saved.clone();
         let held_on = session.held_on.to_string();
-        saved.id = upsert(&mut tx, "learning_sessions", session.id, &["project_id", "held_on", "doc"], |q| {
-            q.bind(session.project_id).bind(held_on).bind(doc)
-        })
-        .await?;
-        append_logs(&mut tx, &audit, "session", Some(saved.id), false).await?;
+        saved.id = SessionId(
+            upsert(&mut tx, "learning_sessions", session.id.0, &["project_id", "held_on", "doc"], |q| {
+                q.bind(session.project_id).bind(held_on).bind(doc)
+            })
+            .await?,
+        );
+        append_logs(&mut tx, &audit, "session", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
@@ -164,7 +166,7 @@ impl Db {
             .await
             .map_err(map_err)?;
         saved.id = row.try_get("id").map_err(map_err)?;
-        append_logs(&mut tx, &audit, "session", Some(c.session_id), false).await?;
+        append_logs(&mut tx, &audit, "session", Some(c.session_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
@@ -186,11 +188,11 @@ impl Db {
     ) -> Result<Action, StoreError> {
         let mut tx = self.begin().await?;
         let mut saved = action.clone();
-        saved.id = write_action(&mut tx, action).await?;
+        saved.id = ActionId(write_action(&mut tx, action).await?);
         if let Some(record) = lesson {
             write_lesson_record(&mut tx, &record).await?;
         }
-        append_logs(&mut tx, &audit, "action", Some(saved.id), false).await?;
+        append_logs(&mut tx, &audit, "action", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
@@ -204,9 +206,12 @@ impl Db {
         // Ids only, so the filter is bound safely and never interpolated.
         let mut clauses = vec!["1 = 1".to_string()];
         let mut binds: Vec<i64> = Vec::new();
-        for (column, value) in
-            [("owner_id", f.owner_id), ("session_id", f.session_id), ("project_id", f.project_id), ("lesson_id", f.lesson_id)]
-        {
+        for (column, value) in [
+            ("owner_id", f.owner_id.map(i64::from)),
+            ("session_id", f.session_id.map(i64::from)),
+            ("project_id", f.project_id.map(i64::from)),
+            ("lesson_id", f.lesson_id.map(i64::from)),
+        ] {
             if let Some(v) = value {
                 binds.push(v);
                 clauses.push(format!("{column} = ${}", binds.len()));
@@ -215,7 +220,7 @@ impl Db {
         if !f.team_ids.is_empty() {
             let mut params = Vec::new();
             for t in &f.team_ids {
-                binds.push(*t);
+                binds.push(t.0);
                 params.push(format!("${}", binds.len()));
             }
             clauses.push(format!("team_id IN ({})", params.join(", ")));
@@ -244,7 +249,7 @@ impl Db {
     pub(crate) async fn save_lesson_record_row(&self, record: &LessonRecord, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         write_lesson_record(&mut tx, record).await?;
-        append_logs(&mut tx, &audit, "asset", Some(record.asset_id), false).await?;
+        append_logs(&mut tx, &audit, "asset", Some(record.asset_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 

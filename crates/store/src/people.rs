@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId};
 use signpost_domain::communities::{
-    Advocate, Answer, Comment, Community, CommunityId, CommunityKind, Membership, Notification, Question, QuestionId, Vote,
+    Advocate, Answer, AnswerId, Comment, Community, CommunityId, CommunityKind, Membership, Notification, Question, QuestionId, Vote,
 };
 use signpost_domain::mentoring::{Listing, MentoringMatch};
 use signpost_domain::ports::PeopleStore;
@@ -106,7 +106,7 @@ impl PeopleStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        append_logs(&mut tx, &audit, "user", Some(profile.user_id), false).await?;
+        append_logs(&mut tx, &audit, "user", Some(profile.user_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -127,19 +127,22 @@ impl PeopleStore for Db {
             CommunityKind::Practice => "practice",
             CommunityKind::Advocates => "advocates",
         };
-        saved.id =
-            upsert(&mut tx, "communities", community.id, &["name", "kind", "doc"], |q| q.bind(community.name.clone()).bind(kind).bind(doc))
-                .await?;
+        saved.id = CommunityId(
+            upsert(&mut tx, "communities", community.id.0, &["name", "kind", "doc"], |q| {
+                q.bind(community.name.clone()).bind(kind).bind(doc)
+            })
+            .await?,
+        );
         if let Some(m) = founder {
             write_membership(&mut tx, &Membership { community_id: saved.id, ..m.clone() }).await?;
         }
-        append_logs(&mut tx, &audit, "community", Some(saved.id), false).await?;
+        append_logs(&mut tx, &audit, "community", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn community(&self, id: CommunityId) -> Result<Community, StoreError> {
-        self.doc_by_id("SELECT id, doc FROM communities WHERE id = $1", id, "community").await
+        self.doc_by_id("SELECT id, doc FROM communities WHERE id = $1", id.0, "community").await
     }
 
     async fn communities(&self) -> Result<Vec<Community>, StoreError> {
@@ -149,7 +152,7 @@ impl PeopleStore for Db {
     async fn save_membership(&self, membership: &Membership, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         write_membership(&mut tx, membership).await?;
-        append_logs(&mut tx, &audit, "community", Some(membership.community_id), false).await?;
+        append_logs(&mut tx, &audit, "community", Some(membership.community_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -161,14 +164,14 @@ impl PeopleStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        append_logs(&mut tx, &audit, "community", Some(community_id), false).await?;
+        append_logs(&mut tx, &audit, "community", Some(community_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn memberships(&self, community_id: Option<CommunityId>) -> Result<Vec<Membership>, StoreError> {
         match community_id {
             Some(c) => {
-                self.docs_by("SELECT doc FROM community_members WHERE community_id = $1 ORDER BY user_id", c, "membership", false).await
+                self.docs_by("SELECT doc FROM community_members WHERE community_id = $1 ORDER BY user_id", c.0, "membership", false).await
             }
             None => self.docs("SELECT doc FROM community_members ORDER BY community_id, user_id", "membership", false).await,
         }
@@ -178,22 +181,24 @@ impl PeopleStore for Db {
         let mut tx = self.begin().await?;
         let mut saved = question.clone();
         let doc = to_doc(question)?;
-        saved.id = upsert(&mut tx, "questions", question.id, &["community_id", "doc"], |q| q.bind(question.community_id).bind(doc)).await?;
+        saved.id = QuestionId(
+            upsert(&mut tx, "questions", question.id.0, &["community_id", "doc"], |q| q.bind(question.community_id).bind(doc)).await?,
+        );
         let linked: Vec<Notification> =
             notify.iter().map(|n| Notification { link: n.link.replace("{question}", &saved.id.to_string()), ..n.clone() }).collect();
         insert_notifications(&mut tx, &linked).await?;
-        append_logs(&mut tx, &audit, "question", Some(saved.id), false).await?;
+        append_logs(&mut tx, &audit, "question", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn question(&self, id: QuestionId) -> Result<Question, StoreError> {
-        self.doc_by_id("SELECT id, doc FROM questions WHERE id = $1", id, "question").await
+        self.doc_by_id("SELECT id, doc FROM questions WHERE id = $1", id.0, "question").await
     }
 
     async fn questions(&self, community_id: Option<CommunityId>) -> Result<Vec<Question>, StoreError> {
         match community_id {
-            Some(c) => self.docs_by("SELECT id, doc FROM questions WHERE community_id = $1 ORDER BY id DESC", c, "question", true).await,
+            Some(c) => self.docs_by("SELECT id, doc FROM questions WHERE community_id = $1 ORDER BY id DESC", c.0, "question", true).await,
             None => self.docs("SELECT id, doc FROM questions ORDER BY id DESC", "question", true).await,
         }
     }
@@ -202,16 +207,16 @@ impl PeopleStore for Db {
         let mut tx = self.begin().await?;
         let mut saved = answer.clone();
         let doc = to_doc(answer)?;
-        saved.id = upsert(&mut tx, "answers", 0, &["question_id", "doc"], |q| q.bind(answer.question_id).bind(doc)).await?;
+        saved.id = AnswerId(upsert(&mut tx, "answers", 0, &["question_id", "doc"], |q| q.bind(answer.question_id).bind(doc)).await?);
         insert_notifications(&mut tx, notify).await?;
-        append_logs(&mut tx, &audit, "question", Some(answer.question_id), false).await?;
+        append_logs(&mut tx, &audit, "question", Some(answer.question_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn answers(&self, question_id: Option<QuestionId>) -> Result<Vec<Answer>, StoreError> {
         match question_id {
-            Some(q) => self.docs_by("SELECT id, doc FROM answers WHERE question_id = $1 ORDER BY id", q, "answer", true).await,
+            Some(q) => self.docs_by("SELECT id, doc FROM answers WHERE question_id = $1 ORDER BY id", q.0, "answer", true).await,
             None => self.docs("SELECT id, doc FROM answers ORDER BY id", "answer", true).await,
         }
     }
@@ -221,13 +226,13 @@ impl PeopleStore for Db {
         let mut saved = comment.clone();
         let doc = to_doc(comment)?;
         saved.id = upsert(&mut tx, "comments", 0, &["question_id", "doc"], |q| q.bind(comment.question_id).bind(doc)).await?;
-        append_logs(&mut tx, &audit, "question", Some(comment.question_id), false).await?;
+        append_logs(&mut tx, &audit, "question", Some(comment.question_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn comments(&self, question_id: QuestionId) -> Result<Vec<Comment>, StoreError> {
-        self.docs_by("SELECT id, doc FROM comments WHERE question_id = $1 ORDER BY id", question_id, "comment", true).await
+        self.docs_by("SELECT id, doc FROM comments WHERE question_id = $1 ORDER BY id", question_id.0, "comment", true).await
     }
 
     async fn vote(&self, vote: &Vote) -> Result<(), StoreError> {
@@ -301,7 +306,7 @@ impl PeopleStore for Db {
     async fn save_advocate(&self, advocate: &Advocate, membership: &Membership, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         write_advocate(&mut tx, advocate, membership).await?;
-        append_logs(&mut tx, &audit, "user", Some(advocate.user_id), false).await?;
+        append_logs(&mut tx, &audit, "user", Some(advocate.user_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -311,7 +316,7 @@ impl PeopleStore for Db {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        append_logs(&mut tx, &audit, "user", Some(user_id), false).await?;
+        append_logs(&mut tx, &audit, "user", Some(user_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -355,15 +360,16 @@ impl PeopleStore for Db {
         let mut tx = self.begin().await?;
         let mut saved = programme.clone();
         let doc = to_doc(programme)?;
-        saved.id =
-            upsert(&mut tx, "coffee_programmes", programme.id, &["name", "doc"], |q| q.bind(programme.name.clone()).bind(doc)).await?;
-        append_logs(&mut tx, &audit, "coffee_programme", Some(saved.id), false).await?;
+        saved.id = ProgrammeId(
+            upsert(&mut tx, "coffee_programmes", programme.id.0, &["name", "doc"], |q| q.bind(programme.name.clone()).bind(doc)).await?,
+        );
+        append_logs(&mut tx, &audit, "coffee_programme", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn programme(&self, id: ProgrammeId) -> Result<Programme, StoreError> {
-        self.doc_by_id("SELECT id, doc FROM coffee_programmes WHERE id = $1", id, "coffee programme").await
+        self.doc_by_id("SELECT id, doc FROM coffee_programmes WHERE id = $1", id.0, "coffee programme").await
     }
 
     async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
@@ -382,12 +388,13 @@ impl PeopleStore for Db {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        append_logs(&mut tx, &audit, "coffee_programme", Some(member.programme_id), false).await?;
+        append_logs(&mut tx, &audit, "coffee_programme", Some(member.programme_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn coffee_members(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeMember>, StoreError> {
-        self.docs_by("SELECT doc FROM coffee_members WHERE programme_id = $1 ORDER BY user_id", programme_id, "coffee member", false).await
+        self.docs_by("SELECT doc FROM coffee_members WHERE programme_id = $1 ORDER BY user_id", programme_id.0, "coffee member", false)
+            .await
     }
 
     async fn insert_round(&self, round: &CoffeeRound, notify: &[Notification], audit: AuditRecord) -> Result<CoffeeRound, StoreError> {
@@ -418,13 +425,14 @@ impl PeopleStore for Db {
         let linked: Vec<Notification> =
             notify.iter().map(|n| Notification { link: n.link.replace("{round}", &saved.id.to_string()), ..n.clone() }).collect();
         insert_notifications(&mut tx, &linked).await?;
-        append_logs(&mut tx, &audit, "coffee_programme", Some(round.programme_id), false).await?;
+        append_logs(&mut tx, &audit, "coffee_programme", Some(round.programme_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
 
     async fn rounds(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeRound>, StoreError> {
-        self.docs_by("SELECT id, doc FROM coffee_rounds WHERE programme_id = $1 ORDER BY number", programme_id, "coffee round", true).await
+        self.docs_by("SELECT id, doc FROM coffee_rounds WHERE programme_id = $1 ORDER BY number", programme_id.0, "coffee round", true)
+            .await
     }
 
     async fn save_feedback(&self, feedback: &CoffeeFeedback, audit: AuditRecord) -> Result<(), StoreError> {
@@ -440,14 +448,14 @@ impl PeopleStore for Db {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        append_logs(&mut tx, &audit, "coffee_programme", Some(feedback.programme_id), false).await?;
+        append_logs(&mut tx, &audit, "coffee_programme", Some(feedback.programme_id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn feedback(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeFeedback>, StoreError> {
         self.docs_by(
             "SELECT doc FROM coffee_feedback WHERE programme_id = $1 ORDER BY round_id, user_id",
-            programme_id,
+            programme_id.0,
             "coffee feedback",
             false,
         )

@@ -20,7 +20,7 @@ pub(crate) async fn write_plan(tx: &mut Transaction<'static, Any>, plan: &Leaver
     saved.revision = plan.revision + 1;
     let open = i64::from(plan.completed_at.is_none());
     let doc = to_doc(&saved)?;
-    if plan.id == 0 {
+    if plan.id == PlanId(0) {
         let row = sqlx::query(
             "INSERT INTO leaver_plans (leaver_id, team_id, leaving_on, open, revision, doc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -77,7 +77,7 @@ impl RetentionStore for Db {
         let mut tx = self.begin().await?;
         let saved = write_plan(&mut tx, plan).await?;
         insert_notifications(&mut tx, notify).await?;
-        append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id), false).await?;
+        append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }
@@ -129,7 +129,7 @@ impl RetentionStore for Db {
         }
         let saved = write_plan(&mut tx, plan).await?;
         insert_notifications(&mut tx, notify).await?;
-        append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id), false).await?;
+        append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
     }

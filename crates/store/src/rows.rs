@@ -4,7 +4,7 @@ use serde::Deserialize;
 use signpost_domain::assets::{Asset, AssetFacts, Status, Visibility};
 use signpost_domain::fields::{AssetFields, AssetKind};
 use signpost_domain::people::{Role, Team, TeamKind, User};
-use signpost_domain::{StoreError, Timestamp};
+use signpost_domain::{AssetId, StoreError, TeamId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -118,15 +118,15 @@ struct Snapshot {
     fields: serde_json::Value,
     tags: Vec<String>,
     topics: Vec<String>,
-    owner_id: i64,
-    team_id: i64,
+    owner_id: UserId,
+    team_id: TeamId,
     status: Status,
     visibility: Visibility,
-    named_viewers: Vec<i64>,
+    named_viewers: Vec<UserId>,
     review_interval_days: i32,
     next_review_at: Timestamp,
     last_verified_at: Option<Timestamp>,
-    links: Vec<i64>,
+    links: Vec<AssetId>,
     version: i64,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -135,7 +135,7 @@ struct Snapshot {
 pub(crate) fn snapshot(text: &str) -> Result<Asset, StoreError> {
     let s: Snapshot = serde_json::from_str(text).map_err(|e| corrupt("version snapshot", e))?;
     Ok(Asset {
-        id: s.id,
+        id: AssetId(s.id),
         kind: s.kind,
         title: s.title,
         summary: s.summary,

@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::Parser;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use signpost_domain::ids::UserId;
 use signpost_domain::pairing::{Forbidden, Participant, Preference, Round, pair};
 
 #[derive(Parser)]
@@ -39,7 +40,7 @@ fn population(args: &Args) -> Vec<Participant> {
                 pick -= w;
             }
             Participant {
-                id,
+                id: UserId(id),
                 team: department * 100 + rng.gen_range(0..25),
                 department,
                 profession: ["nursing", "medicine", "allied health", "admin", "library"][rng.gen_range(0..5)].to_string(),
@@ -52,7 +53,7 @@ fn population(args: &Args) -> Vec<Participant> {
 
 fn cross_share(people: &[Participant], round: &Round) -> f64 {
     let dept = |id: i64| people[id as usize].department;
-    let crossed = round.groups.iter().filter(|g| g.iter().skip(1).all(|m| dept(*m) != dept(g[0]))).count();
+    let crossed = round.groups.iter().filter(|g| g.iter().skip(1).all(|m| dept(m.0) != dept(g[0].0))).count();
     crossed as f64 / round.groups.len().max(1) as f64
 }
 

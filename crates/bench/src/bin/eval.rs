@@ -14,6 +14,7 @@ use signpost_bench::baselines::{Fts5, PgFts, ScratchPg, Viewer, all_assets};
 use signpost_bench::relevance::{Collection, Scores, evaluate};
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
+use signpost_domain::ids::{AssetId, UserId};
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::ports::Embedder;
 use signpost_domain::search::SearchRequest;
@@ -73,7 +74,7 @@ async fn rankings(
     app: &Signpost,
     actor: &Actor,
     c: &Collection,
-    ids: &HashMap<i64, String>,
+    ids: &HashMap<AssetId, String>,
 ) -> anyhow::Result<HashMap<String, Vec<String>>> {
     let mut out = HashMap::new();
     for q in &c.queries {
@@ -97,7 +98,7 @@ async fn hybrid(
     db: &signpost_store::Db,
     evaluator: i64,
     c: &Collection,
-    ids: &HashMap<i64, String>,
+    ids: &HashMap<AssetId, String>,
 ) -> anyhow::Result<Vec<serde_json::Value>> {
     let model: Arc<dyn Embedder> =
         Arc::new(SentenceModel::open(dir).with_context(|| format!("cannot load the embedding model in {}", dir.display()))?);
@@ -125,7 +126,7 @@ async fn hybrid(
         let app = Signpost::new(Arc::new(db.clone()), Arc::new(TantivyIndex::in_memory_tuned(Tuning { fusion, ..base }).map_err(err)?))
             .with_embedder(model.clone());
         app.prepare_index(&|_, _| {}).await.map_err(err)?;
-        let actor = app.actor(evaluator).await.map_err(err)?;
+        let actor = app.actor(UserId(evaluator)).await.map_err(err)?;
         let started = Instant::now();
         let ranked = rankings(&app, &actor, c, ids).await?;
         out.push(report(name, &ranked, c, started.elapsed().as_secs_f64()));
@@ -170,7 +171,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Err(Err(e)) => return Err(err(e)),
     };
-    let ids: HashMap<i64, String> = assets.iter().zip(&collection.corpus).map(|(a, d)| (a.id, d.id.clone())).collect();
+    let ids: HashMap<AssetId, String> = assets.iter().zip(&collection.corpus).map(|(a, d)| (a.id, d.id.clone())).collect();
     eprintln!("imported in {:.1} s", started.elapsed().as_secs_f64());
 
     let base = Tuning::default();
@@ -210,7 +211,7 @@ async fn main() -> anyhow::Result<()> {
         results.push(report(name, &ranked, &collection, started.elapsed().as_secs_f64()));
     }
     if let Some(dir) = &args.embedding_model {
-        results.extend(hybrid(dir, &db, evaluator.id, &collection, &ids).await?);
+        results.extend(hybrid(dir, &db, evaluator.id.0, &collection, &ids).await?);
     }
     // The engines Signpost is compared with, on the same documents and queries.
     let actor = app.actor(evaluator.id).await.map_err(err)?;

@@ -53,7 +53,7 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
     }
     if let Some(s) = sessions.first() {
         statements.push((
-            ImpactSubject::Session(s.id),
+            ImpactSubject::Session(s.id.0),
             ImpactKind::InfluencedDecision,
             "The retrospect's lessons were why the board funded a second outreach nurse.",
             "Robert Hall",

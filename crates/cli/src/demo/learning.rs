@@ -69,7 +69,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                 ProjectInput {
                     title: title.to_string(),
                     description: description.to_string(),
-                    team_id: lead.own_team(),
+                    team_id: lead.own_team().map(i64::from),
                     tags: tags.iter().map(|t| t.to_string()).collect(),
                     starts_on: (ended - Duration::days(120)).to_string(),
                     ends_on: ended.to_string(),
@@ -85,7 +85,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
             .start_session(
                 &lead,
                 SessionInput {
-                    project_id: Some(project.id),
+                    project_id: Some(project.id.0),
                     technique_key: topic.technique.to_string(),
                     title: String::new(),
                     facilitator_id: Some(specialist.user_id),
@@ -101,7 +101,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                 .record_lesson(
                     &lead,
                     LessonInput {
-                        session_id: Some(session.id),
+                        session_id: Some(session.id.0),
                         title: title.to_string(),
                         observation: observation.to_string(),
                         insight: insight.to_string(),
@@ -123,7 +123,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                                 title: recommendation.to_string(),
                                 owner_id: None,
                                 due_on: (ended + Duration::days(30 + 10 * j as i64)).to_string(),
-                                session_id: Some(session.id),
+                                session_id: Some(session.id.0),
                                 project_id: None,
                                 lesson_id: Some(lesson.asset.id),
                             },
@@ -157,7 +157,7 @@ async fn load_current(app: &Signpost, specialist: &Actor) -> Result<(), ServiceE
             ProjectInput {
                 title: title.to_string(),
                 description: description.to_string(),
-                team_id: lead.own_team(),
+                team_id: lead.own_team().map(i64::from),
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 starts_on: (Utc::now().date_naive() + Duration::days(21)).to_string(),
                 ..ProjectInput::default()
@@ -173,7 +173,7 @@ async fn load_current(app: &Signpost, specialist: &Actor) -> Result<(), ServiceE
             .start_session(
                 &lead,
                 SessionInput {
-                    project_id: Some(project.id),
+                    project_id: Some(project.id.0),
                     technique_key: technique.to_string(),
                     facilitator_id: Some(specialist.user_id),
                     participants: participants.clone(),

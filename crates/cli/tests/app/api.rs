@@ -446,7 +446,7 @@ async fn people_edit_their_own_details_and_only_admins_move_teams(backend: Backe
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err.to_string().contains("team_id") && err.to_string().contains("name"), "{err}");
     let (status, moved) = t.put("admin", &format!("/api/v1/users/{alice}"), json!({"team_id": t.teams["Ward B"]})).await;
-    assert_eq!((status, moved["team_id"].as_i64()), (StatusCode::OK, Some(t.teams["Ward B"])));
+    assert_eq!((status, moved["team_id"].as_i64()), (StatusCode::OK, Some(t.teams["Ward B"].0)));
     // Moving teams changes what she may see at once: Ward B's team-only assets appear.
     let (_, created) = t.post("bob", "/api/v1/assets", lesson("Ward B only", t.teams["Ward B"], "team", "published")).await;
     let (status, _) = t.get("alice", &format!("/api/v1/assets/{}", created["id"])).await;

@@ -102,8 +102,8 @@ async fn a_statement_recorded_in_error_is_withdrawn_by_its_recorder_or_a_special
 
 async fn the_showcase_holds_this_months_stories_and_counts_reactions_once_per_person(backend: Backend) {
     let t = TestApp::spawn(backend).await;
-    let (_, s1) = t.post("alice", "/api/v1/assets", story("Falls huddles that worked", t.teams["Ward A"])).await;
-    t.post("bob", "/api/v1/assets", story("A night shift story", t.teams["Ward B"])).await;
+    let (_, s1) = t.post("alice", "/api/v1/assets", story("Falls huddles that worked", (t.teams["Ward A"]).0)).await;
+    t.post("bob", "/api/v1/assets", story("A night shift story", (t.teams["Ward B"]).0)).await;
     let (_, lesson) =
         t.post("alice", "/api/v1/assets", common::lesson("Not a story", t.teams["Ward A"], "organisation", "published")).await;
     let month = Utc::now().date_naive().format("%Y-%m").to_string();

@@ -9,6 +9,7 @@ use chrono::{Duration, Utc};
 use common::{Backend, PASSWORD, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use signpost_domain::ids::{AssetId, PlanId, UserId};
 use signpost_domain::people::{NewUser, Role};
 
 on_both_backends!(
@@ -41,7 +42,7 @@ async fn with_successor(t: &mut TestApp) -> i64 {
     let user = t.app.create_user(None, dana, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();
     t.tokens.insert("dana", t.app.create_token(&actor, "tests").await.unwrap().secret);
-    user.id
+    user.id.0
 }
 
 /// alice starts her plan to leave in `days`, naming bob (another ward) her line manager,
@@ -229,7 +230,7 @@ async fn everything_the_leaver_holds_is_passed_on_all_or_nothing_before_the_plan
     let (_, c) = t.get("dana", &format!("/api/v1/communities/{cid}")).await;
     let role_of = |who: i64| c["members"].as_array().unwrap().iter().find(|m| m["user"]["id"] == who).map(|m| m["role"].clone());
     assert_eq!(role_of(dana), Some(json!("coordinator")));
-    assert_eq!(role_of(t.users["alice"]), Some(json!("member")), "alice stays a member");
+    assert_eq!(role_of((t.users["alice"]).0), Some(json!("member")), "alice stays a member");
     let (_, coverage) = t.get("spec", "/api/v1/advocates").await;
     let ward_a = coverage["teams"].as_array().unwrap().iter().find(|c| c["team"]["id"] == t.teams["Ward A"]).unwrap();
     let advocates: Vec<&str> = ward_a["advocates"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
@@ -329,23 +330,27 @@ async fn a_handover_that_fails_part_way_in_the_store_changes_nothing(backend: Ba
         t.post("alice", "/api/v1/assets", common::lesson("Second lesson", t.teams["Ward A"], "organisation", "published")).await;
     let id = start(&t, dana, 20).await;
     let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
-    let plan = db.leaver_plan(id).await.unwrap();
+    let plan = db.leaver_plan(PlanId(id)).await.unwrap();
     let write = |asset: signpost_domain::assets::Asset| AssetWrite {
-        asset: signpost_domain::assets::Asset { owner_id: dana, ..asset },
+        asset: signpost_domain::assets::Asset { owner_id: UserId(dana), ..asset },
         event: VersionEvent::Updated,
         author_id: t.users["bob"],
         note: "handover".into(),
         audit: AuditRecord::new(None, "asset.hand_over", "test"),
     };
-    let a = db.asset(first["id"].as_i64().unwrap()).await.unwrap();
-    let b = db.asset(second["id"].as_i64().unwrap()).await.unwrap();
+    let a = db.asset(AssetId(first["id"].as_i64().unwrap())).await.unwrap();
+    let b = db.asset(AssetId(second["id"].as_i64().unwrap())).await.unwrap();
     let (va, vb) = (a.version, b.version);
     // The second write expects a version the asset is not at: the whole handover must roll back.
     let handover = Handover { assets: vec![(write(a), va), (write(b), vb + 7)], ..Handover::default() };
     let result = db.hand_over(&plan, handover, &[], AuditRecord::new(None, "leaver_plan.hand_over", "test")).await;
     assert!(matches!(result, Err(signpost_domain::StoreError::StaleVersion { .. })), "{result:?}");
     let (_, first) = t.get("alice", &format!("/api/v1/assets/{}", first["id"])).await;
-    assert_eq!((first["owner_id"].as_i64(), first["version"].as_i64()), (Some(t.users["alice"]), Some(va)), "the first write rolled back");
-    assert_eq!(db.leaver_plan(id).await.unwrap().revision, plan.revision, "the plan was not saved");
+    assert_eq!(
+        (first["owner_id"].as_i64(), first["version"].as_i64()),
+        (Some(t.users["alice"].0), Some(va)),
+        "the first write rolled back"
+    );
+    assert_eq!(db.leaver_plan(PlanId(id)).await.unwrap().revision, plan.revision, "the plan was not saved");
     db.close().await;
 }

@@ -46,7 +46,7 @@ async fn on_ward_a(t: &mut TestApp, name: &'static str, job_title: &str) -> i64 
     let user = t.app.create_user(None, user, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();
     t.tokens.insert(name, t.app.create_token(&actor, "tests").await.unwrap().secret);
-    user.id
+    user.id.0
 }
 
 async fn journey(mut t: TestApp, javascript: bool) {
@@ -117,7 +117,8 @@ async fn journey(mut t: TestApp, javascript: bool) {
     choose(&b, &format!("tool-{}", areas[1]), "key_contacts").await;
     b.click(&format!("form[action='/leavers/{id}/areas/{}/actions'] button", areas[1])).await;
     // The page already says "Action added." from the first action: wait for the second.
-    let second_added = async || b.wait_for_text("Action added.").await && text_of(&b, &format!("#area-{}", areas[1])).await.contains("Not done");
+    let second_added =
+        async || b.wait_for_text("Action added.").await && text_of(&b, &format!("#area-{}", areas[1])).await.contains("Not done");
     assert!(common::eventually(std::time::Duration::from_secs(20), second_added).await.is_some());
     let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
     let exchange = view["plan"]["areas"][0]["actions"][0]["id"].as_i64().unwrap();

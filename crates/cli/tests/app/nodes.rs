@@ -11,6 +11,7 @@ use common::{Backend, MailSink, Node, TestDb, eventually, lesson, seed};
 use reqwest::StatusCode;
 use serde_json::Value;
 use signpost::open;
+use signpost_domain::ids::TeamId;
 
 on_both_backends!(
     kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees,
@@ -24,7 +25,7 @@ async fn prepare(db: &TestDb) -> (String, String, i64) {
     let admin = app.create_token(&app.actor(users["admin"]).await.unwrap(), "t").await.unwrap().secret;
     let alice = app.create_token(&app.actor(users["alice"]).await.unwrap(), "t").await.unwrap().secret;
     store.close().await;
-    (admin, alice, teams["Ward A"])
+    (admin, alice, (teams["Ward A"]).0)
 }
 
 /// Seeds the organisation and `n` of alice's actions due tomorrow (so each is reminded
@@ -128,7 +129,7 @@ async fn kill_9_during_writes_loses_no_acknowledged_write_and_the_index_agrees(b
                 let res = client
                     .post(format!("{base}/api/v1/assets"))
                     .bearer_auth(&token)
-                    .json(&lesson(&title, ward_a, "organisation", "published"))
+                    .json(&lesson(&title, TeamId(ward_a), "organisation", "published"))
                     .send()
                     .await;
                 match res {
@@ -179,7 +180,7 @@ async fn postgres_two_nodes_find_each_others_writes_within_two_seconds() {
         let res = client
             .post(format!("{}/api/v1/assets", a.base))
             .bearer_auth(&alice)
-            .json(&lesson(&title, ward_a, "organisation", "published"))
+            .json(&lesson(&title, TeamId(ward_a), "organisation", "published"))
             .send()
             .await
             .unwrap();

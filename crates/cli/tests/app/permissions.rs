@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use signpost::open;
 use signpost_domain::assets::{Status, Visibility};
 use signpost_domain::fields::AssetKind;
+use signpost_domain::ids::{AssetId, TeamId, UserId};
 use signpost_domain::people::{NewUser, Role, TeamKind};
 use signpost_domain::ports::AssetQuery;
 use signpost_domain::search::SearchRequest;
@@ -31,23 +32,23 @@ on_both_backends!(
 
 #[derive(Debug, Clone)]
 struct Person {
-    id: i64,
+    id: UserId,
     role: Role,
-    team: i64,
+    team: TeamId,
 }
 
 #[derive(Debug, Clone)]
 struct Doc {
-    id: i64,
-    owner: i64,
-    team: i64,
+    id: AssetId,
+    owner: UserId,
+    team: TeamId,
     status: Status,
     visibility: Visibility,
-    named: Vec<i64>,
+    named: Vec<UserId>,
 }
 
 /// The visibility rules, as the issue and DOMAIN state them.
-fn may_see(p: &Person, d: &Doc, parents: &HashMap<i64, Option<i64>>) -> bool {
+fn may_see(p: &Person, d: &Doc, parents: &HashMap<TeamId, Option<TeamId>>) -> bool {
     if p.role == Role::Admin || d.owner == p.id {
         return true;
     }
@@ -69,7 +70,7 @@ fn may_see(p: &Person, d: &Doc, parents: &HashMap<i64, Option<i64>>) -> bool {
     status_ok && audience
 }
 
-async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, HashMap<i64, Option<i64>>) {
+async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, HashMap<TeamId, Option<TeamId>>) {
     let mut parents = HashMap::new();
     let org = app.create_team(None, "Random Trust", TeamKind::Organisation, None).await.unwrap();
     parents.insert(org.id, None);
@@ -99,7 +100,7 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
             team_id: Some(team),
             role,
         };
-        people.push(Person { id: app.create_user(None, u, None).await.unwrap().id, role, team });
+        people.push(Person { id: UserId((app.create_user(None, u, None).await.unwrap().id).0), role, team });
     }
     let mut items = Vec::new();
     let mut specs = Vec::new();
@@ -147,10 +148,10 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
     (people, docs, parents)
 }
 
-async fn check(app: &Signpost, people: &[Person], docs: &[Doc], parents: &HashMap<i64, Option<i64>>, seed: u64) {
+async fn check(app: &Signpost, people: &[Person], docs: &[Doc], parents: &HashMap<TeamId, Option<TeamId>>, seed: u64) {
     for p in people {
         let actor = app.actor(p.id).await.unwrap();
-        let expected: BTreeSet<i64> = docs.iter().filter(|d| may_see(p, d, parents)).map(|d| d.id).collect();
+        let expected: BTreeSet<AssetId> = docs.iter().filter(|d| may_see(p, d, parents)).map(|d| d.id).collect();
         let ctx = format!("seed {seed}, person {p:?}");
 
         let mut found = BTreeSet::new();
@@ -250,7 +251,7 @@ async fn nobody_sees_an_asset_they_may_not_see_by_any_route(backend: Backend) {
         };
         let editor = app.create_user(None, editor, None).await.unwrap();
         let admin = app.actor(editor.id).await.unwrap();
-        let mut team_ids: Vec<i64> = parents.keys().copied().collect();
+        let mut team_ids: Vec<TeamId> = parents.keys().copied().collect();
         team_ids.sort_unstable();
         for d in docs.iter_mut() {
             if !rng.gen_bool(0.33) {
@@ -292,7 +293,7 @@ async fn nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning(backend: B
     assert_eq!(app.embedding_status().map(|s| s.embedded), Some(docs.len() as u64), "every asset embedded");
     for p in &people {
         let actor = app.actor(p.id).await.unwrap();
-        let expected: BTreeSet<i64> = docs.iter().filter(|d| may_see(p, d, &parents)).map(|d| d.id).collect();
+        let expected: BTreeSet<AssetId> = docs.iter().filter(|d| may_see(p, d, &parents)).map(|d| d.id).collect();
         for query in ["knowledge", "handover of a patient", "secret3zz", "what everyone should know"] {
             let ctx = format!("seed {seed}, query {query:?}, person {p:?}");
             let mut found = BTreeSet::new();
@@ -317,7 +318,7 @@ async fn nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning(backend: B
 }
 
 /// Whether `p` may change `d` (and so read all its history): the rules again, by hand.
-fn may_edit(p: &Person, d: &Doc, parents: &HashMap<i64, Option<i64>>) -> bool {
+fn may_edit(p: &Person, d: &Doc, parents: &HashMap<TeamId, Option<TeamId>>) -> bool {
     may_see(p, d, parents)
         && match p.role {
             Role::Admin | Role::KnowledgeSpecialist => true,
@@ -363,7 +364,7 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
             said_on: String::new(),
         };
         app.record_impact(&actor, input).await.unwrap();
-        quotes.push((quote, d.id));
+        quotes.push((quote, d.id.0));
     }
 
     // Earlier versions: a third of the assets are widened to the whole organisation by an admin.
@@ -425,7 +426,7 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
 
     // A premortem in which everyone on the staff answers privately; never shared.
     let first = app.actor(staff[0].id).await.unwrap();
-    let everyone: Vec<i64> = staff.iter().map(|p| p.id).collect();
+    let everyone: Vec<UserId> = staff.iter().map(|p| p.id).collect();
     let session = SessionInput { technique_key: "premortem".into(), participants: everyone.clone(), ..SessionInput::default() };
     let session = app.start_session(&first, session).await.unwrap();
     for p in &staff {
@@ -510,8 +511,8 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
         // Private answers: each reads only their own until they are shared.
         match app.learning_session(&actor, session.id).await {
             Ok(view) => {
-                let authors: Vec<i64> = view.contributions.iter().map(|c| c.author_id).collect();
-                let expected: Vec<i64> = if everyone.contains(&p.id) { vec![p.id] } else { vec![] };
+                let authors: Vec<UserId> = view.contributions.iter().map(|c| c.author_id).collect();
+                let expected: Vec<i64> = if everyone.contains(&p.id) { vec![p.id.0] } else { vec![] };
                 assert_eq!(authors, expected, "private answers, {ctx}");
             }
             Err(ServiceError::Forbidden(_)) => assert_eq!(p.role, Role::Guest, "{ctx}"),

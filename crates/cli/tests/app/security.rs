@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use common::{Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use signpost_domain::ids::{ActionId, PlanId, SessionId};
 
 on_both_backends!(
     a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan,
@@ -32,12 +33,12 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
     let plan = |manager: i64| json!({ "leaver_id": alice, "departure": "leaving", "leaving_on": in_days(30), "role": "Sister", "line_manager_id": manager });
 
     // bob names himself alice's line manager: refused, whoever he names.
-    let (status, err) = t.post("bob", "/api/v1/leaver-plans", plan(bob)).await;
+    let (status, err) = t.post("bob", "/api/v1/leaver-plans", plan(bob.0)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
-    assert_eq!(t.post("bob", "/api/v1/leaver-plans", plan(t.users["spec"])).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(t.post("bob", "/api/v1/leaver-plans", plan((t.users["spec"]).0)).await.0, StatusCode::FORBIDDEN);
 
     // alice names bob; until he accepts he has no say over her plan.
-    let (status, started) = t.post("alice", "/api/v1/leaver-plans", plan(bob)).await;
+    let (status, started) = t.post("alice", "/api/v1/leaver-plans", plan(bob.0)).await;
     assert_eq!(status, StatusCode::CREATED, "{started}");
     let id = started["id"].as_i64().unwrap();
     let (_, news) = t.get("bob", "/api/v1/notifications").await;
@@ -46,7 +47,7 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
     assert_eq!((view["may"]["manage"].as_bool(), view["may"]["accept_manager"].as_bool()), (Some(false), Some(true)), "{view}");
     let handover = json!({ "moves": [{ "holding": format!("asset-{draft}"), "to": bob }] });
     assert_eq!(t.post("bob", &format!("/api/v1/leaver-plans/{id}/handover"), handover.clone()).await.0, StatusCode::FORBIDDEN);
-    let mut changed = plan(bob);
+    let mut changed = plan(bob.0);
     changed["successor_id"] = json!(bob);
     assert_eq!(t.put("bob", &format!("/api/v1/leaver-plans/{id}"), changed).await.0, StatusCode::FORBIDDEN);
     assert_eq!(t.post("alice", &format!("/api/v1/leaver-plans/{id}/accept"), json!({})).await.0, StatusCode::FORBIDDEN, "only bob accepts");
@@ -63,12 +64,12 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
 
     // A second open plan for alice is refused by the database itself, so no race between
     // two requests can get past it.
-    assert_eq!(t.post("spec", "/api/v1/leaver-plans", plan(bob)).await.0, StatusCode::CONFLICT);
+    assert_eq!(t.post("spec", "/api/v1/leaver-plans", plan(bob.0)).await.0, StatusCode::CONFLICT);
     {
         use signpost_domain::audit::AuditRecord;
         use signpost_domain::ports::RetentionStore;
         let db = signpost_store::Db::connect(t.db.location("node").database.as_deref().unwrap()).await.unwrap();
-        let second = signpost_domain::retention::LeaverPlan { id: 0, revision: 0, ..db.leaver_plan(id).await.unwrap() };
+        let second = signpost_domain::retention::LeaverPlan { id: PlanId(0), revision: 0, ..db.leaver_plan(PlanId(id)).await.unwrap() };
         let saved = db.save_leaver_plan(&second, &[], AuditRecord::new(None, "test", "a second open plan")).await;
         assert!(matches!(saved, Err(signpost_domain::StoreError::Conflict(_))), "{saved:?}");
         db.close().await;
@@ -149,12 +150,12 @@ async fn a_participant_cannot_make_themselves_facilitator_to_share_private_answe
     let path = format!("/api/v1/sessions/{}", session["id"]);
     t.post("alice", &format!("{path}/answers"), json!({"field": "reasons", "body": "Porters were never told"})).await;
     let record = |facilitator: i64| json!({"title": "Premortem", "held_on": Utc::now().date_naive().to_string(), "participants": people, "facilitator_id": facilitator});
-    let (status, err) = t.put("bob", &path, record(t.users["bob"])).await;
+    let (status, err) = t.put("bob", &path, record((t.users["bob"]).0)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
     assert_eq!(t.post("bob", &format!("{path}/share"), json!({})).await.0, StatusCode::FORBIDDEN);
     let (_, view) = t.get("bob", &path).await;
     assert_eq!(view["contributions"], json!([]), "alice's answer stays hers");
-    assert_eq!(t.put("bob", &path, record(t.users["spec"])).await.0, StatusCode::OK, "bob still records in the session");
+    assert_eq!(t.put("bob", &path, record((t.users["spec"]).0)).await.0, StatusCode::OK, "bob still records in the session");
 
     // A directorate's project is not every ward's to run: bob (Ward B) cannot record in it.
     let (_, project) =
@@ -458,22 +459,22 @@ async fn the_database_holds_the_rules_that_races_used_to_break(backend: Backend)
     let (status, _) = t.post("alice", &format!("/api/v1/actions/{id}/close"), json!({ "status": "done", "outcome": "Done early" })).await;
     assert_eq!(status, StatusCode::OK);
     let audit = AuditRecord::new(None, "action.remind", "test");
-    assert!(db.finish_action_reminder(claimed.id, "node-a", id, Utc::now().date_naive(), audit.clone()).await.unwrap());
+    assert!(db.finish_action_reminder(claimed.id, "node-a", ActionId(id), Utc::now().date_naive(), audit.clone()).await.unwrap());
     let (_, after) = t.get("alice", &format!("/api/v1/actions/{id}")).await;
     assert_eq!(after["action"]["status"].as_str().or(after["status"].as_str()), Some("done"), "{after}");
     assert!(
-        !db.finish_action_reminder(claimed.id, "node-b", id, Utc::now().date_naive(), audit).await.unwrap(),
+        !db.finish_action_reminder(claimed.id, "node-b", ActionId(id), Utc::now().date_naive(), audit).await.unwrap(),
         "only the lease holder finishes"
     );
 
     // Sharing private answers is one-way, whatever copy a recorder saves afterwards.
     let (_, session) = t.post("alice", "/api/v1/sessions", json!({ "technique_key": "premortem", "participants": [t.users["bob"]] })).await;
     let sid = session["id"].as_i64().unwrap();
-    let before_sharing = db.learning_session(sid).await.unwrap();
+    let before_sharing = db.learning_session(SessionId(sid)).await.unwrap();
     assert_eq!(t.post("alice", &format!("/api/v1/sessions/{sid}/share"), json!({})).await.0, StatusCode::OK);
     let stale = signpost_domain::learning::Session { title: "Renamed".into(), ..before_sharing };
     let saved = db.save_learning_session(&stale, AuditRecord::new(None, "session.update", "test")).await.unwrap();
-    assert!(saved.shared && db.learning_session(sid).await.unwrap().shared, "a stale save cannot hide the answers again");
+    assert!(saved.shared && db.learning_session(SessionId(sid)).await.unwrap().shared, "a stale save cannot hide the answers again");
 
     // One assessment per team, model and day, held by a unique index.
     let ratings: Vec<Value> = ["Taking a strategic approach", "Leadership", "Building a learning organisation"]

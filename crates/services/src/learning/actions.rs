@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::projects::not_found;
 use crate::validate::{check_text, parse_date};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::{ProjectId, SessionId};
 
 /// An action as agreed.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -120,17 +121,17 @@ impl Signpost {
         };
         let mut project_id = input.project_id;
         if let Some(s) = input.session_id {
-            match self.session_parts(actor, s).await {
+            match self.session_parts(actor, SessionId(s)).await {
                 Ok((session, _, project)) => {
                     policy::ensure_can_record_session(actor, &session, project.as_ref())?;
-                    project_id = project_id.or(session.project_id);
+                    project_id = project_id.or(session.project_id.map(i64::from));
                 }
                 Err(ServiceError::NotFound(_)) => errors.push(FieldError::new("session_id", format!("there is no session {s}"))),
                 Err(e) => return Err(e),
             }
         }
         if let Some(p) = project_id
-            && let Err(e) = self.store.project(p).await
+            && let Err(e) = self.store.project(ProjectId(p)).await
         {
             match e {
                 StoreError::NotFound => errors.push(FieldError::new("project_id", format!("there is no project {p}"))),
@@ -160,14 +161,14 @@ impl Signpost {
             return Err(ServiceError::Invalid(errors));
         };
         let action = Action {
-            id: 0,
+            id: ActionId(0),
             title: input.title.trim().to_string(),
             owner_id,
             team_id,
             due_on,
             status: ActionStatus::Open,
-            session_id: input.session_id,
-            project_id,
+            session_id: input.session_id.map(SessionId),
+            project_id: project_id.map(ProjectId),
             lesson_id: input.lesson_id,
             outcome: String::new(),
             reminded_on: None,

@@ -15,6 +15,7 @@ use super::projects::{LessonEntry, not_found};
 use crate::assets::AssetInput;
 use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::SessionId;
 
 /// A lesson as written in a session.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -61,7 +62,7 @@ impl Signpost {
         check_text("recommendation", &input.recommendation, true, 5_000, &mut errors);
         let (session, project) = match input.session_id {
             None => (None, None),
-            Some(s) => match self.store.learning_session(s).await {
+            Some(s) => match self.store.learning_session(SessionId(s)).await {
                 Ok(session) => {
                     let project = match session.project_id {
                         Some(p) => Some(self.store.project(p).await?),
@@ -117,7 +118,7 @@ impl Signpost {
         let write = self.new_asset_write(actor, asset_input).await?;
         let now = Utc::now();
         let record = LessonRecord {
-            asset_id: 0,
+            asset_id: AssetId(0),
             session_id: session.map(|s| s.id),
             project_id: project.map(|p| p.id),
             state: LessonState::Identified,

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::validate::{check_text, clean_tags, parse_date};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::TeamId;
 
 /// A project as written by a person.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -87,7 +88,7 @@ impl Signpost {
         {
             errors.push(FieldError::new("ends_on", "must not be before the start date"));
         }
-        let team_id = input.team_id.or(if base.id == 0 { actor.own_team() } else { Some(base.team_id) });
+        let team_id = input.team_id.or(if base.id == 0 { actor.own_team().map(i64::from) } else { Some(base.team_id.0) });
         match team_id {
             None => errors.push(FieldError::new("team_id", "is required: you are not in a team")),
             Some(t) if !self.store.teams().await?.iter().any(|team| team.id == t) => {
@@ -101,7 +102,7 @@ impl Signpost {
         Ok(Project {
             title: input.title.trim().to_string(),
             description: input.description.trim().to_string(),
-            team_id: team_id.unwrap_or_default(),
+            team_id: TeamId(team_id.unwrap_or_default()),
             tags,
             starts_on,
             ends_on,
@@ -114,10 +115,10 @@ impl Signpost {
     pub async fn create_project(&self, actor: &Actor, input: ProjectInput) -> Result<Project, ServiceError> {
         self.may_plan(actor)?;
         let base = Project {
-            id: 0,
+            id: ProjectId(0),
             title: String::new(),
             description: String::new(),
-            team_id: 0,
+            team_id: TeamId(0),
             tags: Vec::new(),
             starts_on: None,
             ends_on: None,

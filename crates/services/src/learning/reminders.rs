@@ -54,16 +54,17 @@ impl Signpost {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
+    use signpost_domain::ids::{ActionId, TeamId, UserId};
     use signpost_domain::learning::ActionStatus;
 
     use super::*;
 
     fn due(on: &str, reminded: Option<&str>) -> Action {
         Action {
-            id: 1,
+            id: ActionId(1),
             title: "Update the policy".into(),
-            owner_id: 1,
-            team_id: 1,
+            owner_id: UserId(1),
+            team_id: TeamId(1),
             due_on: on.parse().unwrap(),
             status: ActionStatus::Open,
             session_id: None,

@@ -5,6 +5,7 @@ use signpost_domain::techniques::RecordKind;
 
 use super::sessions::SessionView;
 use crate::{ServiceError, Signpost};
+use signpost_domain::ids::UserId;
 
 /// One section of a session report: a heading and its entries (one paragraph, or a list).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,17 +57,17 @@ impl Signpost {
     pub async fn session_report(&self, actor: &Actor, id: SessionId) -> Result<SessionReport, ServiceError> {
         let view: SessionView = self.learning_session(actor, id).await?;
         let s = &view.session;
-        let name = |id: i64| async move { self.store.user(id).await.map(|u| u.name) };
+        let name = |id: i64| async move { self.store.user(UserId(id)).await.map(|u| u.name) };
         let mut details = vec![("Technique".to_string(), view.technique.name.clone()), ("Held on".to_string(), s.held_on.to_string())];
         if let Some(p) = &view.project {
             details.push(("Project".to_string(), p.title.clone()));
         }
         if let Some(f) = s.facilitator_id {
-            details.push(("Facilitator".to_string(), name(f).await?));
+            details.push(("Facilitator".to_string(), name(f.0).await?));
         }
         let mut people = Vec::new();
         for p in &s.participants {
-            people.push(name(*p).await?);
+            people.push(name(p.0).await?);
         }
         if !people.is_empty() {
             details.push(("Participants".to_string(), people.join(", ")));
@@ -95,7 +96,7 @@ impl Signpost {
         sections.push(ReportSection { heading: "Lessons".to_string(), entries: lessons, is_list: true });
         let mut actions = Vec::new();
         for a in &view.actions {
-            let mut line = format!("{} ({}, due {}, {})", a.title, name(a.owner_id).await?, a.due_on, a.status.as_str());
+            let mut line = format!("{} ({}, due {}, {})", a.title, name(a.owner_id.0).await?, a.due_on, a.status.as_str());
             if !a.outcome.is_empty() {
                 line.push_str(&format!(": {}", a.outcome));
             }

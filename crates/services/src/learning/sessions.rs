@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use super::projects::{LessonEntry, not_found};
 use crate::validate::{check_text, parse_date};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::ProjectId;
 
 /// The technique whose third question the lessons loop answers before the team meets.
 pub const BEFORE_ACTION_REVIEW: &str = "before-action-review";
@@ -182,7 +183,7 @@ impl Signpost {
         };
         let project = match input.project_id {
             None => None,
-            Some(p) => match self.store.project(p).await {
+            Some(p) => match self.store.project(ProjectId(p)).await {
                 Ok(p) => Some(p),
                 Err(signpost_domain::StoreError::NotFound) => {
                     errors.push(FieldError::new("project_id", format!("there is no project {p}")));
@@ -228,7 +229,7 @@ impl Signpost {
         }
         let title = if input.title.trim().is_empty() { format!("{} on {held_on}", technique.name) } else { input.title.trim().to_string() };
         let session = Session {
-            id: 0,
+            id: SessionId(0),
             project_id: project.map(|p| p.id),
             technique_key: technique.key.clone(),
             title,

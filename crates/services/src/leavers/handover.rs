@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use super::plan_link;
 use crate::policy::{self, plan_permissions};
 use crate::{ServiceError, Signpost};
+use signpost_domain::ids::{CommunityId, TeamId};
 
 /// Something the leaver still holds, as one reader sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -96,7 +97,7 @@ impl Signpost {
             let detail = format!("open action, due {}", x.due_on);
             out.push(Held { holding: Holding::Action(x.id), label: x.title.clone(), detail, asset: None, action: Some(x) });
         }
-        let communities: HashMap<i64, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let communities: HashMap<CommunityId, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
         for m in self.store.memberships(None).await?.into_iter().filter(|m| m.user_id == leaver && m.role == MemberRole::Coordinator) {
             let name = communities.get(&m.community_id).cloned().unwrap_or_default();
             out.push(Held {
@@ -107,7 +108,7 @@ impl Signpost {
                 action: None,
             });
         }
-        let teams: HashMap<i64, String> = self.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
+        let teams: HashMap<TeamId, String> = self.store.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
         for a in self.store.advocates().await?.into_iter().filter(|a| a.user_id == leaver) {
             let name = teams.get(&a.team_id).cloned().unwrap_or_default();
             out.push(Held {

@@ -191,7 +191,7 @@ impl Signpost {
         };
         let now = Utc::now();
         let plan = LeaverPlan {
-            id: 0,
+            id: PlanId(0),
             leaver_id: input.leaver_id,
             departure: input.departure,
             leaving_on,
@@ -327,7 +327,7 @@ impl Signpost {
         let mut hidden_outputs = 0;
         for id in plan.actions().filter_map(|(_, x)| x.output_asset_id) {
             match self.store.asset(id).await {
-                Ok(a) if policy::can_view(actor, &a) => outputs.push(OutputRef { asset_id: a.id, title: a.title }),
+                Ok(a) if policy::can_view(actor, &a) => outputs.push(OutputRef { asset_id: a.id.0, title: a.title }),
                 Ok(_) => hidden_outputs += 1,
                 Err(_) => {}
             }

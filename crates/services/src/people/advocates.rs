@@ -9,6 +9,7 @@ use signpost_domain::{StoreError, TeamId, UserId};
 use utoipa::ToSchema;
 
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::CommunityId;
 
 /// Registering an advocate.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -40,7 +41,7 @@ pub struct Coverage {
     /// How many teams have no advocate.
     pub uncovered: usize,
     /// The advocates' community, to link to.
-    pub community_id: i64,
+    pub community_id: CommunityId,
     /// Whether the reader may register anyone (knowledge specialists).
     pub may_register_others: bool,
     /// Whether the reader may volunteer themselves (staff who are not yet advocates).
@@ -48,14 +49,14 @@ pub struct Coverage {
 }
 
 impl Signpost {
-    pub(crate) async fn advocates_community(&self) -> Result<i64, ServiceError> {
+    pub(crate) async fn advocates_community(&self) -> Result<CommunityId, ServiceError> {
         self.store
             .communities()
             .await?
             .into_iter()
             .find(|c| c.kind == CommunityKind::Advocates)
             .map(|c| c.id)
-            .ok_or_else(|| ServiceError::unexpected("the advocates' community is missing".into()))
+            .ok_or_else(|| ServiceError::unexpected("the advocates' community is missing"))
     }
 
     /// The register as coverage of the organisation's teams.
@@ -86,7 +87,7 @@ impl Signpost {
     /// Registers an advocate for a team and makes them a member of the advocates' community.
     pub async fn register_advocate(&self, actor: &Actor, input: AdvocateInput) -> Result<Advocate, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        if !policy::can_register_advocate(actor, input.user_id) {
+        if !policy::can_register_advocate(actor, input.user_id.0) {
             return Err(ServiceError::Forbidden("you can register yourself; knowledge specialists register others".into()));
         }
         let user = match self.store.user(input.user_id).await {
@@ -121,7 +122,7 @@ impl Signpost {
     /// Takes someone off the register (specialists, or the advocate themselves).
     pub async fn remove_advocate(&self, actor: &Actor, user_id: UserId) -> Result<(), ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        if !policy::can_register_advocate(actor, user_id) {
+        if !policy::can_register_advocate(actor, user_id.0) {
             return Err(ServiceError::Forbidden("you can remove yourself; knowledge specialists remove others".into()));
         }
         let audit =

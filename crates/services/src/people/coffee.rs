@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::invitation::{Partner, starters};
 use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::TeamId;
 
 /// A new programme.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -218,7 +219,7 @@ impl Signpost {
             ));
         }
         let programme = Programme {
-            id: 0,
+            id: ProgrammeId(0),
             name: input.name.trim().to_string(),
             description: input.description.trim().to_string(),
             scope: input.scope,
@@ -341,7 +342,7 @@ fn my_match(actor: &Actor, round: &CoffeeRound, directory: &Directory, feedback:
 /// Everything an introduction reads about people, loaded once per page or round.
 pub(crate) struct Directory {
     pub(crate) people: HashMap<UserId, User>,
-    teams: HashMap<i64, String>,
+    teams: HashMap<TeamId, String>,
     profiles: HashMap<UserId, Profile>,
     about: HashMap<UserId, String>,
 }

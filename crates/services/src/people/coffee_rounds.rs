@@ -19,6 +19,7 @@ use super::coffee::Directory;
 use super::invitation::{calendar, introduction, starters, suggested_day};
 use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::TeamId;
 
 /// What running a round did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -119,7 +120,8 @@ impl Signpost {
         let directory = Directory::load(self, &members).await?;
         let people = &directory.people;
         let teams = self.store.teams().await?;
-        let directorate = |team: Option<i64>| team.and_then(|t| teams.iter().find(|x| x.id == t)).and_then(|t| t.parent_id).unwrap_or(0);
+        let directorate =
+            |team: Option<TeamId>| team.and_then(|t| teams.iter().find(|x| x.id == t)).and_then(|t| t.parent_id).map_or(0, |d| d.0);
         let mut organisations: Vec<String> = Vec::new();
         let active: Vec<_> = members.iter().filter(|m| m.active && people.contains_key(&m.user_id)).collect();
         let skipped: Vec<UserId> = active.iter().filter(|m| m.skip_next).map(|m| m.user_id).collect();
@@ -140,7 +142,7 @@ impl Signpost {
                 };
                 RoundEntrant {
                     user_id: user.id,
-                    team: user.team_id.unwrap_or(0),
+                    team: user.team_id.map_or(0, |t| t.0),
                     department,
                     profession: user.profession.clone(),
                     site: user.site.clone(),
@@ -249,7 +251,7 @@ impl Signpost {
                 match mailer.send(&mail).await {
                     Ok(()) => emailed += 1,
                     Err(e) => {
-                        tracing::warn!(error = %e, user = reader, "coffee introduction not emailed");
+                        tracing::warn!(error = %e, user = reader.0, "coffee introduction not emailed");
                         email_failures += 1;
                     }
                 }

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::validate::{check_text, clean_tags, parse_date};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::QuestionId;
 
 /// A new community, or changes to one.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -124,7 +125,7 @@ impl Signpost {
         policy::ensure_staff(actor)?;
         let memberships = self.store.memberships(None).await?;
         let questions = self.store.questions(None).await?;
-        let answered: std::collections::HashSet<i64> = self.store.answers(None).await?.into_iter().map(|a| a.question_id).collect();
+        let answered: std::collections::HashSet<QuestionId> = self.store.answers(None).await?.into_iter().map(|a| a.question_id).collect();
         Ok(self
             .store
             .communities()
@@ -156,7 +157,7 @@ impl Signpost {
         members.sort_by(|a, b| {
             (a.role != MemberRole::Coordinator).cmp(&(b.role != MemberRole::Coordinator)).then(a.user.name.cmp(&b.user.name))
         });
-        let mut answers: HashMap<i64, usize> = HashMap::new();
+        let mut answers: HashMap<QuestionId, usize> = HashMap::new();
         for a in self.store.answers(None).await? {
             *answers.entry(a.question_id).or_default() += 1;
         }
@@ -186,7 +187,7 @@ impl Signpost {
         let tags = check_community(&input)?;
         let now = Utc::now();
         let community = Community {
-            id: 0,
+            id: CommunityId(0),
             name: input.name.trim().to_string(),
             description: input.description.trim().to_string(),
             tags,
@@ -195,7 +196,7 @@ impl Signpost {
             created_by: Some(actor.user_id),
             created_at: now,
         };
-        let founder = Membership { community_id: 0, user_id: actor.user_id, role: MemberRole::Coordinator, joined_at: now };
+        let founder = Membership { community_id: CommunityId(0), user_id: actor.user_id, role: MemberRole::Coordinator, joined_at: now };
         let audit = AuditRecord::new(Some(actor.user_id), "community.create", format!("started the community {:?}", community.name));
         self.store.save_community(&community, Some(&founder), audit).await.map_err(name_taken)
     }

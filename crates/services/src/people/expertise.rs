@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use super::{coverage, terms};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::{AssetId, ProjectId};
 
 /// Evidence loses half its weight every this many days.
 const HALF_LIFE_DAYS: f64 = 365.0;
@@ -174,7 +175,7 @@ impl Signpost {
             t.add(EvidenceKind::Wrote, &hit.title, 1.0 * strength(rank) * decay(hit.updated_at, now));
             *t.kinds.entry(hit.kind).or_default() += 1;
         }
-        let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+        let ids: Vec<AssetId> = hits.iter().map(|h| h.id).collect();
         for (asset_id, verifier, at) in self.store.verifications(&ids).await? {
             if let Some(rank) = hits.iter().position(|h| h.id == asset_id) {
                 tally.entry(verifier).or_default().add(EvidenceKind::Verified, &hits[rank].title, 0.6 * strength(rank) * decay(at, now));
@@ -198,7 +199,7 @@ impl Signpost {
         }
 
         let projects = self.store.projects().await?;
-        let project_fits: HashMap<i64, bool> = projects
+        let project_fits: HashMap<ProjectId, bool> = projects
             .iter()
             .map(|p| (p.id, coverage(&wanted, &terms(&format!("{} {} {}", p.title, p.description, p.tags.join(" ")))) >= MATCH))
             .collect();

@@ -113,6 +113,7 @@ pub fn calendar(uid: &str, summary: &str, description: &str, day: NaiveDate, peo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use signpost_domain::ids::UserId;
 
     #[test]
     fn long_lines_fold_and_text_is_escaped() {
@@ -128,7 +129,7 @@ mod tests {
 
     fn person() -> User {
         User {
-            id: 1,
+            id: UserId(1),
             email: "ann@trust.nhs.uk".into(),
             name: "Ann".into(),
             job_title: String::new(),

@@ -14,8 +14,8 @@ pub mod questions;
 
 use std::collections::HashMap;
 
+use signpost_domain::UserId;
 use signpost_domain::people::User;
-use signpost_domain::{FieldError, UserId};
 
 use crate::{ServiceError, Signpost};
 
@@ -80,6 +80,7 @@ impl Signpost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::clean_skills;
 
     #[test]
     fn terms_drop_common_words_and_match_word_endings() {

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::validate::clean_skills;
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::CommunityId;
 
 /// A person's changes to their own profile.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -88,7 +89,8 @@ impl Signpost {
         let teams = self.store.teams().await?;
         let advocate: Option<Advocate> = self.store.advocates().await?.into_iter().find(|a| a.user_id == user_id);
         let advocate_team = advocate.and_then(|a| teams.iter().find(|t| t.id == a.team_id).map(|t| t.name.clone()));
-        let names: std::collections::HashMap<i64, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let names: std::collections::HashMap<CommunityId, String> =
+            self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
         let communities = self
             .store
             .memberships(None)
@@ -96,7 +98,7 @@ impl Signpost {
             .into_iter()
             .filter(|m| m.user_id == user_id)
             .filter_map(|m| {
-                names.get(&m.community_id).map(|n| CommunityRole { community_id: m.community_id, name: n.clone(), role: m.role })
+                names.get(&m.community_id).map(|n| CommunityRole { community_id: m.community_id.0, name: n.clone(), role: m.role })
             })
             .collect();
         Ok(ProfileView { own: actor.user_id == user_id, user, profile: visible, advocate_team, communities })

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use super::{coverage, terms};
 use crate::validate::{check_text, clean_tags};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::ids::CommunityId;
 
 /// How many likely experts a new question is sent to.
 const ROUTED: usize = 3;
@@ -136,7 +137,7 @@ impl Signpost {
         for a in self.store.answers(None).await? {
             *answers.entry(a.question_id).or_default() += 1;
         }
-        let names: HashMap<i64, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let names: HashMap<CommunityId, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
         let mut found: Vec<SimilarQuestion> = self
             .store
             .questions(None)
@@ -162,8 +163,8 @@ impl Signpost {
 
     /// Asks a question in a community: sends it to the likely experts and tells the members.
     pub async fn ask_question(&self, actor: &Actor, community_id: i64, input: QuestionInput) -> Result<Question, ServiceError> {
-        let community = self.community_or_404(community_id).await?;
-        policy::ensure_can_ask(actor, self.membership_of(community_id, actor.user_id).await?.as_ref())?;
+        let community = self.community_or_404(CommunityId(community_id)).await?;
+        policy::ensure_can_ask(actor, self.membership_of(CommunityId(community_id), actor.user_id).await?.as_ref())?;
         let mut errors: Vec<FieldError> = Vec::new();
         check_text("title", &input.title, true, 300, &mut errors);
         check_text("body", &input.body, false, 10_000, &mut errors);
@@ -184,8 +185,8 @@ impl Signpost {
             .collect();
         let now = Utc::now();
         let question = Question {
-            id: 0,
-            community_id,
+            id: QuestionId(0),
+            community_id: CommunityId(community_id),
             author_id: actor.user_id,
             title: title.clone(),
             body: input.body.trim().to_string(),
@@ -200,7 +201,7 @@ impl Signpost {
             .iter()
             .map(|e| Notification::new(*e, format!("You may know the answer to a question in {}: {title}", community.name), link, now))
             .collect();
-        for m in self.store.memberships(Some(community_id)).await? {
+        for m in self.store.memberships(Some(CommunityId(community_id))).await? {
             if m.user_id != actor.user_id && !experts.contains(&m.user_id) {
                 notify.push(Notification::new(m.user_id, format!("New question in {}: {title}", community.name), link, now));
             }
@@ -259,7 +260,7 @@ impl Signpost {
         let question = self.question_or_404(id).await?;
         let body = check_post(&input.body)?;
         let now = Utc::now();
-        let answer = Answer { id: 0, question_id: id, author_id: actor.user_id, body, created_at: now };
+        let answer = Answer { id: AnswerId(0), question_id: id, author_id: actor.user_id, body, created_at: now };
         let mut notify = Vec::new();
         if question.author_id != actor.user_id {
             notify.push(Notification::new(

@@ -13,6 +13,7 @@ use signpost_domain::people::{Actor, Role};
 use signpost_domain::visibility::{AccessView, Condition};
 
 use crate::ServiceError;
+use signpost_domain::ids::TeamId;
 
 /// The assets `actor` may see:
 /// - admins see everything; owners always see their own assets;
@@ -98,7 +99,7 @@ pub fn ensure_specialist(actor: &Actor) -> Result<(), ServiceError> {
 
 /// Whether `actor` may place an asset in `team_id`: their own team or one above it,
 /// or any team for specialists and admins.
-pub fn may_file_in_team(actor: &Actor, team_id: i64) -> bool {
+pub fn may_file_in_team(actor: &Actor, team_id: TeamId) -> bool {
     matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist) || actor.teams.contains(&team_id)
 }
 

@@ -18,6 +18,7 @@ use crate::auth::{CurrentActor, session_cookie, session_secret};
 use crate::client::ClientIp;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use signpost_domain::ids::{TeamId, UserId};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -125,7 +126,11 @@ pub(crate) async fn create_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
-pub(crate) async fn user(State(s): State<AppState>, CurrentActor(actor): CurrentActor, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<User>> {
+pub(crate) async fn user(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(id): ApiPath<UserId>,
+) -> ApiResult<Json<User>> {
     Ok(Json(s.app.user(&actor, id).await?))
 }
 
@@ -134,7 +139,7 @@ pub(crate) async fn user(State(s): State<AppState>, CurrentActor(actor): Current
 pub(crate) async fn update_user(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(s.app.update_user(&actor, id, body).await?))
@@ -152,7 +157,7 @@ pub struct RoleChange {
 pub(crate) async fn set_role(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(s.app.set_role(&actor, id, body.role).await?))
@@ -164,7 +169,7 @@ pub(crate) async fn set_role(
 pub(crate) async fn revoke_access(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> ApiResult<Json<RevokedAccess>> {
     Ok(Json(s.app.revoke_access(&actor, id).await?))
 }
@@ -193,7 +198,7 @@ pub(crate) async fn create_team(
     CurrentActor(actor): CurrentActor,
     ApiJson(body): ApiJson<CreateTeam>,
 ) -> ApiResult<(StatusCode, Json<Team>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_team(Some(&actor), &body.name, body.kind, body.parent_id).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.create_team(Some(&actor), &body.name, body.kind, body.parent_id.map(TeamId)).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>)))]

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use signpost_domain::ids::JobId;
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -95,7 +96,7 @@ pub(crate) async fn jobs(
 pub(crate) async fn retry_job(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<JobId>,
 ) -> ApiResult<Json<Job>> {
     Ok(Json(s.app.retry_background_job(&actor, id).await?))
 }

@@ -17,6 +17,7 @@ use crate::api::accounts::PageParams;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, OptionalJson};
+use signpost_domain::ids::{AssetId, TeamId, UserId};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -41,9 +42,9 @@ pub struct ListParams {
     /// Only this status.
     status: Option<Status>,
     /// Only this team.
-    team_id: Option<i64>,
+    team_id: Option<TeamId>,
     /// Only this owner.
-    owner_id: Option<i64>,
+    owner_id: Option<UserId>,
     /// Only assets with this tag.
     tag: Option<String>,
     /// Items to skip.
@@ -94,7 +95,7 @@ pub(crate) async fn create(
 pub(crate) async fn show(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.asset(&actor, id).await?))
 }
@@ -104,7 +105,7 @@ pub(crate) async fn show(
 pub(crate) async fn update(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiJson(input): ApiJson<AssetInput>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.update_asset(&actor, id, input).await?))
@@ -127,7 +128,7 @@ pub struct ActionNote {
 pub(crate) async fn publish(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     OptionalJson(note): OptionalJson<ActionNote>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.publish_asset(&actor, id, note.override_reason.as_deref()).await?))
@@ -138,7 +139,7 @@ pub(crate) async fn publish(
 pub(crate) async fn verify(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     OptionalJson(note): OptionalJson<ActionNote>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.verify_asset(&actor, id, note.note.as_deref().unwrap_or_default()).await?))
@@ -149,7 +150,7 @@ pub(crate) async fn verify(
 pub(crate) async fn archive(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     OptionalJson(note): OptionalJson<ActionNote>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.archive_asset(&actor, id, note.note.as_deref().unwrap_or_default()).await?))
@@ -171,7 +172,7 @@ pub struct RestoreRequest {
 pub(crate) async fn restore(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiJson(r): ApiJson<RestoreRequest>,
 ) -> ApiResult<Json<AssetView>> {
     Ok(Json(s.app.restore_asset(&actor, id, r.version, r.override_reason.as_deref()).await?))
@@ -184,7 +185,7 @@ pub(crate) async fn restore(
 pub(crate) async fn history(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<VersionEntry>>> {
     Ok(Json(s.app.asset_history(&actor, id, p.offset, p.limit).await?))
@@ -205,7 +206,7 @@ pub struct DiffParams {
 pub(crate) async fn diff(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiQuery(p): ApiQuery<DiffParams>,
 ) -> ApiResult<Json<VersionDiff>> {
     Ok(Json(s.app.asset_diff(&actor, id, p.from, p.to).await?))
@@ -216,7 +217,7 @@ pub(crate) async fn diff(
 #[into_params(parameter_in = Query)]
 pub struct ReviewParams {
     /// A team's queue; without it, the caller's own.
-    team_id: Option<i64>,
+    team_id: Option<TeamId>,
     /// Items to skip.
     #[serde(default)]
     offset: i64,

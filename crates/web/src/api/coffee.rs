@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
+use signpost_domain::ids::ProgrammeId;
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -46,7 +47,7 @@ pub(crate) async fn create(
 pub(crate) async fn programme(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProgrammeId>,
 ) -> ApiResult<Json<ProgrammeView>> {
     Ok(Json(s.app.programme_view(&actor, id).await?))
 }
@@ -57,7 +58,7 @@ pub(crate) async fn programme(
 pub(crate) async fn join(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProgrammeId>,
     ApiJson(input): ApiJson<JoinInput>,
 ) -> ApiResult<Json<CoffeeMember>> {
     Ok(Json(s.app.join_programme(&actor, id, input).await?))
@@ -68,7 +69,7 @@ pub(crate) async fn join(
 pub(crate) async fn leave(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProgrammeId>,
 ) -> ApiResult<StatusCode> {
     s.app.leave_programme(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -80,7 +81,7 @@ pub(crate) async fn leave(
 pub(crate) async fn run_round(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProgrammeId>,
 ) -> ApiResult<(StatusCode, Json<RoundOutcome>)> {
     Ok((StatusCode::CREATED, Json(s.app.run_round(&actor, id).await?)))
 }
@@ -93,7 +94,7 @@ pub(crate) async fn check_round(
     CurrentActor(actor): CurrentActor,
     ApiPath((id, round_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<RoundCheck>> {
-    Ok(Json(s.app.check_round(&actor, id, round_id).await?))
+    Ok(Json(s.app.check_round(&actor, ProgrammeId(id), round_id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/coffee/{id}/rounds/{round_id}/feedback", tag = "coffee", params(("id" = i64, Path), ("round_id" = i64, Path)),
@@ -104,5 +105,5 @@ pub(crate) async fn feedback(
     ApiPath((id, round_id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<FeedbackInput>,
 ) -> ApiResult<Json<CoffeeFeedback>> {
-    Ok(Json(s.app.give_feedback(&actor, id, round_id, input).await?))
+    Ok(Json(s.app.give_feedback(&actor, ProgrammeId(id), round_id, input).await?))
 }

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use signpost_domain::ids::AssetId;
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -92,7 +93,7 @@ pub(crate) async fn showcase(
 pub(crate) async fn react(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiJson(input): ApiJson<ReactionInput>,
 ) -> ApiResult<StatusCode> {
     s.app.react(&actor, id, input.kind, input.on).await?;

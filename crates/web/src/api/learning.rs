@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
+use signpost_domain::ids::{ActionId, AssetId, ProjectId, SessionId};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -65,7 +66,7 @@ pub(crate) async fn create_project(
 pub(crate) async fn project(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProjectId>,
 ) -> ApiResult<Json<Timeline>> {
     Ok(Json(s.app.project_timeline(&actor, id).await?))
 }
@@ -75,7 +76,7 @@ pub(crate) async fn project(
 pub(crate) async fn update_project(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProjectId>,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> ApiResult<Json<Project>> {
     Ok(Json(s.app.update_project(&actor, id, input).await?))
@@ -87,7 +88,7 @@ pub(crate) async fn update_project(
 pub(crate) async fn suggestions(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProjectId>,
 ) -> ApiResult<Json<Suggestions>> {
     Ok(Json(s.app.project_suggestions(&actor, id).await?))
 }
@@ -98,7 +99,7 @@ pub(crate) async fn suggestions(
 pub(crate) async fn mark(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ProjectId>,
     ApiJson(input): ApiJson<MarkInput>,
 ) -> ApiResult<StatusCode> {
     s.app.mark_suggestion(&actor, id, input).await?;
@@ -127,7 +128,7 @@ pub(crate) async fn start_session(
 pub(crate) async fn session(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SessionId>,
 ) -> ApiResult<Json<SessionView>> {
     Ok(Json(s.app.learning_session(&actor, id).await?))
 }
@@ -138,7 +139,7 @@ pub(crate) async fn session(
 pub(crate) async fn record_session(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SessionId>,
     ApiJson(input): ApiJson<SessionInput>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(s.app.record_session(&actor, id, input).await?))
@@ -160,7 +161,7 @@ pub(crate) struct AnswerInput {
 pub(crate) async fn answer(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SessionId>,
     ApiJson(input): ApiJson<AnswerInput>,
 ) -> ApiResult<(StatusCode, Json<Contribution>)> {
     Ok((StatusCode::CREATED, Json(s.app.contribute(&actor, id, &input.field, &input.body).await?)))
@@ -172,7 +173,7 @@ pub(crate) async fn answer(
 pub(crate) async fn share(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SessionId>,
 ) -> ApiResult<Json<Session>> {
     Ok(Json(s.app.share_answers(&actor, id).await?))
 }
@@ -183,7 +184,7 @@ pub(crate) async fn share(
 pub(crate) async fn report(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<SessionId>,
 ) -> ApiResult<impl IntoResponse> {
     let report = s.app.session_report(&actor, id).await?;
     Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], report.markdown()))
@@ -211,7 +212,7 @@ pub(crate) async fn create_action(
 pub(crate) async fn action(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ActionId>,
 ) -> ApiResult<Json<Action>> {
     Ok(Json(s.app.action(&actor, id).await?))
 }
@@ -222,7 +223,7 @@ pub(crate) async fn action(
 pub(crate) async fn close_action(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ActionId>,
     ApiJson(input): ApiJson<CloseAction>,
 ) -> ApiResult<Json<Action>> {
     Ok(Json(s.app.close_action(&actor, id, input).await?))
@@ -250,7 +251,7 @@ pub(crate) async fn unlearned(State(s): State<AppState>, CurrentActor(actor): Cu
 pub(crate) async fn lesson(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
 ) -> ApiResult<Json<LessonEntry>> {
     Ok(Json(s.app.lesson(&actor, id).await?))
 }
@@ -261,7 +262,7 @@ pub(crate) async fn lesson(
 pub(crate) async fn lesson_state(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<AssetId>,
     ApiJson(input): ApiJson<LessonStateChange>,
 ) -> ApiResult<Json<LessonEntry>> {
     Ok(Json(s.app.set_lesson_state(&actor, id, input).await?))

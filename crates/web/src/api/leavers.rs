@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
+use signpost_domain::ids::{AssetId, PlanId};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -49,7 +50,7 @@ pub struct DoneInput {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoredOutput {
     /// The handover note's asset id.
-    pub asset_id: i64,
+    pub asset_id: AssetId,
     /// The plan.
     pub plan: LeaverPlan,
 }
@@ -77,7 +78,7 @@ pub(crate) async fn start(
 pub(crate) async fn plan(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
 ) -> ApiResult<Json<PlanView>> {
     Ok(Json(s.app.plan_view(&actor, id).await?))
 }
@@ -88,7 +89,7 @@ pub(crate) async fn plan(
 pub(crate) async fn update(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.update_plan(&actor, id, input).await?))
@@ -100,7 +101,7 @@ pub(crate) async fn update(
 pub(crate) async fn accept(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.accept_manager(&actor, id).await?))
 }
@@ -111,7 +112,7 @@ pub(crate) async fn accept(
 pub(crate) async fn add_area(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
     ApiJson(input): ApiJson<AreaInput>,
 ) -> ApiResult<(StatusCode, Json<LeaverPlan>)> {
     Ok((StatusCode::CREATED, Json(s.app.add_area(&actor, id, input).await?)))
@@ -123,7 +124,7 @@ pub(crate) async fn add_area(
 pub(crate) async fn score(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
     ApiJson(input): ApiJson<ScoresInput>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.score_areas(&actor, id, input).await?))
@@ -139,7 +140,7 @@ pub(crate) async fn add_action(
     ApiPath((id, area_id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> ApiResult<(StatusCode, Json<LeaverPlan>)> {
-    Ok((StatusCode::CREATED, Json(s.app.add_plan_action(&actor, id, area_id, input).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.add_plan_action(&actor, PlanId(id), area_id, input).await?)))
 }
 
 /// Sets a knowledge exchange's two "top 10" lists.
@@ -152,7 +153,7 @@ pub(crate) async fn lists(
     ApiPath((id, action_id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<ExchangeLists>,
 ) -> ApiResult<Json<LeaverPlan>> {
-    Ok(Json(s.app.set_exchange_lists(&actor, id, action_id, input).await?))
+    Ok(Json(s.app.set_exchange_lists(&actor, PlanId(id), action_id, input).await?))
 }
 
 /// Marks an action done or not done.
@@ -165,7 +166,7 @@ pub(crate) async fn done(
     ApiPath((id, action_id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> ApiResult<Json<LeaverPlan>> {
-    Ok(Json(s.app.set_plan_action_done(&actor, id, action_id, input.done).await?))
+    Ok(Json(s.app.set_plan_action_done(&actor, PlanId(id), action_id, input.done).await?))
 }
 
 /// Stores a handover note as an action's output: published for the team, owned by the successor.
@@ -178,7 +179,7 @@ pub(crate) async fn output(
     ApiPath((id, action_id)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<OutputInput>,
 ) -> ApiResult<(StatusCode, Json<StoredOutput>)> {
-    let (asset_id, plan) = s.app.record_plan_output(&actor, id, action_id, input).await?;
+    let (asset_id, plan) = s.app.record_plan_output(&actor, PlanId(id), action_id, input).await?;
     Ok((StatusCode::CREATED, Json(StoredOutput { asset_id, plan })))
 }
 
@@ -188,7 +189,7 @@ pub(crate) async fn output(
 pub(crate) async fn handover(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
     ApiJson(input): ApiJson<HandoverInput>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.hand_over(&actor, id, input).await?))
@@ -200,7 +201,7 @@ pub(crate) async fn handover(
 pub(crate) async fn complete(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<PlanId>,
 ) -> ApiResult<Json<LeaverPlan>> {
     Ok(Json(s.app.complete_plan(&actor, id).await?))
 }

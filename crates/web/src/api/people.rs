@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use signpost_domain::ids::{AnswerId, CommunityId, QuestionId, UserId};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -81,7 +82,7 @@ pub struct VoteInput {
 #[serde(deny_unknown_fields)]
 pub struct AcceptInput {
     /// The answer.
-    answer_id: i64,
+    answer_id: AnswerId,
 }
 
 /// A proposed mentoring match.
@@ -123,7 +124,7 @@ pub(crate) async fn update_profile(
 pub(crate) async fn person_profile(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> ApiResult<Json<ProfileView>> {
     Ok(Json(s.app.person_profile(&actor, id).await?))
 }
@@ -159,7 +160,7 @@ pub(crate) async fn create_community(
 pub(crate) async fn community(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
 ) -> ApiResult<Json<CommunityView>> {
     Ok(Json(s.app.community_view(&actor, id).await?))
 }
@@ -169,7 +170,7 @@ pub(crate) async fn community(
 pub(crate) async fn update_community(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
     ApiJson(input): ApiJson<CommunityInput>,
 ) -> ApiResult<Json<Community>> {
     Ok(Json(s.app.update_community(&actor, id, input).await?))
@@ -181,7 +182,7 @@ pub(crate) async fn update_community(
 pub(crate) async fn join(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
 ) -> ApiResult<Json<Membership>> {
     Ok(Json(s.app.join_community(&actor, id).await?))
 }
@@ -192,7 +193,7 @@ pub(crate) async fn join(
 pub(crate) async fn leave(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
 ) -> ApiResult<StatusCode> {
     s.app.leave_community(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -204,7 +205,7 @@ pub(crate) async fn leave(
 pub(crate) async fn set_role(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, user_id)): ApiPath<(CommunityId, UserId)>,
     ApiJson(input): ApiJson<RoleInput>,
 ) -> ApiResult<StatusCode> {
     s.app.set_member_role(&actor, id, user_id, input.role).await?;
@@ -216,7 +217,7 @@ pub(crate) async fn set_role(
 pub(crate) async fn add_event(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> ApiResult<Json<Community>> {
     Ok(Json(s.app.add_event(&actor, id, input).await?))
@@ -250,7 +251,7 @@ pub(crate) async fn similar(
 pub(crate) async fn question(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<QuestionId>,
 ) -> ApiResult<Json<QuestionView>> {
     Ok(Json(s.app.question_view(&actor, id).await?))
 }
@@ -260,7 +261,7 @@ pub(crate) async fn question(
 pub(crate) async fn answer(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<QuestionId>,
     ApiJson(input): ApiJson<PostInput>,
 ) -> ApiResult<(StatusCode, Json<Answer>)> {
     Ok((StatusCode::CREATED, Json(s.app.answer_question(&actor, id, input).await?)))
@@ -272,7 +273,7 @@ pub(crate) async fn answer(
 pub(crate) async fn comment(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<QuestionId>,
     ApiJson(input): ApiJson<PostInput>,
 ) -> ApiResult<(StatusCode, Json<Comment>)> {
     Ok((StatusCode::CREATED, Json(s.app.comment(&actor, id, input).await?)))
@@ -283,7 +284,7 @@ pub(crate) async fn comment(
 pub(crate) async fn vote(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath((id, answer_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, answer_id)): ApiPath<(QuestionId, AnswerId)>,
     ApiJson(input): ApiJson<VoteInput>,
 ) -> ApiResult<StatusCode> {
     s.app.vote_answer(&actor, id, answer_id, input.value).await?;
@@ -295,7 +296,7 @@ pub(crate) async fn vote(
 pub(crate) async fn accept(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<QuestionId>,
     ApiJson(input): ApiJson<AcceptInput>,
 ) -> ApiResult<Json<Question>> {
     Ok(Json(s.app.accept_answer(&actor, id, input.answer_id).await?))
@@ -322,7 +323,7 @@ pub(crate) async fn register_advocate(
 pub(crate) async fn remove_advocate(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(user_id): ApiPath<i64>,
+    ApiPath(user_id): ApiPath<UserId>,
 ) -> ApiResult<StatusCode> {
     s.app.remove_advocate(&actor, user_id).await?;
     Ok(StatusCode::NO_CONTENT)

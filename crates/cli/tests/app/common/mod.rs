@@ -16,6 +16,7 @@ use rand::Rng;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use signpost::{Location, open};
+use signpost_domain::ids::{TeamId, UserId};
 use signpost_domain::people::{NewUser, Role, TeamKind};
 use signpost_domain::ports::Embedder;
 use signpost_embed::SentenceModel;
@@ -99,12 +100,12 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub tokens: HashMap<&'static str, String>,
-    pub users: HashMap<&'static str, i64>,
-    pub teams: HashMap<&'static str, i64>,
+    pub users: HashMap<&'static str, UserId>,
+    pub teams: HashMap<&'static str, TeamId>,
 }
 
 /// Creates the organisation → directorate → teams, and the people.
-pub async fn seed(app: &Signpost) -> (HashMap<&'static str, i64>, HashMap<&'static str, i64>) {
+pub async fn seed(app: &Signpost) -> (HashMap<&'static str, TeamId>, HashMap<&'static str, UserId>) {
     let mut teams = HashMap::new();
     let org = app.create_team(None, "Test Trust", TeamKind::Organisation, None).await.unwrap();
     let clinical = app.create_team(None, "Clinical", TeamKind::Directorate, Some(org.id)).await.unwrap();
@@ -229,7 +230,7 @@ impl Good for (StatusCode, Value) {
 }
 
 /// A complete lesson for `team`.
-pub fn lesson(title: &str, team: i64, visibility: &str, status: &str) -> Value {
+pub fn lesson(title: &str, team: TeamId, visibility: &str, status: &str) -> Value {
     json!({
         "kind": "lesson", "title": title, "summary": "What we learned.", "body": "The clinic ran late because consent was taken at the door.",
         "fields": {"context": "Flu clinic", "what_happened": "Queues", "recommendation": "Send consent links"},

@@ -7,6 +7,7 @@ use signpost_services::{ServiceError, policy};
 
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
+use signpost_domain::ids::UserId;
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -154,7 +155,7 @@ pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<AdminForm>) -> 
 }
 
 /// `GET /admin/users/{id}`: a person's account and role.
-pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<AdminNotice>) -> PageResult {
+pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<UserId>, notice: Done<AdminNotice>) -> PageResult {
     policy::ensure_admin(&actor)?;
     let u = s.app.user(&actor, id).await?;
     let banner = match notice.0 {
@@ -183,14 +184,14 @@ pub async fn user(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
 }
 
 /// `POST /admin/users/{id}/role`.
-pub async fn set_role(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<AdminForm>) -> PageResult {
+pub async fn set_role(PagePath(id): PagePath<UserId>, CsrfForm(s, actor, _, f): CsrfForm<AdminForm>) -> PageResult {
     let role = Role::parse(&f.role).map_err(|e| ServiceError::Invalid(vec![e]))?;
     s.app.set_role(&actor, id, role).await?;
     Ok(done(&format!("/admin/users/{id}"), AdminNotice::Role))
 }
 
 /// `POST /admin/users/{id}/revoke-access`.
-pub async fn revoke_access(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn revoke_access(PagePath(id): PagePath<UserId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.revoke_access(&actor, id).await?;
     Ok(done(&format!("/admin/users/{id}"), AdminNotice::Revoked))
 }

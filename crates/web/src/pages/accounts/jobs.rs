@@ -5,6 +5,7 @@ use signpost_domain::jobs::JobState;
 
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
+use signpost_domain::ids::JobId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -99,7 +100,7 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
 }
 
 /// `POST /admin/jobs/{id}/retry`.
-pub async fn retry(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn retry(PagePath(id): PagePath<JobId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.retry_background_job(&actor, id).await?;
     Ok(done("/admin/jobs?state=pending", JobsNotice::Retried))
 }

@@ -13,6 +13,7 @@ use signpost_services::preview::AssetPreview;
 use super::form::{AssetForm, Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
 use super::view::AssetNotice;
 use crate::pages::prelude::*;
+use signpost_domain::ids::{AssetId, TeamId};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -177,7 +178,7 @@ async fn team_options(s: &AppState, actor: &Actor, current: Option<i64>) -> Resu
     let teams = s.app.teams(actor).await?;
     Ok(teams
         .into_iter()
-        .filter(|t| policy::may_file_in_team(actor, t.id) || Some(t.id) == current)
+        .filter(|t| policy::may_file_in_team(actor, t.id) || Some(t.id) == current.map(TeamId))
         .map(|t| (t.id.to_string(), t.name))
         .collect())
 }
@@ -226,12 +227,12 @@ pub async fn new_form(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQu
 }
 
 /// `GET /assets/{id}/edit`.
-pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<AssetId>) -> PageResult {
     let view = s.app.asset(&actor, id).await?;
     if !view.can_edit {
         return Err(ServiceError::Forbidden("you can view this asset but not change it".into()).into());
     }
-    let teams = team_options(&s, &actor, Some(view.asset.team_id)).await?;
+    let teams = team_options(&s, &actor, Some(view.asset.team_id.0)).await?;
     let values = values_of(&view.asset);
     let markup = editor(Editor {
         viewer: &viewer,
@@ -260,7 +261,7 @@ pub async fn update(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
 
 async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: AssetForm, id: Option<i64>) -> PageResult {
     let current = match id {
-        Some(id) => Some(s.app.asset(actor, id).await?),
+        Some(id) => Some(s.app.asset(actor, AssetId(id)).await?),
         None => None,
     };
     let kind = match &current {
@@ -271,14 +272,14 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: AssetForm, i
     let previewing = form.action == "preview";
     if !errors.is_empty() && !previewing {
         // Say everything that is wrong at once, not only what the form itself could see.
-        let more = s.app.check_asset(actor, &input, id).await?;
+        let more = s.app.check_asset(actor, &input, id.map(AssetId)).await?;
         errors.extend(more.iter().map(|fe| (control_for(&fe.field), capitalised(&fe.message))));
     }
     let mut status = if previewing { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     if !previewing && errors.is_empty() {
         let saved = match id {
             None => s.app.create_asset(actor, input.clone()).await,
-            Some(id) => s.app.update_asset(actor, id, input.clone()).await,
+            Some(id) => s.app.update_asset(actor, AssetId(id), input.clone()).await,
         };
         match saved {
             Ok(view) => {
@@ -298,8 +299,8 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: AssetForm, i
             },
         }
     }
-    let preview = s.app.preview_asset(actor, &input, id).await?;
-    let teams = team_options(s, actor, current.as_ref().map(|c| c.asset.team_id)).await?;
+    let preview = s.app.preview_asset(actor, &input, id.map(AssetId)).await?;
+    let teams = team_options(s, actor, current.as_ref().map(|c| c.asset.team_id).map(i64::from)).await?;
     let heading = match &current {
         Some(c) => format!("Edit “{}”", c.asset.title),
         None => format!("New {}", label(kind.as_str()).to_lowercase()),

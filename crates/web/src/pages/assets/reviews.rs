@@ -7,6 +7,7 @@ use signpost_services::assets::ReviewScope;
 
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
+use signpost_domain::ids::TeamId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -18,7 +19,7 @@ const PER_PAGE: i64 = 20;
 /// Whose queue, and which page of it.
 #[derive(Deserialize)]
 pub struct ReviewsQuery {
-    team: Option<i64>,
+    team: Option<TeamId>,
     page: Option<i64>,
 }
 
@@ -55,7 +56,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
     let page_no = q.page.unwrap_or(1).max(1);
     let scope = q.team.map_or(ReviewScope::Mine, ReviewScope::Team);
     let queue = s.app.review_queue(&actor, scope, (page_no - 1) * PER_PAGE, PER_PAGE).await?;
-    let team_name = |id: i64| teams.iter().find(|t| t.id == id).map_or_else(|| format!("Team {id}"), |t| t.name.clone());
+    let team_name = |id: TeamId| teams.iter().find(|t| t.id == id).map_or_else(|| format!("Team {id}"), |t| t.name.clone());
     let whose = q.team.map_or_else(|| "Yours".to_string(), team_name);
     let pages = (queue.total + PER_PAGE - 1) / PER_PAGE;
     let link = |p: i64| match q.team {

@@ -9,6 +9,7 @@ use signpost_domain::search::Page;
 use signpost_services::assets::AssetView;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::{AssetId, UserId};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -72,7 +73,7 @@ fn summary_row(key: &str, value: Markup) -> Markup {
 /// Versions listed on an asset's page at a time.
 const HISTORY_PAGE: i64 = 20;
 
-fn history(id: i64, versions: &Page<VersionEntry>, names: &dyn Fn(i64) -> String) -> Markup {
+fn history(id: i64, versions: &Page<VersionEntry>, names: &dyn Fn(UserId) -> String) -> Markup {
     let readable = |version: i64| versions.items.iter().find(|v| v.version == version).is_none_or(|v| v.readable);
     let older = versions.offset + versions.items.len() as i64;
     html! {
@@ -145,9 +146,9 @@ struct AssetPage<'a> {
     viewer: &'a Viewer,
     owner: &'a str,
     team: &'a str,
-    related: &'a [(i64, String)],
+    related: &'a [(AssetId, String)],
     versions: &'a Page<VersionEntry>,
-    names: &'a dyn Fn(i64) -> String,
+    names: &'a dyn Fn(UserId) -> String,
     done: Option<AssetNotice>,
     impact: Markup,
 }
@@ -197,7 +198,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                     ul class="nhsuk-list" { @for (id, title) in related { li { a href={ "/assets/" (id) } { (title) } } } }
                 }
                 (impact)
-                (history(a.id, versions, names))
+                (history(a.id.0, versions, names))
             }
             div class="nhsuk-grid-column-one-third" {
                 h2 class="nhsuk-heading-m" { "About this knowledge" }
@@ -237,7 +238,7 @@ fn body(p: AssetPage<'_>) -> Markup {
 /// `GET /assets/{id}`.
 pub async fn show(
     SignedIn(s, actor, viewer): SignedIn,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<AssetId>,
     PageQuery(history): PageQuery<HistoryQuery>,
     notice: Done<AssetNotice>,
 ) -> PageResult {
@@ -258,7 +259,7 @@ pub async fn show(
             related.push((r.asset.id, r.asset.title));
         }
     }
-    let names = |uid: i64| people.get(&uid).cloned().unwrap_or_else(|| "Someone".to_string());
+    let names = |uid: UserId| people.get(&uid).cloned().unwrap_or_else(|| "Someone".to_string());
     let team = teams.iter().find(|t| t.id == view.asset.team_id).map_or_else(String::new, |t| t.name.clone());
     let owner = names(view.asset.owner_id);
     let markup = body(AssetPage {
@@ -287,13 +288,13 @@ pub struct ActionForm {
 }
 
 /// `POST /assets/{id}/verify`.
-pub async fn verify(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
+pub async fn verify(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
     s.app.verify_asset(&actor, id, &f.note).await?;
     Ok(done(&format!("/assets/{id}"), AssetNotice::Verified))
 }
 
 /// `POST /assets/{id}/archive`.
-pub async fn archive(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
+pub async fn archive(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, _, f): CsrfForm<ActionForm>) -> PageResult {
     s.app.archive_asset(&actor, id, &f.note).await?;
     Ok(done(&format!("/assets/{id}"), AssetNotice::Archived))
 }
@@ -306,7 +307,7 @@ pub struct DiffQuery {
 }
 
 /// `GET /assets/{id}/diff?from=&to=`.
-pub async fn diff(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, PageQuery(q): PageQuery<DiffQuery>) -> PageResult {
+pub async fn diff(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<AssetId>, PageQuery(q): PageQuery<DiffQuery>) -> PageResult {
     let view = s.app.asset(&actor, id).await?;
     let d = s.app.asset_diff(&actor, id, q.from, q.to).await?;
     let markup = html! {

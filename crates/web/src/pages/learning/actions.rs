@@ -6,6 +6,7 @@ use signpost_services::learning::actions::CloseAction;
 use signpost_services::learning::lessons::LessonStateChange;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::{ActionId, AssetId};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -37,10 +38,10 @@ crate::notices! {
 }
 
 /// The form that was sent, and for which item, when a page is shown again with its problems.
-type Sent<T> = Option<(i64, FormState<T>)>;
+type Sent<I, T> = Option<(I, FormState<T>)>;
 
 /// Item `id`'s form as sent, if it was the one sent.
-fn sent_for<T>(sent: &Sent<T>, id: i64) -> Option<&FormState<T>> {
+fn sent_for<I: PartialEq, T>(sent: &Sent<I, T>, id: I) -> Option<&FormState<T>> {
     sent.as_ref().filter(|(i, _)| *i == id).map(|(_, f)| f)
 }
 
@@ -83,7 +84,13 @@ fn close_form(viewer: &Viewer, a: &Action, sent: Option<&FormState<CloseForm>>) 
     }
 }
 
-async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<CloseForm>, done: Option<&str>) -> Result<Markup, PageError> {
+async fn board_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    sent: &Sent<ActionId, CloseForm>,
+    done: Option<&str>,
+) -> Result<Markup, PageError> {
     let board = s.app.action_board(actor).await?;
     let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("close-{id}-{n}"))).unwrap_or_default();
     let body = html! {
@@ -124,7 +131,7 @@ pub async fn board(SignedIn(s, actor, viewer): SignedIn, notice: Done<BoardNotic
 }
 
 /// `POST /actions/{id}/close`.
-pub async fn close(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CloseForm>) -> PageResult {
+pub async fn close(PagePath(id): PagePath<ActionId>, CsrfForm(s, actor, viewer, form): CsrfForm<CloseForm>) -> PageResult {
     let status = if form.status == "dropped" { ActionStatus::Dropped } else { ActionStatus::Done };
     match s.app.close_action(&actor, id, CloseAction { status, outcome: form.outcome.clone() }).await {
         Ok(_) => Ok(done("/actions", BoardNotice::Closed)),
@@ -139,7 +146,7 @@ async fn unlearned_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    sent: &Sent<StateForm>,
+    sent: &Sent<AssetId, StateForm>,
     done: Option<&str>,
 ) -> Result<Markup, PageError> {
     let lessons = s.app.unlearned_lessons(actor).await?;
@@ -186,7 +193,7 @@ pub async fn unlearned(SignedIn(s, actor, viewer): SignedIn, notice: Done<Lesson
 }
 
 /// `POST /lessons/{id}/state`.
-pub async fn set_state(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<StateForm>) -> PageResult {
+pub async fn set_state(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, viewer, form): CsrfForm<StateForm>) -> PageResult {
     let result = match LessonState::ALL.into_iter().find(|st| st.as_str() == form.state) {
         Some(state) => s.app.set_lesson_state(&actor, id, LessonStateChange { state, reason: form.reason.clone() }).await,
         None => Err(ServiceError::invalid("state", "choose a state")),

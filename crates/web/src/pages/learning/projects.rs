@@ -7,6 +7,7 @@ use signpost_services::learning::lessons_loop::{MarkInput, Suggested, Suggestion
 use signpost_services::learning::projects::{ProjectInput, Timeline};
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::ProjectId;
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -130,7 +131,7 @@ pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<ProjectForm>) -> 
 }
 
 /// `GET /projects/{id}/edit`.
-pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<ProjectId>) -> PageResult {
     let p = s.app.editable_project(&actor, id).await?;
     let values = ProjectForm {
         title: p.title.clone(),
@@ -143,22 +144,22 @@ pub async fn edit_form(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PageP
         ..ProjectForm::default()
     };
     let teams = team_options(&s, &actor).await?;
-    Ok(project_form(&viewer, &teams, &values, &Vec::new(), FormFor::Edit(id)).into_response())
+    Ok(project_form(&viewer, &teams, &values, &Vec::new(), FormFor::Edit(id.0)).into_response())
 }
 
 /// `POST /projects/{id}/edit`.
-pub async fn update(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<ProjectForm>) -> PageResult {
+pub async fn update(PagePath(id): PagePath<ProjectId>, CsrfForm(s, actor, viewer, form): CsrfForm<ProjectForm>) -> PageResult {
     match s.app.update_project(&actor, id, input_of(&form)).await {
         Ok(p) => Ok(see_other(&format!("/projects/{}", p.id))),
         Err(e) => {
             let errors = refused(e)?;
             let teams = team_options(&s, &actor).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, project_form(&viewer, &teams, &form, &errors, FormFor::Edit(id))).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, project_form(&viewer, &teams, &form, &errors, FormFor::Edit(id.0))).into_response())
         }
     }
 }
 
-fn mark_buttons(viewer: &Viewer, project_id: i64, item: &Suggested, back: &str) -> Markup {
+fn mark_buttons(viewer: &Viewer, project_id: ProjectId, item: &Suggested, back: &str) -> Markup {
     html! {
         form class="signpost-inline-form" method="post" action={ "/projects/" (project_id) "/marks" } {
             (csrf_field(&viewer.csrf_token))
@@ -180,7 +181,7 @@ fn mark_buttons(viewer: &Viewer, project_id: i64, item: &Suggested, back: &str) 
     }
 }
 
-fn suggested_list(viewer: &Viewer, project_id: i64, items: &[Suggested], id: &str, back: &str) -> Markup {
+fn suggested_list(viewer: &Viewer, project_id: ProjectId, items: &[Suggested], id: &str, back: &str) -> Markup {
     html! {
         ul class="nhsuk-list nhsuk-list--border" id=(id) {
             @for item in items {
@@ -197,7 +198,7 @@ fn suggested_list(viewer: &Viewer, project_id: i64, items: &[Suggested], id: &st
 }
 
 /// What the lessons loop found for a project.
-pub(crate) fn learned_elsewhere(viewer: &Viewer, project_id: i64, s: &Suggestions, back: &str) -> Markup {
+pub(crate) fn learned_elsewhere(viewer: &Viewer, project_id: ProjectId, s: &Suggestions, back: &str) -> Markup {
     html! {
         h2 id="learned-elsewhere" { "Learned elsewhere" }
         p { "Past lessons, knowledge and people closest to this work, as you may see them. Mark what helps: it lifts it for the next team." }
@@ -231,7 +232,7 @@ fn session_list(sessions: &[Session], names: &dyn Fn(&str) -> String) -> Markup 
 }
 
 /// `GET /projects/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<ProjectId>) -> PageResult {
     let t: Timeline = s.app.project_timeline(&actor, id).await?;
     let suggestions = s.app.project_suggestions(&actor, id).await?;
     let techniques = s.app.techniques(&actor).await?;
@@ -288,7 +289,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
 }
 
 /// `POST /projects/{id}/marks`.
-pub async fn mark(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<ProjectForm>) -> PageResult {
+pub async fn mark(PagePath(id): PagePath<ProjectId>, CsrfForm(s, actor, _, form): CsrfForm<ProjectForm>) -> PageResult {
     let asset_id =
         form.asset_id.parse().map_err(|_| PageError::from(signpost_services::ServiceError::invalid("asset_id", "must be a number")))?;
     s.app.mark_suggestion(&actor, id, MarkInput { asset_id, useful: form.useful.as_str() == "yes" }).await?;

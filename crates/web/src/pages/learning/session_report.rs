@@ -3,6 +3,7 @@ use axum::http::header;
 use signpost_services::learning::report::SessionReport;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::SessionId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -10,7 +11,7 @@ pub fn routes() -> Pages {
 }
 
 /// `GET /sessions/{id}/report.md`.
-pub async fn report_markdown(SignedIn(s, actor, _): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn report_markdown(SignedIn(s, actor, _): SignedIn, PagePath(id): PagePath<SessionId>) -> PageResult {
     let report = s.app.session_report(&actor, id).await?;
     let disposition = format!("attachment; filename=\"session-{id}.md\"");
     Ok((
@@ -38,7 +39,7 @@ fn report_body(r: &SessionReport) -> Markup {
 }
 
 /// `GET /sessions/{id}/print`: the report as a page that prints cleanly.
-pub async fn print(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn print(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<SessionId>) -> PageResult {
     let report = s.app.session_report(&actor, id).await?;
     let body = html! {
         (report_body(&report))

@@ -8,6 +8,7 @@ use signpost_services::learning::sessions::SessionInput;
 
 use super::sessions::people_options;
 use crate::pages::prelude::*;
+use signpost_domain::ids::{ProjectId, UserId};
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -26,7 +27,7 @@ pub struct NewQuery {
     technique: Option<String>,
 }
 
-fn participants_field(people: &[User], chosen: &[i64]) -> Markup {
+fn participants_field(people: &[User], chosen: &[UserId]) -> Markup {
     html! {
         div class="nhsuk-form-group" {
             fieldset class="nhsuk-fieldset" {
@@ -55,10 +56,10 @@ async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &StartForm
     let options: Vec<(String, String)> = techniques.iter().map(|t| (t.key.clone(), t.name.clone())).collect();
     let everyone = s.app.everyone(actor).await?;
     let project = match form.project_id.parse::<i64>() {
-        Ok(id) => Some(s.app.project(actor, id).await?),
+        Ok(id) => Some(s.app.project(actor, ProjectId(id)).await?),
         Err(_) => None,
     };
-    let chosen: Vec<i64> = form.participants.iter().filter_map(|p| p.parse().ok()).collect();
+    let chosen: Vec<UserId> = form.participants.iter().filter_map(|p| p.parse().ok()).collect();
     let body = html! {
         (error_summary(errors))
         @if let Some(p) = &project { span class="nhsuk-caption-l" { (p.title) } }

@@ -11,6 +11,7 @@ use signpost_services::learning::sessions::{SessionInput, SessionView};
 
 use super::projects::learned_elsewhere;
 use crate::pages::prelude::*;
+use signpost_domain::ids::{SessionId, UserId};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -97,7 +98,7 @@ fn recorded(field: &RecordField, value: Option<&RecordValue>) -> Markup {
     }
 }
 
-fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names: &dyn Fn(i64) -> String) -> Markup {
+fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names: &dyn Fn(UserId) -> String) -> Markup {
     let id = v.session.id;
     let mine: Vec<_> = v.contributions.iter().filter(|c| c.field == field.key).collect();
     html! {
@@ -134,10 +135,16 @@ fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names:
     }
 }
 
-async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<SessionForm>) -> Result<Markup, PageError> {
+async fn session_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: SessionId,
+    sent: &FormState<SessionForm>,
+) -> Result<Markup, PageError> {
     let v = s.app.learning_session(actor, id).await?;
     let everyone = s.app.everyone(actor).await?;
-    let names = |uid: i64| everyone.iter().find(|u| u.id == uid).map_or_else(|| format!("person {uid}"), |u| u.name.clone());
+    let names = |uid: UserId| everyone.iter().find(|u| u.id == uid).map_or_else(|| format!("person {uid}"), |u| u.name.clone());
     let (form, errors) = (&sent.values, &sent.errors);
     let n = SessionForm::NAMES;
     let sess: &Session = &v.session;
@@ -151,7 +158,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sen
         .chain(v.lessons.iter().map(|l| (l.asset.id.to_string(), l.asset.title.clone())))
         .collect();
     let back = format!("/sessions/{id}");
-    let impacts = s.app.impacts_on(actor, signpost_domain::impact::ImpactSubject::Session(id)).await?;
+    let impacts = s.app.impacts_on(actor, signpost_domain::impact::ImpactSubject::Session(id.0)).await?;
     let body = html! {
         (error_summary(errors))
         @if let Some(done) = sent.notice { (success_banner(done)) }
@@ -234,7 +241,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sen
                 }
             }
         }
-        (crate::pages::reports::impact::impact_section(&impacts, |st| s.app.may_withdraw_impact(actor, st), signpost_domain::impact::ImpactSubject::Session(id)))
+        (crate::pages::reports::impact::impact_section(&impacts, |st| s.app.may_withdraw_impact(actor, st), signpost_domain::impact::ImpactSubject::Session(id.0)))
     };
     Ok(page(&sess.title, Some(viewer), "", body))
 }
@@ -253,7 +260,7 @@ crate::notices! {
 }
 
 /// `GET /sessions/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<SessionNotice>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<SessionId>, notice: Done<SessionNotice>) -> PageResult {
     Ok(session_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
@@ -261,7 +268,7 @@ async fn refuse_on_page(
     s: &AppState,
     actor: &Actor,
     viewer: &Viewer,
-    id: i64,
+    id: SessionId,
     form: SessionForm,
     e: ServiceError,
     prefix: &str,
@@ -271,11 +278,11 @@ async fn refuse_on_page(
 }
 
 /// `POST /sessions/{id}`: saves the record.
-pub async fn record(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
+pub async fn record(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let current = s.app.learning_session(&actor, id).await?.session;
     let record = form.record_key.iter().zip(&form.record_value).map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
     let input = SessionInput {
-        project_id: current.project_id,
+        project_id: current.project_id.map(i64::from),
         technique_key: current.technique_key.clone(),
         title: current.title.clone(),
         facilitator_id: current.facilitator_id,
@@ -291,7 +298,7 @@ pub async fn record(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
 }
 
 /// `POST /sessions/{id}/answers`.
-pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
+pub async fn answer(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     match s.app.contribute(&actor, id, &form.field, &form.answer).await {
         Ok(_) => Ok(done(&format!("/sessions/{id}"), SessionNotice::Answered)),
         Err(ServiceError::Invalid(list)) => {
@@ -304,15 +311,15 @@ pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
 }
 
 /// `POST /sessions/{id}/share`.
-pub async fn share(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn share(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.share_answers(&actor, id).await?;
     Ok(done(&format!("/sessions/{id}"), SessionNotice::Shared))
 }
 
 /// `POST /sessions/{id}/lessons`.
-pub async fn add_lesson(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
+pub async fn add_lesson(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let input = LessonInput {
-        session_id: Some(id),
+        session_id: Some(id.0),
         title: form.lesson_title.clone(),
         observation: form.lesson_observation.clone(),
         insight: form.lesson_insight.clone(),
@@ -327,12 +334,12 @@ pub async fn add_lesson(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, 
 }
 
 /// `POST /sessions/{id}/actions`.
-pub async fn add_action(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
+pub async fn add_action(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let input = ActionInput {
         title: form.action_title.clone(),
         owner_id: form.action_owner_id.parse().ok(),
         due_on: form.action_due_on.clone(),
-        session_id: Some(id),
+        session_id: Some(id.0),
         project_id: None,
         lesson_id: form.action_lesson_id.parse().ok(),
     };

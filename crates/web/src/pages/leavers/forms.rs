@@ -8,6 +8,7 @@ use signpost_services::leavers::{
 
 use super::plans::{list_page, plan_page};
 use crate::pages::prelude::*;
+use signpost_domain::ids::UserId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -63,15 +64,15 @@ fn optional_id(text: &str) -> Option<i64> {
     text.trim().parse().ok()
 }
 
-fn plan_input(form: &PlanForm, leaver_id: i64) -> PlanInput {
+fn plan_input(form: &PlanForm, leaver_id: UserId) -> PlanInput {
     PlanInput {
         leaver_id,
         departure: if form.departure == "moving" { Departure::Moving } else { Departure::Leaving },
         leaving_on: form.leaving_on.clone(),
         role: form.role.clone(),
-        line_manager_id: optional_id(&form.line_manager_id).unwrap_or(0),
-        successor_id: optional_id(&form.successor_id),
-        key_colleague_id: optional_id(&form.key_colleague_id),
+        line_manager_id: UserId(optional_id(&form.line_manager_id).unwrap_or(0)),
+        successor_id: optional_id(&form.successor_id).map(UserId),
+        key_colleague_id: optional_id(&form.key_colleague_id).map(UserId),
     }
 }
 
@@ -105,7 +106,7 @@ impl Reader<'_> {
 
 /// `POST /leavers`.
 pub async fn start(CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
-    let input = plan_input(&form, optional_id(&form.leaver_id).unwrap_or(0));
+    let input = plan_input(&form, UserId(optional_id(&form.leaver_id).unwrap_or(0)));
     match s.app.start_plan(&actor, input).await {
         Ok(plan) => Ok(done(&format!("/leavers/{}", plan.id), PlanNotice::Started)),
         Err(e) => {
@@ -194,7 +195,7 @@ pub async fn handover(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer,
         .holding
         .iter()
         .zip(&form.to)
-        .filter_map(|(holding, to)| Some(Move { holding: holding.clone(), to: optional_id(to)? }))
+        .filter_map(|(holding, to)| Some(Move { holding: holding.clone(), to: UserId(optional_id(to)?) }))
         .collect();
     let first = moves.first().map(|m| format!("to-{}", m.holding)).unwrap_or_else(|| "handover".into());
     let result = s.app.hand_over(&actor, id, HandoverInput { moves }).await.map(drop);

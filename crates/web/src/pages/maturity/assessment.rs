@@ -8,6 +8,7 @@ use signpost_services::{ServiceError, policy};
 
 use super::charts::{heatmap, river, stairs, trends};
 use crate::pages::prelude::*;
+use signpost_domain::ids::TeamId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -169,7 +170,7 @@ pub struct TeamQuery {
 
 /// `GET /maturity/{key}/assessments.xlsx`.
 pub async fn download(SignedIn(s, actor, _): SignedIn, PagePath(key): PagePath<String>, PageQuery(q): PageQuery<TeamQuery>) -> PageResult {
-    let bytes = s.app.export_assessments(&actor, &key, q.team).await?;
+    let bytes = s.app.export_assessments(&actor, &key, q.team.map(TeamId)).await?;
     Ok(xlsx(&format!("{key}-assessments.xlsx"), bytes))
 }
 
@@ -312,7 +313,7 @@ pub async fn assess(PageQuery(q): PageQuery<ModelQuery>, CsrfForm(s, actor, view
     }
     let input = AssessmentInput {
         model_key: key.clone(),
-        team_id: form.team_id.parse().unwrap_or(0),
+        team_id: form.team_id.parse().unwrap_or(TeamId(0)),
         held_on: form.held_on.clone(),
         facilitator: form.facilitator.clone(),
         participants: lines(&form.participants),

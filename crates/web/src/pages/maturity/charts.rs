@@ -2,6 +2,8 @@
 //! figures as a table: the river (each team's current and target level per category),
 //! the stairs (teams on the step they stand on, per category), the heatmap and trends.
 use maud::{Markup, html};
+
+use crate::pages::layout::table_head;
 use signpost_services::maturity::{MaturityOverview, TeamRow};
 
 const PALETTE: [&str; 8] = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#7c2855", "#00a499", "#425563", "#ed8b00"];

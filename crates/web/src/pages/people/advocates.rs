@@ -3,6 +3,7 @@
 use signpost_services::people::advocates::AdvocateInput;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::UserId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -90,14 +91,14 @@ pub async fn register(CsrfForm(s, actor, viewer, form): CsrfForm<AdvocateForm>) 
     let Ok(user_id) = form.user_id.parse::<i64>() else {
         return Ok(coverage_page(&s, &actor, &viewer, &vec![("user_id".into(), "Choose a person".into())], None).await?.into_response());
     };
-    match s.app.register_advocate(&actor, AdvocateInput { user_id, team_id: form.team_id.parse().ok() }).await {
+    match s.app.register_advocate(&actor, AdvocateInput { user_id: UserId(user_id), team_id: form.team_id.parse().ok() }).await {
         Ok(_) => Ok(done("/advocates", AdvocateNotice::Registered)),
         Err(e) => Ok(coverage_page(&s, &actor, &viewer, &refused(e)?, None).await?.into_response()),
     }
 }
 
 /// `POST /advocates/{id}/remove`.
-pub async fn remove(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn remove(PagePath(id): PagePath<UserId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.remove_advocate(&actor, id).await?;
     Ok(done("/advocates", AdvocateNotice::Removed))
 }

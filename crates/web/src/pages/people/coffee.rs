@@ -7,6 +7,7 @@ use signpost_services::people::coffee_rounds::FeedbackInput;
 
 use crate::pages::form::{checkboxes, yes_no};
 use crate::pages::prelude::*;
+use signpost_domain::ids::ProgrammeId;
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -183,7 +184,13 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
     }
 }
 
-async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<CoffeeForm>) -> Result<Markup, PageError> {
+async fn programme_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: ProgrammeId,
+    sent: &FormState<CoffeeForm>,
+) -> Result<Markup, PageError> {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.programme_view(actor, id).await?;
     let p = &v.programme;
@@ -267,12 +274,12 @@ crate::notices! {
 }
 
 /// `GET /coffee/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<ProgrammeNotice>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<ProgrammeId>, notice: Done<ProgrammeNotice>) -> PageResult {
     Ok(programme_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /coffee/{id}/join`: joining, or saving one's place.
-pub async fn join(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
+pub async fn join(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
     let was_in = s.app.programme_view(&actor, id).await?.me.is_some();
     let input = JoinInput {
         about: form.about.clone(),
@@ -287,13 +294,13 @@ pub async fn join(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form):
 }
 
 /// `POST /coffee/{id}/leave`.
-pub async fn leave(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn leave(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.leave_programme(&actor, id).await?;
     Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Left))
 }
 
 /// `POST /coffee/{id}/rounds`.
-pub async fn run_round(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
+pub async fn run_round(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
     match s.app.run_round(&actor, id).await {
         Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Paired)),
         Err(ServiceError::Conflict(m)) => Ok(programme_page(
@@ -311,7 +318,7 @@ pub async fn run_round(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, f
 
 /// `POST /coffee/{id}/rounds/{round}/feedback`.
 pub async fn feedback(
-    PagePath((id, round_id)): PagePath<(i64, i64)>,
+    PagePath((id, round_id)): PagePath<(ProgrammeId, i64)>,
     CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>,
 ) -> PageResult {
     let mut errors: Errors = Vec::new();
@@ -341,7 +348,7 @@ pub async fn feedback(
 
 /// `GET /coffee/{id}/rounds/{round}/check`: re-runs the round from its seed.
 pub async fn check(SignedIn(s, actor, viewer): SignedIn, PagePath((id, round_id)): PagePath<(i64, i64)>) -> PageResult {
-    let c = s.app.check_round(&actor, id, round_id).await?;
+    let c = s.app.check_round(&actor, ProgrammeId(id), round_id).await?;
     let body = html! {
         h1 { "Checking a round" }
         p { "The round was paired again from its recorded seed (" (c.seed) "), the people who were in it and the earlier rounds." }

@@ -5,6 +5,7 @@ use signpost_services::people::communities::{CommunityInput, EventInput};
 use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::{CommunityId, UserId};
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -72,7 +73,13 @@ pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -
     }
 }
 
-async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<CommunityForm>) -> Result<Markup, PageError> {
+async fn show_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: CommunityId,
+    sent: &FormState<CommunityForm>,
+) -> Result<Markup, PageError> {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.community_view(actor, id).await?;
     let c = &v.community;
@@ -172,18 +179,18 @@ crate::notices! {
 }
 
 /// `GET /communities/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<CommunityNotice>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<CommunityId>, notice: Done<CommunityNotice>) -> PageResult {
     Ok(show_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /communities/{id}/join`.
-pub async fn join(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+pub async fn join(PagePath(id): PagePath<CommunityId>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.join_community(&actor, id).await?;
     Ok(done(&format!("/communities/{id}"), CommunityNotice::Joined))
 }
 
 /// `POST /communities/{id}/leave`.
-pub async fn leave(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -> PageResult {
+pub async fn leave(PagePath(id): PagePath<CommunityId>, CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -> PageResult {
     match s.app.leave_community(&actor, id).await {
         Ok(()) => Ok(see_other("/communities")),
         Err(signpost_services::ServiceError::Conflict(m)) => {
@@ -196,7 +203,7 @@ pub async fn leave(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form)
 }
 
 /// `POST /communities/{id}/events`.
-pub async fn add_event(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -> PageResult {
+pub async fn add_event(PagePath(id): PagePath<CommunityId>, CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -> PageResult {
     let input = EventInput { title: form.title.clone(), on: form.on.clone(), place: form.place.clone(), detail: form.detail.clone() };
     match s.app.add_event(&actor, id, input).await {
         Ok(_) => Ok(done(&format!("/communities/{id}"), CommunityNotice::Event)),
@@ -205,8 +212,8 @@ pub async fn add_event(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, f
 }
 
 /// `POST /communities/{id}/coordinators`.
-pub async fn make_coordinator(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<CommunityForm>) -> PageResult {
-    let user_id = form.user_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
+pub async fn make_coordinator(PagePath(id): PagePath<CommunityId>, CsrfForm(s, actor, _, form): CsrfForm<CommunityForm>) -> PageResult {
+    let user_id = form.user_id.parse::<UserId>().map_err(|_| signpost_services::ServiceError::invalid("user_id", "choose a member"))?;
     s.app.set_member_role(&actor, id, user_id, MemberRole::Coordinator).await?;
     Ok(done(&format!("/communities/{id}"), CommunityNotice::Coordinator))
 }

@@ -10,6 +10,7 @@ use crate::pages::charts::{BarChart, Series};
 use crate::pages::home::asset_list;
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
+use signpost_domain::ids::{TeamId, UserId};
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -44,7 +45,7 @@ fn people_table(caption: &str, people: &[User], teams: &[Team]) -> Markup {
                         td class="nhsuk-table__cell" { a href={ "/people/" (u.id) } { (u.name) } }
                         td class="nhsuk-table__cell" { (u.job_title) }
                         td class="nhsuk-table__cell" {
-                            @if let Some(t) = u.team_id { a href={ "/teams/" (t) } { (team_name(teams, Some(t))) } } @else { "No team" }
+                            @if let Some(t) = u.team_id { a href={ "/teams/" (t) } { (team_name(teams, Some(t.0))) } } @else { "No team" }
                         }
                     }
                 }
@@ -69,7 +70,7 @@ pub async fn people_list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): Pag
 }
 
 /// `GET /people/{id}`.
-pub async fn person(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn person(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<UserId>) -> PageResult {
     let person = s.app.user(&actor, id).await?;
     let teams = s.app.teams(&actor).await?;
     let shared = s
@@ -92,7 +93,7 @@ pub async fn person(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath
             (row("Job title", html! { (person.job_title) }))
             (row("Profession", html! { (person.profession) }))
             (row("Site", html! { (person.site) }))
-            (row("Team", html! { @if let Some(t) = person.team_id { a href={ "/teams/" (t) } { (team_name(&teams, Some(t))) } } @else { "No team" } }))
+            (row("Team", html! { @if let Some(t) = person.team_id { a href={ "/teams/" (t) } { (team_name(&teams, Some(t.0))) } } @else { "No team" } }))
             @if !person.email.is_empty() { (row("Email", html! { a href={ "mailto:" (person.email) } { (person.email) } })) }
         }
         @if let Some(view) = &profile {
@@ -127,10 +128,10 @@ pub async fn person(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath
 fn team_tree(teams: &[Team], parent: Option<i64>) -> Markup {
     html! {
         ul class="nhsuk-list nhsuk-list--bullet" {
-            @for t in teams.iter().filter(|t| t.parent_id == parent) {
+            @for t in teams.iter().filter(|t| t.parent_id == parent.map(TeamId)) {
                 li {
                     a href={ "/teams/" (t.id) } { (t.name) } " (" (label(t.kind.as_str()).to_lowercase()) ")"
-                    @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(teams, Some(t.id))) }
+                    @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(teams, Some(t.id.0))) }
                 }
             }
         }
@@ -162,7 +163,7 @@ pub async fn teams_list(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
 }
 
 /// `GET /teams/{id}`: members, recent knowledge and review status over time.
-pub async fn team(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>) -> PageResult {
+pub async fn team(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<TeamId>) -> PageResult {
     let teams = s.app.teams(&actor).await?;
     let Some(team) = teams.iter().find(|t| t.id == id) else {
         return Err(signpost_services::ServiceError::NotFound(format!("team {id}")).into());

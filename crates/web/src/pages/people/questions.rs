@@ -5,6 +5,7 @@ use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQues
 use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::{AnswerId, CommunityId, QuestionId};
 
 crate::page_form! {
     /// The fields of a question's forms; asking also carries a draft in the address
@@ -49,7 +50,7 @@ async fn ask_page(
     draft: &QuestionForm,
     errors: &Errors,
 ) -> Result<Markup, PageError> {
-    let community = s.app.community_view(actor, id).await?.community;
+    let community = s.app.community_view(actor, CommunityId(id)).await?.community;
     let similar = s.app.similar_questions(actor, &format!("{} {}", draft.title, draft.tags)).await?;
     let action = format!("/communities/{id}/questions");
     let body = html! {
@@ -105,7 +106,7 @@ pub async fn ask(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): 
     }
 }
 
-fn comment_form(viewer: &Viewer, qid: i64, answer_id: Option<i64>, errors: &Errors, form: &QuestionForm) -> Markup {
+fn comment_form(viewer: &Viewer, qid: QuestionId, answer_id: Option<AnswerId>, errors: &Errors, form: &QuestionForm) -> Markup {
     let field = match answer_id {
         Some(a) => format!("comment-{a}"),
         None => "comment-q".to_string(),
@@ -126,7 +127,13 @@ fn comment_form(viewer: &Viewer, qid: i64, answer_id: Option<i64>, errors: &Erro
     }
 }
 
-async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, sent: &FormState<QuestionForm>) -> Result<Markup, PageError> {
+async fn question_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: QuestionId,
+    sent: &FormState<QuestionForm>,
+) -> Result<Markup, PageError> {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.question_view(actor, id).await?;
     let q = &v.question;
@@ -196,12 +203,12 @@ crate::notices! {
 }
 
 /// `GET /questions/{id}`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i64>, notice: Done<QuestionNotice>) -> PageResult {
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<QuestionId>, notice: Done<QuestionNotice>) -> PageResult {
     Ok(question_page(&s, &actor, &viewer, id, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /questions/{id}/answers`.
-pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
+pub async fn answer(PagePath(id): PagePath<QuestionId>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
     match s.app.answer_question(&actor, id, PostInput { body: form.body.clone(), answer_id: None }).await {
         Ok(a) => Ok(done(&format!("/questions/{id}#answer-{}", a.id), QuestionNotice::Answered)),
         Err(e) => Ok(question_page(&s, &actor, &viewer, id, &FormState::refused(form, e)?).await?.into_response()),
@@ -209,10 +216,10 @@ pub async fn answer(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form
 }
 
 /// `POST /questions/{id}/comments`.
-pub async fn comment(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
+pub async fn comment(PagePath(id): PagePath<QuestionId>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
     let answer_id = form.answer_id.parse::<i64>().ok();
     let field = answer_id.map_or_else(|| "comment-q".to_string(), |a| format!("comment-{a}"));
-    match s.app.comment(&actor, id, PostInput { body: form.comment.clone(), answer_id }).await {
+    match s.app.comment(&actor, id, PostInput { body: form.comment.clone(), answer_id: answer_id.map(AnswerId) }).await {
         Ok(_) => Ok(done(&format!("/questions/{id}"), QuestionNotice::Commented)),
         Err(e) => {
             let errors = refused_as(e, |f| if f == "body" { field.clone() } else { f.to_string() })?;
@@ -222,16 +229,18 @@ pub async fn comment(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, for
 }
 
 /// `POST /questions/{id}/vote`.
-pub async fn vote(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
-    let answer_id = form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+pub async fn vote(PagePath(id): PagePath<QuestionId>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
+    let answer_id =
+        form.answer_id.parse::<AnswerId>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     let value = form.value.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("value", "must be 1, -1 or 0"))?;
     s.app.vote_answer(&actor, id, answer_id, value).await?;
     Ok(see_other(&format!("/questions/{id}#answer-{answer_id}")))
 }
 
 /// `POST /questions/{id}/accept`.
-pub async fn accept(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
-    let answer_id = form.answer_id.parse::<i64>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
+pub async fn accept(PagePath(id): PagePath<QuestionId>, CsrfForm(s, actor, _, form): CsrfForm<QuestionForm>) -> PageResult {
+    let answer_id =
+        form.answer_id.parse::<AnswerId>().map_err(|_| signpost_services::ServiceError::invalid("answer_id", "choose an answer"))?;
     s.app.accept_answer(&actor, id, answer_id).await?;
     Ok(done(&format!("/questions/{id}"), QuestionNotice::Accepted))
 }

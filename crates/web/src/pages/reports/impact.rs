@@ -7,6 +7,7 @@ use signpost_services::impact::{ImpactInput, parse_month};
 use crate::pages::assets::view::AssetNotice;
 use crate::pages::learning::sessions::SessionNotice;
 use crate::pages::prelude::*;
+use signpost_domain::ids::AssetId;
 
 crate::page_form! {
     /// The fields of this page's forms.
@@ -63,7 +64,7 @@ pub struct SubjectQuery {
 impl SubjectQuery {
     fn subject(&self) -> Result<ImpactSubject, ServiceError> {
         match (self.asset, self.session) {
-            (Some(a), None) => Ok(ImpactSubject::Asset(a)),
+            (Some(a), None) => Ok(ImpactSubject::Asset(AssetId(a))),
             (None, Some(s)) => Ok(ImpactSubject::Session(s)),
             _ => Err(ServiceError::invalid("subject", "say which asset or session the impact is about")),
         }
@@ -236,18 +237,18 @@ pub async fn react(CsrfForm(s, actor, _, form): CsrfForm<ImpactForm>) -> PageRes
     let (Ok(asset), Some(kind)) = (form.asset_id.parse::<i64>(), ReactionKind::parse(form.kind.as_str())) else {
         return Err(ServiceError::invalid("kind", "choose a reaction").into());
     };
-    s.app.react(&actor, asset, kind, form.on == "yes").await?;
+    s.app.react(&actor, AssetId(asset), kind, form.on == "yes").await?;
     let month = parse_month(&form.month).map(|m| m.format("%Y-%m").to_string()).unwrap_or_default();
     Ok(see_other(&format!("/showcase?month={month}#story-{asset}")))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::pages::*;
+    use super::*;
 
     #[test]
     fn a_subject_is_an_asset_or_a_session_not_both() {
-        assert_eq!(SubjectQuery { asset: Some(1), session: None }.subject().unwrap(), ImpactSubject::Asset(1));
+        assert_eq!(SubjectQuery { asset: Some(1), session: None }.subject().unwrap(), ImpactSubject::Asset(AssetId(1)));
         assert!(SubjectQuery { asset: Some(1), session: Some(2) }.subject().is_err());
         assert!(SubjectQuery { asset: None, session: None }.subject().is_err());
     }

@@ -5,6 +5,7 @@ use signpost_domain::risk::{Criticality, RiskLevel};
 use signpost_services::risk::CriticalAreaInput;
 
 use crate::pages::prelude::*;
+use signpost_domain::ids::TeamId;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -54,7 +55,7 @@ fn input_from(form: &AreaForm, people: &[(UserId, String)]) -> Result<CriticalAr
     Ok(CriticalAreaInput {
         topic: form.topic.clone(),
         description: form.description.clone(),
-        team_id: form.team_id.parse().unwrap_or(0),
+        team_id: form.team_id.parse().unwrap_or(TeamId(0)),
         holders,
         criticality,
     })
