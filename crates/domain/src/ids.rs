@@ -1,7 +1,7 @@
 //! Identifiers as types, so an asset's id cannot be passed where a person's is
 //! expected. Each is an `i64` underneath: the same in JSON (`#[serde(transparent)]`),
 //! in the database (`sqlx(transparent)`, with the `sqlx` feature) and in the OpenAPI
-//! document (each name is an alias of `i64` for utoipa; see `utoipa_aliases.rs`).
+//! document, where each is the `i64` schema it always was.
 
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
@@ -41,6 +41,22 @@ macro_rules! ids {
         impl PartialEq<$name> for serde_json::Value {
             fn eq(&self, other: &$name) -> bool {
                 self.as_i64() == Some(other.0)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <i64 as utoipa::PartialSchema>::schema()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                <i64 as utoipa::ToSchema>::name()
+            }
+
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                <i64 as utoipa::ToSchema>::schemas(schemas)
             }
         }
 

@@ -207,8 +207,10 @@ pub enum Holding {
     /// An asset they own, and with it its review duty.
     Asset(AssetId),
     /// An open action they own.
+    #[schema(value_type = i64)]
     Action(ActionId),
     /// Coordinating a community.
+    #[schema(value_type = i64)]
     Coordinator(CommunityId),
     /// Being their team's knowledge advocate.
     Advocate(TeamId),

@@ -41,6 +41,7 @@ pub struct Coverage {
     /// How many teams have no advocate.
     pub uncovered: usize,
     /// The advocates' community, to link to.
+    #[schema(value_type = i64)]
     pub community_id: CommunityId,
     /// Whether the reader may register anyone (knowledge specialists).
     pub may_register_others: bool,

@@ -42,8 +42,10 @@ pub struct ListParams {
     /// Only this status.
     status: Option<Status>,
     /// Only this team.
+    #[param(value_type = Option<i64>)]
     team_id: Option<TeamId>,
     /// Only this owner.
+    #[param(value_type = Option<i64>)]
     owner_id: Option<UserId>,
     /// Only assets with this tag.
     tag: Option<String>,
@@ -217,6 +219,7 @@ pub(crate) async fn diff(
 #[into_params(parameter_in = Query)]
 pub struct ReviewParams {
     /// A team's queue; without it, the caller's own.
+    #[param(value_type = Option<i64>)]
     team_id: Option<TeamId>,
     /// Items to skip.
     #[serde(default)]

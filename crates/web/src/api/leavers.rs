@@ -50,6 +50,7 @@ pub struct DoneInput {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoredOutput {
     /// The handover note's asset id.
+    #[schema(value_type = i64)]
     pub asset_id: AssetId,
     /// The plan.
     pub plan: LeaverPlan,

@@ -82,6 +82,7 @@ pub struct VoteInput {
 #[serde(deny_unknown_fields)]
 pub struct AcceptInput {
     /// The answer.
+    #[schema(value_type = i64)]
     answer_id: AnswerId,
 }
 
