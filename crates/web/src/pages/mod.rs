@@ -28,7 +28,7 @@ pub mod statement;
 
 pub use extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn};
 pub use layout::{Viewer, capitalised, label};
-pub use respond::{Done, Notice, PageError, PageResult, done, error_page, refused, refused_as, safe_next, see_other};
+pub use respond::{Done, Notice, PageError, PageMarkup, PageResult, done, error_page, refused, refused_as, safe_next, see_other};
 pub use router::Pages;
 
 /// Every page route, area by area.

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use signpost_services::ServiceError;
@@ -15,6 +15,9 @@ use super::layout::{self, Viewer, capitalised};
 
 /// What a page handler answers: a page, a redirect, or the NHS error page.
 pub type PageResult = Result<Response, PageError>;
+
+/// What a function that draws a page answers: its markup, or why it cannot be shown.
+pub type PageMarkup = Result<Markup, PageError>;
 
 /// Why a page could not be shown.
 #[derive(Debug)]

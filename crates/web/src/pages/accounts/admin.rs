@@ -98,7 +98,7 @@ fn users_page(viewer: &Viewer, list: &Markup, form: &AdminForm, errors: &Errors,
     )
 }
 
-async fn user_list(s: &AppState, actor: &signpost_domain::people::Actor, page_no: i64) -> Result<Markup, PageError> {
+async fn user_list(s: &AppState, actor: &signpost_domain::people::Actor, page_no: i64) -> PageMarkup {
     let users = s.app.users(actor, (page_no - 1) * PER_PAGE, PER_PAGE).await?;
     let pages = (users.total + PER_PAGE - 1) / PER_PAGE;
     Ok(html! {
@@ -209,7 +209,7 @@ async fn teams_page(
     form: &AdminForm,
     errors: &Errors,
     done: Option<&str>,
-) -> Result<Markup, PageError> {
+) -> PageMarkup {
     let teams = s.app.teams(actor).await?;
     let parents: Vec<(String, String)> = teams
         .iter()

@@ -30,7 +30,7 @@ async fn tokens_page(
     viewer: &Viewer,
     new_secret: Option<&str>,
     errors: &Errors,
-) -> Result<Markup, PageError> {
+) -> PageMarkup {
     let tokens = s.app.tokens(actor).await?;
     Ok(page(
         if errors.is_empty() { "API tokens" } else { "Error: API tokens" },

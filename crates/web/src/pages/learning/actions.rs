@@ -84,13 +84,7 @@ fn close_form(viewer: &Viewer, a: &Action, sent: Option<&FormState<CloseForm>>) 
     }
 }
 
-async fn board_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    sent: &Sent<ActionId, CloseForm>,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<ActionId, CloseForm>, done: Option<&str>) -> PageMarkup {
     let board = s.app.action_board(actor).await?;
     let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("close-{id}-{n}"))).unwrap_or_default();
     let body = html! {
@@ -142,13 +136,7 @@ pub async fn close(PagePath(id): PagePath<ActionId>, CsrfForm(s, actor, viewer, 
     }
 }
 
-async fn unlearned_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    sent: &Sent<AssetId, StateForm>,
-    done: Option<&str>,
-) -> Result<Markup, PageError> {
+async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<AssetId, StateForm>, done: Option<&str>) -> PageMarkup {
     let lessons = s.app.unlearned_lessons(actor).await?;
     let names = StateForm::NAMES;
     let blank = FormState::default();

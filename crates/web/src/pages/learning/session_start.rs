@@ -51,7 +51,7 @@ fn participants_field(people: &[User], chosen: &[UserId]) -> Markup {
     }
 }
 
-async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &StartForm, errors: &Errors) -> Result<Markup, PageError> {
+async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &StartForm, errors: &Errors) -> PageMarkup {
     let techniques = s.app.techniques(actor).await?;
     let options: Vec<(String, String)> = techniques.iter().map(|t| (t.key.clone(), t.name.clone())).collect();
     let everyone = s.app.everyone(actor).await?;

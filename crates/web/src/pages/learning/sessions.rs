@@ -135,13 +135,7 @@ fn private_section(viewer: &Viewer, v: &SessionView, field: &RecordField, names:
     }
 }
 
-async fn session_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: SessionId,
-    sent: &FormState<SessionForm>,
-) -> Result<Markup, PageError> {
+async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionId, sent: &FormState<SessionForm>) -> PageMarkup {
     let v = s.app.learning_session(actor, id).await?;
     let everyone = s.app.everyone(actor).await?;
     let names = |uid: UserId| everyone.iter().find(|u| u.id == uid).map_or_else(|| format!("person {uid}"), |u| u.name.clone());

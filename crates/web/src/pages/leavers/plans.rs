@@ -47,7 +47,7 @@ pub(super) fn plan_fields(form: &PlanForm, errors: &Errors, people: &[(UserId, S
     }
 }
 
-pub(super) async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<PlanForm>) -> Result<Markup, PageError> {
+pub(super) async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<PlanForm>) -> PageMarkup {
     let (form, errors) = (&sent.values, &sent.errors);
     let plans = s.app.plans(actor).await?;
     let people = s.app.plan_people(actor).await?;
@@ -303,13 +303,7 @@ fn handover_section(v: &PlanView, csrf: &Markup, people: &[(UserId, String)], fo
     }
 }
 
-pub(super) async fn plan_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: PlanId,
-    sent: &FormState<PlanForm>,
-) -> Result<Markup, PageError> {
+pub(super) async fn plan_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, sent: &FormState<PlanForm>) -> PageMarkup {
     let (form, errors) = (&sent.values, &sent.errors);
     let n = PlanForm::NAMES;
     let v = s.app.plan_view(actor, id).await?;

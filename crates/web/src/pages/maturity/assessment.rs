@@ -82,7 +82,7 @@ fn submit(text: &str) -> Markup {
 }
 
 /// The model's page; `sent` carries a refused upload's problems, or the notice.
-async fn overview_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: Option<&str>, sent: &FormState<()>) -> Result<Markup, PageError> {
+async fn overview_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: Option<&str>, sent: &FormState<()>) -> PageMarkup {
     let (errors, done) = (&sent.errors, sent.notice);
     let models = s.app.maturity_models(actor).await?;
     let key = key.filter(|k| models.iter().any(|m| m.key == *k)).unwrap_or(&models[0].key).to_string();
@@ -228,14 +228,7 @@ pub async fn load_model(State(s): State<AppState>, mut upload: CsrfUpload) -> Pa
     }
 }
 
-async fn assess_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    key: &str,
-    form: &AssessForm,
-    errors: &Errors,
-) -> Result<Markup, PageError> {
+async fn assess_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: &str, form: &AssessForm, errors: &Errors) -> PageMarkup {
     let model = s.app.maturity_model(actor, key).await?;
     let teams = s.app.teams(actor).await?;
     let options: Vec<(String, String)> =

@@ -15,7 +15,7 @@ crate::page_form! {
     pub struct AdvocateForm / AdvocateNames { user_id: String, team_id: String }
 }
 
-async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Errors, done: Option<&str>) -> Result<Markup, PageError> {
+async fn coverage_page(s: &AppState, actor: &Actor, viewer: &Viewer, errors: &Errors, done: Option<&str>) -> PageMarkup {
     let c = s.app.advocate_coverage(actor).await?;
     let specialist = c.may_register_others;
     let is_advocate = c.teams.iter().any(|t| t.advocates.iter().any(|a| a.id == actor.user_id));

@@ -48,7 +48,7 @@ fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &CoffeeForm, errors: &Errors) -> Result<Markup, PageError> {
+async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &CoffeeForm, errors: &Errors) -> PageMarkup {
     let programmes = s.app.programmes(actor).await?;
     let scopes: Vec<(String, String)> =
         s.app.programme_scopes(actor).await?.into_iter().map(|(scope, text)| (scope_value(scope), text)).collect();
@@ -184,13 +184,7 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
     }
 }
 
-async fn programme_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: ProgrammeId,
-    sent: &FormState<CoffeeForm>,
-) -> Result<Markup, PageError> {
+async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: ProgrammeId, sent: &FormState<CoffeeForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.programme_view(actor, id).await?;
     let p = &v.programme;

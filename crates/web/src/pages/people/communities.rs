@@ -24,7 +24,7 @@ pub fn routes() -> Pages {
         .form_back("/communities/{id}/coordinators", "/communities/{id}", make_coordinator)
 }
 
-async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &CommunityForm, errors: &Errors) -> Result<Markup, PageError> {
+async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &CommunityForm, errors: &Errors) -> PageMarkup {
     let communities = s.app.communities(actor).await?;
     let body = html! {
         (error_summary(errors))
@@ -73,13 +73,7 @@ pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<CommunityForm>) -
     }
 }
 
-async fn show_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: CommunityId,
-    sent: &FormState<CommunityForm>,
-) -> Result<Markup, PageError> {
+async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: CommunityId, sent: &FormState<CommunityForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.community_view(actor, id).await?;
     let c = &v.community;

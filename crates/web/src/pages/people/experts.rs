@@ -111,7 +111,7 @@ fn profile_form(viewer: &Viewer, p: &Profile, form: Option<&ProfileForm>, errors
 }
 
 /// The profile page: the form filled from what was sent, or else from the stored profile.
-async fn profile_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<Option<ProfileForm>>) -> Result<Markup, PageError> {
+async fn profile_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<Option<ProfileForm>>) -> PageMarkup {
     let (form, errors, done) = (sent.values.as_ref(), &sent.errors, sent.notice);
     let p = s.app.my_profile(actor).await?;
     let body = html! {

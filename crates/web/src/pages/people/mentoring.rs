@@ -31,7 +31,7 @@ crate::page_form! {
     pub struct AnswerForm / AnswerNames { status: String }
 }
 
-async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<ListingForm>) -> Result<Markup, PageError> {
+async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<ListingForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let b = s.app.mentoring_board(actor).await?;
     let csrf = csrf_field(&viewer.csrf_token);

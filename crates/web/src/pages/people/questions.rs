@@ -42,14 +42,7 @@ fn similar_list(similar: &[SimilarQuestion]) -> Markup {
     }
 }
 
-async fn ask_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: i64,
-    draft: &QuestionForm,
-    errors: &Errors,
-) -> Result<Markup, PageError> {
+async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, draft: &QuestionForm, errors: &Errors) -> PageMarkup {
     let community = s.app.community_view(actor, CommunityId(id)).await?.community;
     let similar = s.app.similar_questions(actor, &format!("{} {}", draft.title, draft.tags)).await?;
     let action = format!("/communities/{id}/questions");
@@ -127,13 +120,7 @@ fn comment_form(viewer: &Viewer, qid: QuestionId, answer_id: Option<AnswerId>, e
     }
 }
 
-async fn question_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: QuestionId,
-    sent: &FormState<QuestionForm>,
-) -> Result<Markup, PageError> {
+async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: QuestionId, sent: &FormState<QuestionForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.question_view(actor, id).await?;
     let q = &v.question;

@@ -71,14 +71,7 @@ impl SubjectQuery {
     }
 }
 
-async fn form_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    q: &SubjectQuery,
-    form: &ImpactForm,
-    errors: &Errors,
-) -> Result<Markup, PageError> {
+async fn form_page(s: &AppState, actor: &Actor, viewer: &Viewer, q: &SubjectQuery, form: &ImpactForm, errors: &Errors) -> PageMarkup {
     let subject = q.subject()?;
     s.app.impacts_on(actor, subject).await?;
     let (what, back, action) = match subject {

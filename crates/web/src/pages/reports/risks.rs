@@ -61,7 +61,7 @@ fn input_from(form: &AreaForm, people: &[(UserId, String)]) -> Result<CriticalAr
     })
 }
 
-async fn register_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<AreaForm>) -> Result<Markup, PageError> {
+async fn register_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<AreaForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let register = s.app.risk_register(actor).await?;
     let teams: Vec<(String, String)> = register.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
@@ -139,14 +139,7 @@ pub async fn add(CsrfForm(s, actor, viewer, form): CsrfForm<AreaForm>) -> PageRe
     }
 }
 
-async fn edit_page(
-    s: &AppState,
-    actor: &Actor,
-    viewer: &Viewer,
-    id: i64,
-    form: Option<&AreaForm>,
-    errors: &Errors,
-) -> Result<Markup, PageError> {
+async fn edit_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, form: Option<&AreaForm>, errors: &Errors) -> PageMarkup {
     let register = s.app.risk_register(actor).await?;
     let entry =
         register.entries.iter().find(|e| e.area.id == id).ok_or_else(|| ServiceError::NotFound("the critical knowledge area".into()))?;
