@@ -16,6 +16,7 @@ use signpost_services::{ServiceError, Signpost};
 
 use super::learning_topics::{Topic, topics};
 use super::{PEOPLE, email};
+use signpost_domain::ids::TeamId;
 
 pub(super) async fn actor_named(app: &Signpost, name: &str) -> Result<Actor, ServiceError> {
     let user = app.user_by_email(&email(name)).await?;
@@ -69,7 +70,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                 ProjectInput {
                     title: title.to_string(),
                     description: description.to_string(),
-                    team_id: lead.own_team().map(i64::from),
+                    team_id: lead.own_team().map(i64::from).map(TeamId),
                     tags: tags.iter().map(|t| t.to_string()).collect(),
                     starts_on: (ended - Duration::days(120)).to_string(),
                     ends_on: ended.to_string(),
@@ -85,7 +86,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
             .start_session(
                 &lead,
                 SessionInput {
-                    project_id: Some(project.id.0),
+                    project_id: Some(project.id),
                     technique_key: topic.technique.to_string(),
                     title: String::new(),
                     facilitator_id: Some(specialist.user_id),
@@ -101,7 +102,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                 .record_lesson(
                     &lead,
                     LessonInput {
-                        session_id: Some(session.id.0),
+                        session_id: Some(session.id),
                         title: title.to_string(),
                         observation: observation.to_string(),
                         insight: insight.to_string(),
@@ -123,7 +124,7 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
                                 title: recommendation.to_string(),
                                 owner_id: None,
                                 due_on: (ended + Duration::days(30 + 10 * j as i64)).to_string(),
-                                session_id: Some(session.id.0),
+                                session_id: Some(session.id),
                                 project_id: None,
                                 lesson_id: Some(lesson.asset.id),
                             },
@@ -157,7 +158,7 @@ async fn load_current(app: &Signpost, specialist: &Actor) -> Result<(), ServiceE
             ProjectInput {
                 title: title.to_string(),
                 description: description.to_string(),
-                team_id: lead.own_team().map(i64::from),
+                team_id: lead.own_team().map(i64::from).map(TeamId),
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 starts_on: (Utc::now().date_naive() + Duration::days(21)).to_string(),
                 ..ProjectInput::default()
@@ -173,7 +174,7 @@ async fn load_current(app: &Signpost, specialist: &Actor) -> Result<(), ServiceE
             .start_session(
                 &lead,
                 SessionInput {
-                    project_id: Some(project.id.0),
+                    project_id: Some(project.id),
                     technique_key: technique.to_string(),
                     facilitator_id: Some(specialist.user_id),
                     participants: participants.clone(),

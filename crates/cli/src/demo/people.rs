@@ -107,7 +107,7 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
     }
     let chloe = actor_named(app, "Chloe Evans").await?;
     let q = app
-        .ask_question(&chloe, sepsis.id.0, QuestionInput {
+        .ask_question(&chloe, sepsis.id, QuestionInput {
             title: "When should we repeat the sepsis screen after a first negative screen?".into(),
             body: "On the acute medical unit a patient screened negative in the ED and then deteriorated overnight. How often do other areas re-screen?".into(),
             tags: vec!["sepsis".into()],
@@ -131,7 +131,7 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
     let michael = actor_named(app, "Michael Lewis").await?;
     app.ask_question(
         &michael,
-        sepsis.id.0,
+        sepsis.id,
         QuestionInput {
             title: "Does anyone use NEWS2 escalation cards on discharge lounges?".into(),
             body: String::new(),
@@ -158,7 +158,7 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
     let q2 = app
         .ask_question(
             &eleanor,
-            ipc.id.0,
+            ipc.id,
             QuestionInput {
                 title: "How quickly should a ward close to admissions in a norovirus outbreak?".into(),
                 body: "Two patients in one bay have symptoms. What have others done?".into(),

@@ -27,10 +27,12 @@ pub struct ActionInput {
     pub due_on: String,
     /// The session it came from.
     #[serde(default)]
-    pub session_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub session_id: Option<SessionId>,
     /// The project it belongs to; defaults to the session's.
     #[serde(default)]
-    pub project_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<ProjectId>,
     /// The lesson it acts on.
     #[serde(default)]
     pub lesson_id: Option<AssetId>,
@@ -121,17 +123,17 @@ impl Signpost {
         };
         let mut project_id = input.project_id;
         if let Some(s) = input.session_id {
-            match self.session_parts(actor, SessionId(s)).await {
+            match self.session_parts(actor, s).await {
                 Ok((session, _, project)) => {
                     policy::ensure_can_record_session(actor, &session, project.as_ref())?;
-                    project_id = project_id.or(session.project_id.map(i64::from));
+                    project_id = project_id.or(session.project_id);
                 }
                 Err(ServiceError::NotFound(_)) => errors.push(FieldError::new("session_id", format!("there is no session {s}"))),
                 Err(e) => return Err(e),
             }
         }
         if let Some(p) = project_id
-            && let Err(e) = self.store.project(ProjectId(p)).await
+            && let Err(e) = self.store.project(p).await
         {
             match e {
                 StoreError::NotFound => errors.push(FieldError::new("project_id", format!("there is no project {p}"))),
@@ -167,8 +169,8 @@ impl Signpost {
             team_id,
             due_on,
             status: ActionStatus::Open,
-            session_id: input.session_id.map(SessionId),
-            project_id: project_id.map(ProjectId),
+            session_id: input.session_id,
+            project_id,
             lesson_id: input.lesson_id,
             outcome: String::new(),
             reminded_on: None,

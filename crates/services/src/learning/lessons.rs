@@ -23,7 +23,8 @@ use signpost_domain::ids::SessionId;
 pub struct LessonInput {
     /// The session it comes from.
     #[serde(default)]
-    pub session_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub session_id: Option<SessionId>,
     /// A short name for the lesson.
     pub title: String,
     /// What was observed.
@@ -62,7 +63,7 @@ impl Signpost {
         check_text("recommendation", &input.recommendation, true, 5_000, &mut errors);
         let (session, project) = match input.session_id {
             None => (None, None),
-            Some(s) => match self.store.learning_session(SessionId(s)).await {
+            Some(s) => match self.store.learning_session(s).await {
                 Ok(session) => {
                     let project = match session.project_id {
                         Some(p) => Some(self.store.project(p).await?),

@@ -25,7 +25,8 @@ pub struct ProjectInput {
     pub description: String,
     /// The team doing it; defaults to the creator's own team.
     #[serde(default)]
-    pub team_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<TeamId>,
     /// Labels.
     #[serde(default)]
     pub tags: Vec<String>,
@@ -88,7 +89,7 @@ impl Signpost {
         {
             errors.push(FieldError::new("ends_on", "must not be before the start date"));
         }
-        let team_id = input.team_id.or(if base.id == 0 { actor.own_team().map(i64::from) } else { Some(base.team_id.0) });
+        let team_id = input.team_id.or(if base.id == 0 { actor.own_team() } else { Some(base.team_id) });
         match team_id {
             None => errors.push(FieldError::new("team_id", "is required: you are not in a team")),
             Some(t) if !self.store.teams().await?.iter().any(|team| team.id == t) => {
@@ -102,7 +103,7 @@ impl Signpost {
         Ok(Project {
             title: input.title.trim().to_string(),
             description: input.description.trim().to_string(),
-            team_id: TeamId(team_id.unwrap_or_default()),
+            team_id: team_id.unwrap_or_default(),
             tags,
             starts_on,
             ends_on,

@@ -32,7 +32,8 @@ const MAX_ENTRY: usize = 1_000;
 pub struct SessionInput {
     /// The project it belongs to, if any.
     #[serde(default)]
-    pub project_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<ProjectId>,
     /// The technique run, e.g. `after-action-review`.
     #[serde(default)]
     pub technique_key: String,
@@ -183,7 +184,7 @@ impl Signpost {
         };
         let project = match input.project_id {
             None => None,
-            Some(p) => match self.store.project(ProjectId(p)).await {
+            Some(p) => match self.store.project(p).await {
                 Ok(p) => Some(p),
                 Err(signpost_domain::StoreError::NotFound) => {
                     errors.push(FieldError::new("project_id", format!("there is no project {p}")));

@@ -22,6 +22,7 @@ pub use work::{ActionInput, AreaInput, AreaScore, ExchangeLists, OutputInput, Sc
 use crate::policy::{self, PlanPermissions};
 use crate::validate::check_text;
 use crate::{ServiceError, Signpost};
+use signpost_domain::ids::AssetId;
 
 /// Starting a plan, or changing its people and date.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -77,7 +78,8 @@ pub struct PlanSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OutputRef {
     /// The asset.
-    pub asset_id: i64,
+    #[schema(value_type = i64)]
+    pub asset_id: AssetId,
     /// Its title.
     pub title: String,
 }
@@ -327,7 +329,7 @@ impl Signpost {
         let mut hidden_outputs = 0;
         for id in plan.actions().filter_map(|(_, x)| x.output_asset_id) {
             match self.store.asset(id).await {
-                Ok(a) if policy::can_view(actor, &a) => outputs.push(OutputRef { asset_id: a.id.0, title: a.title }),
+                Ok(a) if policy::can_view(actor, &a) => outputs.push(OutputRef { asset_id: a.id, title: a.title }),
                 Ok(_) => hidden_outputs += 1,
                 Err(_) => {}
             }

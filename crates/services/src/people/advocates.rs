@@ -88,7 +88,7 @@ impl Signpost {
     /// Registers an advocate for a team and makes them a member of the advocates' community.
     pub async fn register_advocate(&self, actor: &Actor, input: AdvocateInput) -> Result<Advocate, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        if !policy::can_register_advocate(actor, input.user_id.0) {
+        if !policy::can_register_advocate(actor, input.user_id) {
             return Err(ServiceError::Forbidden("you can register yourself; knowledge specialists register others".into()));
         }
         let user = match self.store.user(input.user_id).await {
@@ -123,7 +123,7 @@ impl Signpost {
     /// Takes someone off the register (specialists, or the advocate themselves).
     pub async fn remove_advocate(&self, actor: &Actor, user_id: UserId) -> Result<(), ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        if !policy::can_register_advocate(actor, user_id.0) {
+        if !policy::can_register_advocate(actor, user_id) {
             return Err(ServiceError::Forbidden("you can remove yourself; knowledge specialists remove others".into()));
         }
         let audit =

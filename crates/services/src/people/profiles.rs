@@ -42,7 +42,8 @@ pub struct ProfileInput {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommunityRole {
     /// The community.
-    pub community_id: i64,
+    #[schema(value_type = i64)]
+    pub community_id: CommunityId,
     /// Its name.
     pub name: String,
     /// Their part in it.
@@ -98,7 +99,7 @@ impl Signpost {
             .into_iter()
             .filter(|m| m.user_id == user_id)
             .filter_map(|m| {
-                names.get(&m.community_id).map(|n| CommunityRole { community_id: m.community_id.0, name: n.clone(), role: m.role })
+                names.get(&m.community_id).map(|n| CommunityRole { community_id: m.community_id, name: n.clone(), role: m.role })
             })
             .collect();
         Ok(ProfileView { own: actor.user_id == user_id, user, profile: visible, advocate_team, communities })

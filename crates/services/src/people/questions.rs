@@ -162,9 +162,9 @@ impl Signpost {
     }
 
     /// Asks a question in a community: sends it to the likely experts and tells the members.
-    pub async fn ask_question(&self, actor: &Actor, community_id: i64, input: QuestionInput) -> Result<Question, ServiceError> {
-        let community = self.community_or_404(CommunityId(community_id)).await?;
-        policy::ensure_can_ask(actor, self.membership_of(CommunityId(community_id), actor.user_id).await?.as_ref())?;
+    pub async fn ask_question(&self, actor: &Actor, community_id: CommunityId, input: QuestionInput) -> Result<Question, ServiceError> {
+        let community = self.community_or_404(community_id).await?;
+        policy::ensure_can_ask(actor, self.membership_of(community_id, actor.user_id).await?.as_ref())?;
         let mut errors: Vec<FieldError> = Vec::new();
         check_text("title", &input.title, true, 300, &mut errors);
         check_text("body", &input.body, false, 10_000, &mut errors);
@@ -186,7 +186,7 @@ impl Signpost {
         let now = Utc::now();
         let question = Question {
             id: QuestionId(0),
-            community_id: CommunityId(community_id),
+            community_id,
             author_id: actor.user_id,
             title: title.clone(),
             body: input.body.trim().to_string(),
@@ -201,7 +201,7 @@ impl Signpost {
             .iter()
             .map(|e| Notification::new(*e, format!("You may know the answer to a question in {}: {title}", community.name), link, now))
             .collect();
-        for m in self.store.memberships(Some(CommunityId(community_id))).await? {
+        for m in self.store.memberships(Some(community_id)).await? {
             if m.user_id != actor.user_id && !experts.contains(&m.user_id) {
                 notify.push(Notification::new(m.user_id, format!("New question in {}: {title}", community.name), link, now));
             }

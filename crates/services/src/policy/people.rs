@@ -8,6 +8,7 @@ use signpost_domain::people::{Actor, Role, User};
 use signpost_domain::profiles::{Profile, ProfileAudience};
 
 use crate::ServiceError;
+use signpost_domain::ids::UserId;
 
 fn is_specialist(actor: &Actor) -> bool {
     matches!(actor.role, Role::Admin | Role::KnowledgeSpecialist)
@@ -91,7 +92,7 @@ pub fn can_accept_answer(actor: &Actor, question: &Question, membership: Option<
 }
 
 /// Whether `actor` may register `user` as an advocate: specialists and admins anyone, staff themselves.
-pub fn can_register_advocate(actor: &Actor, user_id: i64) -> bool {
+pub fn can_register_advocate(actor: &Actor, user_id: UserId) -> bool {
     can_register_others(actor) || (actor.role == Role::Member && actor.user_id == user_id)
 }
 

@@ -188,7 +188,8 @@ pub struct CreateTeam {
     kind: TeamKind,
     /// The team above (none for the organisation).
     #[serde(default)]
-    parent_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    parent_id: Option<TeamId>,
 }
 
 #[utoipa::path(post, path = "/api/v1/teams", tag = "accounts", request_body = CreateTeam,
@@ -198,7 +199,7 @@ pub(crate) async fn create_team(
     CurrentActor(actor): CurrentActor,
     ApiJson(body): ApiJson<CreateTeam>,
 ) -> ApiResult<(StatusCode, Json<Team>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_team(Some(&actor), &body.name, body.kind, body.parent_id.map(TeamId)).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.create_team(Some(&actor), &body.name, body.kind, body.parent_id).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>)))]

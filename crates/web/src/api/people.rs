@@ -230,7 +230,7 @@ pub(crate) async fn add_event(
 pub(crate) async fn ask(
     State(s): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CommunityId>,
     ApiJson(input): ApiJson<QuestionInput>,
 ) -> ApiResult<(StatusCode, Json<Question>)> {
     Ok((StatusCode::CREATED, Json(s.app.ask_question(&actor, id, input).await?)))

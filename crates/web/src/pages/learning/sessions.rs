@@ -276,7 +276,7 @@ pub async fn record(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer
     let current = s.app.learning_session(&actor, id).await?.session;
     let record = form.record_key.iter().zip(&form.record_value).map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
     let input = SessionInput {
-        project_id: current.project_id.map(i64::from),
+        project_id: current.project_id,
         technique_key: current.technique_key.clone(),
         title: current.title.clone(),
         facilitator_id: current.facilitator_id,
@@ -313,7 +313,7 @@ pub async fn share(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, _, Csrf
 /// `POST /sessions/{id}/lessons`.
 pub async fn add_lesson(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, viewer, form): CsrfForm<SessionForm>) -> PageResult {
     let input = LessonInput {
-        session_id: Some(id.0),
+        session_id: Some(id),
         title: form.lesson_title.clone(),
         observation: form.lesson_observation.clone(),
         insight: form.lesson_insight.clone(),
@@ -333,7 +333,7 @@ pub async fn add_action(PagePath(id): PagePath<SessionId>, CsrfForm(s, actor, vi
         title: form.action_title.clone(),
         owner_id: form.action_owner_id.parse().ok(),
         due_on: form.action_due_on.clone(),
-        session_id: Some(id.0),
+        session_id: Some(id),
         project_id: None,
         lesson_id: form.action_lesson_id.parse().ok(),
     };

@@ -42,8 +42,8 @@ fn similar_list(similar: &[SimilarQuestion]) -> Markup {
     }
 }
 
-async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, draft: &QuestionForm, errors: &Errors) -> PageMarkup {
-    let community = s.app.community_view(actor, CommunityId(id)).await?.community;
+async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: CommunityId, draft: &QuestionForm, errors: &Errors) -> PageMarkup {
+    let community = s.app.community_view(actor, id).await?.community;
     let similar = s.app.similar_questions(actor, &format!("{} {}", draft.title, draft.tags)).await?;
     let action = format!("/communities/{id}/questions");
     let body = html! {
@@ -78,7 +78,7 @@ async fn ask_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: i64, draft: 
 /// `GET /communities/{id}/ask`.
 pub async fn ask_form(
     SignedIn(s, actor, viewer): SignedIn,
-    PagePath(id): PagePath<i64>,
+    PagePath(id): PagePath<CommunityId>,
     PageQuery(draft): PageQuery<QuestionForm>,
 ) -> PageResult {
     Ok(ask_page(&s, &actor, &viewer, id, &draft, &Vec::new()).await?.into_response())
@@ -91,7 +91,7 @@ pub async fn similar(SignedIn(s, actor, _): SignedIn, PageQuery(draft): PageQuer
 }
 
 /// `POST /communities/{id}/questions`.
-pub async fn ask(PagePath(id): PagePath<i64>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
+pub async fn ask(PagePath(id): PagePath<CommunityId>, CsrfForm(s, actor, viewer, form): CsrfForm<QuestionForm>) -> PageResult {
     let input = QuestionInput { title: form.title.clone(), body: form.body.clone(), tags: split_list(form.tags.as_str()) };
     match s.app.ask_question(&actor, id, input).await {
         Ok(q) => Ok(done(&format!("/questions/{}", q.id), QuestionNotice::Asked)),
