@@ -166,13 +166,13 @@ impl<T: Default> FormState<T> {
     }
 
     /// Marks the form as the one sent for `item`.
-    pub fn for_item(self, item: i64) -> Self {
-        FormState { item: Some(item), ..self }
+    pub fn for_item(self, item: impl Into<i64>) -> Self {
+        FormState { item: Some(item.into()), ..self }
     }
 
-    /// Whether the form for `item` is the one sent.
-    pub fn sent_for(&self, item: i64) -> bool {
-        self.item == Some(item)
+    /// The form as sent for `item`, if it was the one sent.
+    pub fn sent_for(&self, item: impl Into<i64>) -> Option<&Self> {
+        (self.item == Some(item.into())).then_some(self)
     }
 
     /// The problems with each field name turned into the element id it has on the page

@@ -37,14 +37,6 @@ crate::notices! {
     pub enum LessonNotice { Moved => "The lesson has moved on." }
 }
 
-/// The form that was sent, and for which item, when a page is shown again with its problems.
-type Sent<I, T> = Option<(I, FormState<T>)>;
-
-/// Item `id`'s form as sent, if it was the one sent.
-fn sent_for<I: PartialEq, T>(sent: &Sent<I, T>, id: I) -> Option<&FormState<T>> {
-    sent.as_ref().filter(|(i, _)| *i == id).map(|(_, f)| f)
-}
-
 fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {
     html! {
         table class="nhsuk-table" {
@@ -84,9 +76,10 @@ fn close_form(viewer: &Viewer, a: &Action, sent: Option<&FormState<CloseForm>>) 
     }
 }
 
-async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<ActionId, CloseForm>, done: Option<&str>) -> PageMarkup {
+/// The actions page; `sent` is the close form sent for one action (its `item`), or the notice.
+async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<CloseForm>) -> PageMarkup {
     let board = s.app.action_board(actor).await?;
-    let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("close-{id}-{n}"))).unwrap_or_default();
+    let (summary, done) = (sent.item.map(|id| sent.errors_at(|n| format!("close-{id}-{n}"))).unwrap_or_default(), sent.notice);
     let body = html! {
         (error_summary(&summary))
         @if let Some(d) = done { (success_banner(d)) }
@@ -103,7 +96,7 @@ async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<Ac
                             @if a.due_on < board.today { " " strong class="nhsuk-tag nhsuk-tag--red" { "Overdue" } }
                             @if let Some(sid) = a.session_id { " · " a href={ "/sessions/" (sid) } { "From the session" } }
                         }
-                        (close_form(viewer, a, sent_for(sent, a.id)))
+                        (close_form(viewer, a, sent.sent_for(a.id)))
                     }
                 }
             }
@@ -121,7 +114,7 @@ async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<Ac
 
 /// `GET /actions`.
 pub async fn board(SignedIn(s, actor, viewer): SignedIn, notice: Done<BoardNotice>) -> PageResult {
-    Ok(board_page(&s, &actor, &viewer, &None, notice.message()).await?.into_response())
+    Ok(board_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /actions/{id}/close`.
@@ -130,17 +123,18 @@ pub async fn close(PagePath(id): PagePath<ActionId>, CsrfForm(s, actor, viewer, 
     match s.app.close_action(&actor, id, CloseAction { status, outcome: form.outcome.clone() }).await {
         Ok(_) => Ok(done("/actions", BoardNotice::Closed)),
         Err(e) => {
-            let sent = Some((id, FormState::refused(form, e)?));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(&s, &actor, &viewer, &sent, None).await?).into_response())
+            let sent = FormState::refused(form, e)?.for_item(id);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, board_page(&s, &actor, &viewer, &sent).await?).into_response())
         }
     }
 }
 
-async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sent<AssetId, StateForm>, done: Option<&str>) -> PageMarkup {
+/// The lessons still to learn; `sent` is the state form sent for one lesson (its `item`), or the notice.
+async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormState<StateForm>) -> PageMarkup {
     let lessons = s.app.unlearned_lessons(actor).await?;
     let names = StateForm::NAMES;
     let blank = FormState::default();
-    let summary = sent.as_ref().map(|(id, f)| f.errors_at(|n| format!("lesson-{id}-{n}"))).unwrap_or_default();
+    let (summary, done) = (sent.item.map(|id| sent.errors_at(|n| format!("lesson-{id}-{n}"))).unwrap_or_default(), sent.notice);
     let states: Vec<(String, String)> = LessonState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
     let body = html! {
         (error_summary(&summary))
@@ -152,11 +146,11 @@ async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sen
             ul class="nhsuk-list nhsuk-list--border" id="unlearned" {
                 @for l in &lessons {
                     @let prefix = format!("lesson-{}-", l.asset.id);
-                    @let form = sent_for(sent, l.asset.id).unwrap_or(&blank);
+                    @let form = sent.sent_for(l.asset.id).unwrap_or(&blank);
                     li {
                         a href={ "/assets/" (l.asset.id) } { (l.asset.title) } " " strong class="nhsuk-tag" { (l.record.state.label()) }
                         p class="nhsuk-body-s" { "Identified " (l.record.created_at.format("%-d %B %Y")) }
-                        details class="nhsuk-details" open[sent_for(sent, l.asset.id).is_some()] {
+                        details class="nhsuk-details" open[sent.sent_for(l.asset.id).is_some()] {
                             summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Move on" span class="nhsuk-u-visually-hidden" { ": " (l.asset.title) } } }
                             div class="nhsuk-details__text" {
                                 form method="post" action={ "/lessons/" (l.asset.id) "/state" } novalidate {
@@ -177,7 +171,7 @@ async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &Sen
 
 /// `GET /lessons/unlearned`.
 pub async fn unlearned(SignedIn(s, actor, viewer): SignedIn, notice: Done<LessonNotice>) -> PageResult {
-    Ok(unlearned_page(&s, &actor, &viewer, &None, notice.message()).await?.into_response())
+    Ok(unlearned_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
 }
 
 /// `POST /lessons/{id}/state`.
@@ -189,8 +183,8 @@ pub async fn set_state(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, viewe
     match result {
         Ok(_) => Ok(done("/lessons/unlearned", LessonNotice::Moved)),
         Err(e) => {
-            let sent = Some((id, FormState::refused(form, e)?));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &sent, None).await?).into_response())
+            let sent = FormState::refused(form, e)?.for_item(id);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &sent).await?).into_response())
         }
     }
 }

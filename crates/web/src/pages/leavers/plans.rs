@@ -144,7 +144,7 @@ fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, sent: &FormStat
     let note_id = format!("action_note-{}", area.id);
     let n = PlanForm::NAMES;
     let blank = PlanForm::default();
-    let form = if sent.sent_for(area.id) { &sent.values } else { &blank };
+    let form = sent.sent_for(area.id).map_or(&blank, |s| &s.values);
     html! {
         div class="nhsuk-card" id={ "area-" (area.id) } {
             div class="nhsuk-card__content" {
