@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod files;
+pub mod mail;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

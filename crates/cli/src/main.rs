@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use signpost::mail::{self, MailArgs, MailConfig};
 use signpost::{Location, demo, files, open_with};
 use signpost_domain::ids::TeamId;
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
@@ -27,7 +28,7 @@ struct Cli {
 
 #[derive(Args)]
 struct LocationArgs {
-    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `mail_from`, `public_url`, `metrics_token` and `trusted_proxies`; flags and SIGNPOST_* variables win over it.
+    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `smtp_starttls`, `smtp_username`, `smtp_password`, `smtp_ca_file`, `smtp_from_must_match_login`, `mail_from`, `public_url`, `metrics_token` and `trusted_proxies`; flags and SIGNPOST_* variables win over it.
     #[arg(long, env = "SIGNPOST_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Data directory: the SQLite database (by default) and this node's search index [default: data].
@@ -36,12 +37,8 @@ struct LocationArgs {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in the data directory).
     #[arg(long, env = "SIGNPOST_DATABASE", global = true)]
     database: Option<String>,
-    /// SMTP relay for reminders, smtp://HOST:PORT (no TLS: an internal relay). Without it, no mail is sent.
-    #[arg(long, env = "SIGNPOST_SMTP_URL", global = true)]
-    smtp_url: Option<String>,
-    /// The address reminders come from [default: signpost@localhost].
-    #[arg(long, env = "SIGNPOST_MAIL_FROM", global = true)]
-    mail_from: Option<String>,
+    #[command(flatten)]
+    mail: MailArgs,
     /// The address people open Signpost at, such as https://signpost.example.nhs.uk, so emails carry whole links.
     #[arg(long, env = "SIGNPOST_PUBLIC_URL", global = true)]
     public_url: Option<String>,
@@ -57,6 +54,11 @@ struct ConfigFile {
     secure_cookies: Option<bool>,
     embedding_model: Option<PathBuf>,
     smtp_url: Option<String>,
+    smtp_starttls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    smtp_ca_file: Option<PathBuf>,
+    smtp_from_must_match_login: Option<bool>,
     mail_from: Option<String>,
     public_url: Option<String>,
     metrics_token: Option<String>,
@@ -268,21 +270,33 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let config = read_config(cli.location.config.as_ref())?;
+    let mut config = read_config(cli.location.config.as_ref())?;
     let location = Location {
         data: cli.location.data.or(config.data).unwrap_or_else(|| PathBuf::from("data")),
         database: cli.location.database.or(config.database),
     };
     let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
     let (app, db) = open_with(&location, searches).await?;
-    let app = match cli.location.smtp_url.or(config.smtp_url) {
-        Some(url) => {
-            let from = cli.location.mail_from.or(config.mail_from).unwrap_or_else(|| "signpost@localhost".to_string());
-            app.with_mailer(Arc::new(signpost_mail::SmtpMailer::new(&url, &from)?))
+    let mail_config = MailConfig {
+        smtp_url: config.smtp_url.take(),
+        smtp_starttls: config.smtp_starttls.take(),
+        smtp_username: config.smtp_username.take(),
+        smtp_password: config.smtp_password.take(),
+        smtp_ca_file: config.smtp_ca_file.take(),
+        mail_from: config.mail_from.take(),
+        smtp_from_must_match_login: config.smtp_from_must_match_login.take(),
+    };
+    let app = match mail::mailer(cli.location.mail, mail_config)? {
+        Some(mailer) => {
+            if matches!(cli.command, Command::Serve { .. } | Command::Remind) {
+                mail::check(&mailer).await?;
+            }
+            app.with_mailer(Arc::new(mailer))
         }
         None => app,
     };
-    let app = match cli.location.public_url.or(config.public_url) {
+    let public_url = cli.location.public_url.or(config.public_url).map(|u| u.trim_end_matches('/').to_string());
+    let app = match public_url.clone() {
         Some(url) => {
             anyhow::ensure!(
                 url.starts_with("https://") || url.starts_with("http://"),
@@ -323,6 +337,12 @@ async fn main() -> anyhow::Result<()> {
             app.spawn_jobs();
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             eprintln!("Signpost is serving http://{} ({} database)", listener.local_addr()?, app.backend());
+            if let Some(secret) = app.prepare_setup().await.map_err(service)? {
+                let base = public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or(listen.clone())));
+                eprintln!("Signpost has no accounts yet. Set it up in your browser (this link works once): {base}/setup?token={secret}");
+            }
             let proxies = if trusted_proxies.is_empty() { config.trusted_proxies.unwrap_or_default() } else { trusted_proxies };
             let web = signpost_web::WebConfig {
                 force_secure_cookies: secure_cookies,
@@ -358,7 +378,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(line.trim_end_matches(['\n', '\r']).to_string())
             };
             let user = app
-                .create_user(None, NewUser { email, name, job_title, profession, site, team_id, role }, password)
+                .create_user(None, NewUser { email, name, job_title, profession, site, team_id, role, line_manager_id: None }, password)
                 .await
                 .map_err(service)?;
             println!("{}", user.id);

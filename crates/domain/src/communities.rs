@@ -167,12 +167,20 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     /// Whether they have seen it.
     pub read: bool,
+    /// What it is about, for choosing whether and how often it is emailed.
+    #[serde(default)]
+    pub category: crate::notifications::Category,
 }
 
 impl Notification {
-    /// A new, unread notification.
+    /// A new, unread notification, shown in Signpost only.
     pub fn new(user_id: UserId, text: impl Into<String>, link: impl Into<String>, now: DateTime<Utc>) -> Self {
-        Notification { id: 0, user_id, text: text.into(), link: link.into(), created_at: now, read: false }
+        Notification { id: 0, user_id, text: text.into(), link: link.into(), created_at: now, read: false, category: Default::default() }
+    }
+
+    /// The same notification in `category`, emailed as its person chooses.
+    pub fn about(self, category: crate::notifications::Category) -> Self {
+        Notification { category, ..self }
     }
 }
 

@@ -99,7 +99,16 @@ impl NewJob {
     pub fn now(kind: &str, payload: serde_json::Value, dedupe_key: impl Into<String>) -> NewJob {
         NewJob { kind: kind.to_string(), payload, dedupe_key: Some(dedupe_key.into()), run_at: Utc::now(), max_attempts: DEFAULT_ATTEMPTS }
     }
+
+    /// One email to send now, once per key.
+    pub fn email(mail: &crate::ports::Mail, dedupe_key: impl Into<String>) -> NewJob {
+        let payload = serde_json::to_value(mail).unwrap_or_default();
+        NewJob::now(EMAIL, payload, dedupe_key)
+    }
 }
+
+/// The kind of job that sends one email; its payload is a serialised [`crate::ports::Mail`].
+pub const EMAIL: &str = "email";
 
 /// Attempts a job gets unless it asks for others.
 pub const DEFAULT_ATTEMPTS: i32 = 8;
@@ -121,6 +130,15 @@ pub trait JobStore: Send + Sync + 'static {
     /// Finishes a job `worker` still holds, enqueuing `then` in the same transaction;
     /// false, changing nothing, if its lease went to another node.
     async fn finish_job(&self, id: crate::jobs::JobId, worker: &str, then: &[crate::jobs::NewJob]) -> Result<bool, StoreError>;
+    /// Finishes a job with the notifications it sends and the notifications it emailed
+    /// marked so, in one transaction; false if another node had taken it over.
+    async fn finish_job_with(
+        &self,
+        id: crate::jobs::JobId,
+        worker: &str,
+        notify: &[Notification],
+        emailed: &[i64],
+    ) -> Result<bool, StoreError>;
     /// Records a failed attempt: pending again at `retry_at`, or failed for good without one.
     async fn fail_job(&self, id: crate::jobs::JobId, worker: &str, error: &str, retry_at: Option<Timestamp>) -> Result<(), StoreError>;
     /// A page of jobs in `state`, or of every job not done, most recently changed first.

@@ -288,8 +288,13 @@ pub trait LearningStore: Send + Sync + 'static {
     /// Every project, newest first.
     async fn projects(&self) -> Result<Vec<Project>, StoreError>;
 
-    /// Inserts a session (id 0) or replaces one.
-    async fn save_learning_session(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError>;
+    /// Inserts a session (id 0) or replaces one, with the notifications it sends.
+    async fn save_learning_session(
+        &self,
+        session: &Session,
+        notify: &[crate::communities::Notification],
+        audit: AuditRecord,
+    ) -> Result<Session, StoreError>;
     /// One session.
     async fn learning_session(&self, id: SessionId) -> Result<Session, StoreError>;
     /// Sessions on a project, or every session when `None`, oldest held first.
@@ -299,8 +304,15 @@ pub trait LearningStore: Send + Sync + 'static {
     /// A session's private answers, oldest first.
     async fn contributions(&self, session_id: SessionId) -> Result<Vec<Contribution>, StoreError>;
 
-    /// Inserts an action (id 0) or replaces one; moves its lesson to `lesson_state` in the same transaction.
-    async fn save_action(&self, action: &Action, lesson_state: Option<LessonRecord>, audit: AuditRecord) -> Result<Action, StoreError>;
+    /// Inserts an action (id 0) or replaces one; moves its lesson to `lesson_state` and
+    /// sends the notifications in the same transaction.
+    async fn save_action(
+        &self,
+        action: &Action,
+        lesson_state: Option<LessonRecord>,
+        notify: &[crate::communities::Notification],
+        audit: AuditRecord,
+    ) -> Result<Action, StoreError>;
     /// One action.
     async fn action(&self, id: ActionId) -> Result<Action, StoreError>;
     /// Actions matching the filter, soonest due first.

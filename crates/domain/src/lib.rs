@@ -2,6 +2,7 @@
 //! traits the store and the search index implement. Nothing here knows HTTP or SQL.
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod coffee;
@@ -15,6 +16,7 @@ pub mod jobs;
 pub mod learning;
 pub mod maturity;
 pub mod mentoring;
+pub mod notifications;
 pub mod pairing;
 pub mod people;
 pub mod ports;

@@ -141,6 +141,10 @@ pub struct User {
     pub role: Role,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Since when the account has been disabled (it cannot sign in); `None` while it works.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Their line manager, recorded by an administrator or the identity provider.
+    pub line_manager_id: Option<UserId>,
 }
 
 /// The details needed to create a user; the password is hashed by the services.
@@ -164,9 +168,26 @@ pub struct NewUser {
     pub team_id: Option<TeamId>,
     /// Role.
     pub role: Role,
+    /// Line manager.
+    #[serde(default)]
+    pub line_manager_id: Option<UserId>,
 }
 
 impl NewUser {
+    /// Someone with an email address, a name and a role, and nothing else said yet.
+    pub fn new(email: impl Into<String>, name: impl Into<String>, role: Role) -> NewUser {
+        NewUser {
+            email: email.into(),
+            name: name.into(),
+            job_title: String::new(),
+            profession: String::new(),
+            site: String::new(),
+            team_id: None,
+            role,
+            line_manager_id: None,
+        }
+    }
+
     /// Checks the fields a person typed; returns every problem at once.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -337,8 +358,14 @@ pub trait PeopleStore: Send + Sync + 'static {
     async fn save_coffee_member(&self, member: &CoffeeMember, audit: AuditRecord) -> Result<(), StoreError>;
     /// Everyone who has joined a programme.
     async fn coffee_members(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeMember>, StoreError>;
-    /// Stores a round with its introductions, and clears the skip flag of those who sat it out, in one transaction.
-    async fn insert_round(&self, round: &CoffeeRound, notify: &[Notification], audit: AuditRecord) -> Result<CoffeeRound, StoreError>;
+    /// Stores a paired round with its notifications and the email jobs introducing each group, and clears the skip flag of those who sat it out, in one transaction.
+    async fn insert_round(
+        &self,
+        round: &CoffeeRound,
+        notify: &[Notification],
+        emails: &[crate::jobs::NewJob],
+        audit: AuditRecord,
+    ) -> Result<CoffeeRound, StoreError>;
     /// A programme's rounds, oldest first.
     async fn rounds(&self, programme_id: ProgrammeId) -> Result<Vec<CoffeeRound>, StoreError>;
     /// Adds or replaces someone's feedback on a round.

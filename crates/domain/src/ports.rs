@@ -1,11 +1,14 @@
 //! The traits the store and the search index implement. Services hold them as
 //! trait objects, so the backend is chosen at start-up from the database URL.
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
+pub use crate::accounts::AccountStore;
 pub use crate::impact::ImpactStore;
 pub use crate::jobs::JobStore;
 pub use crate::learning::LearningStore;
 pub use crate::maturity::MaturityStore;
+pub use crate::notifications::NotificationStore;
 pub use crate::people::PeopleStore;
 pub use crate::retention::RetentionStore;
 
@@ -60,7 +63,19 @@ pub struct AssetWrite {
 
 /// The source of truth. Every write is one transaction that also appends to the change log.
 #[async_trait]
-pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + ImpactStore + JobStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore
+    + NotificationStore
+    + LearningStore
+    + PeopleStore
+    + RetentionStore
+    + MaturityStore
+    + ImpactStore
+    + JobStore
+    + Send
+    + Sync
+    + 'static
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Whether the database answers.
@@ -71,17 +86,24 @@ pub trait Store: LearningStore + PeopleStore + RetentionStore + MaturityStore + 
     /// All teams, root first.
     async fn teams(&self) -> Result<Vec<Team>, StoreError>;
 
-    /// Creates a user with an optional argon2id password hash.
-    async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, audit: AuditRecord) -> Result<User, StoreError>;
+    /// Creates a user with an optional argon2id password hash, or with an invitation (a
+    /// link to choose one, and its email), in one transaction.
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        password_hash: Option<&str>,
+        invitation: Option<&crate::accounts::NewLink>,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError>;
     /// One user.
     async fn user(&self, id: UserId) -> Result<User, StoreError>;
     /// A user and their password hash, by email (case-insensitive).
     async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
     /// A page of users, by name.
     async fn users(&self, offset: i64, limit: i64) -> Result<Page<User>, StoreError>;
-    /// Replaces a user's details, role and team.
+    /// Replaces a user's details, email, role, team and line manager.
     async fn update_user(&self, user: &User, audit: AuditRecord) -> Result<User, StoreError>;
-    /// Sets a user's password hash.
+    /// Sets a user's password hash and ends every session of theirs.
     async fn set_password(&self, id: UserId, password_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Stores a browser session under the hash of its secret.
@@ -192,13 +214,15 @@ pub trait Embedder: Send + Sync + 'static {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
 }
 
-/// Why a message was not sent.
+/// Why a message was not sent, or a relay's settings were refused.
 #[derive(Debug, thiserror::Error)]
-#[error("sending mail failed: {0}")]
+#[error("{0}")]
 pub struct MailError(pub String);
 
-/// A plain-text message to one address, optionally with a calendar invitation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message to one address: plain text (with an HTML rendering of it unless one is
+/// given), optionally a calendar invitation and a one-click unsubscribe link. Stored as
+/// an email job's payload, so it serialises.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mail {
     /// The address.
     pub to: String,
@@ -206,11 +230,44 @@ pub struct Mail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The HTML part; without one, the plain text is rendered as simple HTML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// An iCalendar (RFC 5545) document, attached as `invite.ics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
+    /// Where a one-click unsubscribe (RFC 8058) is posted, as a whole URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
     /// A Message-ID of Signpost's choosing, the same on every attempt to send this
     /// message, so a copy sent again after a crash is recognised as the same message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+}
+
+impl Mail {
+    /// A plain-text message.
+    pub fn text(to: impl Into<String>, subject: impl Into<String>, body: impl Into<String>) -> Mail {
+        Mail { to: to.into(), subject: subject.into(), body: body.into(), ..Mail::default() }
+    }
+
+    /// With a calendar invitation attached.
+    pub fn with_calendar(mut self, ics: impl Into<String>) -> Mail {
+        self.calendar = Some(ics.into());
+        self
+    }
+
+    /// With a one-click unsubscribe link.
+    pub fn with_unsubscribe(mut self, link: impl Into<String>) -> Mail {
+        self.unsubscribe = Some(link.into());
+        self
+    }
+
+    /// With this Message-ID.
+    pub fn with_message_id(mut self, id: impl Into<String>) -> Mail {
+        self.message_id = Some(id.into());
+        self
+    }
 }
 
 /// Sends email (through an SMTP relay in production).

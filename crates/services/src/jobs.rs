@@ -23,15 +23,22 @@ use utoipa::ToSchema;
 
 use crate::learning::reminders::{message, reminder_due};
 use crate::leavers::{leaving_notice, participants, plan_link};
+use crate::notifications::{DIGEST, NOTIFICATION_EMAIL};
 use crate::{ServiceError, Signpost, policy};
+use signpost_domain::assets::Status;
+use signpost_domain::ids::AssetId;
 use signpost_domain::ids::{ActionId, PlanId, UserId};
+use signpost_domain::notifications::{Category, Frequency};
 
+/// An asset's owner is told it is due for review (`{"asset_id", "due"}`).
+pub const REVIEW_NOTICE: &str = "review_notice";
+/// How far ahead of its review date an owner is told.
+const REVIEW_NOTICE_DAYS: i64 = 14;
 /// An action's owner is emailed a reminder (`{"action_id", "on"}`).
 pub const ACTION_REMINDER: &str = "action_reminder";
 /// The people in a leaver's plan are told the date is near (`{"plan_id", "days"}`).
 pub const LEAVING_NOTICE: &str = "leaving_notice";
-/// One email (`{"to", "subject", "body"}`), enqueued by another job.
-pub const EMAIL: &str = "email";
+pub use signpost_domain::jobs::EMAIL;
 
 /// How often each node looks for reminders that have fallen due.
 const SCAN_EVERY: Duration = Duration::from_secs(3_600);
@@ -68,8 +75,9 @@ impl Signpost {
         self
     }
 
-    /// Enqueues every reminder due today: action reminders (when mail is configured) and
-    /// notices of leaving dates. Safe from any number of nodes at once: each is one job.
+    /// Enqueues every reminder due today: action reminders (when mail is configured),
+    /// notices of leaving dates, notices to owners of knowledge due for review, and the
+    /// digests whose time has come. Safe from any number of nodes at once: each is one job.
     pub async fn enqueue_due_reminders(&self) -> Result<usize, ServiceError> {
         let today = Utc::now().date_naive();
         let mut jobs = Vec::new();
@@ -86,8 +94,17 @@ impl Signpost {
                 jobs.push(NewJob::now(ACTION_REMINDER, json!({ "action_id": action.id, "on": today }), key));
             }
         }
+        let horizon = Utc::now() + chrono::Duration::days(REVIEW_NOTICE_DAYS);
+        for asset in self.store.asset_facts().await? {
+            if asset.status == Status::Published && asset.next_review_at <= horizon {
+                let due = asset.next_review_at.date_naive();
+                let key = format!("review-notice:{}:{due}", asset.id);
+                jobs.push(NewJob::now(REVIEW_NOTICE, json!({ "asset_id": asset.id, "due": due }), key));
+            }
+        }
         self.store.purge_done_jobs(Utc::now() - chrono::Duration::days(KEEP_DONE_DAYS)).await?;
-        Ok(self.store.enqueue(&jobs).await?)
+        let digests = self.queue_due_digests().await?;
+        Ok(self.store.enqueue(&jobs).await? + digests)
     }
 
     /// Claims and runs due jobs one at a time until none is left.
@@ -131,6 +148,9 @@ impl Signpost {
                         Err(e) => tracing::error!(error = %e, "looking for reminders failed; trying again shortly"),
                     }
                 }
+                if let Err(e) = this.queue_notification_emails().await {
+                    tracing::error!(error = %e, "queuing notification emails failed; trying again shortly");
+                }
                 if let Err(e) = this.run_due_jobs().await {
                     tracing::error!(error = %e, "running background jobs failed; trying again shortly");
                 }
@@ -142,6 +162,7 @@ impl Signpost {
     /// Enqueues what is due and runs every due job now (`signpost remind`, and tests).
     pub async fn remind_now(&self) -> Result<JobRun, ServiceError> {
         self.enqueue_due_reminders().await?;
+        self.queue_notification_emails().await?;
         self.run_due_jobs().await
     }
 
@@ -195,8 +216,11 @@ impl Signpost {
                 };
                 let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
                 let owner = self.store.user(action.owner_id).await.map_err(|e| e.to_string())?;
+                if !self.wants_email(owner.id, Category::ActionReminder).await.map_err(|e| e.to_string())? || owner.disabled_at.is_some() {
+                    return lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing);
+                }
                 let (subject, body) = message(&action, &owner.name, on, &self.mail_link("/actions", "Actions"));
-                let mail = Mail { to: owner.email.clone(), subject, body, calendar: None, message_id: Some(message_id(job.id)) };
+                let mail = Mail::text(owner.email.clone(), subject, body).with_message_id(message_id(job.id));
                 mailer.send(&mail).await.map_err(|e| e.0)?;
                 let audit = AuditRecord::new(None, "action.remind", format!("reminded {} about {:?}", owner.email, action.title));
                 lost(self.store.finish_action_reminder(job.id, &self.worker, action.id, on, audit).await)?;
@@ -218,15 +242,22 @@ impl Signpost {
                 let notify: Vec<Notification> =
                     people.iter().map(|u| Notification::new(*u, text.clone(), plan_link(plan.id), now)).collect();
                 let link = self.mail_link(&plan_link(plan.id), "Leavers");
+                let mut wanted = Vec::new();
+                for u in &people {
+                    if self.wants_email(*u, Category::LeaverPlan).await.map_err(|e| e.to_string())? {
+                        wanted.push(*u);
+                    }
+                }
                 let emails: Vec<NewJob> = match self.mailer {
                     None => Vec::new(),
-                    Some(_) => people
+                    Some(_) => wanted
                         .iter()
                         .filter_map(|u| users.get(u))
+                        .filter(|u| u.disabled_at.is_none())
                         .map(|u| {
                             let body = format!("{text}.\n\nSee the plan: {link}\n");
                             let key = format!("leaving-mail:{}:{days}:{}:{}", plan.id, plan.leaving_on, u.id);
-                            NewJob::now(EMAIL, json!({ "to": u.email, "subject": subject, "body": body }), key)
+                            NewJob::email(&Mail::text(u.email.clone(), subject.clone(), body), key)
                         })
                         .collect(),
                 };
@@ -236,17 +267,52 @@ impl Signpost {
             }
             EMAIL => {
                 let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
-                let text = |key: &str| job.payload[key].as_str().map(str::to_string).ok_or_else(|| format!("the job has no {key}"));
-                let mail = Mail {
-                    to: text("to")?,
-                    subject: text("subject")?,
-                    body: text("body")?,
-                    calendar: None,
-                    message_id: Some(message_id(job.id)),
-                };
+                let mail: Mail = serde_json::from_value(job.payload.clone()).map_err(|e| format!("the email job is not an email: {e}"))?;
+                let mail = Mail { message_id: Some(message_id(job.id)), ..mail };
                 mailer.send(&mail).await.map_err(|e| e.0)?;
                 lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
                 Ok(Done::Email)
+            }
+            REVIEW_NOTICE => {
+                let due: chrono::NaiveDate = job.payload["due"].as_str().and_then(|d| d.parse().ok()).ok_or("the job has no date")?;
+                let notify = match self.store.asset(AssetId(number("asset_id")?)).await {
+                    // Still published and still due that day: tell its owner.
+                    Ok(a) if a.status == Status::Published && a.next_review_at.date_naive() == due => {
+                        let when = if due < Utc::now().date_naive() { "was due for review on" } else { "is due for review on" };
+                        let text = format!("{} {when} {}", a.title, due.format("%-d %B %Y"));
+                        vec![Notification::new(a.owner_id, text, format!("/assets/{}", a.id), Utc::now()).about(Category::ReviewDue)]
+                    }
+                    _ => Vec::new(),
+                };
+                lost(self.store.finish_job_with(job.id, &self.worker, &notify, &[]).await)?;
+                Ok(Done::Nothing)
+            }
+            NOTIFICATION_EMAIL => {
+                let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
+                let id = number("notification_id")?;
+                match self.notification_mail(id).await.map_err(|e| e.to_string())? {
+                    // Read in Signpost meanwhile, or no longer wanted by email.
+                    None => lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
+                    Some(mail) => {
+                        mailer.send(&mail.with_message_id(message_id(job.id))).await.map_err(|e| e.0)?;
+                        lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
+                        Ok(Done::Email)
+                    }
+                }
+            }
+            DIGEST => {
+                let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
+                let user = UserId(number("user_id")?);
+                let frequency = job.payload["frequency"].as_str().and_then(Frequency::parse).ok_or("the job has no frequency")?;
+                match self.digest_mail(user, frequency).await.map_err(|e| e.to_string())? {
+                    // Nothing waiting: no empty digest.
+                    None => lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
+                    Some((mail, listed)) => {
+                        mailer.send(&mail.with_message_id(message_id(job.id))).await.map_err(|e| e.0)?;
+                        lost(self.store.finish_job_with(job.id, &self.worker, &[], &listed).await)?;
+                        Ok(Done::Email)
+                    }
+                }
             }
             other => Err(format!("no node here knows how to run a {other:?} job")),
         }

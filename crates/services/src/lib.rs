@@ -17,6 +17,7 @@ pub mod leavers;
 mod login_limit;
 pub mod markdown;
 pub mod maturity;
+pub mod notifications;
 pub mod people;
 pub mod policy;
 pub mod preview;
@@ -54,6 +55,8 @@ pub struct Signpost {
     pub(crate) worker: Arc<str>,
     /// How long a claimed job is this node's before another may take it up.
     pub(crate) job_lease: std::time::Duration,
+    /// How long a notification waits before it is emailed on its own.
+    pub(crate) notification_delay: std::time::Duration,
 }
 
 impl Signpost {
@@ -70,7 +73,14 @@ impl Signpost {
             public_url: None,
             worker: Arc::from(format!("{}-{:016x}", std::process::id(), rand::random::<u64>())),
             job_lease: std::time::Duration::from_secs(300),
+            notification_delay: std::time::Duration::from_secs(60),
         }
+    }
+
+    /// The same application with mail switched off, for loading records (such as the
+    /// demo's past rounds) that must not email anyone.
+    pub fn without_mail(&self) -> Self {
+        Signpost { mailer: None, ..self.clone() }
     }
 
     /// Puts whole links to `url` (such as `https://signpost.example.nhs.uk`) in emails;

@@ -1,9 +1,10 @@
 //! Teams, users, browser sessions and API tokens.
+use signpost_domain::accounts::NewLink;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::{ApiToken, BrowserSession, Credentials, NewUser, RevokedAccess, Team, TeamKind, User};
 use signpost_domain::search::Page;
 use signpost_domain::{StoreError, TeamId, Timestamp, UserId};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{self, USER_COLUMNS, ms, now_ms, time};
 use crate::{Db, append_logs, map_err};
@@ -20,17 +21,7 @@ impl Db {
         audit: AuditRecord,
     ) -> Result<Team, StoreError> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query("INSERT INTO teams (name, kind, parent_id) VALUES ($1, $2, $3) RETURNING id, name, kind, parent_id")
-            .bind(name)
-            .bind(kind.as_str())
-            .bind(parent_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        let team = rows::team(&row)?;
-        let audit =
-            AuditRecord { after: Some(serde_json::json!({"name": team.name, "kind": kind.as_str(), "parent_id": parent_id})), ..audit };
-        append_logs(&mut tx, &audit, "team", Some(team.id.0), true).await?;
+        let team = insert_team(&mut tx, name, kind, parent_id, &audit).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(team)
     }
@@ -40,27 +31,18 @@ impl Db {
         rows.iter().map(rows::team).collect()
     }
 
-    pub(crate) async fn create_user_row(&self, u: &NewUser, password_hash: Option<&str>, audit: AuditRecord) -> Result<User, StoreError> {
+    pub(crate) async fn create_user_row(
+        &self,
+        u: &NewUser,
+        password_hash: Option<&str>,
+        invitation: Option<&NewLink>,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query(sql!(
-            "INSERT INTO users (email, name, job_title, profession, site, team_id, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {USER_COLUMNS}"
-        ))
-        .bind(u.email.trim().to_lowercase())
-        .bind(u.name.trim())
-        .bind(&u.job_title)
-        .bind(&u.profession)
-        .bind(&u.site)
-        .bind(u.team_id)
-        .bind(u.role.as_str())
-        .bind(password_hash)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let user = rows::user(&row)?;
-        let audit = AuditRecord { after: Some(user_summary(&user)), ..audit };
-        append_logs(&mut tx, &audit, "user", Some(user.id.0), true).await?;
+        let user = insert_user(&mut tx, u, password_hash, &audit).await?;
+        if let Some(link) = invitation {
+            insert_link(&mut tx, user.id, link).await?;
+        }
         tx.commit().await.map_err(map_err)?;
         Ok(user)
     }
@@ -98,8 +80,8 @@ impl Db {
             sqlx::query(sql!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(u.id).fetch_one(&mut *tx).await.map_err(map_err)?;
         let before = rows::user(&before)?;
         let row = sqlx::query(sql!(
-            "UPDATE users SET email = $1, name = $2, job_title = $3, profession = $4, site = $5, team_id = $6, role = $7 \
-             WHERE id = $8 RETURNING {USER_COLUMNS}"
+            "UPDATE users SET email = $1, name = $2, job_title = $3, profession = $4, site = $5, team_id = $6, role = $7, \
+             line_manager_id = $8 WHERE id = $9 RETURNING {USER_COLUMNS}"
         ))
         .bind(u.email.trim().to_lowercase())
         .bind(&u.name)
@@ -108,6 +90,7 @@ impl Db {
         .bind(&u.site)
         .bind(u.team_id)
         .bind(u.role.as_str())
+        .bind(u.line_manager_id)
         .bind(u.id)
         .fetch_one(&mut *tx)
         .await
@@ -150,12 +133,17 @@ impl Db {
     }
 
     pub(crate) async fn session_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<BrowserSession>, StoreError> {
-        let row = sqlx::query("SELECT user_id, csrf_token, expires_at FROM browser_sessions WHERE secret_hash = $1 AND expires_at > $2")
-            .bind(secret_hash)
-            .bind(ms(now))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        // A disabled account's sessions are deleted when it is disabled; the join keeps one
+        // created in the same instant from working either.
+        let row = sqlx::query(
+            "SELECT s.user_id, s.csrf_token, s.expires_at FROM browser_sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.secret_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+        )
+        .bind(secret_hash)
+        .bind(ms(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         row.map(|r| {
             Ok(BrowserSession {
                 user_id: r.try_get("user_id").map_err(map_err)?,
@@ -200,8 +188,8 @@ impl Db {
 
     pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, user_id, last_used_at FROM api_tokens \
-             WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+            "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(ms(now))
@@ -236,22 +224,10 @@ impl Db {
 
     pub(crate) async fn revoke_access_rows(&self, user_id: UserId, audit: AuditRecord) -> Result<RevokedAccess, StoreError> {
         let mut tx = self.begin().await?;
-        let tokens = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now_ms())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .rows_affected();
-        let sessions = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .rows_affected();
+        let access = revoke_all(&mut tx, user_id).await?;
         append_logs(&mut tx, &audit, "user", Some(user_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
-        Ok(RevokedAccess { tokens, sessions })
+        Ok(access)
     }
 
     pub(crate) async fn revoke_token_row(&self, user_id: UserId, token_id: i64, audit: AuditRecord) -> Result<(), StoreError> {
@@ -286,6 +262,108 @@ fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
     })
 }
 
-fn user_summary(u: &User) -> serde_json::Value {
-    serde_json::json!({"email": u.email, "name": u.name, "role": u.role.as_str(), "team_id": u.team_id, "job_title": u.job_title})
+/// Inserts a team with its audit and change-log entries.
+pub(crate) async fn insert_team(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    kind: TeamKind,
+    parent_id: Option<TeamId>,
+    audit: &AuditRecord,
+) -> Result<Team, StoreError> {
+    let row = sqlx::query("INSERT INTO teams (name, kind, parent_id) VALUES ($1, $2, $3) RETURNING id, name, kind, parent_id")
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(parent_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    let team = rows::team(&row)?;
+    let audit =
+        AuditRecord { after: Some(serde_json::json!({"name": team.name, "kind": kind.as_str(), "parent_id": parent_id})), ..audit.clone() };
+    append_logs(tx, &audit, "team", Some(team.id.0), true).await?;
+    Ok(team)
+}
+
+/// Inserts a user with their audit and change-log entries.
+pub(crate) async fn insert_user(
+    tx: &mut Transaction<'static, Any>,
+    u: &NewUser,
+    password_hash: Option<&str>,
+    audit: &AuditRecord,
+) -> Result<User, StoreError> {
+    let row = sqlx::query(sql!(
+        "INSERT INTO users (email, name, job_title, profession, site, team_id, role, password_hash, created_at, line_manager_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {USER_COLUMNS}"
+    ))
+    .bind(u.email.trim().to_lowercase())
+    .bind(u.name.trim())
+    .bind(&u.job_title)
+    .bind(&u.profession)
+    .bind(&u.site)
+    .bind(u.team_id)
+    .bind(u.role.as_str())
+    .bind(password_hash)
+    .bind(now_ms())
+    .bind(u.line_manager_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let user = rows::user(&row)?;
+    let audit = AuditRecord { after: Some(user_summary(&user)), ..audit.clone() };
+    append_logs(tx, &audit, "user", Some(user.id.0), true).await?;
+    Ok(user)
+}
+
+pub(crate) fn user_summary(u: &User) -> serde_json::Value {
+    serde_json::json!({
+        "email": u.email, "name": u.name, "role": u.role.as_str(), "team_id": u.team_id, "job_title": u.job_title,
+        "line_manager_id": u.line_manager_id, "disabled": u.disabled_at.is_some(),
+    })
+}
+
+/// Ends a person's browser sessions but `keep` (a session's secret hash); returns how many.
+pub(crate) async fn end_sessions(tx: &mut Transaction<'static, Any>, id: UserId, keep: Option<&str>) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1 AND secret_hash <> $2")
+        .bind(id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(done.rows_affected())
+}
+
+/// Revokes every API token of a person and ends every session of theirs.
+pub(crate) async fn revoke_all(tx: &mut Transaction<'static, Any>, id: UserId) -> Result<RevokedAccess, StoreError> {
+    let tokens = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?
+        .rows_affected();
+    Ok(RevokedAccess { tokens, sessions: end_sessions(tx, id, None).await? })
+}
+
+/// Stores a link (its secret's hash) and the email carrying it; earlier unused links of
+/// the same purpose for the same person stop working.
+pub(crate) async fn insert_link(tx: &mut Transaction<'static, Any>, user_id: UserId, link: &NewLink) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query("UPDATE password_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .bind(link.purpose.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query("INSERT INTO password_links (secret_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&link.secret_hash)
+        .bind(user_id)
+        .bind(link.purpose.as_str())
+        .bind(now)
+        .bind(ms(link.expires_at))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    crate::jobs::enqueue_in(tx, std::slice::from_ref(&link.email)).await?;
+    Ok(())
 }

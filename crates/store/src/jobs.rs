@@ -161,6 +161,24 @@ impl JobStore for Db {
         Ok(true)
     }
 
+    async fn finish_job_with(&self, id: JobId, worker: &str, notify: &[Notification], emailed: &[i64]) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        if !finish_in(&mut tx, id, worker).await? {
+            return Ok(false);
+        }
+        insert_notifications(&mut tx, notify).await?;
+        for n in emailed {
+            sqlx::query("UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
+                .bind(now_ms())
+                .bind(*n)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(true)
+    }
+
     async fn fail_job(&self, id: JobId, worker: &str, error: &str, retry_at: Option<Timestamp>) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let (state, run_at) = match retry_at {

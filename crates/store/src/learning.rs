@@ -3,6 +3,7 @@
 //! filtering, and a row's `id` column, not its document, says which record it is.
 use signpost_domain::assets::Asset;
 use signpost_domain::audit::AuditRecord;
+use signpost_domain::communities::Notification;
 use signpost_domain::learning::{
     Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark,
 };
@@ -108,7 +109,12 @@ impl Db {
         rows.iter().map(|r| from_doc_with_id(r, "project")).collect()
     }
 
-    pub(crate) async fn save_learning_session_row(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError> {
+    pub(crate) async fn save_learning_session_row(
+        &self,
+        session: &Session,
+        notify: &[Notification],
+        audit: AuditRecord,
+    ) -> Result<Session, StoreError> {
         let mut tx = self.begin().await?;
         let mut saved = session.clone();
         // Sharing the private answers is one-way: a record saved from a copy read before
@@ -134,6 +140,7 @@ impl Db {
             })
             .await?,
         );
+        crate::people::insert_notifications(&mut tx, notify).await?;
         append_logs(&mut tx, &audit, "session", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
@@ -184,6 +191,7 @@ impl Db {
         &self,
         action: &Action,
         lesson: Option<LessonRecord>,
+        notify: &[Notification],
         audit: AuditRecord,
     ) -> Result<Action, StoreError> {
         let mut tx = self.begin().await?;
@@ -192,6 +200,7 @@ impl Db {
         if let Some(record) = lesson {
             write_lesson_record(&mut tx, &record).await?;
         }
+        crate::people::insert_notifications(&mut tx, notify).await?;
         append_logs(&mut tx, &audit, "action", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)

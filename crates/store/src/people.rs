@@ -7,6 +7,7 @@ use signpost_domain::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Program
 use signpost_domain::communities::{
     Advocate, Answer, AnswerId, Comment, Community, CommunityId, CommunityKind, Membership, Notification, Question, QuestionId, Vote,
 };
+use signpost_domain::jobs::NewJob;
 use signpost_domain::mentoring::{Listing, MentoringMatch};
 use signpost_domain::ports::PeopleStore;
 use signpost_domain::profiles::Profile;
@@ -19,10 +20,12 @@ use crate::{Db, append_logs, map_err};
 
 pub(crate) async fn insert_notifications(tx: &mut Transaction<'static, Any>, notify: &[Notification]) -> Result<(), StoreError> {
     for n in notify {
-        sqlx::query("INSERT INTO notifications (user_id, seen, doc) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO notifications (user_id, seen, doc, category, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(n.user_id)
             .bind(n.read as i64)
             .bind(to_doc(n)?)
+            .bind(n.category.as_str())
+            .bind(ms(n.created_at))
             .execute(&mut **tx)
             .await
             .map_err(map_err)?;
@@ -397,7 +400,13 @@ impl PeopleStore for Db {
             .await
     }
 
-    async fn insert_round(&self, round: &CoffeeRound, notify: &[Notification], audit: AuditRecord) -> Result<CoffeeRound, StoreError> {
+    async fn insert_round(
+        &self,
+        round: &CoffeeRound,
+        notify: &[Notification],
+        emails: &[NewJob],
+        audit: AuditRecord,
+    ) -> Result<CoffeeRound, StoreError> {
         let mut tx = self.begin().await?;
         let mut saved = round.clone();
         let doc = to_doc(round)?;
@@ -425,6 +434,7 @@ impl PeopleStore for Db {
         let linked: Vec<Notification> =
             notify.iter().map(|n| Notification { link: n.link.replace("{round}", &saved.id.to_string()), ..n.clone() }).collect();
         insert_notifications(&mut tx, &linked).await?;
+        crate::jobs::enqueue_in(&mut tx, emails).await?;
         append_logs(&mut tx, &audit, "coffee_programme", Some(round.programme_id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)

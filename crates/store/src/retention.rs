@@ -76,7 +76,10 @@ impl RetentionStore for Db {
     async fn save_leaver_plan(&self, plan: &LeaverPlan, notify: &[Notification], audit: AuditRecord) -> Result<LeaverPlan, StoreError> {
         let mut tx = self.begin().await?;
         let saved = write_plan(&mut tx, plan).await?;
-        insert_notifications(&mut tx, notify).await?;
+        // A new plan's notifications link to `/leavers/{plan}` until its id is known.
+        let linked: Vec<Notification> =
+            notify.iter().map(|n| Notification { link: n.link.replace("{plan}", &saved.id.to_string()), ..n.clone() }).collect();
+        insert_notifications(&mut tx, &linked).await?;
         append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)
@@ -128,7 +131,10 @@ impl RetentionStore for Db {
             write_advocate(&mut tx, advocate, membership).await?;
         }
         let saved = write_plan(&mut tx, plan).await?;
-        insert_notifications(&mut tx, notify).await?;
+        // A new plan's notifications link to `/leavers/{plan}` until its id is known.
+        let linked: Vec<Notification> =
+            notify.iter().map(|n| Notification { link: n.link.replace("{plan}", &saved.id.to_string()), ..n.clone() }).collect();
+        insert_notifications(&mut tx, &linked).await?;
         append_logs(&mut tx, &audit, "leaver_plan", Some(saved.id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(saved)

@@ -41,7 +41,8 @@ pub(crate) fn team(row: &AnyRow) -> Result<Team, StoreError> {
     })
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, email, name, job_title, profession, site, team_id, role, created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, name, job_title, profession, site, team_id, role, created_at, disabled_at, line_manager_id";
 
 pub(crate) fn user(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role").map_err(map_err)?;
@@ -55,6 +56,8 @@ pub(crate) fn user(row: &AnyRow) -> Result<User, StoreError> {
         team_id: row.try_get("team_id").map_err(map_err)?,
         role: Role::parse(&role).map_err(|e| corrupt("role", e.message))?,
         created_at: time(row.try_get("created_at").map_err(map_err)?),
+        disabled_at: row.try_get::<Option<i64>, _>("disabled_at").map_err(map_err)?.map(time),
+        line_manager_id: row.try_get("line_manager_id").map_err(map_err)?,
     })
 }
 

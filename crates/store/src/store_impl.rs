@@ -31,8 +31,14 @@ impl Store for Db {
     async fn teams(&self) -> Result<Vec<Team>, StoreError> {
         self.team_rows().await
     }
-    async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, audit: AuditRecord) -> Result<User, StoreError> {
-        self.create_user_row(user, password_hash, audit).await
+    async fn create_user(
+        &self,
+        user: &NewUser,
+        password_hash: Option<&str>,
+        invitation: Option<&signpost_domain::accounts::NewLink>,
+        audit: AuditRecord,
+    ) -> Result<User, StoreError> {
+        self.create_user_row(user, password_hash, invitation, audit).await
     }
     async fn user(&self, id: UserId) -> Result<User, StoreError> {
         self.user_row(id).await
@@ -168,8 +174,13 @@ impl LearningStore for Db {
     async fn projects(&self) -> Result<Vec<Project>, StoreError> {
         self.project_rows().await
     }
-    async fn save_learning_session(&self, session: &Session, audit: AuditRecord) -> Result<Session, StoreError> {
-        self.save_learning_session_row(session, audit).await
+    async fn save_learning_session(
+        &self,
+        session: &Session,
+        notify: &[signpost_domain::communities::Notification],
+        audit: AuditRecord,
+    ) -> Result<Session, StoreError> {
+        self.save_learning_session_row(session, notify, audit).await
     }
     async fn learning_session(&self, id: SessionId) -> Result<Session, StoreError> {
         self.learning_session_row(id).await
@@ -183,8 +194,14 @@ impl LearningStore for Db {
     async fn contributions(&self, session_id: SessionId) -> Result<Vec<Contribution>, StoreError> {
         self.contribution_rows(session_id).await
     }
-    async fn save_action(&self, action: &Action, lesson_state: Option<LessonRecord>, audit: AuditRecord) -> Result<Action, StoreError> {
-        self.save_action_row(action, lesson_state, audit).await
+    async fn save_action(
+        &self,
+        action: &Action,
+        lesson_state: Option<LessonRecord>,
+        notify: &[signpost_domain::communities::Notification],
+        audit: AuditRecord,
+    ) -> Result<Action, StoreError> {
+        self.save_action_row(action, lesson_state, notify, audit).await
     }
     async fn action(&self, id: ActionId) -> Result<Action, StoreError> {
         self.action_row(id).await

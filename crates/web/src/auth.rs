@@ -48,6 +48,14 @@ pub fn session_cookie(secret: Option<&str>, secure: bool) -> HeaderValue {
     }
 }
 
+/// 32 random bytes as 64 hex digits: a CSRF token for a form shown before signing in.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod pages;
 mod search_params;
 mod server;
+mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -91,6 +92,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
     Router::new()
         .merge(pages::pages().into_router())
         .route("/static/{*path}", get(assets::file))
+        .route("/unsubscribe/{token}", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -152,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
         site: String::new(),
         team_id: Some(team.id),
         role: Role::KnowledgeSpecialist,
+        line_manager_id: None,
     };
     let evaluator = app.create_user(None, user, None).await.map_err(err)?;
 

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use signpost_domain::fields::KeyContact;
 use signpost_domain::retention::{Departure, Tool};
 use signpost_domain::risk::Criticality;
+use signpost_services::accounts::UserUpdate;
 use signpost_services::leavers::{ActionInput, AreaInput, AreaScore, ExchangeLists, OutputInput, PlanInput, ScoresInput};
 use signpost_services::risk::CriticalAreaInput;
 use signpost_services::{ServiceError, Signpost};
@@ -23,13 +24,16 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
     let robert = actor_named(app, "Robert Hall").await?;
     let kwame = actor_named(app, "Kwame Mensah").await?;
     let tom = actor_named(app, "Tom Whitfield").await?;
+    // Her account records Robert as her line manager, so the plan goes to him.
+    let admin = actor_named(app, "Gareth Owen").await?;
+    let manager = UserUpdate { line_manager_id: Some(Some(robert.user_id)), ..UserUpdate::default() };
+    app.update_user(&admin, helen.user_id, manager).await?;
     let leaving_on = (Utc::now() + Duration::days(20)).date_naive();
     let input = PlanInput {
         leaver_id: helen.user_id,
         departure: Departure::Leaving,
         leaving_on: leaving_on.to_string(),
         role: "Lead Nurse, Infection Prevention".into(),
-        line_manager_id: robert.user_id,
         successor_id: Some(kwame.user_id),
         key_colleague_id: Some(tom.user_id),
     };

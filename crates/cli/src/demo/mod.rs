@@ -6,7 +6,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use signpost_domain::assets::{Status, Visibility};
 use signpost_domain::fields::AssetKind;
+use signpost_domain::notifications::{Category, Frequency};
 use signpost_domain::people::{NewUser, Role, TeamKind};
+use signpost_services::accounts::operator;
 use signpost_services::assets::AssetInput;
 use signpost_services::transfer::ImportItem;
 use signpost_services::{ServiceError, Signpost};
@@ -75,11 +77,18 @@ const SITES: [&str; 4] = ["Northfield General Hospital", "Riverside Health Centr
 
 /// Loads the demo organisation unless it is already there; returns the number of assets created (lessons included).
 pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
+    // The demo's past rounds and plans email no one, whatever relay is configured.
+    let app = &app.without_mail();
     let existing = app.user_by_email(&email(PEOPLE[0].0)).await;
     if existing.is_ok() {
         return Ok(0);
     }
-    let org = app.create_team(None, ORGANISATION, TeamKind::Organisation, None).await?;
+    // One organisation per installation: the demo's directorates go under one already there.
+    let existing = app.teams(&operator()).await?.into_iter().find(|t| t.kind == TeamKind::Organisation);
+    let org = match existing {
+        Some(org) => org,
+        None => app.create_team(None, ORGANISATION, TeamKind::Organisation, None).await?,
+    };
     let mut team_ids = vec![(ORGANISATION.to_string(), org.id)];
     for (directorate, teams) in DIRECTORATES {
         let d = app.create_team(None, directorate, TeamKind::Directorate, Some(org.id)).await?;
@@ -100,9 +109,13 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
             site: SITES[i % SITES.len()].to_string(),
             team_id: team_of(team),
             role: Role::parse(role).map_err(|e| ServiceError::Invalid(vec![e]))?,
+            line_manager_id: None,
         };
         let created = app.create_user(None, user, None).await?;
         app.set_hashed_password(created.id, &password).await?;
+        // The demo's people are made up: however mail is configured, none is emailed.
+        let never: Vec<_> = Category::EMAILED.iter().map(|c| (*c, Frequency::Never)).collect();
+        app.set_email_preferences(&app.actor(created.id).await?, &never).await?;
     }
     let items = assets();
     let n = items.len();

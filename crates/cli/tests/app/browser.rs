@@ -183,6 +183,9 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             "/admin/audit".into(),
             "/admin/jobs".into(),
             "/admin/jobs?state=failed".into(),
+            "/account".into(),
+            "/account/password".into(),
+            "/account/notifications".into(),
         ] {
             b.visit_accessible(&t.base, &path).await;
         }
@@ -191,6 +194,8 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             b.screenshot("admin-jobs-failed").await;
             b.client.goto(&format!("{}/admin/users/{bob}", t.base)).await.unwrap();
             b.screenshot("admin-user").await;
+            b.client.goto(&format!("{}/account/notifications", t.base)).await.unwrap();
+            b.screenshot("account-emails").await;
         }
         b.client.goto(&format!("{}/admin/synonyms", t.base)).await.unwrap();
         b.fill("groups", "lonely").await;

@@ -4,8 +4,9 @@
 //! through a real SMTP server.
 use crate::common;
 
-use common::{Backend, TestDb, cli, seed, write};
+use common::{Backend, MailSink, TestDb, cli, seed, write};
 use signpost::open;
+use signpost_domain::notifications::{Category, Frequency};
 use signpost_domain::ports::AssetQuery;
 use signpost_services::accounts::operator;
 
@@ -246,50 +247,13 @@ fn a_configuration_file_sets_the_data_directory_and_flags_win_over_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("colour"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// A real SMTP server: CPython's `smtpd` debugging server, which prints every message it receives.
-struct SmtpSink {
-    child: std::process::Child,
-    port: u16,
-    received: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        use std::io::BufRead;
-        let port = common::free_port();
-        let mut child = std::process::Command::new("python3")
-            .args(["-u", "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer", &format!("127.0.0.1:{port}")])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 runs CPython's smtpd");
-        let received = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = received.clone();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-                let mut all = sink.lock().unwrap();
-                all.push_str(&line);
-                all.push('\n');
-            }
-        });
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "the SMTP server did not start");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        SmtpSink { child, port, received }
-    }
-
-    fn received(&self) -> String {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The messages a sink received, as headers and plain text, one after another.
+fn received(sink: &MailSink) -> String {
+    let text = |m: &serde_json::Value, key: &str| m[key].as_str().unwrap_or_default().to_string();
+    sink.received()
+        .iter()
+        .map(|m| format!("From: {}\nTo: {}\nSubject: {}\n\n{}\n", text(m, "from"), text(m, "to"), text(m, "subject"), text(m, "text")))
+        .collect()
 }
 
 #[tokio::test]
@@ -301,11 +265,18 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
     let (ok, _, err) = cli(&location, &["remind"]);
     assert!(!ok && err.contains("no mail relay is configured"), "{err}");
 
-    let smtp = SmtpSink::start();
-    let relay = format!("smtp://127.0.0.1:{}", smtp.port);
+    let smtp = MailSink::start(false).await;
+    let relay = smtp.url();
     let (ok, _, err) = cli(&location, &["remind", "--smtp-url", relay.as_str(), "--public-url", "signpost.northfield.nhs.uk"]);
     assert!(!ok && err.contains("--public-url must start with https://"), "{err}");
-    assert!(smtp.received().is_empty(), "nothing is sent when the settings are wrong");
+    assert!(received(&smtp).is_empty(), "nothing is sent when the settings are wrong");
+    // The demo's made-up people are never emailed; here they choose reminders, as real people would.
+    let (app, store) = open(&location).await.unwrap();
+    for user in app.everyone(&operator()).await.unwrap() {
+        let choices = [(Category::ActionReminder, Frequency::Immediately), (Category::LeaverPlan, Frequency::Immediately)];
+        app.set_email_preferences(&app.actor(user.id).await.unwrap(), &choices).await.unwrap();
+    }
+    store.close().await;
     let args = [
         "remind",
         "--smtp-url",
@@ -322,9 +293,9 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
     let sent: usize = last.strip_prefix("sent ").and_then(|r| r.strip_suffix(" reminders")).unwrap().parse().unwrap();
     assert!(sent > 0, "the demo has overdue actions: {out}");
     let mail =
-        common::eventually(std::time::Duration::from_secs(10), async || smtp.received().matches("Subject: Reminder: ").count() == sent);
-    assert!(mail.await.is_some(), "every reminder arrives: {}", smtp.received());
-    let received = smtp.received();
+        common::eventually(std::time::Duration::from_secs(10), async || received(&smtp).matches("Subject: Reminder: ").count() == sent);
+    assert!(mail.await.is_some(), "every reminder arrives: {}", received(&smtp));
+    let received = received(&smtp);
     assert!(received.contains("From: signpost@northfield.nhs.uk"), "{received}");
     assert_eq!(
         received.matches("To: ").count(),
@@ -344,4 +315,22 @@ async fn owners_of_overdue_actions_are_reminded_by_email_once_a_week() {
         ok && out.trim() == "reminded the people in 0 leavers' plans\nsent 0 other emails\nsent 0 reminders",
         "nobody is told twice in a week: {out}"
     );
+}
+
+#[tokio::test]
+async fn serving_the_demo_with_mail_configured_emails_none_of_its_made_up_people() {
+    let db = TestDb::new(Backend::Sqlite);
+    let location = db.location("node");
+    let smtp = MailSink::start(false).await;
+    let relay = smtp.url();
+    let node = common::Node::start_with(
+        &location,
+        &["--smtp-url", relay.as_str(), "--public-url", "https://signpost.northfield.nhs.uk"],
+        &["--demo"],
+    )
+    .await;
+    // The node scans for reminders at once and runs jobs every two seconds: give it several rounds.
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    assert!(received(&smtp).is_empty(), "no reminders, notifications or coffee introductions for the demo: {}", received(&smtp));
+    drop(node);
 }

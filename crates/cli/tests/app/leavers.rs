@@ -38,6 +38,7 @@ async fn with_successor(t: &mut TestApp) -> i64 {
         site: String::new(),
         team_id: Some(t.teams["Ward A"]),
         role: Role::Member,
+        line_manager_id: None,
     };
     let user = t.app.create_user(None, dana, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();
@@ -45,12 +46,18 @@ async fn with_successor(t: &mut TestApp) -> i64 {
     user.id.0
 }
 
-/// alice starts her plan to leave in `days`, naming bob (another ward) her line manager,
-/// who accepts; dana succeeds her.
+/// An administrator records `manager` as `who`'s line manager on their account.
+pub async fn record_manager(t: &TestApp, who: &str, manager: &str) {
+    let (status, body) = t.put("admin", &format!("/api/v1/users/{}", t.users[who]), json!({ "line_manager_id": t.users[manager] })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// alice, whose account records bob (another ward) as her line manager, starts her plan
+/// to leave in `days`; bob accepts; dana succeeds her.
 async fn start(t: &TestApp, dana: i64, days: i64) -> i64 {
+    record_manager(t, "alice", "bob").await;
     let input = json!({
-        "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(days), "role": "Ward A sister",
-        "line_manager_id": t.users["bob"], "successor_id": dana,
+        "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(days), "role": "Ward A sister", "successor_id": dana,
     });
     let (status, plan) = t.post("alice", "/api/v1/leaver-plans", input).await;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
@@ -64,18 +71,26 @@ async fn a_plan_follows_the_six_steps_and_stores_handover_notes_for_the_team(bac
     let mut t = TestApp::spawn(backend).await;
     let dana = with_successor(&mut t).await;
     let bad = json!({
-        "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": "2020-01-01", "role": "",
-        "line_manager_id": t.users["alice"], "successor_id": t.users["guest"],
+        "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": "2020-01-01", "role": "", "successor_id": t.users["guest"],
     });
-    let (status, err) = t.post("alice", "/api/v1/leaver-plans", bad).await;
+    let (status, err) = t.post("alice", "/api/v1/leaver-plans", bad.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
-    assert_eq!(fields(&err), ["line_manager_id", "successor_id", "role", "leaving_on"]);
-    let stranger = json!({ "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(30), "role": "Sister", "line_manager_id": t.users["bob"] });
+    assert_eq!(fields(&err), ["successor_id", "leaver_id", "role", "leaving_on"], "no line manager is recorded for alice yet");
+    assert!(err.to_string().contains("alice has no line manager recorded"), "{err}");
+    let mut named = bad.clone();
+    named["line_manager_id"] = json!(t.users["bob"]);
+    assert_eq!(
+        t.post("alice", "/api/v1/leaver-plans", named).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a plan takes no line manager from whoever starts it"
+    );
+    record_manager(&t, "alice", "bob").await;
+    let stranger = json!({ "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(30), "role": "Sister" });
     assert_eq!(t.post("dana", "/api/v1/leaver-plans", stranger.clone()).await.0, StatusCode::FORBIDDEN, "only the leaver or a specialist");
-    assert_eq!(t.post("bob", "/api/v1/leaver-plans", stranger).await.0, StatusCode::FORBIDDEN, "naming yourself manager is no way in");
+    assert_eq!(t.post("bob", "/api/v1/leaver-plans", stranger).await.0, StatusCode::FORBIDDEN, "being her manager is no way to start it");
 
     let id = start(&t, dana, 30).await;
-    let again = json!({ "leaver_id": t.users["alice"], "departure": "moving", "leaving_on": in_days(40), "role": "Sister", "line_manager_id": t.users["bob"] });
+    let again = json!({ "leaver_id": t.users["alice"], "departure": "moving", "leaving_on": in_days(40), "role": "Sister" });
     assert_eq!(t.post("alice", "/api/v1/leaver-plans", again).await.0, StatusCode::CONFLICT, "one open plan per person");
     let (_, news) = t.get("dana", "/api/v1/notifications").await;
     assert!(news[0]["text"].as_str().unwrap().contains("secure alice's knowledge"), "the successor is told: {news}");
@@ -261,7 +276,7 @@ async fn people_in_a_plan_are_reminded_as_the_leaving_date_nears(backend: Backen
     let (_, view) = t.get("bob", &format!("/api/v1/leaver-plans/{id}")).await;
     assert_eq!(view["plan"]["reminded_days"], 7);
     // Moving the date back resets the reminders.
-    let change = json!({ "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(13), "role": "Ward A sister", "line_manager_id": t.users["bob"], "successor_id": dana });
+    let change = json!({ "leaver_id": t.users["alice"], "departure": "leaving", "leaving_on": in_days(13), "role": "Ward A sister", "successor_id": dana });
     assert_eq!(t.put("bob", &format!("/api/v1/leaver-plans/{id}"), change).await.0, StatusCode::OK);
     assert_eq!(t.app.send_leaving_reminders().await.unwrap(), 1, "two weeks out");
 }

@@ -28,8 +28,22 @@ async fn choose(b: &Browser, id: &str, value: &str) {
     select.select_by_value(value).await.unwrap_or_else(|_| panic!("#{id} has no option {value}"));
 }
 
+/// The text of the first element matching `css`, once the page has it: a click that
+/// navigates returns before the new page arrives, and an element found on the old page
+/// goes stale.
 async fn text_of(b: &Browser, css: &str) -> String {
-    b.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}")).text().await.unwrap()
+    let mut text = None;
+    let found = common::eventually(std::time::Duration::from_secs(20), async || {
+        let element = b.client.find(Locator::Css(css)).await;
+        text = match element {
+            Ok(e) => e.text().await.ok(),
+            Err(_) => None,
+        };
+        text.is_some()
+    })
+    .await;
+    assert!(found.is_some(), "nothing matches {css}");
+    text.unwrap_or_default()
 }
 
 /// Adds someone to Ward A, with a password and an API token.
@@ -42,6 +56,7 @@ async fn on_ward_a(t: &mut TestApp, name: &'static str, job_title: &str) -> i64 
         site: String::new(),
         team_id: Some(t.teams["Ward A"]),
         role: Role::Member,
+        line_manager_id: None,
     };
     let user = t.app.create_user(None, user, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();
@@ -55,6 +70,9 @@ async fn journey(mut t: TestApp, javascript: bool) {
     let lena = on_ward_a(&mut t, "lena", "Ward Manager").await;
     let dana = on_ward_a(&mut t, "dana", "Staff Nurse").await;
     let t = &t;
+    // Her account records lena, the ward manager, as her line manager.
+    let (status, body) = t.put("admin", &format!("/api/v1/users/{alice}"), json!({ "line_manager_id": lena })).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let (_, lesson) =
         t.post("alice", "/api/v1/assets", common::lesson("Night handover lesson", t.teams["Ward A"], "organisation", "published")).await;
 
@@ -67,7 +85,6 @@ async fn journey(mut t: TestApp, javascript: bool) {
     choose(&b, "leaver_id", &alice.to_string()).await;
     b.fill("leaving_on", &(Utc::now() + Duration::days(25)).date_naive().to_string()).await;
     b.fill("role", "Ward A sister").await;
-    choose(&b, "line_manager_id", &lena.to_string()).await;
     choose(&b, "successor_id", &dana.to_string()).await;
     choose(&b, "key_colleague_id", &t.users["spec"].to_string()).await;
     b.click("form[action='/leavers'] button").await;

@@ -9,6 +9,8 @@
 #[macro_use]
 mod common;
 
+mod accounts;
+mod accounts_journey;
 mod admin_pages;
 mod api;
 mod editing;
@@ -37,5 +39,7 @@ mod xss;
 
 mod browser;
 mod cli;
+mod mail;
 mod nodes;
+mod notifications;
 mod ops;

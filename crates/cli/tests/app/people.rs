@@ -7,10 +7,11 @@ use crate::common;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{Backend, TestApp};
+use common::{Backend, MailSink, SinkTls, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use signpost_domain::ids::ProgrammeId;
+use signpost_mail::{Relay, RelayOptions, SmtpMailer};
 
 on_both_backends!(
     profiles_show_details_only_to_their_audience_and_opted_out_people_are_never_suggested,
@@ -389,17 +390,19 @@ fn read_invites(folder: &Path) -> Value {
 #[tokio::test]
 async fn coffee_introductions_arrive_by_email_with_an_invitation_a_calendar_can_read() {
     let t = TestApp::spawn(Backend::Sqlite).await;
-    let folder = tempfile::tempdir().unwrap();
-    let port = common::free_port();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/mail_sink.py");
-    let mut sink =
-        std::process::Command::new("python3").arg(script).arg(port.to_string()).arg(folder.path()).spawn().expect("python3 runs");
-    let started =
-        common::eventually(std::time::Duration::from_secs(10), async || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-    assert!(started.await.is_some(), "the SMTP server did not start");
-
-    let mailer = signpost_mail::SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "signpost@trust.nhs.uk").unwrap();
-    let app = t.app.clone().with_mailer(Arc::new(mailer));
+    // As NHSmail on port 587: STARTTLS required, then AUTH as the sending mailbox.
+    let sink = MailSink::with(SinkTls::StartTls, Some(("signpost@trust.nhs.uk", "correct horse")), false).await;
+    let relay = Relay::parse(
+        &sink.url(),
+        RelayOptions {
+            username: Some("signpost@trust.nhs.uk".into()),
+            password: Some("correct horse".into()),
+            ca_file: Some(sink.ca_file()),
+            ..RelayOptions::default()
+        },
+    )
+    .unwrap();
+    let app = t.app.clone().with_mailer(Arc::new(SmtpMailer::new(relay).unwrap()));
     let (_, p) = t
         .post(
             "spec",
@@ -413,16 +416,18 @@ async fn coffee_introductions_arrive_by_email_with_an_invitation_a_calendar_can_
     }
     let spec = app.actor(t.users["spec"]).await.unwrap();
     let outcome = app.run_round_with_seed(&spec, ProgrammeId(id), 42).await.unwrap();
-    assert_eq!((outcome.emailed, outcome.email_failures), (2, 0));
-
-    let arrived = common::eventually(std::time::Duration::from_secs(10), async || {
-        std::fs::read_dir(folder.path()).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml")).count()
-            == 2
-    });
-    assert!(arrived.await.is_some(), "both introductions arrive");
-    let _ = sink.kill();
-    let _ = sink.wait();
-    let mail = read_invites(folder.path());
+    assert_eq!(outcome.emails_queued, 2, "one introduction each, queued with the round");
+    assert!(sink.received().is_empty(), "queued, not yet sent");
+    let run = app.run_due_jobs().await.unwrap();
+    assert_eq!((run.emails, run.failed), (2, 0));
+    let received = sink.received();
+    assert_eq!(received.len(), 2);
+    for m in &received {
+        assert_eq!(m["login"], "signpost@trust.nhs.uk", "sent after logging in over TLS: {m}");
+        assert_eq!(m["from"], "signpost@trust.nhs.uk", "as the account that logged in: {m}");
+        assert!(m["html"].as_str().is_some_and(|h| h.contains("Conversation starters:")), "with an HTML part as well: {m}");
+    }
+    let mail = read_invites(sink.folder.path());
     let mail = mail.as_array().unwrap();
     for (reader, partner) in [("alice", "bob"), ("bob", "alice")] {
         let m =

@@ -158,6 +158,7 @@ async fn ask_and_accept_an_answer_find_the_expert_and_take_part_in_a_coffee_roun
         site: String::new(),
         team_id: Some(t.teams["Library"]),
         role: Role::KnowledgeSpecialist,
+        line_manager_id: None,
     };
     t.app.create_user(None, cara, Some(PASSWORD.to_string())).await.unwrap();
     journey(&t, true).await;
@@ -171,6 +172,7 @@ async fn ask_and_accept_an_answer_find_the_expert_and_take_part_in_a_coffee_roun
         site: String::new(),
         team_id: Some(t.teams["Library"]),
         role: Role::KnowledgeSpecialist,
+        line_manager_id: None,
     };
     t.app.create_user(None, cara, Some(PASSWORD.to_string())).await.unwrap();
     journey(&t, false).await;

@@ -20,6 +20,7 @@ use signpost_domain::ids::{AssetId, TeamId, UserId};
 use signpost_domain::people::{NewUser, Role, TeamKind};
 use signpost_domain::ports::AssetQuery;
 use signpost_domain::search::SearchRequest;
+use signpost_services::accounts::UserUpdate;
 use signpost_services::assets::AssetInput;
 use signpost_services::transfer::ImportItem;
 use signpost_services::{ServiceError, Signpost};
@@ -99,6 +100,7 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
             site: String::new(),
             team_id: Some(team),
             role,
+            line_manager_id: None,
         };
         people.push(Person { id: UserId((app.create_user(None, u, None).await.unwrap().id).0), role, team });
     }
@@ -248,6 +250,7 @@ async fn nobody_sees_an_asset_they_may_not_see_by_any_route(backend: Backend) {
             site: String::new(),
             team_id: None,
             role: Role::Admin,
+            line_manager_id: None,
         };
         let editor = app.create_user(None, editor, None).await.unwrap();
         let admin = app.actor(editor.id).await.unwrap();
@@ -378,6 +381,7 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
             site: String::new(),
             team_id: None,
             role: Role::Admin,
+            line_manager_id: None,
         };
         let editor = app.actor(app.create_user(None, editor, None).await.unwrap().id).await.unwrap();
         for d in docs.iter_mut().filter(|d| d.status == Status::Published && d.visibility != Visibility::Public) {
@@ -404,19 +408,23 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
         out
     };
 
-    // Leavers: some staff start plans naming another member of staff their manager.
+    // Leavers: an administrator records another member of staff as some people's line
+    // manager, and they start plans, which go to that manager.
+    let records = NewUser::new("records@random.nhs.uk", "Records", Role::Admin);
+    let operator_admin = app.actor(app.create_user(None, records, None).await.unwrap().id).await.unwrap();
     let mut plans = Vec::new();
     let leavers: Vec<&&Person> = staff.iter().filter(|_| rng.gen_bool(0.4)).collect();
     for p in leavers {
         let Some(manager) = staff.iter().filter(|m| m.id != p.id).collect::<Vec<_>>().choose(&mut rng).map(|m| (**m).clone()) else {
             continue;
         };
+        let recorded = UserUpdate { line_manager_id: Some(Some(manager.id)), ..UserUpdate::default() };
+        app.update_user(&operator_admin, p.id, recorded).await.unwrap();
         let input = PlanInput {
             leaver_id: p.id,
             departure: Departure::Leaving,
             leaving_on: (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string(),
             role: "Role".into(),
-            line_manager_id: manager.id,
             successor_id: None,
             key_colleague_id: None,
         };

@@ -30,15 +30,19 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
     let (alice, bob) = (t.users["alice"], t.users["bob"]);
     let (_, draft) = t.post("alice", "/api/v1/assets", common::lesson("Alice's draft", t.teams["Ward A"], "team", "draft")).await;
     let draft = draft["id"].as_i64().unwrap();
-    let plan = |manager: i64| json!({ "leaver_id": alice, "departure": "leaving", "leaving_on": in_days(30), "role": "Sister", "line_manager_id": manager });
+    let plan = || json!({ "leaver_id": alice, "departure": "leaving", "leaving_on": in_days(30), "role": "Sister" });
+    // The line manager comes from alice's account, recorded by an administrator.
+    let (status, body) = t.put("admin", &format!("/api/v1/users/{alice}"), json!({ "line_manager_id": bob })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = t.put("alice", &format!("/api/v1/users/{alice}"), json!({ "line_manager_id": t.users["spec"] })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "alice cannot choose her own manager");
 
-    // bob names himself alice's line manager: refused, whoever he names.
-    let (status, err) = t.post("bob", "/api/v1/leaver-plans", plan(bob.0)).await;
+    // bob, though recorded as her manager, cannot start a plan for her.
+    let (status, err) = t.post("bob", "/api/v1/leaver-plans", plan()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
-    assert_eq!(t.post("bob", "/api/v1/leaver-plans", plan((t.users["spec"]).0)).await.0, StatusCode::FORBIDDEN);
 
-    // alice names bob; until he accepts he has no say over her plan.
-    let (status, started) = t.post("alice", "/api/v1/leaver-plans", plan(bob.0)).await;
+    // alice starts it; bob is her manager, and until he accepts he has no say over her plan.
+    let (status, started) = t.post("alice", "/api/v1/leaver-plans", plan()).await;
     assert_eq!(status, StatusCode::CREATED, "{started}");
     let id = started["id"].as_i64().unwrap();
     let (_, news) = t.get("bob", "/api/v1/notifications").await;
@@ -47,7 +51,7 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
     assert_eq!((view["may"]["manage"].as_bool(), view["may"]["accept_manager"].as_bool()), (Some(false), Some(true)), "{view}");
     let handover = json!({ "moves": [{ "holding": format!("asset-{draft}"), "to": bob }] });
     assert_eq!(t.post("bob", &format!("/api/v1/leaver-plans/{id}/handover"), handover.clone()).await.0, StatusCode::FORBIDDEN);
-    let mut changed = plan(bob.0);
+    let mut changed = plan();
     changed["successor_id"] = json!(bob);
     assert_eq!(t.put("bob", &format!("/api/v1/leaver-plans/{id}"), changed).await.0, StatusCode::FORBIDDEN);
     assert_eq!(t.post("alice", &format!("/api/v1/leaver-plans/{id}/accept"), json!({})).await.0, StatusCode::FORBIDDEN, "only bob accepts");
@@ -64,7 +68,7 @@ async fn a_colleague_cannot_take_over_anothers_knowledge_through_a_leaver_plan(b
 
     // A second open plan for alice is refused by the database itself, so no race between
     // two requests can get past it.
-    assert_eq!(t.post("spec", "/api/v1/leaver-plans", plan(bob.0)).await.0, StatusCode::CONFLICT);
+    assert_eq!(t.post("spec", "/api/v1/leaver-plans", plan()).await.0, StatusCode::CONFLICT);
     {
         use signpost_domain::audit::AuditRecord;
         use signpost_domain::ports::RetentionStore;
@@ -473,7 +477,7 @@ async fn the_database_holds_the_rules_that_races_used_to_break(backend: Backend)
     let before_sharing = db.learning_session(SessionId(sid)).await.unwrap();
     assert_eq!(t.post("alice", &format!("/api/v1/sessions/{sid}/share"), json!({})).await.0, StatusCode::OK);
     let stale = signpost_domain::learning::Session { title: "Renamed".into(), ..before_sharing };
-    let saved = db.save_learning_session(&stale, AuditRecord::new(None, "session.update", "test")).await.unwrap();
+    let saved = db.save_learning_session(&stale, &[], AuditRecord::new(None, "session.update", "test")).await.unwrap();
     assert!(saved.shared && db.learning_session(SessionId(sid)).await.unwrap().shared, "a stale save cannot hide the answers again");
 
     // One assessment per team, model and day, held by a unique index.

@@ -1,36 +1,119 @@
-"""A real SMTP server for the tests: keeps each message it receives as an .eml file.
+"""A real SMTP server for the tests (aiosmtpd), keeping each message it accepts.
 
-Usage: python3 mail_sink.py PORT FOLDER [stall-first] (CPython up to 3.11, whose standard
-library has smtpd). With stall-first, the first message is held for five seconds (a file
-named "stalled" says so) and then refused, as a relay that hangs would: the node sending
-it can be killed meanwhile.
+Usage: python3 mail_sink.py PORT FOLDER [--tls starttls|implicit] [--login USER:PASSWORD]
+                                        [--stall-first]
+
+Each message is kept as NNNN.eml (as received) and NNNN.json (parsed by Python's email
+package: from, to, subject, message_id, text, html, list_unsubscribe,
+list_unsubscribe_post, attachments, and the login the client authenticated as).
+
+--tls makes a certificate authority and a certificate for 127.0.0.1 with trustme at
+start-up and writes the authority to FOLDER/ca.pem, so the client must verify it:
+starttls requires STARTTLS before anything else, implicit speaks TLS from the first byte.
+--login requires AUTH (PLAIN or LOGIN, only over TLS) as that user; any other login is
+refused with 535. --stall-first holds the first message for five seconds (a file named
+"stalled" says so) and then refuses it, as a relay that hangs would: the node sending it
+can be killed meanwhile.
 """
-import asyncore
+import argparse
+import asyncio
+import json
+import logging
 import os
-import sys
-import time
+import ssl
 import warnings
+from email import policy
+from email.parser import BytesParser
 
-warnings.simplefilter("ignore", DeprecationWarning)
-import smtpd  # noqa: E402
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
-port, folder = int(sys.argv[1]), sys.argv[2]
-stall_first = len(sys.argv) > 3 and sys.argv[3] == "stall-first"
+args = argparse.ArgumentParser()
+args.add_argument("port", type=int)
+args.add_argument("folder")
+args.add_argument("--tls", choices=["starttls", "implicit"])
+args.add_argument("--login")
+args.add_argument("--stall-first", action="store_true")
+options = args.parse_args()
+folder = options.folder
+# aiosmtpd warns about settings the tests choose on purpose; its log would fill the test output.
+warnings.simplefilter("ignore")
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 
 
-class Sink(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-        global stall_first
-        if stall_first:
-            stall_first = False
+def parsed(data: bytes, login) -> dict:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return {
+        "from": str(message["From"]),
+        "to": str(message["To"]),
+        "subject": str(message["Subject"]),
+        "message_id": message["Message-ID"] and str(message["Message-ID"]),
+        "text": text.get_content() if text is not None else None,
+        "html": html.get_content() if html is not None else None,
+        "list_unsubscribe": message["List-Unsubscribe"] and str(message["List-Unsubscribe"]),
+        "list_unsubscribe_post": message["List-Unsubscribe-Post"] and str(message["List-Unsubscribe-Post"]),
+        "attachments": [part.get_filename() for part in message.iter_attachments()],
+        "login": login,
+    }
+
+
+class Sink:
+    stall_first = options.stall_first
+
+    async def handle_DATA(self, server, session, envelope):
+        if Sink.stall_first:
+            Sink.stall_first = False
             open(os.path.join(folder, "stalled"), "w").close()
-            time.sleep(5)
+            await asyncio.sleep(5)
             return "451 try again later"
-        name = os.path.join(folder, f"{len(os.listdir(folder)):04}.eml")
-        with open(name + ".part", "wb") as f:
-            f.write(data if isinstance(data, bytes) else data.encode())
-        os.rename(name + ".part", name)
+        login = session.auth_data if session.authenticated else None
+        name = os.path.join(folder, f"{sum(1 for f in os.listdir(folder) if f.endswith('.eml')):04}")
+        with open(name + ".json.part", "w") as f:
+            json.dump(parsed(envelope.original_content, login), f)
+        with open(name + ".eml.part", "wb") as f:
+            f.write(envelope.original_content)
+        os.rename(name + ".json.part", name + ".json")
+        os.rename(name + ".eml.part", name + ".eml")
+        return "250 OK"
 
 
-Sink(("127.0.0.1", port), None, decode_data=False)
-asyncore.loop()
+def authenticator(server, session, envelope, mechanism, auth_data):
+    if not isinstance(auth_data, LoginPassword) or options.login is None:
+        return AuthResult(success=False, handled=False)
+    user, password = options.login.split(":", 1)
+    if auth_data.login.decode() == user and auth_data.password.decode() == password:
+        return AuthResult(success=True, auth_data=user)
+    return AuthResult(success=False, handled=False)
+
+
+tls = None
+if options.tls:
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(os.path.join(folder, "ca.pem"))
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(tls)
+
+settings = dict(
+    hostname="127.0.0.1",
+    port=options.port,
+    authenticator=authenticator,
+    auth_required=options.login is not None,
+    auth_require_tls=True,
+    # Keep the raw bytes of each message, as sent.
+    decode_data=False,
+)
+if options.tls == "starttls":
+    settings.update(tls_context=tls, require_starttls=True)
+elif options.tls == "implicit":
+    # aiosmtpd counts only STARTTLS as TLS for AUTH; here every byte is already encrypted.
+    settings.update(ssl_context=tls, auth_require_tls=False)
+controller = Controller(Sink(), **settings)
+controller.start()
+print("ready", flush=True)
+try:
+    asyncio.new_event_loop().run_forever()
+finally:
+    controller.stop()

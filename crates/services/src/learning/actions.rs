@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
+use signpost_domain::communities::Notification;
 use signpost_domain::learning::{Action, ActionFilter, ActionId, ActionStatus, LessonRecord, LessonState};
+use signpost_domain::notifications::Category;
 use signpost_domain::people::{Actor, Team, User};
 use signpost_domain::{AssetId, FieldError, StoreError, UserId};
 use utoipa::ToSchema;
@@ -183,7 +185,14 @@ impl Signpost {
             ..r
         });
         let audit = AuditRecord::new(Some(actor.user_id), "action.create", format!("agreed action {:?}", action.title));
-        Ok(self.store.save_action(&action, lesson, audit).await?)
+        let notify: Vec<Notification> = (owner_id != actor.user_id)
+            .then(|| {
+                let text = format!("You have a new action: {}, due {}", action.title, action.due_on.format("%-d %B %Y"));
+                Notification::new(owner_id, text, "/actions", Utc::now()).about(Category::ActionAssigned)
+            })
+            .into_iter()
+            .collect();
+        Ok(self.store.save_action(&action, lesson, &notify, audit).await?)
     }
 
     /// One action.
@@ -234,7 +243,7 @@ impl Signpost {
             "action.close",
             format!("{} action {:?}: {}", closed.status.as_str(), closed.title, closed.outcome),
         );
-        Ok(self.store.save_action(&closed, lesson, audit).await?)
+        Ok(self.store.save_action(&closed, lesson, &[], audit).await?)
     }
 
     /// The reader's open actions and the overdue ones per person and per team.

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
+use signpost_domain::communities::Notification;
 use signpost_domain::learning::{Action, ActionFilter, Contribution, Project, RecordValue, Session, SessionId};
+use signpost_domain::notifications::Category;
 use signpost_domain::people::Actor;
 use signpost_domain::techniques::{RecordKind, Technique};
 use signpost_domain::{FieldError, UserId};
@@ -244,7 +246,7 @@ impl Signpost {
             created_at: Utc::now(),
         };
         let audit = AuditRecord::new(Some(actor.user_id), "session.create", format!("started {:?}", session.title));
-        Ok(self.store.save_learning_session(&session, audit).await?)
+        Ok(self.store.save_learning_session(&session, &[], audit).await?)
     }
 
     /// Changes what a session recorded (title, people, date, record, notes).
@@ -276,7 +278,7 @@ impl Signpost {
             ..session
         };
         let audit = AuditRecord::new(Some(actor.user_id), "session.update", format!("recorded in {:?}", updated.title));
-        Ok(self.store.save_learning_session(&updated, audit).await?)
+        Ok(self.store.save_learning_session(&updated, &[], audit).await?)
     }
 
     pub(crate) async fn session_parts(&self, actor: &Actor, id: SessionId) -> Result<(Session, Technique, Option<Project>), ServiceError> {
@@ -352,6 +354,16 @@ impl Signpost {
         }
         let shared = Session { shared: true, ..session };
         let audit = AuditRecord::new(Some(actor.user_id), "session.share", format!("shared the answers in {:?}", shared.title));
-        Ok(self.store.save_learning_session(&shared, audit).await?)
+        let now = Utc::now();
+        let text = format!("The answers in {} are shared: see what everyone wrote", shared.title);
+        let mut people = shared.participants.clone();
+        people.sort_unstable();
+        people.dedup();
+        let notify: Vec<Notification> = people
+            .into_iter()
+            .filter(|u| *u != actor.user_id)
+            .map(|u| Notification::new(u, text.clone(), format!("/sessions/{id}"), now).about(Category::SessionShared))
+            .collect();
+        Ok(self.store.save_learning_session(&shared, &notify, audit).await?)
     }
 }

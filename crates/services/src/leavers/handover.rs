@@ -1,5 +1,6 @@
 //! The reassignment checklist (nothing the leaver holds is orphaned), closing a plan,
 //! and reminders as the leaving date approaches.
+use signpost_domain::notifications::Category;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -244,6 +245,7 @@ impl Signpost {
                     plan_link(plan.id),
                     now,
                 )
+                .about(Category::Handover)
             })
             .collect();
         let audit = AuditRecord::new(

@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::communities::Notification;
+use signpost_domain::notifications::Category;
 use signpost_domain::people::{Actor, Role, User};
 use signpost_domain::retention::{Departure, LeaverPlan, PlanId, STEPS};
 use signpost_domain::{FieldError, StoreError, UserId};
@@ -36,8 +37,6 @@ pub struct PlanInput {
     pub leaving_on: String,
     /// The role being left.
     pub role: String,
-    /// Who agrees the priorities.
-    pub line_manager_id: UserId,
     /// Who takes over, when known.
     #[serde(default)]
     pub successor_id: Option<UserId>,
@@ -126,8 +125,10 @@ fn staff(users: &HashMap<UserId, User>, field: &str, id: UserId, errors: &mut Ve
     }
 }
 
+/// A plan's page; a plan not yet stored (id 0) links to `/leavers/{plan}`, which the
+/// store fills in when it saves the plan with its notifications.
 pub(crate) fn plan_link(id: PlanId) -> String {
-    format!("/leavers/{id}")
+    if id == PlanId(0) { "/leavers/{plan}".to_string() } else { format!("/leavers/{id}") }
 }
 
 /// The people a plan tells about changes, except `except`.
@@ -141,11 +142,34 @@ pub(crate) fn participants(plan: &LeaverPlan, except: UserId) -> Vec<UserId> {
     out
 }
 
+/// The leaver's line manager as their account records it (set by an administrator or
+/// the identity provider), never as whoever starts the plan says.
+fn recorded_manager(input: &PlanInput, users: &HashMap<UserId, User>, errors: &mut Vec<FieldError>) -> Option<UserId> {
+    let leaver = users.get(&input.leaver_id)?;
+    match leaver.line_manager_id.and_then(|m| users.get(&m)) {
+        Some(manager) if manager.disabled_at.is_none() && manager.role != Role::Guest => Some(manager.id),
+        Some(manager) => {
+            errors.push(FieldError::new(
+                "leaver_id",
+                format!(
+                    "{}'s recorded line manager, {}, can no longer take part: ask an administrator to record their current one",
+                    leaver.name, manager.name
+                ),
+            ));
+            None
+        }
+        None => {
+            errors.push(FieldError::new(
+                "leaver_id",
+                format!("{} has no line manager recorded: ask an administrator to record one on their account", leaver.name),
+            ));
+            None
+        }
+    }
+}
+
 fn check_people(input: &PlanInput, users: &HashMap<UserId, User>, errors: &mut Vec<FieldError>) {
     staff(users, "leaver_id", input.leaver_id, errors);
-    if staff(users, "line_manager_id", input.line_manager_id, errors) && input.line_manager_id == input.leaver_id {
-        errors.push(FieldError::new("line_manager_id", "the line manager must be someone other than the person leaving"));
-    }
     for (field, id) in [("successor_id", input.successor_id), ("key_colleague_id", input.key_colleague_id)] {
         if let Some(id) = id
             && staff(users, field, id, errors)
@@ -176,6 +200,7 @@ impl Signpost {
         let users = self.people_by_id().await?;
         let mut errors = Vec::new();
         check_people(&input, &users, &mut errors);
+        let manager = recorded_manager(&input, &users, &mut errors);
         check_text("role", &input.role, true, 200, &mut errors);
         let leaving_on = parse_date(&input.leaving_on, &mut errors);
         let today = Utc::now().date_naive();
@@ -188,7 +213,7 @@ impl Signpost {
             errors
                 .push(FieldError::new("leaver_id", "they belong to no team, so no team could keep the knowledge: give them a team first"));
         }
-        let (Some(leaving_on), Some(team_id), true) = (leaving_on, team_id, errors.is_empty()) else {
+        let (Some(leaving_on), Some(team_id), Some(line_manager_id), true) = (leaving_on, team_id, manager, errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
         let now = Utc::now();
@@ -199,8 +224,8 @@ impl Signpost {
             leaving_on,
             role: input.role.trim().to_string(),
             team_id,
-            line_manager_id: input.line_manager_id,
-            manager_accepted_at: self_accepted(actor, input.line_manager_id, now),
+            line_manager_id,
+            manager_accepted_at: self_accepted(actor, line_manager_id, now),
             successor_id: input.successor_id,
             key_colleague_id: input.key_colleague_id,
             areas: Vec::new(),
@@ -217,7 +242,7 @@ impl Signpost {
         let mut notify: Vec<Notification> = participants(&plan, actor.user_id)
             .into_iter()
             .filter(|u| *u != plan.line_manager_id)
-            .map(|u| Notification::new(u, text.clone(), "/leavers", now))
+            .map(|u| Notification::new(u, text.clone(), plan_link(plan.id), now).about(Category::LeaverPlan))
             .collect();
         notify.extend(manager_request(&plan, actor.user_id, name, now));
         let audit =
@@ -244,28 +269,26 @@ impl Signpost {
         .await
     }
 
-    /// Changes a plan's date, role and people (whoever manages it; the leaver while the
-    /// manager they named has not accepted). A new line manager must accept again.
+    /// Changes a plan's date, role, successor and key colleague (whoever manages it; the
+    /// leaver while the manager has not accepted). The line manager follows the leaver's
+    /// account: if an administrator has recorded another since, they take over and must
+    /// accept again.
     pub async fn update_plan(&self, actor: &Actor, id: PlanId, input: PlanInput) -> Result<LeaverPlan, ServiceError> {
         let plan = self.readable_plan(actor, id).await?;
         policy::ensure_plan(policy::plan_permissions(actor, &plan).edit, "change the plan", "the line manager or a knowledge specialist")?;
-        let new_manager = input.line_manager_id != plan.line_manager_id;
-        policy::ensure_plan(
-            !new_manager || policy::may_name_manager(actor, plan.leaver_id),
-            "name a different line manager",
-            "the person leaving or a knowledge specialist",
-        )?;
         let users = self.people_by_id().await?;
         let mut errors = Vec::new();
         if input.leaver_id != plan.leaver_id {
             errors.push(FieldError::new("leaver_id", "a plan stays with the person it was started for"));
         }
         check_people(&input, &users, &mut errors);
+        let manager = recorded_manager(&input, &users, &mut errors);
         check_text("role", &input.role, true, 200, &mut errors);
         let leaving_on = parse_date(&input.leaving_on, &mut errors);
-        let Some(leaving_on) = leaving_on.filter(|_| errors.is_empty()) else {
+        let (Some(leaving_on), Some(line_manager_id), true) = (leaving_on, manager, errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
+        let new_manager = line_manager_id != plan.line_manager_id;
         let expected_manager = plan.line_manager_id;
         let saved = self
             .change_plan(actor, id, "leaver_plan.update", |plan| {
@@ -275,14 +298,14 @@ impl Signpost {
                 if plan.leaving_on != leaving_on {
                     plan.reminded_days = None;
                 }
-                if plan.line_manager_id != input.line_manager_id {
-                    plan.manager_accepted_at = self_accepted(actor, input.line_manager_id, Utc::now());
+                if plan.line_manager_id != line_manager_id {
+                    plan.manager_accepted_at = self_accepted(actor, line_manager_id, Utc::now());
                     plan.agreed = None;
                 }
                 plan.departure = input.departure;
                 plan.leaving_on = leaving_on;
                 plan.role = input.role.trim().to_string();
-                plan.line_manager_id = input.line_manager_id;
+                plan.line_manager_id = line_manager_id;
                 plan.successor_id = input.successor_id;
                 plan.key_colleague_id = input.key_colleague_id;
                 Ok(format!("changed the plan for {leaving_on}"))
@@ -416,7 +439,7 @@ fn self_accepted(actor: &Actor, manager: UserId, now: chrono::DateTime<Utc>) -> 
 fn manager_request(plan: &LeaverPlan, by: UserId, leaver: &str, now: chrono::DateTime<Utc>) -> Option<Notification> {
     (plan.manager_accepted_at.is_none() && plan.line_manager_id != by).then(|| {
         let text = format!("You are named as line manager on the plan to secure {leaver}'s knowledge: accept it to agree its priorities");
-        Notification::new(plan.line_manager_id, text, plan_link(plan.id), now)
+        Notification::new(plan.line_manager_id, text, plan_link(plan.id), now).about(Category::LeaverPlan)
     })
 }
 

@@ -3,15 +3,18 @@
 //! introducing each group in Signpost and by email with an `.ics` invitation.
 //! Feedback on a round comes back here too.
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use signpost_domain::UserId;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::coffee::{CoffeeFeedback, CoffeeRound, ProgrammeId, ProgrammeScope, RoundEntrant};
 use signpost_domain::communities::Notification;
+use signpost_domain::jobs::NewJob;
 use signpost_domain::pairing::{Forbidden, Participant, pair};
-use signpost_domain::people::Actor;
+use signpost_domain::people::{Actor, User};
 use signpost_domain::ports::Mail;
 use utoipa::ToSchema;
 
@@ -26,10 +29,9 @@ use signpost_domain::ids::TeamId;
 pub struct RoundOutcome {
     /// The round as stored.
     pub round: CoffeeRound,
-    /// Introductions emailed (0 when mail is not configured).
-    pub emailed: usize,
-    /// Introductions that could not be emailed (they are still in Signpost).
-    pub email_failures: usize,
+    /// Introductions queued to be emailed, each with its calendar invitation (0 when mail
+    /// is not configured); they are background jobs, retried until the relay takes them.
+    pub emails_queued: usize,
 }
 
 /// A round as its runner reads it: who may not be paired with whom, and people's bands,
@@ -199,7 +201,13 @@ impl Signpost {
                     now,
                 ));
                 let openers = starters(&directory.interests(*reader), &partners);
-                let body = introduction(&programme.name, &people[reader], &partners, &openers);
+                let body = introduction(
+                    &programme.name,
+                    &people[reader],
+                    &partners,
+                    &openers,
+                    &self.mail_link(&format!("/coffee/{id}"), "Coffee"),
+                );
                 mails.push((*reader, names, body));
             }
         }
@@ -211,55 +219,50 @@ impl Signpost {
                 now,
             ));
         }
+        let emails: Vec<NewJob> = match self.mailer {
+            None => Vec::new(),
+            Some(_) => mails
+                .into_iter()
+                .map(|(reader, names, body)| {
+                    let group = round.groups.iter().find(|g| g.contains(&reader)).cloned().unwrap_or_default();
+                    let mail = Mail::text(people[&reader].email.clone(), format!("Your {} match: {names}", programme.name), body)
+                        .with_calendar(coffee_invitation(&programme.name, &round, &group, people, now));
+                    NewJob::email(&mail, format!("coffee-introduction:{id}:{number}:{reader}"))
+                })
+                .collect(),
+        };
         let audit = AuditRecord::new(
             Some(actor.user_id),
             "coffee.round",
             format!("paired round {number} of {:?} with seed {seed}", programme.name),
         );
-        let round = self.store.insert_round(&round, &notify, audit).await.map_err(|e| match e {
+        let round = self.store.insert_round(&round, &notify, &emails, audit).await.map_err(|e| match e {
             signpost_domain::StoreError::Conflict(_) => {
                 ServiceError::Conflict("another round was paired at the same moment: reload the page".into())
             }
             other => other.into(),
         })?;
-
-        let (mut emailed, mut email_failures) = (0, 0);
-        if let Some(mailer) = self.mailer.clone() {
-            let day = suggested_day(round.held_on);
-            for (reader, names, body) in mails {
-                let group = round.groups.iter().find(|g| g.contains(&reader)).cloned().unwrap_or_default();
-                let mut attendees: Vec<_> = group.iter().filter_map(|u| people.get(u)).collect();
-                attendees.sort_by(|a, b| a.name.cmp(&b.name));
-                let uid = format!(
-                    "coffee-{}-{}-{}@signpost",
-                    round.programme_id,
-                    round.number,
-                    group.iter().map(|u| u.to_string()).collect::<Vec<_>>().join("-")
-                );
-                let summary = format!("Coffee: {}", attendees.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(" and "));
-                let description = format!(
-                    "{} round {}: a 15 to 30 minute conversation. Move this to a time that suits you both.",
-                    programme.name, round.number
-                );
-                let mail = Mail {
-                    to: people[&reader].email.clone(),
-                    subject: format!("Your {} match: {names}", programme.name),
-                    body,
-                    calendar: Some(calendar(&uid, &summary, &description, day, &attendees, now)),
-                    message_id: None,
-                };
-                match mailer.send(&mail).await {
-                    Ok(()) => emailed += 1,
-                    Err(e) => {
-                        tracing::warn!(error = %e, user = reader.0, "coffee introduction not emailed");
-                        email_failures += 1;
-                    }
-                }
-            }
-        }
-        Ok(RoundOutcome { round: as_seen_by(actor, round), emailed, email_failures })
+        Ok(RoundOutcome { round: as_seen_by(actor, round), emails_queued: emails.len() })
     }
+}
 
+/// The calendar invitation for one group's conversation, on the round's suggested day.
+fn coffee_invitation(programme: &str, round: &CoffeeRound, group: &[UserId], people: &HashMap<UserId, User>, now: DateTime<Utc>) -> String {
+    let mut attendees: Vec<_> = group.iter().filter_map(|u| people.get(u)).collect();
+    attendees.sort_by(|a, b| a.name.cmp(&b.name));
+    let uid = format!(
+        "coffee-{}-{}-{}@signpost",
+        round.programme_id,
+        round.number,
+        group.iter().map(|u| u.to_string()).collect::<Vec<_>>().join("-")
+    );
+    let summary = format!("Coffee: {}", attendees.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(" and "));
+    let description =
+        format!("{programme} round {}: a 15 to 30 minute conversation. Move this to a time that suits you both.", round.number);
+    calendar(&uid, &summary, &description, suggested_day(round.held_on), &attendees, now)
+}
+
+impl Signpost {
     /// Re-runs a stored round from its seed and recorded inputs and says whether it comes out the same.
     pub async fn check_round(&self, actor: &Actor, id: ProgrammeId, round_id: i64) -> Result<RoundCheck, ServiceError> {
         policy::ensure_staff(actor)?;

@@ -38,7 +38,7 @@ pub fn starters(reader_interests: &[String], partners: &[Partner]) -> Vec<String
 }
 
 /// The introduction's text for one person.
-pub fn introduction(programme: &str, reader: &User, partners: &[Partner], starters: &[String]) -> String {
+pub fn introduction(programme: &str, reader: &User, partners: &[Partner], starters: &[String], page: &str) -> String {
     let mut text = format!("Hello {},\n\nYour {programme} match for this round:\n", reader.name);
     for p in partners {
         text.push_str(&format!("\n  {}: {}, {} ({})\n  Email: {}\n", p.user.name, p.user.job_title, p.team, p.user.site, p.user.email));
@@ -50,7 +50,7 @@ pub fn introduction(programme: &str, reader: &User, partners: &[Partner], starte
     for s in starters {
         text.push_str(&format!("  - {s}\n"));
     }
-    text.push_str("\nAfterwards, tell us how it went on the programme's page in Signpost.\n");
+    text.push_str(&format!("\nAfterwards, tell us how it went on the programme's page: {page}\n"));
     text
 }
 
@@ -138,6 +138,8 @@ mod tests {
             team_id: None,
             role: signpost_domain::people::Role::Member,
             created_at: Utc::now(),
+            disabled_at: None,
+            line_manager_id: None,
         }
     }
 

@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::communities::{Answer, AnswerId, Comment, Community, Notification, Question, QuestionId, Vote};
+use signpost_domain::notifications::Category;
 use signpost_domain::people::{Actor, User};
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
@@ -199,7 +200,10 @@ impl Signpost {
         let link = "/questions/{question}";
         let mut notify: Vec<Notification> = experts
             .iter()
-            .map(|e| Notification::new(*e, format!("You may know the answer to a question in {}: {title}", community.name), link, now))
+            .map(|e| {
+                Notification::new(*e, format!("You may know the answer to a question in {}: {title}", community.name), link, now)
+                    .about(Category::QuestionRouted)
+            })
             .collect();
         for m in self.store.memberships(Some(community_id)).await? {
             if m.user_id != actor.user_id && !experts.contains(&m.user_id) {
@@ -263,12 +267,15 @@ impl Signpost {
         let answer = Answer { id: AnswerId(0), question_id: id, author_id: actor.user_id, body, created_at: now };
         let mut notify = Vec::new();
         if question.author_id != actor.user_id {
-            notify.push(Notification::new(
-                question.author_id,
-                format!("Your question has a new answer: {}", question.title),
-                format!("/questions/{id}"),
-                now,
-            ));
+            notify.push(
+                Notification::new(
+                    question.author_id,
+                    format!("Your question has a new answer: {}", question.title),
+                    format!("/questions/{id}"),
+                    now,
+                )
+                .about(Category::QuestionAnswered),
+            );
         }
         let audit = AuditRecord::new(Some(actor.user_id), "question.answer", format!("answered {:?}", question.title));
         Ok(self.store.add_answer(&answer, &notify, audit).await?)
@@ -325,6 +332,7 @@ impl Signpost {
                     format!("/questions/{id}"),
                     now,
                 )
+                .about(Category::AnswerAccepted)
             })
             .into_iter()
             .collect();

@@ -89,12 +89,6 @@ pub fn may_start_plan_for(actor: &Actor, leaver_id: UserId) -> bool {
     ensure_can_start_plan(actor, leaver_id).is_ok()
 }
 
-/// Whether `actor` may name or change a plan's line manager: a knowledge specialist or
-/// admin, or the leaver (the person named must still accept).
-pub fn may_name_manager(actor: &Actor, plan_leaver: UserId) -> bool {
-    is_specialist(actor) || actor.user_id == plan_leaver
-}
-
 /// Whether `actor`, managing a plan, may pass on a leaver's asset: only one they could
 /// change themselves, so a handover never moves what they could not otherwise touch.
 pub fn may_pass_on_asset(actor: &Actor, asset: &Asset) -> bool {

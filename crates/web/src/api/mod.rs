@@ -9,9 +9,11 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod coffee;
+pub mod emails;
 pub mod impact;
 pub mod learning;
 pub mod leavers;
+pub mod lifecycle;
 pub mod maturity;
 pub mod people;
 pub mod search;
@@ -23,6 +25,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(assets::routes())
         .merge(search::routes())
         .merge(accounts::routes())
+        .merge(lifecycle::routes())
+        .merge(emails::routes())
         .merge(admin::routes())
         .merge(techniques::routes())
         .merge(learning::routes())

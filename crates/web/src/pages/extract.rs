@@ -82,6 +82,64 @@ fn check_csrf(viewer: &Viewer, sent: &str) -> Result<(), PageError> {
     }
 }
 
+/// The double-submit cookie of forms shown to people who are not signed in.
+pub const FORM_CSRF_COOKIE: &str = "signpost_form_csrf";
+
+/// A form from someone who is not signed in (a forgotten password, choosing a password
+/// from a link, first-run set-up): its CSRF token must match the cookie the page set
+/// ([`PublicToken`]), compared in constant time before the fields are read; a missing or
+/// wrong one is a 403 page. The application comes first.
+pub struct PublicCsrfForm<T>(pub AppState, pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PublicCsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let expected = crate::auth::cookie(req.headers(), FORM_CSRF_COOKIE).unwrap_or_default();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| PageError::Status(e.status()))?;
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
+        let sent = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map_or("", |(_, v)| v.as_str());
+        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+            return Err(PageError::Service(ServiceError::Forbidden("the form expired: go back, reload the page and try again".into())));
+        }
+        let form = serde_html_form::from_bytes(&bytes).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
+        Ok(PublicCsrfForm(state.clone(), form))
+    }
+}
+
+/// The CSRF token for a page's public forms: the one its cookie already carries, or a
+/// fresh one that [`PublicToken::set`] puts in a cookie on the response.
+pub struct PublicToken {
+    /// Goes in the form's hidden field.
+    pub token: String,
+    fresh: bool,
+    secure: bool,
+}
+
+impl FromRequestParts<AppState> for PublicToken {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let secure = state.secure_cookies(&parts.headers);
+        Ok(match crate::auth::cookie(&parts.headers, FORM_CSRF_COOKIE).filter(|t| t.len() == 64) {
+            Some(token) => PublicToken { token, fresh: false, secure },
+            None => PublicToken { token: crate::auth::random_token(), fresh: true, secure },
+        })
+    }
+}
+
+impl PublicToken {
+    /// `response` with the cookie set, when the token is new.
+    pub fn set(&self, mut response: axum::response::Response) -> axum::response::Response {
+        if self.fresh {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, crate::auth::set_cookie(FORM_CSRF_COOKIE, &self.token, "/", 3600, self.secure));
+        }
+        response
+    }
+}
+
 /// A form from someone who may not be signed in (signing in and out), read into `T`;
 /// a body that is not that form is a 400 page. The handler owns the CSRF rule here,
 /// because there is no session yet: sign-in checks a double-submit cookie, sign-out

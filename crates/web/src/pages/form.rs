@@ -84,6 +84,23 @@ impl<'a> Field<'a> {
         })
     }
 
+    /// A password input; `autocomplete` is `current-password` or `new-password`, so a
+    /// password manager fills or suggests the right one. Never pre-filled.
+    pub fn password(&self, autocomplete: &str) -> Markup {
+        self.wrap(html! {
+            input class={ "nhsuk-input nhsuk-u-width-two-thirds" @if self.error.is_some() { " nhsuk-input--error" } }
+                id=(self.id) name=(self.name) type="password" autocomplete=(autocomplete) spellcheck="false" aria-describedby=[self.described_by()];
+        })
+    }
+
+    /// An email address input.
+    pub fn email(&self, value: &str) -> Markup {
+        self.wrap(html! {
+            input class={ "nhsuk-input" @if self.error.is_some() { " nhsuk-input--error" } }
+                id=(self.id) name=(self.name) type="email" autocomplete="email" spellcheck="false" value=(value) aria-describedby=[self.described_by()];
+        })
+    }
+
     /// A multi-line text area.
     pub fn textarea(&self, rows: u32, value: &str) -> Markup {
         self.wrap(html! {

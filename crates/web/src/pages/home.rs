@@ -37,6 +37,48 @@ pub fn asset_list(assets: &[Asset], empty: &str) -> Markup {
     }
 }
 
+/// What to do first in an organisation where nothing has been published yet.
+fn getting_started(actor: &Actor) -> Markup {
+    use signpost_domain::people::Role;
+    let steps: &[(&str, &str, &str)] = match actor.role {
+        Role::Admin => &[
+            ("/admin/teams", "Check your directorates and teams", "Knowledge belongs to teams, and what each team sees follows them."),
+            ("/admin/users", "Invite your colleagues", "Start with your knowledge specialists and a knowledge advocate in each team."),
+            (
+                "/assets/new",
+                "Share the first piece of knowledge",
+                "A lesson, a how-to, a handover note. Or import a folder of them with signpost import.",
+            ),
+            ("/techniques", "Plan how you will learn", "Choose a technique, such as an after action review, for your next piece of work."),
+        ],
+        Role::Guest => &[],
+        _ => &[
+            (
+                "/assets/new",
+                "Share the first piece of knowledge",
+                "A lesson, a how-to, a handover note: something a colleague would want to know.",
+            ),
+            ("/profile", "Say what you know about", "So colleagues with a question can find you."),
+            ("/techniques", "Plan how you will learn", "Choose a technique, such as an after action review, for your next piece of work."),
+        ],
+    };
+    html! {
+        @if !steps.is_empty() {
+            div class="nhsuk-card nhsuk-card--feature" id="getting-started" {
+                div class="nhsuk-card__content nhsuk-card__content--feature" {
+                    h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m" { "Getting started" }
+                    p { "Nothing has been published here yet. What to do first:" }
+                    ol class="nhsuk-list nhsuk-list--number" {
+                        @for (href, title, hint) in steps {
+                            li { a href=(href) { (title) } br; span class="nhsuk-body-s" { (hint) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
     let recent = s.app.list_assets(&actor, AssetQuery { status: Some(Status::Published), limit: 8, ..Default::default() }).await?;
@@ -72,6 +114,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
                 ul class="nhsuk-list" { @for q in asked.iter().take(5) { li { a href={ "/questions/" (q.id) } { (q.title) } } } }
             }
         }
+        @if recent.items.is_empty() && drafts.items.is_empty() { (getting_started(&actor)) }
         @if unread > 0 { p id="unread" { a href="/notifications" { "You have " (unread) " unread " (if unread == 1 { "notification" } else { "notifications" }) } } }
         form class="nhsuk-u-margin-bottom-6" action="/search" method="get" role="search" novalidate {
             div class="nhsuk-form-group" {

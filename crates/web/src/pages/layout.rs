@@ -68,6 +68,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, query: &str, content: Markup) 
                                     @if v.user.role != signpost_domain::people::Role::Guest {
                                         li class="nhsuk-header__account-item" { a class="nhsuk-header__account-link" href="/notifications" { "Notifications" } }
                                     }
+                                    li class="nhsuk-header__account-item" { a class="nhsuk-header__account-link" href="/account" { "Account" } }
                                     li class="nhsuk-header__account-item" {
                                         form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate {
                                             (csrf_field(&v.csrf_token))
@@ -191,6 +192,11 @@ pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup
             }
         }
     }
+}
+
+/// Content in the two-thirds column NHS pages use for a single form or message.
+pub fn two_thirds(content: Markup) -> Markup {
+    html! { div class="nhsuk-grid-row" { div class="nhsuk-grid-column-two-thirds" { (content) } } }
 }
 
 /// A success banner after an action.

@@ -81,6 +81,7 @@ pub async fn organisation(app: &Signpost) -> anyhow::Result<(Vec<String>, Vec<St
             site: String::new(),
             team_id: Some(team_ids[i % team_ids.len()]),
             role: Role::Member,
+            line_manager_id: None,
         };
         app.create_user(None, user, None).await.map_err(err)?;
         emails.push(email);
@@ -98,6 +99,7 @@ async fn programme_report_ms(app: &Signpost) -> anyhow::Result<f64> {
         site: String::new(),
         team_id: None,
         role: Role::KnowledgeSpecialist,
+        line_manager_id: None,
     };
     let specialist = app.create_user(None, user, None).await.map_err(err)?;
     let actor = app.actor(specialist.id).await.map_err(err)?;

@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 pub mod browser;
+mod mail_sink;
 pub mod web;
+
+pub use mail_sink::{MailSink, SinkTls};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -92,6 +95,8 @@ pub const PEOPLE: [(&str, Role, &str); 5] = [
 ];
 
 pub const PASSWORD: &str = "correct horse battery staple";
+/// The address emails link to in tests that send mail.
+pub const PUBLIC_URL: &str = "https://signpost.trust.nhs.uk";
 
 /// A running application with a seeded organisation.
 pub struct TestApp {
@@ -127,6 +132,7 @@ pub async fn seed(app: &Signpost) -> (HashMap<&'static str, TeamId>, HashMap<&'s
             site: String::new(),
             team_id: Some(teams[team]),
             role,
+            line_manager_id: None,
         };
         let password = (name == "alice").then(|| PASSWORD.to_string());
         users.insert(name, app.create_user(None, u, password).await.unwrap().id);
@@ -160,12 +166,27 @@ impl TestApp {
 
     /// A running application that embeds assets in the background with `model`.
     pub async fn spawn_with(backend: Backend, model: Option<Arc<dyn Embedder>>) -> TestApp {
-        let db = TestDb::new(backend);
-        let (app, _) = open(&db.location("node")).await.expect("open");
-        let app = match model {
+        Self::spawn_configured(backend, |app| match model {
             Some(m) => app.with_embedder(m),
             None => app,
-        };
+        })
+        .await
+    }
+
+    /// A running application that mails through `sink` and links to `https://signpost.trust.nhs.uk`.
+    pub async fn spawn_with_mail(backend: Backend, sink: &MailSink) -> TestApp {
+        let mailer = signpost_mail::SmtpMailer::plain(&sink.url(), "signpost@trust.nhs.uk").unwrap();
+        Self::spawn_configured(backend, |app| {
+            app.with_mailer(Arc::new(mailer)).with_public_url(PUBLIC_URL).with_notification_delay(Duration::ZERO)
+        })
+        .await
+    }
+
+    /// A running application, set up by `configure` before it serves.
+    pub async fn spawn_configured(backend: Backend, configure: impl FnOnce(Signpost) -> Signpost) -> TestApp {
+        let db = TestDb::new(backend);
+        let (app, _) = open(&db.location("node")).await.expect("open");
+        let app = configure(app);
         let (teams, users) = seed(&app).await;
         let mut tokens = HashMap::new();
         for (name, _, _) in PEOPLE {
@@ -271,7 +292,14 @@ impl Node {
 
     /// A node given more options: `global` ones before `serve`, `serving` ones after it.
     pub async fn start_with(location: &Location, global: &[&str], serving: &[&str]) -> Node {
+        Self::start_logging(location, global, serving, None).await
+    }
+
+    /// As [`Node::start_with`], writing what the server prints to `log`; `global` may
+    /// say `--public-url {base}`, filled in with the address it will listen at.
+    pub async fn start_logging(location: &Location, global: &[&str], serving: &[&str], log: Option<&Path>) -> Node {
         let port = free_port();
+        let global: Vec<String> = global.iter().map(|a| a.replace("{base}", &format!("http://127.0.0.1:{port}"))).collect();
         let mut cmd = Command::new(binary());
         cmd.arg("--data")
             .arg(&location.data)
@@ -279,7 +307,10 @@ impl Node {
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .args(serving)
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(match log {
+                Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+                None => Stdio::null(),
+            });
         if let Some(db) = &location.database {
             cmd.args(["--database", db]);
         }
@@ -303,54 +334,6 @@ impl Node {
 impl Drop for Node {
     fn drop(&mut self) {
         self.kill();
-    }
-}
-
-/// A real SMTP server (`tests/support/mail_sink.py`) keeping each message in a folder.
-pub struct MailSink {
-    child: Child,
-    pub port: u16,
-    pub folder: tempfile::TempDir,
-}
-
-impl MailSink {
-    /// Starts the sink; `stall_first` holds and then refuses the first message.
-    pub async fn start(stall_first: bool) -> MailSink {
-        let folder = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/mail_sink.py");
-        let mut cmd = Command::new("python3");
-        cmd.arg(script).arg(port.to_string()).arg(folder.path());
-        if stall_first {
-            cmd.arg("stall-first");
-        }
-        let child = cmd.spawn().expect("python3 runs");
-        let started = eventually(Duration::from_secs(10), async || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-        assert!(started.await.is_some(), "the SMTP server did not start");
-        MailSink { child, port, folder }
-    }
-
-    /// The relay's address for `--smtp-url`.
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received so far.
-    pub fn messages(&self) -> Vec<String> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(self.folder.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        names.sort();
-        names.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
-    }
-}
-
-impl Drop for MailSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

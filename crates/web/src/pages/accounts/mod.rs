@@ -1,12 +1,30 @@
-//! Accounts and administration: signing in, tokens and synonyms, people and teams, background jobs.
+//! Accounts and administration: signing in, passwords, tokens and synonyms, people's
+//! accounts and teams, background jobs.
 use super::Pages;
 
+pub mod account;
 pub mod admin;
+pub mod emails;
 pub mod jobs;
+pub mod password;
 pub mod settings;
+pub mod setup;
 pub mod sign_in;
+pub mod users;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
-    [sign_in::routes(), settings::routes(), admin::routes(), jobs::routes()].into_iter().fold(Pages::new(), Pages::merge)
+    [
+        account::routes(),
+        emails::routes(),
+        sign_in::routes(),
+        password::routes(),
+        setup::routes(),
+        settings::routes(),
+        admin::routes(),
+        users::routes(),
+        jobs::routes(),
+    ]
+    .into_iter()
+    .fold(Pages::new(), Pages::merge)
 }

@@ -2,11 +2,11 @@
 //! carries a CSRF token that is also set as a short-lived cookie (double submit).
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use rand::RngCore;
 use serde::Deserialize;
 
 use crate::auth::{cookie, session_cookie, session_secret, set_cookie};
 use crate::client::ClientIp;
+use crate::pages::accounts::password::SetNotice;
 use crate::pages::extract::PublicForm;
 use crate::pages::prelude::*;
 use crate::pages::safe_next;
@@ -34,7 +34,7 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)]) -> Markup {
+fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)], notice: Option<&str>) -> Markup {
     let field_error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.clone());
     page(
         if errors.is_empty() { "Sign in" } else { "Error: Sign in" },
@@ -43,6 +43,7 @@ fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)]) -
         html! {
             div class="nhsuk-grid-row" {
                 div class="nhsuk-grid-column-two-thirds" {
+                    @if let Some(n) = notice { (success_banner(n)) }
                     (error_summary(errors))
                     h1 { "Sign in to Signpost" }
                     form method="post" action="/sign-in" novalidate {
@@ -62,6 +63,7 @@ fn form_page(next: &str, csrf: &str, email: &str, errors: &[(String, String)]) -
                         }
                         button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Sign in" }
                     }
+                    p { a href="/password/forgot" { "Forgotten your password?" } }
                 }
             }
         },
@@ -74,9 +76,7 @@ fn with_login_cookie(mut response: Response, token: &str, secure: bool) -> Respo
 }
 
 fn new_token() -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    hex::encode(b)
+    crate::auth::random_token()
 }
 
 /// The sign-in form (or the home page, for someone already signed in).
@@ -85,13 +85,14 @@ pub async fn form(
     MaybeSignedIn(who): MaybeSignedIn,
     headers: HeaderMap,
     PageQuery(q): PageQuery<Next>,
+    notice: Done<SetNotice>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
     if who.is_some() {
         return see_other(&next);
     }
     let token = new_token();
-    with_login_cookie(form_page(&next, &token, "", &[]).into_response(), &token, s.secure_cookies(&headers))
+    with_login_cookie(form_page(&next, &token, "", &[], notice.message()).into_response(), &token, s.secure_cookies(&headers))
 }
 
 /// Checks the form, signs in, and goes where the person was heading.
@@ -107,7 +108,7 @@ pub async fn submit(
         // A stale or forged form: show a fresh one rather than an error people cannot act on.
         let token = new_token();
         let errors = [("email".to_string(), "Your sign-in form expired. Enter your email address and password again".to_string())];
-        let page = (StatusCode::FORBIDDEN, form_page(&next, &token, &f.email, &errors)).into_response();
+        let page = (StatusCode::FORBIDDEN, form_page(&next, &token, &f.email, &errors, None)).into_response();
         return with_login_cookie(page, &token, s.secure_cookies(&headers));
     }
     let mut errors = Vec::new();
@@ -133,14 +134,14 @@ pub async fn submit(
             ));
             StatusCode::TOO_MANY_REQUESTS
         }
-        Some(Err(ServiceError::Unauthenticated(_))) => {
-            errors.push(("email".to_string(), "The email address or password is not right".to_string()));
+        Some(Err(ServiceError::Unauthenticated(m))) => {
+            errors.push(("email".to_string(), capitalised(&m)));
             StatusCode::UNAUTHORIZED
         }
         Some(Err(e)) => return PageError::from(e).into_response(),
         None => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    (status, form_page(&next, &expected, &f.email, &errors)).into_response()
+    (status, form_page(&next, &expected, &f.email, &errors, None)).into_response()
 }
 
 /// What the sign-out button sends.

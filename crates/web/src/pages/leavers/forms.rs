@@ -33,7 +33,7 @@ crate::page_form! {
     /// one entry per area or holding in order (`area=3&importance=2&…&area=5&…`).
     pub struct PlanForm / PlanNames {
         leaver_id: String, departure: String, leaving_on: String, role: String,
-        line_manager_id: String, successor_id: String, key_colleague_id: String,
+        successor_id: String, key_colleague_id: String,
         area_title: String, area_detail: String, area_who_needs: String,
         tool: String, note: String, we_want_to_know: String, you_need_to_know: String, done: String,
         title: String, body: String, key_contacts: String,
@@ -70,7 +70,6 @@ fn plan_input(form: &PlanForm, leaver_id: UserId) -> PlanInput {
         departure: if form.departure == "moving" { Departure::Moving } else { Departure::Leaving },
         leaving_on: form.leaving_on.clone(),
         role: form.role.clone(),
-        line_manager_id: UserId(optional_id(&form.line_manager_id).unwrap_or(0)),
         successor_id: optional_id(&form.successor_id).map(UserId),
         key_colleague_id: optional_id(&form.key_colleague_id).map(UserId),
     }

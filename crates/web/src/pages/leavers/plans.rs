@@ -41,7 +41,7 @@ pub(super) fn plan_fields(form: &PlanForm, errors: &Errors, people: &[(UserId, S
         (Field::new(n.departure, "Leaving or moving").errors(errors).select(&departure_options(), &form.departure))
         (Field::new(n.leaving_on, "Last day in the role").hint("For example, 2027-03-31").errors(errors).input("text", &form.leaving_on))
         (Field::new(n.role, "Role being left").hint("For example, Infection prevention lead").errors(errors).input("text", &form.role))
-        (Field::new(n.line_manager_id, "Line manager").hint("Agrees the priorities once they have accepted").errors(errors).select(&people_options(people, Some("Choose a person")), &form.line_manager_id))
+        p class="nhsuk-body-s" { "The line manager recorded on the leaver's account agrees the priorities, once they have accepted. An administrator records it under Admin → Users and roles." }
         (Field::new(n.successor_id, "Successor").hint("Who takes over; the handover notes will belong to them").errors(errors).select(&people_options(people, Some("Not known yet")), &form.successor_id))
         (Field::new(n.key_colleague_id, "Key colleague").hint("Helps facilitate (step 5)").errors(errors).select(&people_options(people, Some("Not named yet")), &form.key_colleague_id))
     }
@@ -395,7 +395,7 @@ pub(super) async fn plan_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: 
 
 /// The change form's values: what was sent, or the plan as it stands.
 fn details_form(v: &PlanView, form: &PlanForm) -> PlanForm {
-    if !form.line_manager_id.is_empty() {
+    if !form.leaving_on.is_empty() {
         return form.clone();
     }
     let opt = |u: Option<UserId>| u.map(|u| u.to_string()).unwrap_or_default();
@@ -403,7 +403,6 @@ fn details_form(v: &PlanView, form: &PlanForm) -> PlanForm {
         departure: v.plan.departure.as_str().into(),
         leaving_on: v.plan.leaving_on.to_string(),
         role: v.plan.role.clone(),
-        line_manager_id: v.plan.line_manager_id.to_string(),
         successor_id: opt(v.plan.successor_id),
         key_colleague_id: opt(v.plan.key_colleague_id),
         ..PlanForm::default()
