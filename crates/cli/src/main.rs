@@ -109,6 +109,10 @@ enum Command {
         /// node that stopped mid-job is noticed after this long).
         #[arg(long, env = "SIGNPOST_JOB_LEASE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(5..=86_400))]
         job_lease_seconds: u64,
+        /// How long a notification waits before it is emailed on its own, so one read in
+        /// Signpost meanwhile is not emailed.
+        #[arg(long, env = "SIGNPOST_NOTIFICATION_DELAY_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+        notification_delay_seconds: u64,
     },
     /// Load the demo organisation: teams, people and about 200 knowledge assets.
     Demo,
@@ -307,8 +311,19 @@ async fn main() -> anyhow::Result<()> {
         None => app,
     };
     match cli.command {
-        Command::Serve { listen, demo: with_demo, secure_cookies, embedding_model, metrics_token, trusted_proxies, job_lease_seconds } => {
-            let app = app.with_job_lease(std::time::Duration::from_secs(job_lease_seconds));
+        Command::Serve {
+            listen,
+            demo: with_demo,
+            secure_cookies,
+            embedding_model,
+            metrics_token,
+            trusted_proxies,
+            job_lease_seconds,
+            notification_delay_seconds,
+        } => {
+            let app = app
+                .with_job_lease(std::time::Duration::from_secs(job_lease_seconds))
+                .with_notification_delay(std::time::Duration::from_secs(notification_delay_seconds));
             let listen = listen.or(config.listen).unwrap_or_else(|| "127.0.0.1:8080".to_string());
             let secure_cookies = secure_cookies || config.secure_cookies.unwrap_or(false);
             let app = match embedding_model.or(config.embedding_model) {

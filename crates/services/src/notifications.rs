@@ -78,6 +78,14 @@ impl Signpost {
     /// Emails of the `category` stop for the person a signed unsubscribe token names.
     /// Returns the category, for the page to say.
     pub async fn unsubscribe(&self, token: &str) -> Result<Category, ServiceError> {
+        let (user, category) = self.unsubscribe_token(token).await?;
+        let audit = AuditRecord::new(Some(user), "user.unsubscribe", format!("unsubscribed from {} emails", category.as_str()));
+        self.store.set_email_preferences(user, &[(category, Frequency::Never)], audit).await?;
+        Ok(category)
+    }
+
+    /// The person and category a signed unsubscribe token names, if its signature holds.
+    pub async fn unsubscribe_token(&self, token: &str) -> Result<(UserId, Category), ServiceError> {
         let refused = || ServiceError::NotFound("a working unsubscribe link: it may have been mistyped".into());
         let mut parts = token.splitn(3, '.');
         let (Some(user), Some(category), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return Err(refused()) };
@@ -85,9 +93,7 @@ impl Signpost {
         let category = Category::parse(category).filter(|c| *c != Category::General).ok_or_else(refused)?;
         let mac = hex::decode(mac).map_err(|_| refused())?;
         self.signer(user, category).await?.verify_slice(&mac).map_err(|_| refused())?;
-        let audit = AuditRecord::new(Some(user), "user.unsubscribe", format!("unsubscribed from {} emails", category.as_str()));
-        self.store.set_email_preferences(user, &[(category, Frequency::Never)], audit).await?;
-        Ok(category)
+        Ok((user, category))
     }
 
     async fn signer(&self, user: UserId, category: Category) -> Result<HmacSha256, ServiceError> {

@@ -10,8 +10,11 @@ use crate::AppState;
 use crate::pages::PagePath;
 use crate::pages::layout::{page, two_thirds};
 
-/// `GET /unsubscribe/{token}`: a page with the button.
-pub async fn confirm(PagePath(token): PagePath<String>) -> Response {
+/// `GET /unsubscribe/{token}`: a page with the button, for a link whose signature holds.
+pub async fn confirm(State(s): State<AppState>, PagePath(token): PagePath<String>) -> Response {
+    if let Err(e) = s.app.unsubscribe_token(&token).await {
+        return crate::pages::PageError::from(e).into_response();
+    }
     let body = html! {
         (two_thirds(html! {
             h1 { "Stop these emails" }

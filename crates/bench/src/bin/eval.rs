@@ -144,16 +144,7 @@ async fn main() -> anyhow::Result<()> {
     let org = app.create_team(None, "Evaluation", TeamKind::Organisation, None).await.map_err(err)?;
     let team = app.create_team(None, "Evaluation team", TeamKind::Directorate, Some(org.id)).await.map_err(err)?;
     let email = "evaluator@example.org";
-    let user = NewUser {
-        email: email.into(),
-        name: "Evaluator".into(),
-        job_title: String::new(),
-        profession: String::new(),
-        site: String::new(),
-        team_id: Some(team.id),
-        role: Role::KnowledgeSpecialist,
-        line_manager_id: None,
-    };
+    let user = NewUser { team_id: Some(team.id), ..NewUser::new(email, "Evaluator", Role::KnowledgeSpecialist) };
     let evaluator = app.create_user(None, user, None).await.map_err(err)?;
 
     // Published, unless the identifier guard refuses (an abstract's number that looks

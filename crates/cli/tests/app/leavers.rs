@@ -31,14 +31,9 @@ fn in_days(days: i64) -> String {
 /// Adds dana, alice's teammate on Ward A who will take over, with an API token.
 async fn with_successor(t: &mut TestApp) -> i64 {
     let dana = NewUser {
-        email: "dana@trust.nhs.uk".into(),
-        name: "dana".into(),
         job_title: "Staff Nurse".into(),
-        profession: String::new(),
-        site: String::new(),
         team_id: Some(t.teams["Ward A"]),
-        role: Role::Member,
-        line_manager_id: None,
+        ..NewUser::new("dana@trust.nhs.uk", "dana", Role::Member)
     };
     let user = t.app.create_user(None, dana, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();

@@ -49,14 +49,9 @@ async fn text_of(b: &Browser, css: &str) -> String {
 /// Adds someone to Ward A, with a password and an API token.
 async fn on_ward_a(t: &mut TestApp, name: &'static str, job_title: &str) -> i64 {
     let user = NewUser {
-        email: format!("{name}@trust.nhs.uk"),
-        name: name.into(),
         job_title: job_title.into(),
-        profession: String::new(),
-        site: String::new(),
         team_id: Some(t.teams["Ward A"]),
-        role: Role::Member,
-        line_manager_id: None,
+        ..NewUser::new(format!("{name}@trust.nhs.uk"), name, Role::Member)
     };
     let user = t.app.create_user(None, user, Some(PASSWORD.to_string())).await.unwrap();
     let actor = t.app.actor(user.id).await.unwrap();

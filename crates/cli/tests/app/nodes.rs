@@ -224,3 +224,36 @@ async fn postgres_two_nodes_send_each_reminder_exactly_once() {
     assert_eq!(done_jobs(&a.base, &admin).await["total"], 12);
     drop(b);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_nodes_email_each_notification_exactly_once() {
+    let db = TestDb::new(Backend::Postgres);
+    let (app, store) = open(&db.location("seed")).await.unwrap();
+    let (_, users) = seed(&app).await;
+    let spec = app.actor(users["spec"]).await.unwrap();
+    for i in 0..10 {
+        let input = signpost_services::learning::actions::ActionInput {
+            title: format!("Check the resuscitation trolley, bay {i}"),
+            due_on: "2099-01-01".into(),
+            owner_id: Some(users["bob"]),
+            ..Default::default()
+        };
+        app.create_action(&spec, input).await.unwrap();
+    }
+    store.close().await;
+    let sink = MailSink::start(false).await;
+    let relay = sink.url();
+    let options = ["--smtp-url", relay.as_str(), "--mail-from", "signpost@trust.nhs.uk"];
+    let serving = ["--notification-delay-seconds", "0"];
+    let (here, there) = (db.location("a"), db.location("b"));
+    let (a, b) = tokio::join!(Node::start_with(&here, &options, &serving), Node::start_with(&there, &options, &serving));
+    let all = eventually(Duration::from_secs(40), async || sink.messages().len() >= 10).await;
+    assert!(all.is_some(), "every notification is emailed: {} of 10", sink.messages().len());
+    // Both nodes scan every poll: give them time to queue one twice.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let ids = message_ids(&sink);
+    let mut distinct = ids.clone();
+    distinct.dedup();
+    assert_eq!((ids.len(), distinct.len()), (10, 10), "each notification emailed exactly once");
+    drop((a, b));
+}

@@ -108,6 +108,7 @@ async fn every_category_is_emailed_with_its_link_and_a_one_click_unsubscribe(bac
     let tampered = format!("{}0", &link[..link.len() - 1]);
     let res = t.client.post(&tampered).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(t.client.get(&tampered).send().await.unwrap().status(), StatusCode::NOT_FOUND, "a mistyped link says so");
     let (status, page) =
         (t.client.get(&link).send().await.unwrap().status(), t.client.get(&link).send().await.unwrap().text().await.unwrap());
     assert_eq!(status, StatusCode::OK);

@@ -151,28 +151,18 @@ async fn ask_and_accept_an_answer_find_the_expert_and_take_part_in_a_coffee_roun
     let t = TestApp::spawn(backend).await;
     // The organiser: a knowledge specialist who signs in with a password.
     let cara = NewUser {
-        email: "cara@trust.nhs.uk".into(),
-        name: "cara".into(),
         job_title: "Knowledge Manager".into(),
-        profession: String::new(),
-        site: String::new(),
         team_id: Some(t.teams["Library"]),
-        role: Role::KnowledgeSpecialist,
-        line_manager_id: None,
+        ..NewUser::new("cara@trust.nhs.uk", "cara", Role::KnowledgeSpecialist)
     };
     t.app.create_user(None, cara, Some(PASSWORD.to_string())).await.unwrap();
     journey(&t, true).await;
     // The same journey without JavaScript, on a fresh organisation.
     let t = TestApp::spawn(backend).await;
     let cara = NewUser {
-        email: "cara@trust.nhs.uk".into(),
-        name: "cara".into(),
         job_title: "Knowledge Manager".into(),
-        profession: String::new(),
-        site: String::new(),
         team_id: Some(t.teams["Library"]),
-        role: Role::KnowledgeSpecialist,
-        line_manager_id: None,
+        ..NewUser::new("cara@trust.nhs.uk", "cara", Role::KnowledgeSpecialist)
     };
     t.app.create_user(None, cara, Some(PASSWORD.to_string())).await.unwrap();
     journey(&t, false).await;

@@ -242,16 +242,7 @@ async fn nobody_sees_an_asset_they_may_not_see_by_any_route(backend: Backend) {
         check(&app, &people, &docs, &parents, seed).await;
 
         // Change visibility, status and team of a third of the assets; the index must follow.
-        let editor = NewUser {
-            email: "editor@random.nhs.uk".into(),
-            name: "Editor".into(),
-            job_title: String::new(),
-            profession: String::new(),
-            site: String::new(),
-            team_id: None,
-            role: Role::Admin,
-            line_manager_id: None,
-        };
+        let editor = NewUser::new("editor@random.nhs.uk", "Editor", Role::Admin);
         let editor = app.create_user(None, editor, None).await.unwrap();
         let admin = app.actor(editor.id).await.unwrap();
         let mut team_ids: Vec<TeamId> = parents.keys().copied().collect();
@@ -373,16 +364,7 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
     // Earlier versions: a third of the assets are widened to the whole organisation by an admin.
     let narrowed: Vec<(i64, Doc)> = {
         let mut out = Vec::new();
-        let editor = NewUser {
-            email: "widener@random.nhs.uk".into(),
-            name: "Widener".into(),
-            job_title: String::new(),
-            profession: String::new(),
-            site: String::new(),
-            team_id: None,
-            role: Role::Admin,
-            line_manager_id: None,
-        };
+        let editor = NewUser::new("widener@random.nhs.uk", "Widener", Role::Admin);
         let editor = app.actor(app.create_user(None, editor, None).await.unwrap().id).await.unwrap();
         for d in docs.iter_mut().filter(|d| d.status == Status::Published && d.visibility != Visibility::Public) {
             if !rng.gen_bool(0.33) {

@@ -73,16 +73,8 @@ pub async fn organisation(app: &Signpost) -> anyhow::Result<(Vec<String>, Vec<St
     let mut emails = Vec::new();
     for i in 0..48 {
         let email = format!("staff{i}@bench.nhs.uk");
-        let user = NewUser {
-            email: email.clone(),
-            name: format!("Staff {i}"),
-            job_title: String::new(),
-            profession: String::new(),
-            site: String::new(),
-            team_id: Some(team_ids[i % team_ids.len()]),
-            role: Role::Member,
-            line_manager_id: None,
-        };
+        let user =
+            NewUser { team_id: Some(team_ids[i % team_ids.len()]), ..NewUser::new(email.clone(), format!("Staff {i}"), Role::Member) };
         app.create_user(None, user, None).await.map_err(err)?;
         emails.push(email);
     }
@@ -91,16 +83,7 @@ pub async fn organisation(app: &Signpost) -> anyhow::Result<(Vec<String>, Vec<St
 
 /// The median of three programme reports for the year to today, as a knowledge specialist.
 async fn programme_report_ms(app: &Signpost) -> anyhow::Result<f64> {
-    let user = NewUser {
-        email: "specialist@bench.nhs.uk".into(),
-        name: "Bench Specialist".into(),
-        job_title: String::new(),
-        profession: String::new(),
-        site: String::new(),
-        team_id: None,
-        role: Role::KnowledgeSpecialist,
-        line_manager_id: None,
-    };
+    let user = NewUser::new("specialist@bench.nhs.uk", "Bench Specialist", Role::KnowledgeSpecialist);
     let specialist = app.create_user(None, user, None).await.map_err(err)?;
     let actor = app.actor(specialist.id).await.map_err(err)?;
     let to = chrono::Utc::now().date_naive();

@@ -124,16 +124,7 @@ pub async fn seed(app: &Signpost) -> (HashMap<&'static str, TeamId>, HashMap<&'s
     }
     let mut users = HashMap::new();
     for (name, role, team) in PEOPLE {
-        let u = NewUser {
-            email: format!("{name}@trust.nhs.uk"),
-            name: name.to_string(),
-            job_title: String::new(),
-            profession: String::new(),
-            site: String::new(),
-            team_id: Some(teams[team]),
-            role,
-            line_manager_id: None,
-        };
+        let u = NewUser { team_id: Some(teams[team]), ..NewUser::new(format!("{name}@trust.nhs.uk"), name, role) };
         let password = (name == "alice").then(|| PASSWORD.to_string());
         users.insert(name, app.create_user(None, u, password).await.unwrap().id);
     }

@@ -27,7 +27,7 @@ fn emails_page(viewer: &Viewer, choices: &[(Category, Frequency)], mails: bool, 
             a class="nhsuk-back-link" href="/account" { "Back to your account" }
             h1 { "What Signpost emails you" }
             @if !mails { div class="nhsuk-inset-text" { p { "This Signpost cannot send email yet, so these choices take effect once an administrator sets it up." } } }
-            p { "Everything also appears under Notifications in Signpost. An email about something you have already read there is not sent. Digests list what is still unread: daily at 7am, weekly on Monday mornings, and only when there is something." }
+            p { "Everything also appears under Notifications in Signpost. An email about something you have already read there is not sent. Digests list what is still unread: daily each morning, weekly on Monday mornings, and only when there is something." }
             form method="post" action="/account/notifications" novalidate {
                 (csrf_field(&viewer.csrf_token))
                 @for (category, chosen) in choices {
