@@ -162,7 +162,7 @@ impl Signpost {
         policy::ensure_admin(actor)?;
         self.check_new_user(&new, None).await?;
         let Some(_) = &self.mailer else { return Err(no_mail_for_invitations()) };
-        // The link needs the account's id only for the email's greeting, which uses the name.
+        // The email greets the person by name; the account, and so its id, is stored with the link.
         let draft = User {
             id: UserId(0),
             email: new.email.trim().to_lowercase(),
