@@ -104,16 +104,9 @@ impl Db {
 
     pub(crate) async fn set_password_row(&self, id: UserId, hash: &str, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await.map_err(map_err)?;
+        // An administrator may set a disabled account's password, ready for when it is enabled.
+        write_password(&mut tx, id, hash, false).await?;
+        end_sessions(&mut tx, id, None).await?;
         append_logs(&mut tx, &audit, "user", Some(id.0), false).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -319,6 +312,27 @@ pub(crate) fn user_summary(u: &User) -> serde_json::Value {
         "email": u.email, "name": u.name, "role": u.role.as_str(), "team_id": u.team_id, "job_title": u.job_title,
         "line_manager_id": u.line_manager_id, "disabled": u.disabled_at.is_some(),
     })
+}
+
+/// Sets a person's password hash (only while the account works, if `working_only`);
+/// [`StoreError::NotFound`] when no such account is there to set.
+pub(crate) async fn write_password(
+    tx: &mut Transaction<'static, Any>,
+    id: UserId,
+    hash: &str,
+    working_only: bool,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND (disabled_at IS NULL OR $3 = 0)")
+        .bind(hash)
+        .bind(id)
+        .bind(working_only as i64)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// Ends a person's browser sessions but `keep` (a session's secret hash); returns how many.

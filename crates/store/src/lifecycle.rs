@@ -8,7 +8,7 @@ use signpost_domain::people::{NewUser, RevokedAccess, TeamKind, User};
 use signpost_domain::{StoreError, Timestamp, UserId};
 use sqlx::{Any, Row, Transaction};
 
-use crate::accounts::{end_sessions, insert_link, insert_team, insert_user, revoke_all};
+use crate::accounts::{end_sessions, insert_link, insert_team, insert_user, revoke_all, write_password};
 use crate::rows::{ms, now_ms, time};
 use crate::{Db, append_logs, map_err};
 
@@ -74,12 +74,7 @@ impl AccountStore for Db {
         .map_err(map_err)?;
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let id: UserId = row.try_get("user_id").map_err(map_err)?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        write_password(&mut tx, id, password_hash, true).await?;
         end_sessions(&mut tx, id, None).await?;
         append_logs(&mut tx, &audit, "user", Some(id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
@@ -94,15 +89,7 @@ impl AccountStore for Db {
         audit: AuditRecord,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        write_password(&mut tx, id, password_hash, true).await?;
         let ended = end_sessions(&mut tx, id, keep_session).await?;
         append_logs(&mut tx, &audit, "user", Some(id.0), false).await?;
         tx.commit().await.map_err(map_err)?;
