@@ -94,9 +94,11 @@ impl Signpost {
                 jobs.push(NewJob::now(ACTION_REMINDER, json!({ "action_id": action.id, "on": today }), key));
             }
         }
-        let horizon = Utc::now() + chrono::Duration::days(REVIEW_NOTICE_DAYS);
+        // A review date is noticed as it comes within the horizon (or on the day it is set,
+        // if nearer); dates long past had theirs, so the hourly scan stays small.
+        let (from, horizon) = (Utc::now() - chrono::Duration::days(1), Utc::now() + chrono::Duration::days(REVIEW_NOTICE_DAYS));
         for asset in self.store.asset_facts().await? {
-            if asset.status == Status::Published && asset.next_review_at <= horizon {
+            if asset.status == Status::Published && (from..=horizon).contains(&asset.next_review_at) {
                 let due = asset.next_review_at.date_naive();
                 let key = format!("review-notice:{}:{due}", asset.id);
                 jobs.push(NewJob::now(REVIEW_NOTICE, json!({ "asset_id": asset.id, "due": due }), key));

@@ -57,6 +57,8 @@ pub struct Signpost {
     pub(crate) job_lease: std::time::Duration,
     /// How long a notification waits before it is emailed on its own.
     pub(crate) notification_delay: std::time::Duration,
+    /// The key unsubscribe links are signed with, read from the database once.
+    pub(crate) unsubscribe_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Signpost {
@@ -74,6 +76,7 @@ impl Signpost {
             worker: Arc::from(format!("{}-{:016x}", std::process::id(), rand::random::<u64>())),
             job_lease: std::time::Duration::from_secs(300),
             notification_delay: std::time::Duration::from_secs(60),
+            unsubscribe_key: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 

@@ -97,7 +97,11 @@ impl Signpost {
     }
 
     async fn signer(&self, user: UserId, category: Category) -> Result<HmacSha256, ServiceError> {
-        let key = self.store.shared_secret("unsubscribe", &crate::accounts::random_hex(32)).await?;
+        // Every node reads the same key from the database, once; every email and link uses it.
+        let key = self
+            .unsubscribe_key
+            .get_or_try_init(|| async { self.store.shared_secret("unsubscribe", &crate::accounts::random_hex(32)).await })
+            .await?;
         let mut mac = HmacSha256::new_from_slice(key.as_bytes()).map_err(|e| ServiceError::caused("the unsubscribe key", e.to_string()))?;
         mac.update(format!("unsubscribe:{user}:{}", category.as_str()).as_bytes());
         Ok(mac)

@@ -37,7 +37,7 @@ pub async fn account(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
         }
         p class="nhsuk-body-s" { "Only an administrator can change your email address, team, line manager or role." }
         ul class="nhsuk-list" {
-            li { a class="nhsuk-heading-s" href="/account/password" { "Change your password" } }
+            li { a class="nhsuk-heading-s" href="/account/password" { "Change your password" } p class="nhsuk-body-s" { "Signs you out on your other devices and browsers." } }
             li { a class="nhsuk-heading-s" href="/account/notifications" { "Emails" } p class="nhsuk-body-s" { "What Signpost emails you, and how often." } }
             li { a class="nhsuk-heading-s" href="/profile" { "Change your profile" } p class="nhsuk-body-s" { "What you know about and can help with, which the expert finder uses." } }
             li { a class="nhsuk-heading-s" href="/account/tokens" { "API tokens" } p class="nhsuk-body-s" { "Keys for scripts and other systems to use Signpost's API as you." } }

@@ -70,7 +70,9 @@ pub async fn save(CsrfForm(s, actor, viewer, form): CsrfForm<Vec<(String, String
     for (name, value) in form.iter().filter(|(k, _)| k != crate::pages::extract::CSRF_FIELD).take(Category::EMAILED.len() * 2) {
         match (Category::parse(name).filter(|c| *c != Category::General), Frequency::parse(value)) {
             (Some(c), Some(f)) if !choices.iter().any(|(x, _)| *x == c) => choices.push((c, f)),
-            _ => errors.push((name.clone(), format!("Choose one of the options for {name}"))),
+            // The error links to the group's first radio, and names it as the page does.
+            (Some(c), _) => errors.push((format!("{name}-immediately"), format!("Choose one of the options for \"{}\"", c.describe()))),
+            (None, _) => errors.push((String::new(), "Choose only from the kinds of email listed".to_string())),
         }
     }
     if !errors.is_empty() {

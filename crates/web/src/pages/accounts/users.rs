@@ -167,15 +167,11 @@ pub async fn users(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery
 
 /// `POST /admin/users`: adds a person, inviting them by email or with a password set now.
 pub async fn add_user(CsrfForm(s, actor, viewer, form): CsrfForm<AddForm>) -> PageResult {
+    let role = Role::parse(form.role.as_str()).unwrap_or(Role::Member);
     let new = NewUser {
-        email: form.email.clone(),
-        name: form.name.clone(),
         job_title: form.job_title.clone(),
-        profession: String::new(),
-        site: String::new(),
         team_id: form.team_id.parse().ok(),
-        role: Role::parse(form.role.as_str()).unwrap_or(Role::Member),
-        line_manager_id: None,
+        ..NewUser::new(form.email.clone(), form.name.clone(), role)
     };
     let outcome = if form.how == "invite" {
         s.app.invite_user(&actor, new).await.map(|_| UserNotice::Invited)
