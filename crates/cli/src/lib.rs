@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod files;
 pub mod mail;
+pub mod sign_on;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

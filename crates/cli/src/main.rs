@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Args)]
 struct LocationArgs {
-    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `smtp_starttls`, `smtp_username`, `smtp_password`, `smtp_ca_file`, `smtp_from_must_match_login`, `mail_from`, `public_url`, `metrics_token` and `trusted_proxies`; flags and SIGNPOST_* variables win over it.
+    /// A TOML file with `data`, `database`, `listen`, `secure_cookies`, `embedding_model`, `smtp_url`, `smtp_starttls`, `smtp_username`, `smtp_password`, `smtp_ca_file`, `smtp_from_must_match_login`, `mail_from`, `public_url`, `metrics_token`, `trusted_proxies` and `[[sign_on]]` providers (see the README); flags and SIGNPOST_* variables win over it.
     #[arg(long, env = "SIGNPOST_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Data directory: the SQLite database (by default) and this node's search index [default: data].
@@ -63,6 +63,9 @@ struct ConfigFile {
     public_url: Option<String>,
     metrics_token: Option<String>,
     trusted_proxies: Option<Vec<String>>,
+    /// Single sign-on providers, each a `[[sign_on]]` table.
+    #[serde(default)]
+    sign_on: Vec<signpost::sign_on::ProviderConfig>,
 }
 
 /// A trusted proxy as a network: `10.0.0.5` is the one address, `10.0.0.0/24` a network.
@@ -81,6 +84,12 @@ fn read_config(path: Option<&PathBuf>) -> anyhow::Result<ConfigFile> {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Switch signing in with a password on or off (off needs a `[[sign_on]]` provider in the configuration file).
+    Passwords {
+        /// on or off.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
     /// Serve the web application and API.
     Serve {
         /// Address to listen on [default: 127.0.0.1:8080].
@@ -310,6 +319,11 @@ async fn main() -> anyhow::Result<()> {
         }
         None => app,
     };
+    let providers = signpost::sign_on::providers(std::mem::take(&mut config.sign_on), public_url.as_deref())?;
+    if matches!(cli.command, Command::Serve { .. }) {
+        signpost::sign_on::check(&providers).await?;
+    }
+    let app = app.with_identity_providers(signpost::sign_on::as_ports(&providers));
     match cli.command {
         Command::Serve {
             listen,
@@ -463,6 +477,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let n = app.rebuild_index(&progress_bar()).await.map_err(service)?;
             println!("indexed {n} assets");
+        }
+        Command::Passwords { state } => {
+            let settings = signpost_domain::sign_on::SignInSettings { local_passwords: state == "on" };
+            app.set_sign_in_settings(&signpost_services::accounts::operator(), settings).await.map_err(service)?;
+            println!("signing in with a password is now {state}");
         }
         Command::Remind => {
             anyhow::ensure!(app.mails(), "no mail relay is configured: give --smtp-url smtp://HOST:PORT (or SIGNPOST_SMTP_URL)");

@@ -25,6 +25,7 @@ pub mod retention;
 pub mod review;
 pub mod risk;
 pub mod search;
+pub mod sign_on;
 pub mod techniques;
 pub mod visibility;
 

@@ -66,6 +66,7 @@ pub struct AssetWrite {
 pub trait Store:
     AccountStore
     + NotificationStore
+    + crate::sign_on::SignOnStore
     + LearningStore
     + PeopleStore
     + RetentionStore

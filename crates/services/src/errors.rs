@@ -34,6 +34,9 @@ pub enum ServiceError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// Something Signpost depends on (an identity provider) cannot be reached; try later.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed that the asker cannot fix; logged with its cause, never shown.
     #[error("unexpected: {context}")]
     Unexpected {

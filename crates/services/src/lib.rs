@@ -59,6 +59,8 @@ pub struct Signpost {
     pub(crate) notification_delay: std::time::Duration,
     /// The key unsubscribe links are signed with, read from the database once.
     pub(crate) unsubscribe_key: Arc<tokio::sync::OnceCell<String>>,
+    /// The identity providers people may sign in with, in the configured order.
+    pub(crate) providers: Arc<[Arc<dyn signpost_domain::sign_on::IdentityProvider>]>,
 }
 
 impl Signpost {
@@ -77,6 +79,7 @@ impl Signpost {
             job_lease: std::time::Duration::from_secs(300),
             notification_delay: std::time::Duration::from_secs(60),
             unsubscribe_key: Arc::new(tokio::sync::OnceCell::new()),
+            providers: Arc::from(Vec::new()),
         }
     }
 

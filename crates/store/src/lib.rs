@@ -30,6 +30,7 @@ mod notifications;
 mod people;
 mod retention;
 mod rows;
+mod sign_on;
 mod store_impl;
 mod techniques;
 mod visibility_sql;

@@ -75,6 +75,7 @@ impl From<ServiceError> for ApiError {
                 err.retry_after = Some(retry_after_secs);
                 err
             }
+            ServiceError::Unavailable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
             ServiceError::Unexpected { .. } => {
                 tracing::error!(error = %chain(&e), "unexpected failure");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod pages;
 mod search_params;
 mod server;
+mod sign_on;
 mod unsubscribe;
 
 use std::sync::Arc;
@@ -86,6 +87,11 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         metrics_token: config.metrics_token.as_deref().map(Arc::from),
         trusted_proxies: config.trusted_proxies.clone().into(),
     };
+    // Signing out of Signpost goes on to sign out at the provider, and browsers hold a
+    // form's redirects to its form-action: so the providers' sites are allowed there.
+    let origins: String = state.app.sign_on_origins().iter().map(|o| format!(" {o}")).collect();
+    let csp = HeaderValue::from_str(&format!("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'{origins}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
@@ -93,6 +99,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         .merge(pages::pages().into_router())
         .route("/static/{*path}", get(assets::file))
         .route("/unsubscribe/{token}", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
+        .route("/sign-in/sso/{key}/logout", axum::routing::post(sign_on::backchannel_logout))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -106,7 +113,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("referrer-policy", "same-origin"))
         .layer(header("x-frame-options", "DENY"))
-        .layer(header("content-security-policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"))
+        .layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static("content-security-policy"), csp))
         .with_state(state)
 }
 

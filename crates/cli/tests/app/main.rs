@@ -35,6 +35,7 @@ mod permissions;
 mod routes;
 mod security;
 mod semantic;
+mod sign_on;
 mod xss;
 
 mod browser;

@@ -91,7 +91,7 @@ async fn signing_in_and_out_in_the_browser_is_protected_by_csrf_and_lands_on_hom
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(c.get(url("/")).header("cookie", &session).send().await.unwrap().status(), StatusCode::OK, "still signed in");
     let res = c.post(url("/sign-out")).header("cookie", &session).form(&[("csrf_token", session_csrf.as_str())]).send().await.unwrap();
-    assert_eq!((res.status(), res.headers()[LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"));
+    assert_eq!((res.status(), res.headers()[LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in?signed_out=1"));
     assert_eq!(c.get(url("/")).header("cookie", &session).send().await.unwrap().status(), StatusCode::SEE_OTHER, "signed out");
 
     let res = c.get(url("/no-such-page")).send().await.unwrap();

@@ -3,10 +3,9 @@ use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Argon2, password_hash::rand_core::OsRng};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::{Actor, BrowserSession, Role, User};
 use signpost_domain::search::Page;
 use signpost_domain::{StoreError, UserId};
@@ -16,12 +15,14 @@ use crate::{ServiceError, Signpost, policy};
 
 mod passwords;
 mod setup;
+mod sign_on;
 mod teams;
 mod tokens;
 mod users;
 
 pub use passwords::{INVITATION_DAYS, PasswordChange, RESET_MINUTES, check_new_password};
 pub use setup::{SetupInput, parse_structure};
+pub use sign_on::{ProviderButton, SIGN_ON_MINUTES, SignOnRedirect};
 pub use tokens::CreatedToken;
 pub use users::UserUpdate;
 
@@ -108,6 +109,7 @@ impl Signpost {
     /// Checks an email and password, rate-limited per account and per client.
     /// Unknown accounts take as long to refuse as wrong passwords.
     pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<NewSession, ServiceError> {
+        self.ensure_passwords_allowed().await?;
         let reservation = self
             .limiter
             .reserve(&login_limit::keys(email, client))
@@ -133,12 +135,7 @@ impl Signpost {
 
     /// A new browser session for someone whose identity has just been checked.
     pub(crate) async fn open_session(&self, user: User) -> Result<NewSession, ServiceError> {
-        let secret = random_hex(32);
-        let session =
-            BrowserSession { user_id: user.id, csrf_token: random_hex(32), expires_at: Utc::now() + Duration::hours(SESSION_HOURS) };
-        self.store.create_session(&secret_hash(&secret), &session).await?;
-        self.store.record(AuditRecord::new(Some(user.id), "session.sign_in", format!("{} signed in", user.email))).await?;
-        Ok(NewSession { secret, csrf_token: session.csrf_token, user })
+        self.open_session_from(user, None).await
     }
 
     /// The session behind a cookie secret, if it is still valid, with who it belongs to.

@@ -110,6 +110,7 @@ impl Signpost {
     /// Emails a link to set a new password to `email`, if it is the address of a working
     /// account; answers the same either way. Limited per address and per client.
     pub async fn request_password_reset(&self, email: &str, client: &str) -> Result<(), ServiceError> {
+        self.ensure_passwords_allowed().await?;
         let email = email.trim().to_lowercase();
         if email.is_empty() || !email.contains('@') || email.len() > 254 {
             return Err(ServiceError::invalid("email", "enter an email address in the correct format, like name@example.nhs.uk"));
@@ -134,6 +135,7 @@ impl Signpost {
 
     /// Whose password a link sets and what for, while it still works.
     pub async fn password_link(&self, secret: &str) -> Result<(User, LinkPurpose), ServiceError> {
+        self.ensure_passwords_allowed().await?;
         let link = self.store.password_link(&secret_hash(secret), Utc::now()).await?.ok_or_else(link_gone)?;
         let user = self.store.user(link.user_id).await.map_err(not_found_as("user"))?;
         Ok((user, link.purpose))

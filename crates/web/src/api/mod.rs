@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod maturity;
 pub mod people;
 pub mod search;
+pub mod sign_in;
 pub mod techniques;
 
 /// Every `/api/v1` route.
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(accounts::routes())
         .merge(lifecycle::routes())
         .merge(emails::routes())
+        .merge(sign_in::routes())
         .merge(admin::routes())
         .merge(techniques::routes())
         .merge(learning::routes())

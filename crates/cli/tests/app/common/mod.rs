@@ -5,6 +5,7 @@
 
 pub mod browser;
 mod mail_sink;
+pub mod oidc;
 pub mod web;
 
 pub use mail_sink::{MailSink, SinkTls};
@@ -175,6 +176,18 @@ impl TestApp {
 
     /// A running application, set up by `configure` before it serves.
     pub async fn spawn_configured(backend: Backend, configure: impl FnOnce(Signpost) -> Signpost) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::spawn_listening(backend, listener, configure).await
+    }
+
+    /// A running application on `port` (whose address an identity provider was told
+    /// before Signpost could be set up with the provider's).
+    pub async fn spawn_on(backend: Backend, port: u16, configure: impl FnOnce(Signpost) -> Signpost) -> TestApp {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        Self::spawn_listening(backend, listener, configure).await
+    }
+
+    async fn spawn_listening(backend: Backend, listener: tokio::net::TcpListener, configure: impl FnOnce(Signpost) -> Signpost) -> TestApp {
         let db = TestDb::new(backend);
         let (app, _) = open(&db.location("node")).await.expect("open");
         let app = configure(app);
@@ -187,7 +200,6 @@ impl TestApp {
         app.prepare_index(&|_, _| {}).await.unwrap();
         app.spawn_indexer();
         app.spawn_embedder();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(signpost_web::serve(listener, app.clone(), signpost_web::WebConfig::default()));
         let client = reqwest::Client::builder().build().unwrap();

@@ -34,6 +34,7 @@ pub async fn index(SignedIn(_, actor, viewer): SignedIn) -> PageResult {
             "Invite people, edit their details and line managers, change what they may do, disable the accounts of people who have left.",
         ),
         ("/admin/teams", "Teams", "The organisation's directorates and teams."),
+        ("/admin/sign-in", "How people sign in", "Single sign-on providers, and whether Signpost passwords work beside them."),
         ("/account/tokens", "API tokens", "Keys for scripts and other systems to use Signpost's API as you."),
         ("/admin/synonyms", "Synonyms", "Words search treats as the same, such as AAR and after action review."),
         ("/admin/audit", "Audit log", "Who changed what, and when."),

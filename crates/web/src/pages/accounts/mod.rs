@@ -10,6 +10,8 @@ pub mod password;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;
+pub mod sign_in_settings;
+pub mod sign_on;
 pub mod users;
 
 /// This area's pages and forms.
@@ -18,6 +20,8 @@ pub fn routes() -> Pages {
         account::routes(),
         emails::routes(),
         sign_in::routes(),
+        sign_on::routes(),
+        sign_in_settings::routes(),
         password::routes(),
         setup::routes(),
         settings::routes(),
