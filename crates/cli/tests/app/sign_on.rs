@@ -199,3 +199,41 @@ async fn an_administrator_can_switch_passwords_off_only_while_a_provider_is_conf
 }
 
 on_both_backends!(oidc_sign_in_links_verified_accounts_creates_new_ones_and_back_channel_logout_ends_them);
+
+/// In Chromium: the provider's button, its own sign-in and consent pages, back to
+/// Signpost signed in; signing out goes on to the provider and returns to Signpost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_and_out_through_the_provider_in_a_browser() {
+    use crate::common::browser::Browser;
+    let (t, idp) = signpost_with_npm_provider(Backend::Sqlite).await;
+
+    let plain = Browser::start(false).await;
+    plain.visit_accessible(&t.base, "/sign-in").await;
+    plain.close().await;
+
+    let b = Browser::start(true).await;
+    b.visit_accessible(&t.base, "/sign-in").await;
+    b.screenshot("sign-in-with-provider").await;
+    b.click("#sso-trust").await;
+    assert!(b.wait_for_text("Enter any login").await, "at the provider's own sign-in page");
+    let login = b.client.find(fantoccini::Locator::Css("input[name=login]")).await.unwrap();
+    login.send_keys("alice-at-idp").await.unwrap();
+    b.client.find(fantoccini::Locator::Css("input[name=password]")).await.unwrap().send_keys("any").await.unwrap();
+    b.click("button[type=submit]").await;
+    assert!(b.wait_for_text("Continue").await, "the provider asks to share the details");
+    b.click("button[type=submit]").await;
+    assert!(b.wait_for_text("Hello alice").await, "back in Signpost, signed in");
+    assert_eq!(b.client.current_url().await.unwrap().as_str(), format!("{}/", t.base));
+    b.assert_accessible("the home page after single sign-on").await;
+
+    b.click("form[action='/sign-out'] button").await;
+    assert!(b.wait_for_text("Yes, sign me out").await, "at the provider, asked to sign out there too");
+    assert!(b.client.current_url().await.unwrap().as_str().starts_with(&idp.issuer));
+    b.click("button[name=logout][value=yes]").await;
+    assert!(b.wait_for_text("You have signed out.").await, "back at Signpost's sign-in page");
+    b.assert_accessible("the sign-in page after signing out").await;
+    b.screenshot("signed-out-of-provider").await;
+    b.client.goto(&format!("{}/account", t.base)).await.unwrap();
+    assert!(b.wait_for_text("Sign in to Signpost").await, "the session is over");
+    b.close().await;
+}
