@@ -21,6 +21,7 @@ pub mod pairing;
 pub mod people;
 pub mod ports;
 pub mod profiles;
+pub mod provisioning;
 pub mod retention;
 pub mod review;
 pub mod risk;

@@ -67,6 +67,7 @@ pub trait Store:
     AccountStore
     + NotificationStore
     + crate::sign_on::SignOnStore
+    + crate::provisioning::ProvisioningStore
     + LearningStore
     + PeopleStore
     + RetentionStore

@@ -223,7 +223,7 @@ impl Signpost {
                 }
                 let (subject, body) = message(&action, &owner.name, on, &self.mail_link("/actions", "Actions"));
                 let mail = Mail::text(owner.email.clone(), subject, body).with_message_id(message_id(job.id));
-                mailer.send(&mail).await.map_err(|e| e.0)?;
+                deliver(&mailer, &mail).await?;
                 let audit = AuditRecord::new(None, "action.remind", format!("reminded {} about {:?}", owner.email, action.title));
                 lost(self.store.finish_action_reminder(job.id, &self.worker, action.id, on, audit).await)?;
                 Ok(Done::ActionReminder)
@@ -271,7 +271,7 @@ impl Signpost {
                 let mailer = self.mailer.clone().ok_or("mail is not configured on this node")?;
                 let mail: Mail = serde_json::from_value(job.payload.clone()).map_err(|e| format!("the email job is not an email: {e}"))?;
                 let mail = Mail { message_id: Some(message_id(job.id)), ..mail };
-                mailer.send(&mail).await.map_err(|e| e.0)?;
+                deliver(&mailer, &mail).await?;
                 lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
                 Ok(Done::Email)
             }
@@ -296,7 +296,7 @@ impl Signpost {
                     // Read in Signpost meanwhile, or no longer wanted by email.
                     None => lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
                     Some(mail) => {
-                        mailer.send(&mail.with_message_id(message_id(job.id))).await.map_err(|e| e.0)?;
+                        deliver(&mailer, &mail.with_message_id(message_id(job.id))).await?;
                         lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
                         Ok(Done::Email)
                     }
@@ -310,7 +310,7 @@ impl Signpost {
                     // Nothing waiting: no empty digest.
                     None => lost(self.store.finish_job(job.id, &self.worker, &[]).await).map(|()| Done::Nothing),
                     Some((mail, listed)) => {
-                        mailer.send(&mail.with_message_id(message_id(job.id))).await.map_err(|e| e.0)?;
+                        deliver(&mailer, &mail.with_message_id(message_id(job.id))).await?;
                         lost(self.store.finish_job_with(job.id, &self.worker, &[], &listed).await)?;
                         Ok(Done::Email)
                     }
@@ -324,4 +324,13 @@ impl Signpost {
 /// The Message-ID every attempt at a job's email carries.
 fn message_id(job: JobId) -> String {
     format!("<job-{job}@signpost>")
+}
+
+/// Sends `mail`, except to an address in the reserved `.invalid` domain (RFC 6761): the
+/// stand-in for a person their identity provider gave no address.
+async fn deliver(mailer: &std::sync::Arc<dyn signpost_domain::ports::Mailer>, mail: &Mail) -> Result<(), String> {
+    if mail.to.trim().to_ascii_lowercase().ends_with(".invalid") {
+        return Ok(());
+    }
+    mailer.send(mail).await.map_err(|e| e.0)
 }

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod people;
 pub mod policy;
 pub mod preview;
+pub mod provisioning;
 pub mod report;
 pub mod risk;
 pub mod search;
@@ -94,6 +95,11 @@ impl Signpost {
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = Some(url.trim_end_matches('/').to_string());
         self
+    }
+
+    /// The address people reach the server at, when configured.
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// `path` as a link an email can carry, or `page` when the server's address is unknown.

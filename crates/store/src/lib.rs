@@ -28,6 +28,7 @@ mod logs;
 mod maturity;
 mod notifications;
 mod people;
+mod provisioning;
 mod retention;
 mod rows;
 mod sign_on;

@@ -13,6 +13,7 @@ mod guard;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
+pub mod scim;
 mod search_params;
 mod server;
 mod sign_on;
@@ -105,6 +106,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(ops::openapi))
         .merge(axum::Router::from(api::routes()))
+        .nest("/scim/v2", scim::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(guard::reject_nul))

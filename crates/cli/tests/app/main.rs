@@ -33,6 +33,7 @@ mod report_journey;
 
 mod permissions;
 mod routes;
+mod scim;
 mod security;
 mod semantic;
 mod sign_on;
