@@ -103,7 +103,16 @@ async fn the_type_ahead_suggests_only_visible_titles(backend: Backend) {
 async fn administration_is_for_administrators_and_its_forms_take_effect(backend: Backend) {
     let t = TestApp::spawn(backend).await;
     let alice = WebUser::sign_in(&t, "alice").await;
-    for path in ["/admin", "/admin/users", "/admin/teams", "/admin/audit", "/admin/synonyms", "/admin/jobs"] {
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/teams",
+        "/admin/audit",
+        "/admin/synonyms",
+        "/admin/jobs",
+        "/admin/sign-in",
+        "/admin/provisioning",
+    ] {
         assert_eq!(alice.get(path).await.0, StatusCode::FORBIDDEN, "{path} is closed to members");
     }
     let (status, _, _) = alice.post("/admin/users", &[("name", "Mallory"), ("email", "m@trust.nhs.uk"), ("role", "admin")]).await;

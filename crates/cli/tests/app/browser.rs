@@ -183,6 +183,8 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             "/admin/audit".into(),
             "/admin/jobs".into(),
             "/admin/jobs?state=failed".into(),
+            "/admin/sign-in".into(),
+            "/admin/provisioning".into(),
             "/account".into(),
             "/account/password".into(),
             "/account/notifications".into(),
@@ -196,6 +198,12 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             b.screenshot("admin-user").await;
             b.client.goto(&format!("{}/account/notifications", t.base)).await.unwrap();
             b.screenshot("account-emails").await;
+            b.client.goto(&format!("{}/admin/provisioning", t.base)).await.unwrap();
+            b.fill("name", "Entra ID provisioning").await;
+            b.click("form[action='/admin/provisioning'] button").await;
+            assert!(b.wait_for_text("Copy it now").await);
+            b.assert_accessible("a new provisioning token").await;
+            b.screenshot("admin-provisioning").await;
         }
         b.client.goto(&format!("{}/admin/synonyms", t.base)).await.unwrap();
         b.fill("groups", "lonely").await;

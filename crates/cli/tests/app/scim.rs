@@ -82,7 +82,8 @@ async fn taking_people_out_by_scim_disables_them_at_once_and_starts_their_leaver
     assert_eq!(t.get("alice", "/api/v1/me").await.0, StatusCode::UNAUTHORIZED, "her API token is revoked");
     assert_ne!(session.get("/").await.0, StatusCode::OK, "her session has ended");
     let (_, plans) = t.get("spec", "/api/v1/leaver-plans").await;
-    let plan = plans.as_array().unwrap().iter().find(|p| field(p, "leaver_id") == &json!(alice)).unwrap_or_else(|| panic!("no plan: {plans}"));
+    let plan =
+        plans.as_array().unwrap().iter().find(|p| field(p, "leaver_id") == &json!(alice)).unwrap_or_else(|| panic!("no plan: {plans}"));
     assert_eq!(field(plan, "line_manager_id"), &json!(spec));
     assert_eq!(field(plan, "departure"), &json!("leaving"));
 
@@ -93,11 +94,15 @@ async fn taking_people_out_by_scim_disables_them_at_once_and_starts_their_leaver
     assert_eq!(scim(&t, &token, Method::GET, &format!("/Users/{bob}"), None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(t.get("bob", "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
     let (_, audit) = t.get("admin", "/api/v1/audit?limit=20").await;
-    assert!(audit.to_string().contains("no leaver's plan could start") && audit.to_string().contains("no line manager recorded"), "{audit}");
+    assert!(
+        audit.to_string().contains("no leaver's plan could start") && audit.to_string().contains("no line manager recorded"),
+        "{audit}"
+    );
 
     // Filters, pages and the attributes asked for.
     let names = |body: &Value| -> Vec<String> {
-        let mut n: Vec<String> = body["Resources"].as_array().unwrap().iter().map(|r| r["userName"].as_str().unwrap().to_string()).collect();
+        let mut n: Vec<String> =
+            body["Resources"].as_array().unwrap().iter().map(|r| r["userName"].as_str().unwrap().to_string()).collect();
         n.sort();
         n
     };
@@ -136,8 +141,14 @@ async fn taking_people_out_by_scim_disables_them_at_once_and_starts_their_leaver
     assert_eq!((status, ward["id"].clone()), (StatusCode::CREATED, json!(t.teams["Ward B"].0.to_string())), "{ward}");
     let (_, account) = t.get("admin", &format!("/api/v1/users/{spec}")).await;
     assert_eq!(account["team_id"], json!(t.teams["Ward B"].0), "spec moved into Ward B");
-    let (status, made) = scim(&t, &token, Method::POST, "/Groups",
-        Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sepsis taskforce"}))).await;
+    let (status, made) = scim(
+        &t,
+        &token,
+        Method::POST,
+        "/Groups",
+        Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sepsis taskforce"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     let (_, teams) = t.get("admin", "/api/v1/teams").await;
     assert!(teams.to_string().contains("Sepsis taskforce"), "{teams}");
@@ -154,3 +165,20 @@ async fn taking_people_out_by_scim_disables_them_at_once_and_starts_their_leaver
 }
 
 on_both_backends!(taking_people_out_by_scim_disables_them_at_once_and_starts_their_leavers_plan);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_makes_a_provisioning_token_on_its_page_and_revokes_it() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let alice = WebUser::sign_in(&t, "alice").await;
+    assert_eq!(alice.post("/admin/provisioning", &[("name", "Mine")]).await.0, StatusCode::FORBIDDEN);
+    let admin = WebUser::sign_in(&t, "admin").await;
+    let (status, _, html) = admin.post("/admin/provisioning", &[("name", "Entra ID provisioning")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = html.split("spscim_").nth(1).map(|rest| format!("spscim_{}", &rest[..64])).expect("the token is shown once");
+    assert_eq!(scim(&t, &token, reqwest::Method::GET, "/Users", None).await.0, StatusCode::OK);
+    assert!(!admin.get("/admin/provisioning").await.1.contains(&token), "and never again");
+    let id = t.app.scim_clients(&t.app.actor(t.users["admin"]).await.unwrap()).await.unwrap()[0].id;
+    let (status, to, _) = admin.post(&format!("/admin/provisioning/{id}/revoke"), &[]).await;
+    assert_eq!((status, to.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/provisioning?done=revoked")));
+    assert_eq!(scim(&t, &token, reqwest::Method::GET, "/Users", None).await.0, StatusCode::UNAUTHORIZED);
+}

@@ -35,6 +35,7 @@ pub async fn index(SignedIn(_, actor, viewer): SignedIn) -> PageResult {
         ),
         ("/admin/teams", "Teams", "The organisation's directorates and teams."),
         ("/admin/sign-in", "How people sign in", "Single sign-on providers, and whether Signpost passwords work beside them."),
+        ("/admin/provisioning", "Provisioning", "Tokens for an identity provider to keep people and teams up to date by SCIM."),
         ("/account/tokens", "API tokens", "Keys for scripts and other systems to use Signpost's API as you."),
         ("/admin/synonyms", "Synonyms", "Words search treats as the same, such as AAR and after action review."),
         ("/admin/audit", "Audit log", "Who changed what, and when."),

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod emails;
 pub mod jobs;
 pub mod password;
+pub mod provisioning;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;
@@ -22,6 +23,7 @@ pub fn routes() -> Pages {
         sign_in::routes(),
         sign_on::routes(),
         sign_in_settings::routes(),
+        provisioning::routes(),
         password::routes(),
         setup::routes(),
         settings::routes(),
