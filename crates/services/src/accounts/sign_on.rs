@@ -12,7 +12,7 @@ use signpost_domain::people::{Actor, NewUser, Role, User};
 use signpost_domain::sign_on::{
     IdentityProvider, PendingSignOn, ProvidedIdentity, ProviderRules, SessionOrigin, SignInSettings, SignOnError, UnknownPeople,
 };
-use signpost_domain::{StoreError, UserId};
+use signpost_domain::StoreError;
 
 use super::{NewSession, not_found_as, random_hex, secret_hash};
 use crate::{ServiceError, Signpost, policy};
@@ -314,12 +314,6 @@ impl Signpost {
         };
         self.store.record(AuditRecord::new(Some(user.id), "session.sign_in", how)).await?;
         Ok(NewSession { secret, csrf_token: session.csrf_token, user })
-    }
-
-    /// The account a provider subject is linked to (for administrators' pages).
-    pub async fn linked_account(&self, actor: &Actor, key: &str, subject: &str) -> Result<Option<UserId>, ServiceError> {
-        policy::ensure_admin(actor)?;
-        Ok(self.store.linked_user(key, subject).await?)
     }
 }
 
