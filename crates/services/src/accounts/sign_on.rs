@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value};
+use signpost_domain::StoreError;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::{Actor, NewUser, Role, User};
 use signpost_domain::sign_on::{
     IdentityProvider, PendingSignOn, ProvidedIdentity, ProviderRules, SessionOrigin, SignInSettings, SignOnError, UnknownPeople,
 };
-use signpost_domain::StoreError;
 
 use super::{NewSession, not_found_as, random_hex, secret_hash};
 use crate::{ServiceError, Signpost, policy};
