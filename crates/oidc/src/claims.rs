@@ -41,3 +41,51 @@ pub(crate) fn identity(raw: &str, settings: &ProviderSettings) -> Result<Provide
         claims,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClientAuth, ProviderSettings};
+    use serde_json::json;
+
+    fn settings(required_acr: &[&str]) -> ProviderSettings {
+        ProviderSettings {
+            issuer: "https://idp.example".into(),
+            client_id: "signpost".into(),
+            auth: ClientAuth::SecretBasic("s".into()),
+            scopes: Vec::new(),
+            acr_values: Vec::new(),
+            required_acr: required_acr.iter().map(|a| a.to_string()).collect(),
+            email_claim: "email".into(),
+            email_verified_claim: "xms_edov".into(),
+            ca_file: None,
+        }
+    }
+
+    /// A token as `identity` sees it: already verified, so any signature does here.
+    fn token(claims: serde_json::Value) -> String {
+        let key = jsonwebtoken::EncodingKey::from_secret(b"test");
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
+    }
+
+    #[test]
+    fn a_sign_in_below_the_required_assurance_level_is_refused() {
+        let low = token(json!({"sub": "u1", "acr": "AAL1_USERPASS"}));
+        assert!(matches!(identity(&low, &settings(&["AAL3_ANY"])), Err(SignOnError::Refused(m)) if m.contains("AAL1_USERPASS")));
+        let none = token(json!({"sub": "u1"}));
+        assert!(identity(&none, &settings(&["AAL3_ANY"])).is_err(), "no acr at all is not enough");
+        let high = token(json!({"sub": "u1", "acr": "AAL3_ANY"}));
+        assert!(identity(&high, &settings(&["AAL3_ANY"])).is_ok());
+    }
+
+    #[test]
+    fn the_configured_claim_says_whether_the_address_was_checked() {
+        let t = token(json!({"sub": "u1", "email": "Ada@Trust.NHS.uk", "xms_edov": "True", "given_name": "Ada", "family_name": "Lovelace", "sid": "s9"}));
+        let who = identity(&t, &settings(&[])).unwrap();
+        assert_eq!((who.email.as_deref(), who.email_verified), (Some("ada@trust.nhs.uk"), true));
+        assert_eq!((who.name.as_deref(), who.session_id.as_deref()), (Some("Ada Lovelace"), Some("s9")));
+        let unverified = token(json!({"sub": "u1", "email": "a@b.nhs.uk", "email_verified": true}));
+        assert!(!identity(&unverified, &settings(&[])).unwrap().email_verified, "only the configured claim counts");
+        assert!(identity(&token(json!({"email": "a@b.nhs.uk"})), &settings(&[])).is_err(), "no sub, nobody");
+    }
+}
