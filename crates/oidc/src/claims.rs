@@ -80,7 +80,9 @@ mod tests {
 
     #[test]
     fn the_configured_claim_says_whether_the_address_was_checked() {
-        let t = token(json!({"sub": "u1", "email": "Ada@Trust.NHS.uk", "xms_edov": "True", "given_name": "Ada", "family_name": "Lovelace", "sid": "s9"}));
+        let t = token(
+            json!({"sub": "u1", "email": "Ada@Trust.NHS.uk", "xms_edov": "True", "given_name": "Ada", "family_name": "Lovelace", "sid": "s9"}),
+        );
         let who = identity(&t, &settings(&[])).unwrap();
         assert_eq!((who.email.as_deref(), who.email_verified), (Some("ada@trust.nhs.uk"), true));
         assert_eq!((who.name.as_deref(), who.session_id.as_deref()), (Some("Ada Lovelace"), Some("s9")));
