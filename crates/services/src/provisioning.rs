@@ -235,8 +235,10 @@ impl Signpost {
                 return Err(ServiceError::Conflict(format!("a person with the address {email} already exists")));
             }
             // Someone SCIM deleted (or an account never provisioned, now disabled) comes back.
-            self.store.record_scim_user(existing.id, &person.state(false), None).await.map_err(conflict_as("person"))?;
-            return self.apply_person(p, existing.id, person).await;
+            let state = person.state(false);
+            self.apply_person(p, existing.id, person).await?;
+            self.store.record_scim_user(existing.id, &state, None).await.map_err(conflict_as("person"))?;
+            return self.provisioned_person(p, existing.id).await;
         }
         let mut new = NewUser::new(email, person.name.clone(), Role::Member);
         new.job_title = person.job_title.clone();
@@ -263,14 +265,15 @@ impl Signpost {
         if self.store.scim_user_states().await?.iter().any(|(u, s)| *u != id && s.user_name == user_name) {
             return Err(ServiceError::Conflict(format!("a person with the userName {} already exists", person.user_name.trim())));
         }
-        self.store
-            .record_scim_user(id, &person.state(false), expected.or(Some(current.state.version)))
-            .await
-            .map_err(conflict_as("person"))?;
-        self.apply_person(p, id, person).await
+        // The account first: input it refuses leaves SCIM's record as it was. A change
+        // another client made meanwhile then fails the conditional version update.
+        let state = person.state(false);
+        self.apply_person(p, id, person).await?;
+        self.store.record_scim_user(id, &state, expected.or(Some(current.state.version))).await.map_err(conflict_as("person"))?;
+        self.provisioned_person(p, id).await
     }
 
-    async fn apply_person(&self, p: &Provisioner, id: UserId, person: ProvisionedPerson) -> Result<PersonRecord, ServiceError> {
+    async fn apply_person(&self, p: &Provisioner, id: UserId, person: ProvisionedPerson) -> Result<(), ServiceError> {
         let update = UserUpdate {
             name: Some(person.name.clone()),
             job_title: Some(person.job_title.clone()),
@@ -284,7 +287,7 @@ impl Signpost {
             (true, Some(true)) => self.enable_user(&p.actor, id).await?,
             _ => {}
         }
-        self.provisioned_person(p, id).await
+        Ok(())
     }
 
     /// Deletes a person as SCIM sees it: taken out as a leaver, and no longer listed.
@@ -292,10 +295,10 @@ impl Signpost {
         let current = self.provisioned_person(p, id).await?;
         let state = ScimUserState { deprovisioned: true, ..current.state.clone() };
         let state = if state.user_name.is_empty() { ScimUserState { user_name: current.user.email.clone(), ..state } } else { state };
-        self.store.record_scim_user(id, &state, Some(current.state.version)).await.map_err(conflict_as("person"))?;
         if current.user.disabled_at.is_none() {
             self.take_out(p, &current.user).await?;
         }
+        self.store.record_scim_user(id, &state, Some(current.state.version)).await.map_err(conflict_as("person"))?;
         Ok(())
     }
 

@@ -135,6 +135,17 @@ async fn taking_people_out_by_scim_disables_them_at_once_and_starts_their_leaver
     assert_ne!(res.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(put(&etag).await.unwrap().status(), StatusCode::PRECONDITION_FAILED, "the old ETag no longer works");
 
+    // Input Signpost refuses changes nothing, neither the account nor SCIM's record.
+    let (_, before) = scim(&t, &token, Method::GET, &format!("/Users/{spec}"), None).await;
+    let mut wrong = before.clone();
+    wrong["displayName"] = json!("Someone else");
+    wrong["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] = json!({"manager": {"value": "999999"}});
+    let (status, body) = scim(&t, &token, Method::PUT, &format!("/Users/{spec}"), Some(wrong)).await;
+    assert_eq!((status, &body["scimType"]), (StatusCode::BAD_REQUEST, &json!("invalidValue")), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("999999"), "says what was wrong: {body}");
+    let (_, after) = scim(&t, &token, Method::GET, &format!("/Users/{spec}"), None).await;
+    assert_eq!(after, before, "nothing half-written");
+
     // Groups are teams: an existing team is taken over by name; a new name makes a team.
     let (status, ward) = scim(&t, &token, Method::POST, "/Groups",
         Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Ward B", "members": [{"value": spec.to_string()}]}))).await;
