@@ -124,6 +124,13 @@ async fn id_tokens_with_a_bad_signature_nonce_expiry_or_audience_are_refused() {
         assert!(landing.body.contains("could not confirm who you are with Test Trust account"), "{mode}: {}", landing.body);
         assert!(!browser.signed_in(&t.base).await, "{mode}: no session");
     }
+    // A provider's error is put in Signpost's words: a made-up description is not shown.
+    let spoof = format!("{}/sign-in/sso/trust/callback?error=access_denied&error_description=Ring+0800+000+000+to+unlock", t.base);
+    let res = t.client.get(spoof).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("you or the provider cancelled") && !html.contains("0800"), "{html}");
+
     // The same sign-in, untampered, works: the refusals were the tokens'.
     let browser = ScriptedBrowser::default();
     assert_eq!(browser.through_npm(&t.base, "trust", "alice-at-idp", false).await.status, StatusCode::OK);

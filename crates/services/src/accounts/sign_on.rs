@@ -240,6 +240,10 @@ impl Signpost {
         let provider = self.provider(key)?;
         let label = provider.rules().label.clone();
         let notice = provider.logout_notice(logout_token).await.map_err(|e| provider_error(&label, e))?;
+        if notice.subject.is_none() && notice.session_id.is_none() {
+            // Never read as "every session from this provider".
+            return Err(ServiceError::Unauthenticated("a logout token must name a person or a session".into()));
+        }
         let audit = AuditRecord::new(None, "session.provider_logout", format!("{label} ended its sessions by back-channel logout"));
         let ended = self.store.end_provider_sessions(key, &notice, audit).await?;
         tracing::info!(provider = %label, ended, "back-channel logout");

@@ -88,9 +88,16 @@ pub async fn callback(
         return error_page(StatusCode::NOT_FOUND, None);
     };
     if let Some(error) = &q.error {
-        // The provider's own words, cut short: they are shown on our page.
-        let why: String = q.error_description.as_deref().unwrap_or(error).chars().take(200).collect();
-        let message = format!("{} did not sign you in ({why}). Try again, or ask an administrator", provider.label);
+        // Only the standard codes are put in words: anyone can make a link with an
+        // error_description, so its text is never shown on Signpost's page.
+        let why = match error.as_str() {
+            "access_denied" => "you or the provider cancelled",
+            "login_required" | "interaction_required" | "consent_required" => "it needs you to sign in there first",
+            "temporarily_unavailable" | "server_error" => "it is having problems",
+            _ => "it refused the request",
+        };
+        tracing::info!(provider = %provider.label, error = %error, description = ?q.error_description, "provider returned an error");
+        let message = format!("{} did not sign you in: {why}. Try again, or ask an administrator", provider.label);
         return refused(&s, &headers, &message, StatusCode::UNAUTHORIZED).await;
     }
     let kept = cookie(&headers, STATE_COOKIE).unwrap_or_default();
