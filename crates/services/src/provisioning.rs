@@ -61,8 +61,6 @@ pub struct PersonRecord {
     pub user: User,
     /// SCIM's facts.
     pub state: ScimUserState,
-    /// Their line manager's name, when they have one.
-    pub manager_name: Option<String>,
 }
 
 /// A team SCIM manages, with its people.
@@ -194,13 +192,11 @@ impl Signpost {
         policy::ensure_admin(&p.actor)?;
         let states: HashMap<UserId, ScimUserState> = self.store.scim_user_states().await?.into_iter().collect();
         let users = self.all_users().await?;
-        let names: HashMap<UserId, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
         Ok(users
             .into_iter()
             .filter_map(|user| {
                 let state = states.get(&user.id).cloned().unwrap_or_default();
-                let manager_name = user.line_manager_id.and_then(|m| names.get(&m).cloned());
-                (!state.deprovisioned).then_some(PersonRecord { user, state, manager_name })
+                (!state.deprovisioned).then_some(PersonRecord { user, state })
             })
             .collect())
     }
@@ -213,11 +209,7 @@ impl Signpost {
         if state.deprovisioned {
             return Err(ServiceError::NotFound("person".into()));
         }
-        let manager_name = match user.line_manager_id {
-            Some(m) => self.store.user(m).await.ok().map(|u| u.name),
-            None => None,
-        };
-        Ok(PersonRecord { user, state, manager_name })
+        Ok(PersonRecord { user, state })
     }
 
     /// Creates a person, or brings back one SCIM deleted earlier with the same address.
