@@ -18,7 +18,7 @@ use crate::communities::{Advocate, Membership};
 use crate::fields::AssetKind;
 use crate::learning::Action;
 use crate::people::{ApiToken, BrowserSession, Credentials, NewUser, Team, TeamKind, User};
-use crate::search::{Page, SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use crate::search::{Page, SearchRequest, SearchResults, Suggestion, SynonymGroup, TextMatch};
 use crate::techniques::Technique;
 use crate::visibility::Condition;
 use crate::{AssetId, StoreError, TeamId, Timestamp, UserId};
@@ -296,6 +296,9 @@ pub trait SearchIndex: Send + Sync + 'static {
     fn search(&self, request: &SearchRequest, visible: &Condition, now: Timestamp) -> Result<SearchResults, SearchError>;
     /// Visible titles matching what has been typed so far.
     fn suggest(&self, prefix: &str, visible: &Condition, limit: usize) -> Result<Vec<Suggestion>, SearchError>;
+    /// How well each of `texts` matches the whole of `query`, analysed as the index
+    /// analyses assets, each word weighed by how rare it is among them.
+    fn match_texts(&self, query: &str, texts: &[&str]) -> Vec<TextMatch>;
     /// Applies changes: assets to add or replace, ids to remove, then records the change-log position reached.
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError>;
     /// The change-log position the index has reached.

@@ -126,6 +126,17 @@ pub struct Suggestion {
     pub kind: AssetKind,
 }
 
+/// How well one short text matches the whole of a query (see `SearchIndex::match_texts`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct TextMatch {
+    /// From 0 (no word in common) to 1 (every word, as a phrase when there are several).
+    pub score: f32,
+    /// Whether the query's words appear together, in order.
+    pub phrase: bool,
+    /// The query's words the text contains, as they were typed.
+    pub words: Vec<String>,
+}
+
 /// Terms that mean the same, e.g. `AAR`, `after action review`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SynonymGroup {

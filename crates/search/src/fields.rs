@@ -7,7 +7,7 @@ use crate::tuning::ANALYSER;
 
 /// Bumped whenever the schema or the text analysis changes; an index written
 /// with another version is rebuilt at start-up.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 /// Analyser for type-ahead: words, lower-cased, not stemmed.
 pub(crate) const PLAIN: &str = "default";
 
@@ -70,12 +70,13 @@ impl Fields {
     }
 
     pub(crate) fn document(&self, a: &Asset) -> TantivyDocument {
+        let body = crate::plain::plain_text(&a.body);
         let mut d = doc!(
             self.id => a.id.0 as u64,
             self.title => a.title.clone(),
             self.title_plain => a.title.clone(),
             self.summary => a.summary.clone(),
-            self.body => a.body.clone(),
+            self.body => body.clone(),
             self.kind => a.kind.as_str(),
             self.status => a.status.as_str(),
             self.visibility => a.visibility.as_str(),
@@ -84,7 +85,7 @@ impl Fields {
             self.updated_at => a.updated_at.timestamp_millis(),
             self.next_review_at => a.next_review_at.timestamp_millis(),
         );
-        for t in [&a.title, &a.summary, &a.body] {
+        for t in [&a.title, &a.summary, &body] {
             d.add_text(self.all, t);
         }
         for t in &a.tags {

@@ -5,7 +5,7 @@ use std::sync::{Mutex, RwLock};
 
 use signpost_domain::assets::Asset;
 use signpost_domain::ports::{Embedding, SearchError, SearchIndex};
-use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup, TextMatch};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, Timestamp};
 use tantivy::directory::MmapDirectory;
@@ -121,6 +121,10 @@ impl SearchIndex for TantivyIndex {
 
     fn suggest(&self, prefix: &str, visible: &Condition, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
         crate::results::suggest(self, prefix, visible, limit)
+    }
+
+    fn match_texts(&self, query: &str, texts: &[&str]) -> Vec<TextMatch> {
+        crate::matching::match_texts(&self.reader.searcher(), &self.fields, query, texts)
     }
 
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError> {

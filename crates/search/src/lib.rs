@@ -13,6 +13,8 @@ mod facet_counts;
 mod fields;
 mod hybrid;
 mod index;
+mod matching;
+mod plain;
 mod query;
 mod results;
 mod tuning;

@@ -3,7 +3,7 @@ use chrono::Utc;
 use signpost_domain::FieldError;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::people::Actor;
-use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup};
+use signpost_domain::search::{SearchRequest, SearchResults, Suggestion, SynonymGroup, TextMatch};
 
 use crate::{ServiceError, Signpost, policy};
 
@@ -34,6 +34,23 @@ impl Signpost {
         Ok(tokio::task::spawn_blocking(move || index.search(&request, &visible, Utc::now()))
             .await
             .map_err(|e| ServiceError::caused("the search task stopped", e))??)
+    }
+
+    /// How well each text matches the whole of `query`, judged by the search engine's
+    /// own analysis and word weights (off the async workers: the texts may be many).
+    pub(crate) async fn match_texts(&self, query: &str, texts: Vec<String>) -> Result<Vec<TextMatch>, ServiceError> {
+        let (index, query) = (self.index.clone(), query.to_string());
+        tokio::task::spawn_blocking(move || index.match_texts(&query, &texts.iter().map(String::as_str).collect::<Vec<_>>()))
+            .await
+            .map_err(|e| ServiceError::caused("the matching task stopped", e))
+    }
+
+    /// How well `text` matches each of `queries` (a question against people's skills).
+    pub(crate) async fn match_each(&self, queries: Vec<String>, text: &str) -> Result<Vec<TextMatch>, ServiceError> {
+        let (index, text) = (self.index.clone(), text.to_string());
+        tokio::task::spawn_blocking(move || queries.iter().map(|q| index.match_texts(q, &[&text]).remove(0)).collect())
+            .await
+            .map_err(|e| ServiceError::caused("the matching task stopped", e))
     }
 
     /// Titles of visible assets that start with what has been typed.

@@ -142,6 +142,7 @@ struct Template {
     tags: &'static [&'static str],
 }
 
+pub mod experts;
 mod impact;
 pub mod learning;
 mod learning_topics;

@@ -179,6 +179,47 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
         .await?;
     app.accept_answer(&eleanor, q2.id, a2.id).await?;
 
+    // Knowledge advocates help one another run the techniques: the question a team
+    // leader asked about knowledge cafés, and the advocate's answer that was accepted.
+    let amira = actor_named(app, "Amira Haddad").await?;
+    let network = app
+        .create_community(
+            &amira,
+            CommunityInput {
+                name: "Knowledge advocates network".into(),
+                description: "Knowledge advocates and library staff share how they help teams learn together.".into(),
+                tags: vec!["knowledge mobilisation".into(), "advocates".into()],
+            },
+        )
+        .await?;
+    for name in ["Aisha Begum", "Ben Hughes", "Kwame Mensah", "Daniel Byrne", "Priya Natarajan"] {
+        app.join_community(&actor_named(app, name).await?, network.id).await?;
+    }
+    let ben = actor_named(app, "Ben Hughes").await?;
+    let q3 = app
+        .ask_question(
+            &ben,
+            network.id,
+            QuestionInput {
+                title: "How do we run a knowledge café for staff spread across three sites?".into(),
+                body: "We want night staff and the community teams to take part, not only whoever is free at the main hospital.".into(),
+                tags: vec!["knowledge café".into()],
+            },
+        )
+        .await?;
+    let aisha = actor_named(app, "Aisha Begum").await?;
+    let a3 = app
+        .answer_question(
+            &aisha,
+            q3.id,
+            PostInput {
+                body: "Run two short knowledge cafés instead of one long one: one online at lunchtime and one on site at the shift change, with the same question. A host at each table carries the insights from one café to the next, and we post them on Signpost the same week so each group reads the other's.".into(),
+                answer_id: None,
+            },
+        )
+        .await?;
+    app.accept_answer(&ben, q3.id, a3.id).await?;
+
     for (name, kind, skills) in [
         ("Rachel Dunn", ListingKind::Offer, &["sepsis screening", "leadership"][..]),
         ("Hannah Fox", ListingKind::Offer, &["preceptorship", "coaching"][..]),

@@ -37,6 +37,7 @@ mod scim;
 mod security;
 mod semantic;
 mod sign_on;
+mod wayfinding;
 mod xss;
 
 mod browser;
@@ -45,3 +46,4 @@ mod mail;
 mod nodes;
 mod notifications;
 mod ops;
+mod search_journey;

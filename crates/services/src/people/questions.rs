@@ -12,7 +12,6 @@ use signpost_domain::people::{Actor, User};
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
-use super::{coverage, terms};
 use crate::validate::{check_text, clean_tags};
 use crate::{ServiceError, Signpost, policy};
 use signpost_domain::ids::CommunityId;
@@ -21,8 +20,8 @@ use signpost_domain::ids::CommunityId;
 const ROUTED: usize = 3;
 /// How many similar questions are shown while writing.
 const SIMILAR: usize = 5;
-/// The share of a draft's words an earlier question must share to count as similar.
-const SIMILAR_AT: f64 = 0.4;
+/// How alike (0–1, both ways, by the search engine's word weights) an earlier question must be to be shown.
+const SIMILAR_AT: f64 = 0.3;
 
 /// A new question.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -130,8 +129,7 @@ impl Signpost {
         if draft.len() > MAX_SIMILAR_DRAFT {
             return Err(ServiceError::invalid("q", format!("must be {MAX_SIMILAR_DRAFT} characters or fewer")));
         }
-        let wanted = terms(draft);
-        if wanted.is_empty() {
+        if draft.trim().is_empty() {
             return Ok(Vec::new());
         }
         let mut answers: HashMap<QuestionId, usize> = HashMap::new();
@@ -139,16 +137,17 @@ impl Signpost {
             *answers.entry(a.question_id).or_default() += 1;
         }
         let names: HashMap<CommunityId, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
-        let mut found: Vec<SimilarQuestion> = self
-            .store
-            .questions(None)
-            .await?
+        let answered: Vec<_> = self.store.questions(None).await?.into_iter().filter(|q| answers.contains_key(&q.id)).collect();
+        let texts: Vec<String> = answered.iter().map(|q| format!("{} {}", q.title, q.tags.join(" "))).collect();
+        // Alike both ways, so a long draft does not match every short title; judged by the
+        // search engine, so "knowledge cafe" finds "knowledge café" and rare words count most.
+        let theirs_in_draft = self.match_each(texts.clone(), draft).await?;
+        let draft_in_theirs = self.match_texts(draft, texts).await?;
+        let mut found: Vec<SimilarQuestion> = answered
             .into_iter()
-            .filter(|q| answers.contains_key(&q.id))
-            .filter_map(|q| {
-                let theirs = terms(&format!("{} {}", q.title, q.tags.join(" ")));
-                // Alike both ways, so a long draft does not match every short title.
-                let likeness = (coverage(&wanted, &theirs) + coverage(&theirs, &wanted)) / 2.0;
+            .zip(theirs_in_draft.iter().zip(&draft_in_theirs))
+            .filter_map(|(q, (a, b))| {
+                let likeness = f64::from(a.score + b.score) / 2.0;
                 (likeness >= SIMILAR_AT).then(|| SimilarQuestion {
                     community: names.get(&q.community_id).cloned().unwrap_or_default(),
                     answers: answers[&q.id],

@@ -130,6 +130,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
             div class="nhsuk-grid-column-one-half" {
                 h2 { "Recently published and updated" }
                 (asset_list(&recent.items, "Nothing has been published yet."))
+                @if reviews.is_some() { p { a href="/showcase" { "Stories of the difference knowledge made" } } }
             }
             div class="nhsuk-grid-column-one-half" {
                 @if let Some(reviews) = &reviews {

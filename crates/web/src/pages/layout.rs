@@ -119,6 +119,7 @@ fn navigation(v: &Viewer) -> Markup {
             ("/mentoring", "Mentoring"),
             ("/leavers", "Leavers"),
             ("/risks", "At risk"),
+            ("/maturity", "Maturity"),
         ]);
     }
     items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
@@ -212,6 +213,12 @@ pub fn success_banner_with(message: &str, more: Markup) -> Markup {
             div class="nhsuk-notification-banner__content" { p class="nhsuk-notification-banner__heading" { (message) } (more) }
         }
     }
+}
+
+/// A count with its noun: "1 person", "3 people", "0 questions".
+pub fn counted(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A stable name (`practice_example`, `due_soon`) as words for people ("Practice example").

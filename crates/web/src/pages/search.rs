@@ -66,32 +66,74 @@ fn page_link(pairs: &[(String, String)], page: usize) -> String {
     format!("/search?{}", serde_urlencoded::to_string(&kept).unwrap_or_default())
 }
 
+/// The status filter: every status a person may choose, published ticked unless
+/// they chose otherwise, since drafts and archived knowledge are not what most come for.
+fn status_group(counts: &[FacetCount], pairs: &[(String, String)]) -> Markup {
+    let count = |v: &str| counts.iter().find(|f| f.value == v).map(|f| f.count);
+    html! {
+        div class="nhsuk-form-group" {
+            fieldset class="nhsuk-fieldset" {
+                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { "Status" }
+                div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
+                    @for (i, value) in ["published", "draft", "archived"].iter().enumerate() {
+                        @let id = format!("status-{i}");
+                        div class="nhsuk-checkboxes__item" {
+                            input class="nhsuk-checkboxes__input" id=(id) name="status" type="checkbox" value=(value) checked[checked(pairs, "status", value)];
+                            label class="nhsuk-label nhsuk-checkboxes__label" for=(id) {
+                                (label(value)) @if let Some(n) = count(value) { " (" (n) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How many filters a person has chosen (the status chosen for them does not count).
+fn chosen_filters(pairs: &[(String, String)]) -> usize {
+    pairs.iter().filter(|(k, v)| !v.is_empty() && ["kind", "review", "topic", "team"].contains(&k.as_str())).count()
+        + usize::from(pairs.iter().any(|(k, v)| k == "status" && v != "published"))
+}
+
 fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], team_name: &dyn Fn(&str) -> String) -> Markup {
     let pages = r.total.div_ceil(PAGE_SIZE).max(1);
+    let chosen = chosen_filters(pairs);
     html! {
         div class="nhsuk-grid-row" {
             div class="nhsuk-grid-column-one-third" {
-                form action="/search" method="get" novalidate {
-                    input type="hidden" name="q" value=(q);
-                    h2 class="nhsuk-heading-m" { "Filter results" }
-                    (facet_group("Type", "kind", &r.facets.kind, label, pairs))
-                    (facet_group("Review", "review", &r.facets.review_state, label, pairs))
-                    (facet_group("Status", "status", &r.facets.status, label, pairs))
-                    (facet_group("Topic", "topic", &r.facets.topic, label, pairs))
-                    (facet_group("Team", "team", &r.facets.team, team_name, pairs))
-                    div class="nhsuk-form-group" {
-                        label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
-                        select class="nhsuk-select" id="sort" name="sort" {
-                            option value="relevance" selected[!checked(pairs, "sort", "recency")] { "Best match" }
-                            option value="recency" selected[checked(pairs, "sort", "recency")] { "Most recently updated" }
+                // Folded by default, so on a phone the results come first; the page script
+                // unfolds it on wide screens and applies a change at once.
+                details class="nhsuk-details signpost-filters" id="filters" {
+                    summary class="nhsuk-details__summary" {
+                        span class="nhsuk-details__summary-text" {
+                            "Filter and sort" @if chosen > 0 { " (" (counted(chosen as i64, "filter", "filters")) " chosen)" }
                         }
                     }
-                    button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" { "Apply filters" }
+                    div class="nhsuk-details__text" {
+                        form action="/search" method="get" novalidate data-apply-on-change {
+                            input type="hidden" name="q" value=(q);
+                            input type="hidden" name="filtered" value="1";
+                            (facet_group("Type", "kind", &r.facets.kind, label, pairs))
+                            (facet_group("Review", "review", &r.facets.review_state, label, pairs))
+                            (status_group(&r.facets.status, pairs))
+                            (facet_group("Topic", "topic", &r.facets.topic, label, pairs))
+                            (facet_group("Team", "team", &r.facets.team, team_name, pairs))
+                            div class="nhsuk-form-group" {
+                                label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
+                                select class="nhsuk-select" id="sort" name="sort" {
+                                    option value="relevance" selected[!checked(pairs, "sort", "recency")] { "Best match" }
+                                    option value="recency" selected[checked(pairs, "sort", "recency")] { "Most recently updated" }
+                                }
+                            }
+                            button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit" { "Apply filters" }
+                        }
+                    }
                 }
             }
             div class="nhsuk-grid-column-two-thirds" {
                 p class="nhsuk-body-l" role="status" {
-                    (r.total) @if r.total == 1 { " result" } @else { " results" }
+                    (counted(r.total as i64, "result", "results"))
                     @if !q.is_empty() { " for " strong { (q) } }
                 }
                 ul class="nhsuk-list" { @for h in &r.hits { (hit(h)) } }
@@ -103,7 +145,11 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
 
 /// `GET /search`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    // Published knowledge unless the person chose statuses; the filter form always sends its choice.
+    if !pairs.iter().any(|(k, _)| k == "status" || k == "filtered") {
+        pairs.push(("status".into(), "published".into()));
+    }
     let params = SearchParams::from_pairs(&pairs, PAGE_SIZE)?;
     let page_number = params.offset / PAGE_SIZE + 1;
     let q = params.q.clone();
@@ -146,7 +192,7 @@ pub async fn suggest(
     };
     Ok(html! {
         @if !suggestions.is_empty() {
-            p class="nhsuk-u-visually-hidden" { (suggestions.len()) " suggestions" }
+            p class="nhsuk-u-visually-hidden" { (counted(suggestions.len() as i64, "suggestion", "suggestions")) }
             ul class="nhsuk-list signpost-suggestions__list" {
                 @for sug in &suggestions {
                     li { a href={ "/assets/" (sug.id) } { (sug.title) } " " span class="nhsuk-body-s" { "(" (label(sug.kind.as_str())) ")" } }

@@ -48,20 +48,24 @@ impl WebUser {
         if who != "alice" {
             t.app.set_password(None, t.users[who], PASSWORD.to_string()).await.unwrap();
         }
+        WebUser::sign_in_with(&t.base, &format!("{who}@trust.nhs.uk"), PASSWORD).await
+    }
+
+    /// Signs in with an email and password (a demo person's, say).
+    pub async fn sign_in_with(base: &str, email: &str, password: &str) -> WebUser {
         let client = client();
-        let res = client.get(format!("{}/sign-in", t.base)).send().await.unwrap();
+        let res = client.get(format!("{base}/sign-in")).send().await.unwrap();
         let login = cookie_pair(&res, "signpost_login_csrf").unwrap();
         let csrf = hidden(&res.text().await.unwrap(), "csrf_token");
-        let email = format!("{who}@trust.nhs.uk");
         let res = client
-            .post(format!("{}/sign-in", t.base))
+            .post(format!("{base}/sign-in"))
             .header("cookie", &login)
-            .form(&[("email", email.as_str()), ("password", PASSWORD), ("csrf_token", &csrf)])
+            .form(&[("email", email), ("password", password), ("csrf_token", &csrf)])
             .send()
             .await
             .unwrap();
         let cookie = cookie_pair(&res, "signpost_session").expect("signed in");
-        let mut user = WebUser { base: t.base.clone(), client, cookie, csrf: String::new() };
+        let mut user = WebUser { base: base.to_string(), client, cookie, csrf: String::new() };
         let (_, home) = user.get("/").await;
         user.csrf = hidden(&home, "csrf_token");
         user

@@ -151,10 +151,11 @@ struct AssetPage<'a> {
     names: &'a dyn Fn(UserId) -> String,
     done: Option<AssetNotice>,
     impact: Markup,
+    lesson: Markup,
 }
 
 fn body(p: AssetPage<'_>) -> Markup {
-    let AssetPage { view, viewer, owner, team, related, versions, names, done, impact } = p;
+    let AssetPage { view, viewer, owner, team, related, versions, names, done, impact, lesson } = p;
     let a = &view.asset;
     let fields = serde_json::to_value(&a.fields).unwrap_or_default();
     html! {
@@ -201,6 +202,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                 (history(a.id.0, versions, names))
             }
             div class="nhsuk-grid-column-one-third" {
+                (lesson)
                 h2 class="nhsuk-heading-m" { "About this knowledge" }
                 dl class="nhsuk-summary-list" {
                     (summary_row("Owner", html! { (owner) }))
@@ -259,6 +261,13 @@ pub async fn show(
             related.push((r.asset.id, r.asset.title));
         }
     }
+    let lesson = match view.asset.kind {
+        signpost_domain::fields::AssetKind::Lesson => match s.app.lesson(&actor, id).await {
+            Ok(entry) => crate::pages::learning::actions::lesson_panel(&entry, view.can_edit, &viewer),
+            Err(_) => html! {},
+        },
+        _ => html! {},
+    };
     let names = |uid: UserId| people.get(&uid).cloned().unwrap_or_else(|| "Someone".to_string());
     let team = teams.iter().find(|t| t.id == view.asset.team_id).map_or_else(String::new, |t| t.name.clone());
     let owner = names(view.asset.owner_id);
@@ -276,6 +285,7 @@ pub async fn show(
             |st| s.app.may_withdraw_impact(&actor, st),
             ImpactSubject::Asset(id),
         ),
+        lesson,
     });
     Ok(page(&view.asset.title, Some(&viewer), "", markup).into_response())
 }

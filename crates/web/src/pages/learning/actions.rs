@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use signpost_domain::learning::{Action, ActionStatus, LessonState};
 use signpost_services::learning::actions::CloseAction;
 use signpost_services::learning::lessons::LessonStateChange;
+use signpost_services::learning::projects::LessonEntry;
 
 use crate::pages::prelude::*;
 use signpost_domain::ids::{ActionId, AssetId};
@@ -24,7 +25,7 @@ crate::page_form! {
 
 crate::page_form! {
     /// Moving a lesson on.
-    pub struct StateForm / StateNames { state: String, reason: String }
+    pub struct StateForm / StateNames { state: String, reason: String, from: String }
 }
 
 crate::notices! {
@@ -169,6 +170,45 @@ async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &For
     Ok(page("Lessons not yet learned", Some(viewer), "", body))
 }
 
+/// The lesson's place in its life cycle, on its own page: the state, when it was
+/// identified and last moved, why it was rejected, and, for those who may, the next step.
+pub fn lesson_panel(entry: &LessonEntry, can_edit: bool, viewer: &Viewer) -> Markup {
+    let r = &entry.record;
+    let id = entry.asset.id;
+    let next = LessonState::ALL.iter().position(|s| *s == r.state).and_then(|i| LessonState::ALL.get(i + 1)).copied();
+    let states: Vec<(String, String)> = LessonState::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+    let names = StateForm::NAMES;
+    html! {
+        div class="nhsuk-card" id="lesson-state" {
+            div class="nhsuk-card__content" {
+                h2 class="nhsuk-card__heading nhsuk-heading-m" { "Lesson: " (r.state.label().to_lowercase()) }
+                ol class="nhsuk-list nhsuk-body-s" {
+                    @for s in LessonState::ALL.iter().filter(|s| **s != LessonState::Rejected) {
+                        li { @if *s == r.state { strong { (s.label()) " (now)" } } @else { (s.label()) } }
+                    }
+                }
+                p class="nhsuk-body-s" {
+                    "Identified " (r.created_at.format("%-d %B %Y"))
+                    @if r.updated_at.date_naive() != r.created_at.date_naive() { "; last moved on " (r.updated_at.format("%-d %B %Y")) }
+                    "."
+                    @if let Some(session) = r.session_id { " " a href={ "/sessions/" (session) } { "The session it came from" } "." }
+                }
+                @if r.state == LessonState::Rejected && !r.rejected_reason.is_empty() { p { "Rejected because: " (r.rejected_reason) } }
+                @if can_edit && !r.state.is_settled() {
+                    form method="post" action={ "/lessons/" (id) "/state" } novalidate {
+                        (csrf_field(&viewer.csrf_token))
+                        input type="hidden" name=(names.from) value="lesson";
+                        (Field::new("lesson-next-state", "Move it on to").name(names.state)
+                            .select(&states, next.map_or("", |n| n.as_str())))
+                        (Field::new("lesson-reason", "Reason").name(names.reason).hint("Needed when rejecting").textarea(2, ""))
+                        button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Move the lesson on" }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /lessons/unlearned`.
 pub async fn unlearned(SignedIn(s, actor, viewer): SignedIn, notice: Done<LessonNotice>) -> PageResult {
     Ok(unlearned_page(&s, &actor, &viewer, &FormState::shown(notice.message())).await?.into_response())
@@ -181,6 +221,8 @@ pub async fn set_state(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, viewe
         None => Err(ServiceError::invalid("state", "choose a state")),
     };
     match result {
+        // Moved from the lesson's own page, the person goes back there.
+        Ok(_) if form.from == "lesson" => Ok(see_other(&format!("/assets/{id}"))),
         Ok(_) => Ok(done("/lessons/unlearned", LessonNotice::Moved)),
         Err(e) => {
             let sent = FormState::refused(form, e)?.for_item(id);

@@ -98,6 +98,9 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
                 @for c in choices.iter().take(5) {
                     li {
                         a href={ "/techniques/" (c.technique.key) } { (c.technique.name) }
+                        @if let Some((href, text)) = super::techniques::run_in_signpost(&c.technique.key) {
+                            " — " a href=(href) { (text) }
+                        }
                         @if !c.reasons.is_empty() { ul class="nhsuk-list nhsuk-list--tick" { @for r in &c.reasons { li { (r) } } } }
                         @if !c.cautions.is_empty() { ul class="nhsuk-list nhsuk-list--cross" { @for w in &c.cautions { li { (w) } } } }
                     }

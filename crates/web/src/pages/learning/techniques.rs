@@ -12,6 +12,30 @@ pub fn routes() -> Pages {
 const STAGES: [(Stage, &str); 3] =
     [(Stage::Before, "Learning before"), (Stage::During, "Learning during"), (Stage::After, "Learning after")];
 
+/// Where Signpost itself runs a technique, for the techniques that are more than a
+/// session's record: the page to go to and what the link says.
+pub fn run_in_signpost(key: &str) -> Option<(&'static str, &'static str)> {
+    match key {
+        "self-assessment" => Some(("/maturity", "Assess how well your team manages knowledge")),
+        "randomised-coffee-trials" => Some(("/coffee", "Join or organise a coffee trial")),
+        "communities-of-practice" => Some(("/communities", "Find or start a community of practice")),
+        "knowledge-assets" => Some(("/assets/new", "Share a knowledge asset")),
+        "knowledge-harvesting" | "knowledge-exchange" => Some(("/leavers", "Secure a mover's or leaver's knowledge")),
+        _ => None,
+    }
+}
+
+/// The way on from a technique's page: its own tool, or a session of it.
+fn next_step(t: &Technique) -> Markup {
+    html! {
+        @if let Some((href, text)) = run_in_signpost(&t.key) {
+            a class="nhsuk-button" href=(href) { (text) }
+        } @else {
+            a class="nhsuk-button" href={ "/sessions/new?technique=" (t.key) } { "Start a session" }
+        }
+    }
+}
+
 fn or_not_recorded(text: &str) -> Markup {
     html! { @if text.trim().is_empty() { span class="nhsuk-u-secondary-text-color" { "Not recorded" } } @else { (text) } }
 }
@@ -62,6 +86,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(key): PagePath<
         span class="nhsuk-caption-l" { (stage) }
         h1 { (t.name) }
         p class="nhsuk-lede-text" { (or_not_recorded(&t.purpose)) }
+        (next_step(&t))
         dl class="nhsuk-summary-list" {
             (row("Who takes part", or_not_recorded(&t.group_size)))
             (row("How long", or_not_recorded(&t.duration)))

@@ -28,6 +28,8 @@ pub fn routes() -> Pages {
 pub struct ModelQuery {
     /// The model's key.
     pub model: Option<String>,
+    /// The team to assess, when a team's page sent the person here.
+    pub team: Option<i64>,
 }
 
 crate::notices! {
@@ -276,7 +278,7 @@ async fn assess_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: &str, fo
 pub async fn assess_form(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<ModelQuery>) -> PageResult {
     let key = q.model.unwrap_or_else(|| "nhs-km".into());
     let fresh = AssessForm {
-        team_id: actor.own_team().map(|t| t.to_string()).unwrap_or_default(),
+        team_id: q.team.map(TeamId).or(actor.own_team()).map(|t| t.to_string()).unwrap_or_default(),
         held_on: chrono::Utc::now().date_naive().to_string(),
         ..AssessForm::default()
     };

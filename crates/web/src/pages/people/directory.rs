@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use signpost_domain::assets::Status;
-use signpost_domain::people::{Team, User};
+use signpost_domain::people::{Role, Team, User};
 use signpost_domain::ports::AssetQuery;
 
 use crate::pages::charts::{BarChart, Series};
@@ -197,7 +197,13 @@ pub async fn team(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<T
         span class="nhsuk-caption-l" { (label(team.kind.as_str())) }
         h1 { (team.name) }
         @if let Some(p) = parent { p { "Part of " a href={ "/teams/" (p.id) } { (p.name) } "." } }
-        p { a href={ "/reviews?team=" (id) } { "See this team's reviews due" } }
+        ul class="nhsuk-list" {
+            li { a href={ "/reviews?team=" (id) } { "See this team's reviews due" } }
+            @if actor.role != Role::Guest {
+                li { a href={ "/maturity/assess?team=" (id) } { "Assess how well this team manages knowledge" } }
+                li { a href="/maturity" { "Maturity self-assessments of every team" } }
+            }
+        }
         (chart.render())
         h2 { "Recently published (" (recent.total) " in all)" }
         (asset_list(&recent.items, "Nothing published that you can see."))

@@ -34,19 +34,30 @@ pub async fn find(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
     let body = html! {
         (error_summary(&errors))
         h1 { "Find an expert" }
-        p { "People are ranked by the skills they list and by what they have done: knowledge they wrote or verified, answers accepted, sessions they ran or joined, projects they started. Older evidence counts for less." }
+        p { "People are ranked by how closely what they have done matches your words: skills they list, knowledge they wrote or verified, answers, sessions they ran or joined, projects they started. A phrase and a rare word count for more than a common word; older evidence counts for less." }
         form method="get" action="/experts" novalidate {
             (Field::new("q", "Who knows about").hint("For example, sepsis screening").errors(&errors).input("search", subject))
             button class="nhsuk-button" type="submit" { "Find people" }
         }
         @if !subject.is_empty() && errors.is_empty() {
-            h2 { (experts.len()) " people for \u{201c}" (subject) "\u{201d}" }
+            h2 { (counted(experts.len() as i64, "person", "people")) " for \u{201c}" (subject) "\u{201d}" }
             @if experts.is_empty() { p { "Nobody yet. Try other words, or ask in a " a href="/communities" { "community" } "." } }
             ol class="nhsuk-list nhsuk-list--border" id="experts" {
                 @for e in &experts {
                     li {
-                        a href={ "/people/" (e.user.id) } { strong { (e.user.name) } } ", " (e.user.job_title) br;
-                        span class="nhsuk-body-s" { (crate::pages::capitalised(&e.explanation)) "." }
+                        a href={ "/people/" (e.user.id) } { strong { (e.user.name) } } ", " (e.user.job_title)
+                        ul class="nhsuk-list nhsuk-body-s signpost-evidence" {
+                            @for ev in &e.evidence {
+                                li {
+                                    (capitalised(&ev.text)) @if !ev.items.is_empty() { ": " }
+                                    @for (i, item) in ev.items.iter().enumerate() {
+                                        @if i > 0 { "; " }
+                                        a href=(item.link) { (item.title) } " (" (item.why) ")"
+                                    }
+                                    @if ev.count > ev.items.len() { " and " (ev.count - ev.items.len()) " more" }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -136,6 +136,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): PageQ
         (error_summary(&errors))
         h1 { "Programme report" }
         p { "What knowledge mobilisation did in a period and what difference it made, for the board, the Quality and Improvement Outcomes Framework and ISO 30401 evidence." }
+        p { "See also " a href="/maturity" { "teams' maturity self-assessments" } ", " a href="/showcase" { "the stories showcase" } " and " a href="/risks" { "knowledge at risk" } "." }
         form method="get" action="/reports" novalidate {
             div class="signpost-inline-fields" {
                 (Field::new("from", "From").hint("For example, 2026-04-01").errors(&errors).input("text", &from))
