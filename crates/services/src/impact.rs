@@ -95,13 +95,10 @@ impl Signpost {
         check_text("attributed_to", &input.attributed_to, true, 200, &mut errors);
         check_text("role", &input.role, false, 200, &mut errors);
         check_text("decision", &input.decision, input.kind == ImpactKind::InfluencedDecision, 1000, &mut errors);
-        let said_on = if input.said_on.trim().is_empty() {
-            Some(Utc::now().date_naive())
-        } else {
-            NaiveDate::parse_from_str(input.said_on.trim(), "%Y-%m-%d").ok()
-        };
+        let said_on =
+            if input.said_on.trim().is_empty() { Some(Utc::now().date_naive()) } else { crate::validate::read_date(&input.said_on) };
         if said_on.is_none_or(|d| d > Utc::now().date_naive()) {
-            errors.push(FieldError::new("said_on", "enter the date it was said, like 2026-11-23, today or earlier"));
+            errors.push(FieldError::new("said_on", "enter the date it was said, like 23 11 2026, today or earlier"));
         }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));

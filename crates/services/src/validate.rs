@@ -5,13 +5,20 @@
 use chrono::NaiveDate;
 use signpost_domain::FieldError;
 
-/// Parses an optional ISO date field, recording a problem if it is malformed.
+/// A date as people write it in the UK or as a machine does: 14/12/2026,
+/// 14 December 2026, 14 Dec 2026 or 2026-12-14. Day before month, never after.
+pub fn read_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"].iter().find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+/// Parses an optional date field, recording a problem if it is malformed.
 pub(crate) fn parse_date(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| errors.push(FieldError::new(field, "must be a date like 2026-03-31"))).ok()
+    read_date(text).ok_or_else(|| errors.push(FieldError::new(field, "must be a real date, like 14 12 2026"))).ok()
 }
 
 /// Checks a required one-line text's length, recording a problem if it is out of bounds.
@@ -94,4 +101,17 @@ pub(crate) fn clean_skills(field: &str, skills: &[String], errors: &mut Vec<Fiel
 /// Splits a comma- or line-separated list typed into a form.
 pub fn split_list(text: &str) -> Vec<String> {
     text.split([',', '\n', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates_are_read_as_people_in_the_uk_write_them() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 14);
+        for text in ["2026-12-14", "14/12/2026", "14 December 2026", "14 Dec 2026", " 14/12/2026 "] {
+            assert_eq!(super::read_date(text), d, "{text}");
+        }
+        assert_eq!(super::read_date("12/14/2026"), None, "day before month, never after");
+        assert_eq!(super::read_date("31/2/2027"), None);
+    }
 }

@@ -78,7 +78,7 @@ async fn journey(mut t: TestApp, javascript: bool) {
     assert!(b.wait_for_text("There is a problem").await, "an empty form is refused");
     b.assert_accessible("start a plan with errors").await;
     choose(&b, "leaver_id", &alice.to_string()).await;
-    b.fill("leaving_on", &(Utc::now() + Duration::days(25)).date_naive().to_string()).await;
+    b.fill_date("leaving_on", &(Utc::now() + Duration::days(25)).date_naive().to_string()).await;
     b.fill("role", "Ward A sister").await;
     choose(&b, "successor_id", &dana.to_string()).await;
     choose(&b, "key_colleague_id", &t.users["spec"].to_string()).await;

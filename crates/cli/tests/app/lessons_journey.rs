@@ -99,7 +99,7 @@ async fn journey(t: &TestApp, javascript: bool) {
     // Agree an action on it.
     open_details(&b, "Agree an action").await;
     b.fill("action-title", "Roster a night peer vaccinator").await;
-    b.fill("action-due_on", "2027-01-31").await;
+    b.fill_date("action-due_on", "2027-01-31").await;
     b.click("#action-lesson_id option:nth-child(2)").await;
     b.click("form[action$='/actions'] button").await;
     assert!(b.wait_for_text("The action is agreed.").await);

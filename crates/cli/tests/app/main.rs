@@ -42,6 +42,7 @@ mod xss;
 
 mod browser;
 mod cli;
+mod forms_journey;
 mod mail;
 mod nodes;
 mod notifications;

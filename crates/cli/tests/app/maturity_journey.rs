@@ -64,7 +64,7 @@ async fn journey(backend: Backend, javascript: bool) {
     b.click("form[action^='/maturity/assess'] button").await;
     assert!(b.wait_for_text("There is a problem").await, "every category needs its levels");
     b.assert_accessible("the assessment form with errors").await;
-    b.fill("held_on", "2026-11-02").await;
+    b.fill_date("held_on", "2026-11-02").await;
     b.fill("facilitator", "Amira Haddad").await;
     b.fill("participants", "alice\nA healthcare assistant").await;
     for (i, (now, target)) in [("2", "4"), ("1", "3"), ("2", "3")].iter().enumerate() {
@@ -80,11 +80,27 @@ async fn journey(backend: Backend, javascript: bool) {
     b.assert_accessible("an assessment").await;
 
     b.visit_accessible(&t.base, "/maturity?model=nhs-km").await;
-    let river = b.client.find(Locator::Css("#river svg")).await.expect("the river diagram is drawn");
+    let river = b.client.find(Locator::Css("#river .signpost-chart__canvas svg")).await.expect("the river diagram is drawn");
     assert_eq!(river.attr("role").await.unwrap().as_deref(), Some("img"));
     assert!(text_of(&b, "#river-desc").await.contains("2 teams"), "the text alternative says what it shows");
     assert!(text_of(&b, "#helpers").await.contains("Ward B (at 4) could help Ward A reach 4 in Taking a strategic approach"));
     assert!(b.client.find(Locator::Css("a[href='/maturity/nhs-km/assessments.xlsx']")).await.is_ok());
+    // The key is text that wraps, and no chart's text is drawn smaller than 14 px, on a
+    // wide screen or a phone (where the drawing scrolls sideways instead of shrinking).
+    let key = text_of(&b, "#river .signpost-legend").await;
+    assert!(key.contains("Ward A") && key.contains("Ward B"), "{key}");
+    assert!(text_of(&b, "#stairs").await.contains("Ward B"), "the stairs name each team on its step");
+    let smallest = "return Math.min(...[...document.querySelectorAll('.signpost-chart svg text')].map(t => {\
+        const svg = t.ownerSVGElement; return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; }));";
+    for (width, name) in [(1280, "wide"), (390, "phone")] {
+        b.client.set_window_size(width, 900).await.unwrap();
+        let px = b.client.execute(smallest, vec![]).await.unwrap().as_f64().unwrap();
+        assert!(px >= 13.9, "chart text is {px:.1} px on a {name} screen");
+        for chart in ["river", "stairs", "heatmap", "trends"] {
+            b.client.execute(&format!("document.getElementById('{chart}').scrollIntoView()"), vec![]).await.unwrap();
+            b.screenshot(&format!("maturity-{chart}-{name}-js-{javascript}")).await;
+        }
+    }
     b.close().await;
 
     // The workbook goes to another organisation through its import form and arrives identically.

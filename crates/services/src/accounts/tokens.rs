@@ -33,7 +33,7 @@ impl Signpost {
         let today = Utc::now().date_naive();
         let expires_at = match expires_on.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
-            Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Some(text) => match crate::validate::read_date(text).ok_or(()) {
                 Ok(d) if d >= today && d <= today + Duration::days(5 * 366) => {
                     d.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
                 }
@@ -42,7 +42,7 @@ impl Signpost {
                     None
                 }
                 Err(_) => {
-                    errors.push(signpost_domain::FieldError::new("expires_on", "enter the day as a date like 2027-03-31"));
+                    errors.push(signpost_domain::FieldError::new("expires_on", "enter the day as a real date, like 31 3 2027"));
                     None
                 }
             },

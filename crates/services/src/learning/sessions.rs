@@ -230,7 +230,11 @@ impl Signpost {
                 record.insert("reported_back".to_string(), RecordValue::List(to_report));
             }
         }
-        let title = if input.title.trim().is_empty() { format!("{} on {held_on}", technique.name) } else { input.title.trim().to_string() };
+        let title = if input.title.trim().is_empty() {
+            format!("{} on {}", technique.name, held_on.format("%-d %B %Y"))
+        } else {
+            input.title.trim().to_string()
+        };
         let session = Session {
             id: SessionId(0),
             project_id: project.map(|p| p.id),

@@ -181,10 +181,10 @@ fn check_people(input: &PlanInput, users: &HashMap<UserId, User>, errors: &mut V
 }
 
 fn parse_date(text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new("leaving_on", "enter the last day as a date like 2027-03-31"));
+    match crate::validate::read_date(text) {
+        Some(d) => Some(d),
+        None => {
+            errors.push(FieldError::new("leaving_on", "enter the last day as a real date, like 31 3 2027"));
             None
         }
     }

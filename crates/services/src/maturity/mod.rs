@@ -6,7 +6,7 @@ mod xlsx;
 
 use std::sync::OnceLock;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::maturity::{Assessment, MaturityModel, Rating, assessment_problems};
@@ -112,9 +112,9 @@ impl Signpost {
         } else if !policy::can_assess_team(actor, input.team_id) {
             errors.push(FieldError::new("team_id", "you can record assessments for your own team"));
         }
-        let held_on = NaiveDate::parse_from_str(input.held_on.trim(), "%Y-%m-%d").ok();
+        let held_on = crate::validate::read_date(&input.held_on);
         match held_on {
-            None => errors.push(FieldError::new("held_on", "enter the date as 2026-11-23")),
+            None => errors.push(FieldError::new("held_on", "enter the date of the conversation, like 23 11 2026")),
             Some(d) if d > Utc::now().date_naive() => errors.push(FieldError::new("held_on", "the date cannot be in the future")),
             Some(_) => {}
         }

@@ -13,7 +13,16 @@ pub struct Series<'a> {
     pub values: Vec<i64>,
 }
 
-/// A stacked bar chart.
+/// How a bar chart's series share a label's slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Bars {
+    /// Parts of one whole, in one bar (knowledge by review state).
+    Stacked,
+    /// Different things side by side (sessions beside assets: two units never share a bar).
+    Grouped,
+}
+
+/// A bar chart.
 pub struct BarChart<'a> {
     /// Unique on the page; ids inside the chart start with it.
     pub id: &'a str,
@@ -23,15 +32,45 @@ pub struct BarChart<'a> {
     pub summary: String,
     /// One label per bar, e.g. "Mar 2026".
     pub labels: Vec<String>,
-    /// The stacked series, bottom first.
+    /// The series, bottom or left first.
     pub series: Vec<Series<'a>>,
+    /// Stacked or side by side.
+    pub bars: Bars,
+}
+
+/// Text in a chart, in the drawing's units: the drawing is never narrower than
+/// `MIN_DRAWN` pixels (it scrolls sideways instead), so text is never under 14 px.
+pub const FONT: f64 = 16.0;
+/// The narrowest a drawing is shown, in pixels (see `signpost.css`).
+pub const MIN_DRAWN: f64 = 560.0;
+/// Roughly how wide one character of chart text is, in the drawing's units.
+pub const CHAR_W: f64 = 8.8;
+
+/// A chart's key as an HTML list under its heading: it wraps like any text, so names
+/// never overlap, however many there are and however narrow the screen.
+pub fn legend(items: &[(&str, &str)]) -> Markup {
+    html! {
+        ul class="signpost-legend" {
+            @for (name, colour) in items {
+                li { svg class="signpost-legend__swatch" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false" { rect width="16" height="16" fill=(colour) {} } (name) }
+            }
+        }
+    }
+}
+
+/// Which of `n` evenly spaced labels `width` units apart can be shown without
+/// touching, each up to `chars` characters: every k-th, always including the last.
+pub fn shown_labels(n: usize, slot: f64, chars: usize) -> impl Fn(usize) -> bool {
+    let need = chars as f64 * CHAR_W + 8.0;
+    let every = (need / slot.max(1.0)).ceil().max(1.0) as usize;
+    move |i| n <= 1 || (n - 1 - i).is_multiple_of(every)
 }
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 44.0;
 const BOTTOM: f64 = 40.0;
-const TOP: f64 = 36.0;
+const TOP: f64 = 14.0;
 
 /// A round number at or above `max` for the top of the scale.
 fn scale_top(max: i64) -> i64 {
@@ -43,43 +82,54 @@ fn scale_top(max: i64) -> i64 {
 impl BarChart<'_> {
     /// The chart, its text alternative and its table.
     pub fn render(&self) -> Markup {
-        let totals: Vec<i64> = (0..self.labels.len()).map(|i| self.series.iter().map(|s| s.values[i]).sum()).collect();
-        let top = scale_top(totals.iter().copied().max().unwrap_or(0));
+        let n = self.labels.len();
+        let stacked = self.bars == Bars::Stacked;
+        let peaks: Vec<i64> = (0..n)
+            .map(|i| {
+                let values = self.series.iter().map(|s| s.values[i]);
+                if stacked { values.sum() } else { values.max().unwrap_or(0) }
+            })
+            .collect();
+        let top = scale_top(peaks.iter().copied().max().unwrap_or(0));
         let plot_h = HEIGHT - BOTTOM - TOP;
-        let slot = (WIDTH - LEFT) / self.labels.len().max(1) as f64;
+        let slot = (WIDTH - LEFT) / n.max(1) as f64;
         let bar_w = slot * 0.6;
         let y = |v: i64| HEIGHT - BOTTOM - plot_h * v as f64 / top as f64;
         let mut bars = Vec::new();
         for (i, label) in self.labels.iter().enumerate() {
             let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
             let mut base = 0;
-            for s in self.series.iter().filter(|s| s.values[i] > 0) {
+            let width = if stacked { bar_w } else { bar_w / self.series.len().max(1) as f64 };
+            for (k, s) in self.series.iter().enumerate().filter(|(_, s)| s.values[i] > 0) {
                 let v = s.values[i];
-                bars.push((x, y(base + v), y(base) - y(base + v), s.colour, format!("{label}: {v} {}", s.name.to_lowercase())));
+                let (from, to) = if stacked { (base, base + v) } else { (0, v) };
+                let left = if stacked { x } else { x + width * k as f64 };
+                bars.push((left, y(to), y(from) - y(to), width, s.colour, format!("{label}: {v} {}", s.name.to_lowercase())));
                 base += v;
             }
         }
+        let longest = self.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let shown = shown_labels(n, slot, longest);
+        let key: Vec<(&str, &str)> = self.series.iter().map(|s| (s.name, s.colour)).collect();
         html! {
             figure class="signpost-chart" {
                 h3 class="nhsuk-heading-s" id={ (self.id) "-title" } { (self.title) }
                 p class="nhsuk-body-s" id={ (self.id) "-desc" } { (self.summary) }
-                svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img"
-                    aria-labelledby={ (self.id) "-title " (self.id) "-desc" } focusable="false" {
-                    @for (i, s) in self.series.iter().enumerate() {
-                        rect x=(LEFT + i as f64 * 150.0) y="8" width="14" height="14" fill=(s.colour) {}
-                        text x=(LEFT + i as f64 * 150.0 + 20.0) y="20" font-size="13" fill="#212b32" { (s.name) }
-                    }
-                    @for tick in [0, top / 2, top] {
-                        line x1=(LEFT) x2=(WIDTH) y1=(y(tick)) y2=(y(tick)) stroke="#d8dde0" {}
-                        text x=(LEFT - 6.0) y=(y(tick) + 4.0) font-size="12" text-anchor="end" fill="#4c6272" { (tick) }
-                    }
-                    @for (x, top_y, height, colour, tip) in &bars {
-                        rect x=(x) y=(top_y) width=(bar_w) height=(height) fill=(colour) { title { (tip) } }
-                    }
-                    @for (i, label) in self.labels.iter().enumerate() {
-                        // Every other month when there are many, so the labels do not overlap.
-                        @if i % 2 == (self.labels.len() - 1) % 2 || self.labels.len() <= 6 {
-                            text x=(LEFT + slot * i as f64 + slot / 2.0) y=(HEIGHT - BOTTOM + 16.0) font-size="12" text-anchor="middle" fill="#4c6272" { (label) }
+                (legend(&key))
+                div class="signpost-chart__canvas" tabindex="0" role="group" aria-label="The chart (scroll sideways on a narrow screen)" {
+                    svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img"
+                        aria-labelledby={ (self.id) "-title " (self.id) "-desc" } focusable="false" {
+                        @for tick in [0, top / 2, top] {
+                            line x1=(LEFT) x2=(WIDTH) y1=(y(tick)) y2=(y(tick)) stroke="#d8dde0" {}
+                            text x=(LEFT - 6.0) y=(y(tick) + 5.0) font-size=(FONT) text-anchor="end" fill="#4c6272" { (tick) }
+                        }
+                        @for (x, top_y, height, width, colour, tip) in &bars {
+                            rect x=(x) y=(top_y) width=(width) height=(height) fill=(colour) { title { (tip) } }
+                        }
+                        @for (i, label) in self.labels.iter().enumerate() {
+                            @if shown(i) {
+                                text x=(LEFT + slot * i as f64 + slot / 2.0) y=(HEIGHT - BOTTOM + 20.0) font-size=(FONT) text-anchor="middle" fill="#4c6272" { (label) }
+                            }
                         }
                     }
                 }
@@ -131,11 +181,21 @@ mod tests {
             summary: "Most knowledge is in date.".into(),
             labels: vec!["Jan 2026".into(), "Feb 2026".into()],
             series: vec![Series { name: "In date", colour: "#007f3b", values: vec![3, 41] }],
+            bars: Bars::Stacked,
         }
         .render()
         .into_string();
         assert!(chart.contains(r#"role="img" aria-labelledby="c-title c-desc""#));
         assert!(chart.contains(">41</td>") && chart.contains(">3</td>"));
         assert!(chart.contains("Feb 2026: 41 in date"));
+    }
+
+    #[test]
+    fn labels_that_would_touch_are_thinned_from_the_last() {
+        let shown = shown_labels(12, 50.0, 8);
+        let kept: Vec<usize> = (0..12).filter(|i| shown(*i)).collect();
+        assert_eq!(kept, [1, 3, 5, 7, 9, 11], "8 characters need about 78 units; slots are 50");
+        let all = shown_labels(3, 200.0, 8);
+        assert!((0..3).all(all));
     }
 }

@@ -69,7 +69,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
         let sent = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map_or("", |(_, v)| v.as_str());
         check_csrf(&viewer, sent)?;
-        let form = serde_html_form::from_bytes(&bytes).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
+        let combined =
+            serde_html_form::to_string(super::form::combine_dates(pairs)).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
+        let form = serde_html_form::from_str(&combined).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST))?;
         Ok(CsrfForm(app, actor, viewer, form))
     }
 }

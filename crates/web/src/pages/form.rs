@@ -109,6 +109,46 @@ impl<'a> Field<'a> {
         })
     }
 
+    /// A date as three boxes, day, month and year, on the GOV.UK and NHS.UK pattern.
+    /// They are sent as `NAME-day`, `NAME-month` and `NAME-year`; the form extractor
+    /// puts them back together as `NAME` (see [`combine_dates`]). The day box has the
+    /// field's id, so an error summary's link lands on it.
+    pub fn date(&self, value: &str) -> Markup {
+        let (day, month, year) = date_parts(value);
+        let class = |width: u8| {
+            format!(
+                "nhsuk-input nhsuk-date-input__input nhsuk-input--width-{width}{}",
+                if self.error.is_some() { " nhsuk-input--error" } else { "" }
+            )
+        };
+        let parts = [
+            ("day", "Day", day, 2, self.id.to_string()),
+            ("month", "Month", month, 2, format!("{}-month", self.id)),
+            ("year", "Year", year, 4, format!("{}-year", self.id)),
+        ];
+        html! {
+            div class={ "nhsuk-form-group" @if self.error.is_some() { " nhsuk-form-group--error" } } {
+                fieldset class="nhsuk-fieldset" role="group" aria-describedby=[self.described_by()] {
+                    legend class="nhsuk-fieldset__legend nhsuk-label" { (self.label) }
+                    div class="nhsuk-hint" id={ (self.id) "-hint" } { @if self.hint.is_empty() { "For example, 14 12 2026" } @else { (self.hint) } }
+                    @if let Some(m) = &self.error {
+                        span class="nhsuk-error-message" id={ (self.id) "-error" } { span class="nhsuk-u-visually-hidden" { "Error: " } (m) }
+                    }
+                    div class="nhsuk-date-input" {
+                        @for (part, text, value, width, id) in parts {
+                            div class="nhsuk-date-input__item" {
+                                div class="nhsuk-form-group" {
+                                    label class="nhsuk-label nhsuk-date-input__label" for=(id) { (text) }
+                                    input class=(class(width)) id=(id) name={ (self.name) "-" (part) } type="text" inputmode="numeric" value=(value);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A drop-down of (value, text) options.
     pub fn select(&self, options: &[(String, String)], selected: &str) -> Markup {
         self.wrap(html! {
@@ -120,6 +160,47 @@ impl<'a> Field<'a> {
             }
         })
     }
+}
+
+/// A stored or sent date split into its day, month and year boxes; text that is not
+/// a date (sent back after a refusal) is split where it can be.
+fn date_parts(value: &str) -> (String, String, String) {
+    if let Some(d) = signpost_services::validate::read_date(value) {
+        use chrono::Datelike;
+        return (d.day().to_string(), d.month().to_string(), d.year().to_string());
+    }
+    // "2027-02-31" is year-month-day that is not a date; "14/Dec/26" is day/month/year as typed.
+    let parts: Vec<String> = value.split(['-', '/']).map(str::to_string).collect();
+    match parts.as_slice() {
+        [y, m, d] if value.contains('-') => (d.clone(), m.clone(), y.clone()),
+        [d, m, y] => (d.clone(), m.clone(), y.clone()),
+        _ => (String::new(), String::new(), String::new()),
+    }
+}
+
+/// Puts dates sent as three boxes (`NAME-day`, `NAME-month`, `NAME-year`) back into
+/// one field `NAME`: `2026-12-14` when all three are numbers, nothing when all are
+/// empty, and otherwise what was typed (`14/Dec/26`), for the service to refuse with
+/// the field's own message.
+pub fn combine_dates(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (k, _) in &pairs {
+        let Some(name) = k.strip_suffix("-day") else { continue };
+        let (day, month, year) = (value(k), value(&format!("{name}-month")), value(&format!("{name}-year")));
+        let numbers = [&day, &month, &year].iter().all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()));
+        let combined = if day.is_empty() && month.is_empty() && year.is_empty() {
+            String::new()
+        } else if numbers {
+            format!("{year:0>4}-{month:0>2}-{day:0>2}")
+        } else {
+            format!("{day}/{month}/{year}")
+        };
+        out.push((name.to_string(), combined));
+    }
+    let parts = |k: &str| ["-day", "-month", "-year"].iter().any(|s| k.strip_suffix(s).is_some_and(|n| out.iter().any(|(o, _)| o == n)));
+    let rest: Vec<(String, String)> = pairs.iter().filter(|(k, _)| !parts(k)).cloned().collect();
+    rest.into_iter().chain(out).collect()
 }
 
 /// Declares a page form: the struct its fields are read into (every field defaulted,
@@ -246,3 +327,22 @@ pub fn yes_no(name: &str, legend: &str, value: &str, errors: &Errors) -> Markup 
 /// A form with no fields but its CSRF token: a button that does one thing.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct CsrfOnly {}
+
+#[cfg(test)]
+mod tests {
+    use super::combine_dates;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn three_date_boxes_become_one_field() {
+        let sent = pairs(&[("title", "x"), ("starts_on-day", "14"), ("starts_on-month", "12"), ("starts_on-year", "2026")]);
+        assert_eq!(combine_dates(sent), pairs(&[("title", "x"), ("starts_on", "2026-12-14")]));
+        let blank = pairs(&[("ends_on-day", ""), ("ends_on-month", " "), ("ends_on-year", "")]);
+        assert_eq!(combine_dates(blank), pairs(&[("ends_on", "")]), "an optional date left empty");
+        let typed = pairs(&[("on-day", "14"), ("on-month", "Dec"), ("on-year", "26")]);
+        assert_eq!(combine_dates(typed), pairs(&[("on", "14/Dec/26")]), "what was typed, for the service to refuse");
+    }
+}

@@ -110,7 +110,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
         }
         @if !asked.is_empty() {
             div class="nhsuk-inset-text" id="asked-of-you" {
-                p { "Colleagues think you can help with " (asked.len()) (if asked.len() == 1 { " question" } else { " questions" }) ":" }
+                p { "Colleagues think you can help with " (counted(asked.len(), "question", "questions")) ":" }
                 ul class="nhsuk-list" { @for q in asked.iter().take(5) { li { a href={ "/questions/" (q.id) } { (q.title) } } } }
             }
         }

@@ -215,10 +215,15 @@ pub fn success_banner_with(message: &str, more: Markup) -> Markup {
     }
 }
 
+/// A date the one way every page shows it: "14 December 2026".
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
 /// A count with its noun: "1 person", "3 people", "0 questions".
-pub fn counted(n: impl Into<i64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+pub fn counted<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
 }
 
 /// A stable name (`practice_example`, `due_soon`) as words for people ("Practice example").

@@ -107,7 +107,7 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                 details class="nhsuk-details signpost-filters" id="filters" {
                     summary class="nhsuk-details__summary" {
                         span class="nhsuk-details__summary-text" {
-                            "Filter and sort" @if chosen > 0 { " (" (counted(chosen as i64, "filter", "filters")) " chosen)" }
+                            "Filter and sort" @if chosen > 0 { " (" (counted(chosen, "filter", "filters")) " chosen)" }
                         }
                     }
                     div class="nhsuk-details__text" {
@@ -133,7 +133,7 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
             }
             div class="nhsuk-grid-column-two-thirds" {
                 p class="nhsuk-body-l" role="status" {
-                    (counted(r.total as i64, "result", "results"))
+                    (counted(r.total, "result", "results"))
                     @if !q.is_empty() { " for " strong { (q) } }
                 }
                 ul class="nhsuk-list" { @for h in &r.hits { (hit(h)) } }
@@ -192,7 +192,7 @@ pub async fn suggest(
     };
     Ok(html! {
         @if !suggestions.is_empty() {
-            p class="nhsuk-u-visually-hidden" { (counted(suggestions.len() as i64, "suggestion", "suggestions")) }
+            p class="nhsuk-u-visually-hidden" { (counted(suggestions.len(), "suggestion", "suggestions")) }
             ul class="nhsuk-list signpost-suggestions__list" {
                 @for sug in &suggestions {
                     li { a href={ "/assets/" (sug.id) } { (sug.title) } " " span class="nhsuk-body-s" { "(" (label(sug.kind.as_str())) ")" } }

@@ -136,6 +136,15 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Types a date (`2026-11-02`) into a date field's day, month and year boxes, as a person would: 2, 11, 2026.
+    pub async fn fill_date(&self, id: &str, iso: &str) {
+        let mut parts = iso.split('-');
+        let (year, month, day) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        self.fill(id, day.trim_start_matches('0')).await;
+        self.fill(&format!("{id}-month"), month.trim_start_matches('0')).await;
+        self.fill(&format!("{id}-year"), year).await;
+    }
+
     /// Clicks the first element matching a CSS selector.
     pub async fn click(&self, css: &str) {
         self.client.find(fantoccini::Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}")).click().await.unwrap();

@@ -87,7 +87,7 @@ async fn teams_page(
             (error_summary(errors))
             h1 { "Teams" }
             table class="nhsuk-table" {
-                caption class="nhsuk-table__caption" { (teams.len()) " teams" }
+                caption class="nhsuk-table__caption" { (counted(teams.len(), "team", "teams")) }
                 (table_head(&["Name", "Kind", "Part of"]))
                 tbody class="nhsuk-table__body" {
                     @for t in &teams {

@@ -76,7 +76,7 @@ async fn tokens_page(
             form method="post" action="/account/tokens" novalidate {
                 (csrf_field(&viewer.csrf_token))
                 (Field::new(TokenForm::NAMES.name, "What it is for").hint("For example, weekly report script.").errors(errors).input("text", ""))
-                (Field::new(TokenForm::NAMES.expires_on, "Last day it works (optional)").hint("For example, 2027-03-31. Leave it empty for a token that works until you revoke it.").errors(errors).input("text", ""))
+                (Field::new(TokenForm::NAMES.expires_on, "Last day it works (optional)").hint("For example, 31 3 2027. Leave it empty for a token that works until you revoke it.").errors(errors).date(""))
                 button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Make token" }
             }
         },
@@ -195,7 +195,7 @@ pub async fn audit(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery
         h1 { "Audit log" }
         p { "Every change to accounts, teams, knowledge and settings, newest first. It cannot be edited." }
         table class="nhsuk-table" {
-            caption class="nhsuk-table__caption" { (log.total) " entries" }
+            caption class="nhsuk-table__caption" { (counted(log.total, "entry", "entries")) }
             (table_head(&["When", "Who", "What", "Details"]))
             tbody class="nhsuk-table__body" {
                 @for e in &log.items {

@@ -133,7 +133,7 @@ async fn user_list(s: &AppState, actor: &Actor, page_no: i64) -> PageMarkup {
     let pages = (users.total + PER_PAGE - 1) / PER_PAGE;
     Ok(html! {
         table class="nhsuk-table" {
-            caption class="nhsuk-table__caption" { (users.total) " people" }
+            caption class="nhsuk-table__caption" { (counted(users.total, "person", "people")) }
             (table_head(&["Name", "Email", "Role", "Account"]))
             tbody class="nhsuk-table__body" {
                 @for u in &users.items {

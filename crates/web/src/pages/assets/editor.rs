@@ -82,7 +82,8 @@ fn kind_field(kf: &super::form::KindField, values: &AssetForm, errors: &Errors) 
     let field = Field::new(&id, kf.label).hint(kf.hint).errors(errors);
     let text = (kf.text)(values);
     match kf.widget {
-        Widget::Line | Widget::Date => field.input("text", text),
+        Widget::Line => field.input("text", text),
+        Widget::Date => field.date(text),
         Widget::Area => field.textarea(4, text),
         Widget::Lines | Widget::Sources | Widget::Contacts => field.textarea(5, text),
     }

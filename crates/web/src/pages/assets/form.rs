@@ -82,7 +82,7 @@ const STORY: &[KindField] =
     &[f!(storyteller, "Storyteller", "Who told it.", Widget::Line), f!(impact, "Impact", "What difference it made.", Widget::Area)];
 const EVIDENCE_SUMMARY: &[KindField] = &[
     f!(question, "Question", "The question the summary answers.", Widget::Area),
-    f!(date_searched, "Date searched", "For example, 2026-03-31.", Widget::Date),
+    f!(date_searched, "Date searched", "For example, 31 3 2026.", Widget::Date),
     f!(sources, "Sources", "One per line: the citation, a vertical bar, then its DOI, PMID or web address.", Widget::Sources),
     f!(appraisal, "Appraisal", "How strong the evidence is, and why.", Widget::Area),
 ];
@@ -146,7 +146,9 @@ pub fn to_input(form: &AssetForm, kind: AssetKind) -> (AssetInput, Errors) {
     for kf in kind_fields(kind) {
         let raw = (kf.text)(form).as_str();
         let value = match kf.widget {
-            Widget::Line | Widget::Area | Widget::Date => raw.trim().into(),
+            Widget::Line | Widget::Area => raw.trim().into(),
+            // A date a person typed (31/3/2026) is stored the one way; anything else goes on to be refused.
+            Widget::Date => signpost_services::validate::read_date(raw).map_or_else(|| raw.trim().to_string(), |d| d.to_string()).into(),
             Widget::Lines => lines(raw).map(serde_json::Value::from).collect(),
             Widget::Sources => lines(raw).map(source).collect(),
             Widget::Contacts => lines(raw).map(contact).collect(),

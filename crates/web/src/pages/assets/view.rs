@@ -323,13 +323,18 @@ pub async fn diff(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<A
     let markup = html! {
         a class="nhsuk-back-link" href={ "/assets/" (id) } { "Back to " (view.asset.title) }
         h1 { "Changes from version " (d.from) " to " (d.to) }
-        p { "Lines starting with − were removed; lines starting with + were added." }
-        pre class="signpost-diff" role="region" tabindex="0" aria-label="Differences between the versions" {
-            @for line in d.diff.lines() {
-                @if line.starts_with('+') && !line.starts_with("+++") { ins { (line) } "\n" }
-                @else if line.starts_with('-') && !line.starts_with("---") { del { (line.replacen('-', "−", 1)) } "\n" }
-                @else { (line) "\n" }
+        @if d.diff.lines().any(|l| (l.starts_with('+') && !l.starts_with("+++")) || (l.starts_with('-') && !l.starts_with("---"))) {
+            p { "Lines starting with − were removed; lines starting with + were added." }
+            pre class="signpost-diff" role="region" tabindex="0" aria-label="Differences between the versions" {
+                @for line in d.diff.lines() {
+                    @if line.starts_with('+') && !line.starts_with("+++") { ins { (line) } "\n" }
+                    @else if line.starts_with('-') && !line.starts_with("---") { del { (line.replacen('-', "−", 1)) } "\n" }
+                    @else { (line) "\n" }
+                }
             }
+        } @else {
+            // A verification or a review changes no words: say so rather than show an empty box.
+            p id="no-changes" { "The words did not change between these versions. A verification or a review records that someone checked the knowledge was still right; it changes no text." }
         }
     };
     Ok(page(&format!("Changes to {}", view.asset.title), Some(&viewer), "", markup).into_response())

@@ -48,7 +48,7 @@ fn overdue_table(caption: &str, rows: Vec<(String, &[Action])>) -> Markup {
                     tr class="nhsuk-table__row" {
                         td class="nhsuk-table__cell" { (who) }
                         td class="nhsuk-table__cell" { (actions.len()) }
-                        td class="nhsuk-table__cell" { (actions.iter().map(|a| format!("{} (due {})", a.title, a.due_on)).collect::<Vec<_>>().join("; ")) }
+                        td class="nhsuk-table__cell" { (actions.iter().map(|a| format!("{} (due {})", a.title, long_date(a.due_on))).collect::<Vec<_>>().join("; ")) }
                     }
                 }
             }
@@ -93,7 +93,7 @@ async fn board_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &FormSta
                     li {
                         strong { (a.title) } br;
                         span class="nhsuk-body-s" {
-                            "Due " (a.due_on)
+                            "Due " (long_date(a.due_on))
                             @if a.due_on < board.today { " " strong class="nhsuk-tag nhsuk-tag--red" { "Overdue" } }
                             @if let Some(sid) = a.session_id { " · " a href={ "/sessions/" (sid) } { "From the session" } }
                         }

@@ -84,8 +84,8 @@ fn project_form(viewer: &Viewer, teams: &[(String, String)], form: &ProjectForm,
             (Field::new(ProjectForm::NAMES.description, "What is the work, and what should it achieve?").errors(errors).textarea(6, form.description.as_str()))
             (Field::new(ProjectForm::NAMES.tags, "Tags").hint("Separate with commas, for example: vaccination, clinic flow").errors(errors).input("text", form.tags.as_str()))
             (Field::new(ProjectForm::NAMES.team_id, "Team").errors(errors).select(teams, form.team_id.as_str()))
-            (Field::new(ProjectForm::NAMES.starts_on, "Start date").hint("For example, 2027-01-31").errors(errors).input("text", form.starts_on.as_str()))
-            (Field::new(ProjectForm::NAMES.ends_on, "End date").hint("For example, 2027-06-30").errors(errors).input("text", form.ends_on.as_str()))
+            (Field::new(ProjectForm::NAMES.starts_on, "Start date").hint("For example, 31 1 2027").errors(errors).date(form.starts_on.as_str()))
+            (Field::new(ProjectForm::NAMES.ends_on, "End date").hint("For example, 30 6 2027").errors(errors).date(form.ends_on.as_str()))
             @if let FormFor::Edit(_) = target { (Field::new(ProjectForm::NAMES.stage, "Stage").errors(errors).select(&stages, form.stage.as_str())) }
             button class="nhsuk-button" type="submit" { (button) }
         }
@@ -225,7 +225,7 @@ fn session_list(sessions: &[Session], names: &dyn Fn(&str) -> String) -> Markup 
         @if sessions.is_empty() { p class="nhsuk-body-s" { "None yet." } }
         @else {
             ul class="nhsuk-list nhsuk-list--bullet" {
-                @for s in sessions { li { a href={ "/sessions/" (s.id) } { (s.title) } " (" (names(&s.technique_key)) ", " (s.held_on) ")" } }
+                @for s in sessions { li { a href={ "/sessions/" (s.id) } { (s.title) } " (" (names(&s.technique_key)) ", " (long_date(s.held_on)) ")" } }
             }
         }
     }
@@ -249,6 +249,14 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<P
         h1 { (p.title) }
         @if !p.description.is_empty() { p class="nhsuk-lede-text" { (p.description) } }
         @if !p.tags.is_empty() { p class="nhsuk-body-s" { "Tags: " (p.tags.join(", ")) } }
+        @if p.starts_on.is_some() || p.ends_on.is_some() {
+            p class="nhsuk-body-s" id="project-dates" {
+                @if let Some(d) = p.starts_on { "Starts " (long_date(d)) }
+                @if p.starts_on.is_some() && p.ends_on.is_some() { "; ends " } @else if p.ends_on.is_some() { "Ends " }
+                @if let Some(d) = p.ends_on { (long_date(d)) }
+                "."
+            }
+        }
         @if t.can_edit { p { a href={ "/projects/" (p.id) "/edit" } { "Change the project" } } }
         (learned_elsewhere(&viewer, p.id, &suggestions, ""))
         h2 { "Run a session" }
@@ -278,7 +286,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<P
             ul class="nhsuk-list nhsuk-list--border" {
                 @for a in &t.actions {
                     li {
-                        (a.title) " — due " (a.due_on) " · " (label(a.status.as_str()))
+                        (a.title) " — due " (long_date(a.due_on)) " · " (label(a.status.as_str()))
                         @if a.status != ActionStatus::Open && !a.outcome.is_empty() { p class="nhsuk-body-s" { (a.outcome) } }
                     }
                 }

@@ -69,7 +69,7 @@ async fn new_page(s: &AppState, actor: &Actor, viewer: &Viewer, form: &StartForm
             input type="hidden" name=(StartForm::NAMES.project_id) value=(form.project_id.as_str());
             (Field::new(StartForm::NAMES.technique_key, "Technique").errors(errors).select(&options, form.technique_key.as_str()))
             (Field::new(StartForm::NAMES.title, "Session name").hint("Leave blank to use the technique's name and the date").errors(errors).input("text", form.title.as_str()))
-            (Field::new(StartForm::NAMES.held_on, "Date").hint("Leave blank for today").errors(errors).input("text", form.held_on.as_str()))
+            (Field::new(StartForm::NAMES.held_on, "Date").hint("For example, 14 12 2026; today if left empty").errors(errors).date(form.held_on.as_str()))
             (Field::new(StartForm::NAMES.facilitator_id, "Facilitator").errors(errors).select(&people_options(&everyone, "No facilitator"), form.facilitator_id.as_str()))
             (participants_field(&everyone, &chosen))
             button class="nhsuk-button" type="submit" { "Start session" }

@@ -159,7 +159,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionI
         span class="nhsuk-caption-l" { a href={ "/techniques/" (v.technique.key) } { (v.technique.name) } }
         h1 { (sess.title) }
         dl class="nhsuk-summary-list" {
-            div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Held on" } dd class="nhsuk-summary-list__value" { (sess.held_on) } }
+            div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Held on" } dd class="nhsuk-summary-list__value" { (long_date(sess.held_on)) } }
             @if let Some(p) = &v.project {
                 div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { "Project" } dd class="nhsuk-summary-list__value" { a href={ "/projects/" (p.id) } { (p.title) } } }
             }
@@ -213,7 +213,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionI
             ul class="nhsuk-list nhsuk-list--border" id="session-actions" {
                 @for a in &v.actions {
                     li {
-                        (a.title) " — " (names(a.owner_id)) ", due " (a.due_on) " · " (label(a.status.as_str()))
+                        (a.title) " — " (names(a.owner_id)) ", due " (long_date(a.due_on)) " · " (label(a.status.as_str()))
                         @if !a.outcome.is_empty() { p class="nhsuk-body-s" { (a.outcome) } }
                     }
                 }
@@ -228,7 +228,7 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionI
                         (csrf_field(&viewer.csrf_token))
                         (Field::new(n.action_title, "What will be done?").errors(errors).input("text", &form.action_title))
                         (Field::new(n.action_owner_id, "Who will do it?").errors(errors).select(&people_options(&everyone, "Me"), &form.action_owner_id))
-                        (Field::new(n.action_due_on, "Due date").hint("For example, 2027-01-31").errors(errors).input("text", &form.action_due_on))
+                        (Field::new(n.action_due_on, "Due date").hint("For example, 31 1 2027").errors(errors).date(&form.action_due_on))
                         (Field::new(n.action_lesson_id, "Lesson it acts on").errors(errors).select(&lesson_options, &form.action_lesson_id))
                         button class="nhsuk-button" type="submit" { "Agree action" }
                     }

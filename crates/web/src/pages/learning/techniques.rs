@@ -87,17 +87,15 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(key): PagePath<
         h1 { (t.name) }
         p class="nhsuk-lede-text" { (or_not_recorded(&t.purpose)) }
         (next_step(&t))
+        // Only what the sources say: a row or a section they are silent on is left out
+        // rather than filled in (DOMAIN.md: never invent official content).
         dl class="nhsuk-summary-list" {
-            (row("Who takes part", or_not_recorded(&t.group_size)))
-            (row("How long", or_not_recorded(&t.duration)))
-            (row("Roles", or_not_recorded(&t.roles.join(", "))))
-            (row("What it produces", or_not_recorded(&t.output)))
-            (row("Source", or_not_recorded(&t.source)))
+            @for (key, value) in [("Who takes part", t.group_size.clone()), ("How long", t.duration.clone()), ("Roles", t.roles.join(", ")), ("What it produces", t.output.clone()), ("Source", t.source.clone())] {
+                @if !value.trim().is_empty() { (row(key, html! { (value) })) }
+            }
         }
-        h2 { "Steps" }
-        (items(&t.steps, true))
-        h2 { "Questions" }
-        (items(&t.questions, false))
+        @if !t.steps.is_empty() { h2 { "Steps" } (items(&t.steps, true)) }
+        @if !t.questions.is_empty() { h2 { "Questions" } (items(&t.questions, false)) }
         p { a href="/techniques" { "All techniques" } }
     };
     Ok(page(&t.name, Some(&viewer), "", body).into_response())

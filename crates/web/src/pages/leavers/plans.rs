@@ -39,7 +39,7 @@ pub(super) fn plan_fields(form: &PlanForm, errors: &Errors, people: &[(UserId, S
             (Field::new(n.leaver_id, "Who is leaving or moving?").errors(errors).select(&people_options(leavers, (leavers.len() > 1).then_some("Choose a person")), &form.leaver_id))
         }
         (Field::new(n.departure, "Leaving or moving").errors(errors).select(&departure_options(), &form.departure))
-        (Field::new(n.leaving_on, "Last day in the role").hint("For example, 2027-03-31").errors(errors).input("text", &form.leaving_on))
+        (Field::new(n.leaving_on, "Last day in the role").hint("For example, 31 3 2027").errors(errors).date(&form.leaving_on))
         (Field::new(n.role, "Role being left").hint("For example, Infection prevention lead").errors(errors).input("text", &form.role))
         p class="nhsuk-body-s" { "The line manager recorded on the leaver's account agrees the priorities, once they have accepted. An administrator records it under Admin → Users and roles." }
         (Field::new(n.successor_id, "Successor").hint("Who takes over; the handover notes will belong to them").errors(errors).select(&people_options(people, Some("Not known yet")), &form.successor_id))

@@ -114,7 +114,7 @@ async fn overview_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: Option
             ul class="nhsuk-list nhsuk-list--border" id="assessments" {
                 @for t in &o.teams {
                     li {
-                        a href={ "/maturity/assessments/" (t.latest.id) } { (t.team) } " — latest " (t.latest.held_on)
+                        a href={ "/maturity/assessments/" (t.latest.id) } { (t.team) } " — latest " (long_date(t.latest.held_on))
                         @if t.history.len() > 1 { " (" (t.history.len()) " assessments)" }
                     }
                 }
@@ -249,7 +249,7 @@ async fn assess_page(s: &AppState, actor: &Actor, viewer: &Viewer, key: &str, fo
         form method="post" action={ "/maturity/assess?model=" (key) } novalidate {
             (csrf_field(&viewer.csrf_token))
             (Field::new(n.team_id, "Team").errors(errors).select(&options, &form.team_id))
-            (Field::new(n.held_on, "Date of the conversation").hint("For example, 2026-11-23").errors(errors).input("text", &form.held_on))
+            (Field::new(n.held_on, "Date of the conversation").hint("For example, 23 11 2026").errors(errors).date(&form.held_on))
             (Field::new(n.facilitator, "Facilitator").errors(errors).input("text", &form.facilitator))
             (Field::new(n.participants, "Who took part").hint("One per line").errors(errors).textarea(3, &form.participants))
             @for (i, c) in model.categories.iter().enumerate() {
@@ -339,7 +339,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<i
     let a = s.app.assessment(&actor, id).await?;
     let model = s.app.maturity_model(&actor, &a.model_key).await?;
     let team = s.app.teams(&actor).await?.into_iter().find(|t| t.id == a.team_id).map(|t| t.name).unwrap_or_default();
-    let title = format!("{team}: {} assessment, {}", model.name, a.held_on);
+    let title = format!("{team}: {} assessment, {}", model.name, long_date(a.held_on));
     let body = html! {
         @if let Some(d) = notice.message() { (success_banner(d)) }
         a class="nhsuk-back-link" href={ "/maturity?model=" (a.model_key) } { "Back to the model" }

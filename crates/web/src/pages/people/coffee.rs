@@ -171,7 +171,7 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
                     @for rs in r.rounds.iter().rev() {
                         tr class="nhsuk-table__row" {
                             td class="nhsuk-table__cell" { (rs.round.number) }
-                            td class="nhsuk-table__cell" { (rs.round.held_on) }
+                            td class="nhsuk-table__cell" { (long_date(rs.round.held_on)) }
                             td class="nhsuk-table__cell" { (rs.round.groups.len()) @if !rs.round.unmatched.is_empty() { " (" (rs.round.unmatched.len()) " unmatched)" } }
                             td class="nhsuk-table__cell" { (rs.round.skipped.len()) }
                             td class="nhsuk-table__cell" { (rs.responses) " (" (rs.met) ")" }

@@ -107,7 +107,7 @@ async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: CommunityId
                     li {
                         a href={ "/questions/" (q.question.id) } { (q.question.title) } br;
                         span class="nhsuk-body-s" {
-                            "Asked by " (q.author) " on " (q.question.created_at.format("%-d %B %Y")) " · " (q.answers) " answers"
+                            "Asked by " (q.author) " on " (q.question.created_at.format("%-d %B %Y")) " · " (counted(q.answers, "answer", "answers"))
                             @if q.question.accepted_answer.is_some() { " " strong class="nhsuk-tag nhsuk-tag--green" { "Answered" } }
                         }
                     }
@@ -128,7 +128,7 @@ async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: CommunityId
                     form method="post" action={ "/communities/" (id) "/events" } novalidate {
                         (csrf)
                         (Field::new(CommunityForm::NAMES.title, "Title").errors(errors).input("text", form.title.as_str()))
-                        (Field::new(CommunityForm::NAMES.on, "Date").hint("For example, 2026-12-15").errors(errors).input("text", form.on.as_str()))
+                        (Field::new(CommunityForm::NAMES.on, "Date").hint("For example, 15 12 2026").errors(errors).date(form.on.as_str()))
                         (Field::new(CommunityForm::NAMES.place, "Where, or how to join").errors(errors).input("text", form.place.as_str()))
                         (Field::new(CommunityForm::NAMES.detail, "More about it").errors(errors).textarea(2, form.detail.as_str()))
                         button class="nhsuk-button" type="submit" { "Add event" }

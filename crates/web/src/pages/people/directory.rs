@@ -6,7 +6,7 @@ use signpost_domain::assets::Status;
 use signpost_domain::people::{Role, Team, User};
 use signpost_domain::ports::AssetQuery;
 
-use crate::pages::charts::{BarChart, Series};
+use crate::pages::charts::{BarChart, Bars, Series};
 use crate::pages::home::asset_list;
 use crate::pages::layout::pagination;
 use crate::pages::prelude::*;
@@ -62,7 +62,7 @@ pub async fn people_list(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): Pag
     let pages = (people.total + PER_PAGE - 1) / PER_PAGE;
     let body = html! {
         h1 { "People" }
-        p { (people.total) " people. Open someone to see what they have shared." }
+        p { (counted(people.total, "person", "people")) ". Open someone to see what they have shared." }
         (people_table("People, by name", &people.items, &teams))
         (pagination(page_no, pages, |p| format!("/people?page={p}")))
     };
@@ -152,6 +152,7 @@ pub async fn teams_list(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
         ),
         labels: growth.iter().map(|g| month_label(g.month)).collect(),
         series: vec![Series { name: "Knowledge assets", colour: "#005eb8", values: growth.iter().map(|g| g.total).collect() }],
+        bars: Bars::Stacked,
     };
     let body = html! {
         h1 { "Teams" }
@@ -191,6 +192,7 @@ pub async fn team(SignedIn(s, actor, viewer): SignedIn, PagePath(id): PagePath<T
             Series { name: "Due soon", colour: "#ffb81c", values: history.iter().map(|p| p.due_soon).collect() },
             Series { name: "Overdue", colour: "#d5281b", values: history.iter().map(|p| p.overdue).collect() },
         ],
+        bars: Bars::Stacked,
     };
     let parent = team.parent_id.and_then(|p| teams.iter().find(|t| t.id == p));
     let body = html! {

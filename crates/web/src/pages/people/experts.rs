@@ -40,7 +40,7 @@ pub async fn find(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
             button class="nhsuk-button" type="submit" { "Find people" }
         }
         @if !subject.is_empty() && errors.is_empty() {
-            h2 { (counted(experts.len() as i64, "person", "people")) " for \u{201c}" (subject) "\u{201d}" }
+            h2 { (counted(experts.len(), "person", "people")) " for \u{201c}" (subject) "\u{201d}" }
             @if experts.is_empty() { p { "Nobody yet. Try other words, or ask in a " a href="/communities" { "community" } "." } }
             ol class="nhsuk-list nhsuk-list--border" id="experts" {
                 @for e in &experts {

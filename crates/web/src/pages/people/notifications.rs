@@ -20,7 +20,7 @@ pub async fn list(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
             ul class="nhsuk-list nhsuk-list--border" id="notifications" {
                 @for n in &all {
                     li {
-                        @if !n.read { strong class="nhsuk-tag nhsuk-tag--blue" { "New" } " " }
+                        @if !n.read { strong class="nhsuk-tag nhsuk-tag--blue" { "Unread" } " " }
                         a href=(n.link) { (n.text) } br;
                         span class="nhsuk-body-s" { (n.created_at.format("%-d %B %Y, %H:%M")) }
                     }

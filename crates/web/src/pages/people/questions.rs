@@ -138,7 +138,7 @@ async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: Questio
         }
         @for c in &v.comments { p class="nhsuk-body-s signpost-comment" { (c.comment.body) " – " (c.author) } }
         (comment_form(viewer, id, None, errors, form))
-        h2 { (v.answers.len()) " answers" }
+        h2 { (counted(v.answers.len(), "answer", "answers")) }
         @for a in &v.answers {
             div class={ "nhsuk-card" @if a.accepted { " nhsuk-card--feature" } } id={ "answer-" (a.answer.id) } {
                 div class="nhsuk-card__content" {

@@ -93,7 +93,7 @@ async fn form_page(s: &AppState, actor: &Actor, viewer: &Viewer, q: &SubjectQuer
             (Field::new(ImpactForm::NAMES.role, "Their role").errors(errors).input("text", form.role.as_str()))
             (Field::new(ImpactForm::NAMES.stakeholder, "How senior").errors(errors).select(&levels, form.stakeholder.as_str()))
             (Field::new(ImpactForm::NAMES.decision, "Decision it informed").hint("Only when it informed a decision").errors(errors).input("text", form.decision.as_str()))
-            (Field::new(ImpactForm::NAMES.said_on, "When it was said").hint("For example, 2026-11-23; today if left empty").errors(errors).input("text", form.said_on.as_str()))
+            (Field::new(ImpactForm::NAMES.said_on, "When it was said").hint("For example, 23 11 2026; today if left empty").errors(errors).date(form.said_on.as_str()))
             button class="nhsuk-button" type="submit" { "Record impact" }
         }
     };

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use signpost_domain::impact::ImpactKind;
 use signpost_services::report::{OUTCOME_2, ProgrammeReport};
 
-use crate::pages::charts::{BarChart, Series};
+use crate::pages::charts::{BarChart, Bars, Series};
 use crate::pages::prelude::*;
 
 /// This area's pages and forms.
@@ -34,7 +34,7 @@ impl Period {
 
     fn dates(&self) -> Result<(NaiveDate, NaiveDate), Errors> {
         let (from, to) = self.texts();
-        let parse = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok();
+        let parse = |t: &str| signpost_services::validate::read_date(t);
         let mut errors = Vec::new();
         let (f, t) = (parse(&from), parse(&to));
         if f.is_none() {
@@ -76,6 +76,8 @@ fn kpi_chart(r: &ProgrammeReport) -> Markup {
             Series { name: "Sessions", colour: "#005eb8", values: r.kpis.iter().map(|k| k.sessions as i64).collect() },
             Series { name: "Assets created", colour: "#007f3b", values: r.kpis.iter().map(|k| k.assets_created as i64).collect() },
         ],
+        // Sessions and assets are different things: side by side, never one stack.
+        bars: Bars::Grouped,
     };
     chart.render()
 }
@@ -139,8 +141,8 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): PageQ
         p { "See also " a href="/maturity" { "teams' maturity self-assessments" } ", " a href="/showcase" { "the stories showcase" } " and " a href="/risks" { "knowledge at risk" } "." }
         form method="get" action="/reports" novalidate {
             div class="signpost-inline-fields" {
-                (Field::new("from", "From").hint("For example, 2026-04-01").errors(&errors).input("text", &from))
-                (Field::new("to", "To").hint("For example, 2027-03-31").errors(&errors).input("text", &to))
+                (Field::new("from", "From").hint("For example, 1/4/2026 or 2026-04-01").errors(&errors).input("text", &from))
+                (Field::new("to", "To").hint("For example, 31/3/2027 or 2027-03-31").errors(&errors).input("text", &to))
             }
             button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Show the period" }
         }
