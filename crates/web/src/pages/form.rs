@@ -183,10 +183,19 @@ fn date_parts(value: &str) -> (String, String, String) {
 /// empty, and otherwise what was typed (`14/Dec/26`), for the service to refuse with
 /// the field's own message.
 pub fn combine_dates(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
-    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-    let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    // Looked up by name, so the work stays linear in what was sent, however much that is.
+    let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::with_capacity(pairs.len());
+    for (k, v) in &pairs {
+        first.entry(k.as_str()).or_insert(v.as_str());
+    }
+    let value = |key: &str| first.get(key).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut dates = std::collections::HashSet::new();
     for (k, _) in &pairs {
         let Some(name) = k.strip_suffix("-day") else { continue };
+        if !dates.insert(name.to_string()) {
+            continue;
+        }
         let (day, month, year) = (value(k), value(&format!("{name}-month")), value(&format!("{name}-year")));
         let numbers = [&day, &month, &year].iter().all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()));
         let combined = if day.is_empty() && month.is_empty() && year.is_empty() {
@@ -198,8 +207,8 @@ pub fn combine_dates(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
         };
         out.push((name.to_string(), combined));
     }
-    let parts = |k: &str| ["-day", "-month", "-year"].iter().any(|s| k.strip_suffix(s).is_some_and(|n| out.iter().any(|(o, _)| o == n)));
-    let rest: Vec<(String, String)> = pairs.iter().filter(|(k, _)| !parts(k)).cloned().collect();
+    let part_of_date = |k: &str| ["-day", "-month", "-year"].iter().any(|s| k.strip_suffix(s).is_some_and(|n| dates.contains(n)));
+    let rest: Vec<(String, String)> = pairs.iter().filter(|(k, _)| !part_of_date(k)).cloned().collect();
     rest.into_iter().chain(out).collect()
 }
 
