@@ -9,11 +9,7 @@ use crate::common::{Backend, PASSWORD, TestApp};
 
 async fn signed_in(t: &TestApp, javascript: bool) -> Browser {
     let b = Browser::start(javascript).await;
-    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
-    b.fill("email", "alice@trust.nhs.uk").await;
-    b.fill("password", PASSWORD).await;
-    b.click("form[action='/sign-in'] button[type=submit]").await;
-    assert!(b.wait_for_text("Hello").await);
+    b.sign_in_as(&t.base, "alice@trust.nhs.uk", PASSWORD).await;
     b
 }
 

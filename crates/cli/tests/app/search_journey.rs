@@ -20,11 +20,7 @@ async fn on_a_phone(javascript: bool) {
 
     let b = Browser::start(javascript).await;
     b.client.set_window_size(390, 844).await.unwrap();
-    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
-    b.fill("email", "alice@trust.nhs.uk").await;
-    b.fill("password", crate::common::PASSWORD).await;
-    b.click("form[action='/sign-in'] button[type=submit]").await;
-    assert!(b.wait_for_text("Hello").await);
+    b.sign_in_as(&t.base, "alice@trust.nhs.uk", crate::common::PASSWORD).await;
 
     if javascript {
         // The home page's own search box suggests titles as one types.

@@ -116,11 +116,7 @@ async fn every_page_family_is_reachable_by_links_from_the_home_page() {
 async fn a_member_finds_the_self_assessment(javascript: bool) {
     let t = TestApp::spawn(Backend::Sqlite).await;
     let b = Browser::start(javascript).await;
-    b.client.goto(&format!("{}/sign-in", t.base)).await.unwrap();
-    b.fill("email", "alice@trust.nhs.uk").await;
-    b.fill("password", crate::common::PASSWORD).await;
-    b.click("form[action='/sign-in'] button[type=submit]").await;
-    assert!(b.wait_for_text("Hello").await);
+    b.sign_in_as(&t.base, "alice@trust.nhs.uk", crate::common::PASSWORD).await;
 
     let menu_link = "a.nhsuk-header__navigation-link[href='/maturity']";
     let link = b.client.find(fantoccini::Locator::Css(menu_link)).await.expect("the menu has Maturity");

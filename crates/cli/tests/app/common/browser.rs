@@ -136,6 +136,15 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Signs in through the sign-in page with an email and password and waits for the home page.
+    pub async fn sign_in_as(&self, base: &str, email: &str, password: &str) {
+        self.client.goto(&format!("{base}/sign-in")).await.unwrap();
+        self.fill("email", email).await;
+        self.fill("password", password).await;
+        self.click("form[action='/sign-in'] button[type=submit]").await;
+        assert!(self.wait_for_text("Hello").await, "home page after signing in as {email}");
+    }
+
     /// Types a date (`2026-11-02`) into a date field's day, month and year boxes, as a person would: 2, 11, 2026.
     pub async fn fill_date(&self, id: &str, iso: &str) {
         let mut parts = iso.split('-');
