@@ -317,7 +317,12 @@ async fn main() -> anyhow::Result<()> {
             );
             app.with_public_url(&url)
         }
-        None => app,
+        None => {
+            if app.mails() && matches!(cli.command, Command::Serve { .. }) {
+                eprintln!("warning: mail is set up but --public-url is not, so emails cannot link back to Signpost's pages");
+            }
+            app
+        }
     };
     let providers = signpost::sign_on::providers(std::mem::take(&mut config.sign_on), public_url.as_deref())?;
     if matches!(cli.command, Command::Serve { .. }) {

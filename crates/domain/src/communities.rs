@@ -84,6 +84,54 @@ pub struct Membership {
     pub joined_at: DateTime<Utc>,
 }
 
+/// A question, an answer or a comment: what can be edited or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Post {
+    /// A question.
+    Question(Question),
+    /// An answer.
+    Answer(Answer),
+    /// A comment.
+    Comment(Comment),
+}
+
+impl Post {
+    /// The question it belongs to.
+    pub fn question_id(&self) -> QuestionId {
+        match self {
+            Post::Question(q) => q.id,
+            Post::Answer(a) => a.question_id,
+            Post::Comment(c) => c.question_id,
+        }
+    }
+}
+
+/// An earlier wording of a question, answer or comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Revision {
+    /// The title it had (questions only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// The text it had.
+    pub body: String,
+    /// Who changed it.
+    pub changed_by: UserId,
+    /// When it was changed.
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Why a question, answer or comment is no longer shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Removal {
+    /// Who took it down: its author, or a moderator.
+    pub by: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The moderator's reason ("" when the author removed it).
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// A question asked in a community.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Question {
@@ -105,6 +153,12 @@ pub struct Question {
     pub routed_to: Vec<UserId>,
     /// When asked.
     pub created_at: DateTime<Utc>,
+    /// Earlier wordings, oldest first, kept when it is changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Revision>,
+    /// Set when its author or a moderator took it down; the text is kept for the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Removal>,
 }
 
 /// An answer to a question.
@@ -120,6 +174,12 @@ pub struct Answer {
     pub body: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// Earlier wordings, oldest first, kept when it is changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Revision>,
+    /// Set when its author or a moderator took it down; the text is kept for the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Removal>,
 }
 
 /// A comment on a question or on one of its answers.
@@ -137,6 +197,12 @@ pub struct Comment {
     pub body: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// Earlier wordings, oldest first, kept when it is changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Revision>,
+    /// Set when its author or a moderator took it down; the text is kept for the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Removal>,
 }
 
 /// A person's vote on an answer: +1 or -1.

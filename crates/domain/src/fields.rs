@@ -94,6 +94,46 @@ pub struct KeyContact {
     pub contact: String,
 }
 
+/// Words that start a way of reaching someone ("bleep 2222", "ext 4455").
+const REACH_WORDS: [&str; 12] = ["bleep", "ext", "ext.", "extension", "tel", "tel.", "phone", "mobile", "pager", "email", "teams", "via"];
+
+/// Whether a piece of a contact line says how to reach someone rather than who they are:
+/// an email address, a number of four or more digits, or a leading word such as "bleep".
+fn is_reach(part: &str) -> bool {
+    let longest_digits =
+        part.split(|c: char| !c.is_ascii_digit() && c != ' ').map(|run| run.chars().filter(char::is_ascii_digit).count()).max();
+    let first = part.split_whitespace().next().unwrap_or("").to_lowercase();
+    part.contains('@') || longest_digits.unwrap_or(0) >= 4 || REACH_WORDS.contains(&first.as_str())
+}
+
+impl KeyContact {
+    /// Reads one line a person typed about a contact. With bars it is positional,
+    /// "name | what they do | how to reach them"; otherwise the parts between commas or
+    /// semicolons are read by what they look like, so "Site manager on call, bleep 2222"
+    /// is a name and how to reach them, with no role.
+    pub fn from_line(line: &str) -> KeyContact {
+        if line.contains('|') {
+            let mut parts = line.splitn(3, '|').map(|p| p.trim().to_string());
+            return KeyContact {
+                name: parts.next().unwrap_or_default(),
+                role: parts.next().unwrap_or_default(),
+                contact: parts.next().unwrap_or_default(),
+            };
+        }
+        let parts: Vec<&str> = line.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        // The first part always names someone, even a number-like name such as "Ward 5".
+        let (mut about, mut reach) = (Vec::new(), Vec::new());
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 && is_reach(part) { reach.push(part) } else { about.push(part) }
+        }
+        KeyContact {
+            name: about.first().map(|s| s.to_string()).unwrap_or_default(),
+            role: about.get(1..).map(|rest| rest.join(", ")).unwrap_or_default(),
+            contact: reach.join(", "),
+        }
+    }
+}
+
 /// The kind-specific part of an asset. Serialised without a tag: the asset's
 /// `kind` says which variant it is, and [`AssetFields::parse`] reads it that way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -371,5 +411,30 @@ impl AssetFields {
         }
         out.retain(|(_, v)| !v.is_empty());
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyContact;
+
+    fn read(line: &str) -> (String, String, String) {
+        let c = KeyContact::from_line(line);
+        (c.name, c.role, c.contact)
+    }
+
+    #[test]
+    fn a_contact_line_is_read_by_what_its_parts_look_like() {
+        let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(read("Site manager on call, bleep 2222"), t("Site manager on call", "", "bleep 2222"));
+        assert_eq!(read("Dr Ann Lee, consultant microbiologist, ext 4455"), t("Dr Ann Lee", "consultant microbiologist", "ext 4455"));
+        assert_eq!(read("Ann Lee; ann.lee@nhs.net"), t("Ann Lee", "", "ann.lee@nhs.net"));
+        assert_eq!(read("Ann Lee, Matron, Ward 5"), t("Ann Lee", "Matron, Ward 5", ""));
+        assert_eq!(read("Switchboard, 0300 123 4567"), t("Switchboard", "", "0300 123 4567"));
+        assert_eq!(
+            read("Helen Marsh | Lead Nurse, Infection Prevention | extension 4455"),
+            t("Helen Marsh", "Lead Nurse, Infection Prevention", "extension 4455")
+        );
+        assert_eq!(read("Estates helpdesk"), t("Estates helpdesk", "", ""));
     }
 }

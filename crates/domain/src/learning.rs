@@ -245,6 +245,31 @@ pub struct LessonRecord {
     pub created_at: DateTime<Utc>,
     /// When its state last changed.
     pub updated_at: DateTime<Utc>,
+    /// Each move along its life, oldest first (none for a lesson recorded before moves were kept).
+    #[serde(default)]
+    pub moves: Vec<LessonMove>,
+}
+
+/// One move of a lesson from one state to the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LessonMove {
+    /// The state it left.
+    pub from: LessonState,
+    /// The state it moved to.
+    pub to: LessonState,
+    /// Who moved it.
+    pub by: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl LessonRecord {
+    /// The record moved on to `to` by `by` now, with the move kept.
+    pub fn moved(self, to: LessonState, by: UserId, at: DateTime<Utc>) -> LessonRecord {
+        let mut moves = self.moves;
+        moves.push(LessonMove { from: self.state, to, by, at });
+        LessonRecord { state: to, updated_at: at, moves, ..self }
+    }
 }
 
 /// A person's mark on an item the lessons loop surfaced for a project.

@@ -19,6 +19,7 @@ use crate::communities::Community;
 use crate::communities::CommunityId;
 use crate::communities::Membership;
 use crate::communities::Notification;
+use crate::communities::Post;
 use crate::communities::Question;
 use crate::communities::QuestionId;
 use crate::communities::Vote;
@@ -320,6 +321,9 @@ pub trait PeopleStore: Send + Sync + 'static {
     async fn add_comment(&self, comment: &Comment, audit: AuditRecord) -> Result<Comment, StoreError>;
     /// Comments on a question and its answers, oldest first.
     async fn comments(&self, question_id: QuestionId) -> Result<Vec<Comment>, StoreError>;
+    /// Replaces a question, answer or comment with `revised` only if it is still exactly
+    /// `expected`; a change made in between is a [`StoreError::Conflict`] and nothing is written.
+    async fn revise_post(&self, expected: &Post, revised: &Post, notify: &[Notification], audit: AuditRecord) -> Result<(), StoreError>;
     /// Sets a person's vote on an answer (value 0 withdraws it).
     async fn vote(&self, vote: &Vote) -> Result<(), StoreError>;
     /// Votes on a question's answers.

@@ -44,6 +44,8 @@ pub enum AreaSource {
     Leaver,
     /// "What we would like to know."
     Team,
+    /// Raised by both, and merged into one area.
+    Both,
 }
 
 /// The toolbox. The toolkit says it is not a checklist: each priority gets what fits.

@@ -7,7 +7,7 @@ use crate::tuning::ANALYSER;
 
 /// Bumped whenever the schema or the text analysis changes; an index written
 /// with another version is rebuilt at start-up.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 /// Analyser for type-ahead: words, lower-cased, not stemmed.
 pub(crate) const PLAIN: &str = "default";
 

@@ -229,7 +229,7 @@ impl Signpost {
                 kpis.entry(month(c.date_naive())).and_modify(|k| k.actions_closed += 1);
             }
         }
-        let answers = self.store.answers(None).await?.iter().filter(|a| within(a.created_at.date_naive())).count();
+        let answers = self.live_answers(None).await?.iter().filter(|a| within(a.created_at.date_naive())).count();
 
         let statements: Vec<_> = self.store.impacts().await?.into_iter().filter(|s| within(s.said_on)).collect();
         let mut impacts = Vec::new();

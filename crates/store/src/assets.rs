@@ -164,7 +164,13 @@ pub(crate) async fn update_in(tx: &mut Transaction<'static, Any>, w: &AssetWrite
          team_id = $9, status = $10, visibility = $11, named_viewers = $12, review_interval_days = $13, next_review_at = $14, \
          last_verified_at = $15, links = $16, version = version + 1, updated_at = $17 WHERE id = $18 RETURNING {ASSET_COLUMNS}"
     ));
-    let row = bind_columns(row, a).bind(now_ms().max(ms(before.updated_at) + 1)).bind(a.id).fetch_one(&mut **tx).await.map_err(map_err)?;
+    // Only what readers read counts as an update: a new owner, team, review date or
+    // verification leaves the asset where it was in "recently published and updated".
+    let content_changed = (&before.kind, &before.title, &before.summary, &before.body, &before.fields, &before.tags, &before.topics)
+        != (&a.kind, &a.title, &a.summary, &a.body, &a.fields, &a.tags, &a.topics)
+        || (before.status, before.visibility, &before.links) != (a.status, a.visibility, &a.links);
+    let updated_at = if content_changed { now_ms().max(ms(before.updated_at) + 1) } else { ms(before.updated_at) };
+    let row = bind_columns(row, a).bind(updated_at).bind(a.id).fetch_one(&mut **tx).await.map_err(map_err)?;
     let stored = rows::asset(&row)?;
     write_viewers(tx, &stored).await?;
     write_version(tx, w, &stored).await?;

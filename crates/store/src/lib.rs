@@ -28,6 +28,7 @@ mod logs;
 mod maturity;
 mod notifications;
 mod people;
+mod posts;
 mod provisioning;
 mod retention;
 mod rows;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::coffee::{CoffeeFeedback, CoffeeMember, CoffeeRound, Programme, ProgrammeId};
 use signpost_domain::communities::{
-    Advocate, Answer, AnswerId, Comment, Community, CommunityId, CommunityKind, Membership, Notification, Question, QuestionId, Vote,
+    Advocate, Answer, AnswerId, Comment, Community, CommunityId, CommunityKind, Membership, Notification, Post, Question, QuestionId, Vote,
 };
 use signpost_domain::jobs::NewJob;
 use signpost_domain::mentoring::{Listing, MentoringMatch};
@@ -236,6 +236,10 @@ impl PeopleStore for Db {
 
     async fn comments(&self, question_id: QuestionId) -> Result<Vec<Comment>, StoreError> {
         self.docs_by("SELECT id, doc FROM comments WHERE question_id = $1 ORDER BY id", question_id.0, "comment", true).await
+    }
+
+    async fn revise_post(&self, expected: &Post, revised: &Post, notify: &[Notification], audit: AuditRecord) -> Result<(), StoreError> {
+        self.revise(expected, revised, notify, audit).await
     }
 
     async fn vote(&self, vote: &Vote) -> Result<(), StoreError> {

@@ -66,6 +66,17 @@ impl AppState {
     pub fn secure_cookies(&self, headers: &HeaderMap) -> bool {
         self.force_secure_cookies || headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
     }
+
+    /// Where this server is, for whole links that leave the browser (printouts, SCIM
+    /// locations): the public URL when set, else the scheme and Host of the request.
+    pub fn site_url(&self, headers: &HeaderMap) -> String {
+        if let Some(url) = self.app.public_url() {
+            return url.to_string();
+        }
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        let scheme = if self.secure_cookies(headers) { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
 }
 
 /// Unknown addresses: a JSON error under `/api/`, an NHS-styled page elsewhere.

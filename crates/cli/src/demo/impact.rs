@@ -1,6 +1,7 @@
 //! The demo's evidence of impact: attributable statements on knowledge and sessions
 //! (one a board-level decision), and two stories shared this month with reactions, so
 //! the showcase and the programme report have something to show.
+use chrono::{Duration, Utc};
 use signpost_domain::assets::{Status, Visibility};
 use signpost_domain::fields::AssetKind;
 use signpost_domain::impact::{ImpactKind, ImpactSubject, ReactionKind, StakeholderLevel};
@@ -62,7 +63,10 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
             "Fund a second critical care outreach nurse",
         ));
     }
-    for (subject, kind, quote, who, role, stakeholder, decision) in statements {
+    // Said over the past year, so the monthly figures have a history.
+    let today = Utc::now().date_naive();
+    for (i, (subject, kind, quote, who, role, stakeholder, decision)) in statements.into_iter().enumerate() {
+        let said_on = today - Duration::days(10 + 41 * i as i64 % 360);
         let input = ImpactInput {
             subject,
             kind,
@@ -71,7 +75,7 @@ pub async fn load(app: &Signpost) -> Result<(), ServiceError> {
             role: role.into(),
             stakeholder,
             decision: decision.into(),
-            said_on: String::new(),
+            said_on: said_on.to_string(),
         };
         app.record_impact(&amira, input).await?;
     }

@@ -71,6 +71,14 @@ async fn a_lesson_shows_its_state_and_moves_on_from_its_own_page() {
     b.screenshot("lesson-state").await;
     b.click("#lesson-state button[type=submit]").await;
     assert!(b.wait_for_text("Lesson: action agreed").await, "moved on to the next state, back on the lesson's page");
+    let history = b.client.find(Locator::Id("lesson-history")).await.unwrap().text().await.unwrap();
+    assert!(history.contains("Identified on") && history.contains("Action agreed on"), "each move is kept: {history}");
     b.assert_accessible("a lesson moved on").await;
+    // Rejecting needs a reason: refused on the lesson's own page, saying so.
+    b.client.find(Locator::Id("lesson-next-state")).await.unwrap().select_by_value("rejected").await.unwrap();
+    b.click("#lesson-state button[type=submit]").await;
+    assert!(b.wait_for_text("There is a problem").await, "a refused move says why");
+    assert!(b.wait_for_text("Lesson: action agreed").await, "on the lesson's page, unmoved");
+    b.assert_accessible("a refused move").await;
     b.close().await;
 }

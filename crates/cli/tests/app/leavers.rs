@@ -231,8 +231,12 @@ async fn everything_the_leaver_holds_is_passed_on_all_or_nothing_before_the_plan
     assert_eq!(plan["handed"].as_array().unwrap().len(), 4);
     assert_eq!(plan["handed"][0]["label"], format!("asset {lesson_id} (not open to everyone)"), "the plan never names a team-only asset");
 
-    let (_, lesson) = t.get("dana", &format!("/api/v1/assets/{lesson_id}")).await;
-    assert_eq!(lesson["owner_id"], dana, "and with it the review duty");
+    let (_, handed) = t.get("dana", &format!("/api/v1/assets/{lesson_id}")).await;
+    assert_eq!(handed["owner_id"], dana, "and with it the review duty");
+    assert_eq!(
+        handed["updated_at"], lesson["updated_at"],
+        "a new owner is not new content: it does not top \"Recently published and updated\""
+    );
     let (_, history) = t.get("dana", &format!("/api/v1/assets/{lesson_id}/history")).await;
     assert!(history["items"][0]["note"].as_str().unwrap().contains("ownership passed from alice to dana"), "{history}");
     let (_, actions) = t.get("dana", "/api/v1/actions").await;
@@ -363,4 +367,63 @@ async fn a_handover_that_fails_part_way_in_the_store_changes_nothing(backend: Ba
     );
     assert_eq!(db.leaver_plan(PlanId(id)).await.unwrap().revision, plan.revision, "the plan was not saved");
     db.close().await;
+}
+
+/// The leaver and the team often name the same knowledge twice. Whoever added an area
+/// (and the line manager) rewords, merges or removes it; nobody else does; an area a
+/// stored handover note came from stays.
+#[tokio::test]
+async fn knowledge_areas_are_reworded_merged_and_removed_only_by_those_who_may() {
+    let mut t = TestApp::spawn(Backend::Sqlite).await;
+    let dana = with_successor(&mut t).await;
+    let id = start(&t, dana, 30).await;
+    let add = async |who: &str, title: &str, detail: &str| {
+        let (_, plan) = t
+            .post(who, &format!("/api/v1/leaver-plans/{id}/areas"), json!({ "title": title, "detail": detail, "who_needs": "the ward" }))
+            .await;
+        plan["areas"].as_array().unwrap().last().unwrap()["id"].as_i64().unwrap()
+    };
+    let rota = add("alice", "Night rota", "Closes on the 20th.").await;
+    let rostering = add("dana", "Rostering nights", "Bank staff first.").await;
+    let audit = add("dana", "Falls audit", "").await;
+    let area = |a: i64| format!("/api/v1/leaver-plans/{id}/areas/{a}");
+
+    let reworded = json!({ "title": "The night rota", "detail": "Closes on the 20th.", "who_needs": "the ward" });
+    assert_eq!(t.put("dana", &area(rota), reworded.clone()).await.0, StatusCode::FORBIDDEN, "dana did not add alice's area");
+    let (status, plan) = t.put("alice", &area(rota), reworded).await;
+    assert_eq!((status, plan["areas"][0]["title"].as_str()), (StatusCode::OK, Some("The night rota")));
+    let (status, err) = t.put("alice", &area(rota), json!({ "title": " " })).await;
+    assert_eq!((status, fields(&err)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["title".to_string()]));
+    assert_eq!(
+        t.post("alice", &format!("{}/merge", area(rota)), json!({ "from": rostering })).await.0,
+        StatusCode::FORBIDDEN,
+        "alice may not fold dana's area away"
+    );
+
+    // bob, the line manager, merges the team's duplicate into the leaver's area.
+    let (status, plan) = t.post("bob", &format!("{}/merge", area(rota)), json!({ "from": rostering })).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let titles: Vec<&str> = plan["areas"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["The night rota", "Falls audit"]);
+    assert_eq!(plan["areas"][0]["detail"], "Closes on the 20th.\n\nBank staff first.");
+    assert_eq!((plan["areas"][0]["source"].as_str(), plan["areas"][0]["who_needs"].as_str()), (Some("both"), Some("the ward")));
+    assert_eq!(t.post("bob", &format!("{}/merge", area(rota)), json!({ "from": rostering })).await.0, StatusCode::NOT_FOUND, "merged once");
+
+    let (status, plan) = t.delete("dana", &area(audit)).await;
+    assert_eq!((status, plan["areas"].as_array().unwrap().len()), (StatusCode::OK, 1), "{plan}");
+
+    // Once a handover note is stored from an area, it cannot be removed.
+    t.post(
+        "bob",
+        &format!("/api/v1/leaver-plans/{id}/scores"),
+        json!({ "scores": [{ "area_id": rota, "importance": 3, "availability": 3, "frequency": 3 }], "agree": true }),
+    )
+    .await;
+    let (_, plan) = t.post("alice", &format!("{}/actions", area(rota)), json!({ "tool": "handover_note" })).await;
+    let action = plan["areas"][0]["actions"][0]["id"].as_i64().unwrap();
+    let note = json!({ "title": "Night rota", "body": "The bank office first." });
+    assert_eq!(t.post("alice", &format!("/api/v1/leaver-plans/{id}/actions/{action}/output"), note).await.0, StatusCode::CREATED);
+    let (status, err) = t.delete("alice", &area(rota)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert!(err.to_string().contains("already stored"), "{err}");
 }

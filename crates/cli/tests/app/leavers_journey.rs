@@ -1,6 +1,6 @@
 //! A leaver's plan in a real browser, with JavaScript on and off and axe-core on
 //! every page: the leaver starts it and lists what they know; the ward manager accepts, adds
-//! the team's question, agrees priorities, chooses actions, stores the handover note,
+//! the team's question, merges a duplicate area and rewords it, agrees priorities, chooses actions, stores the handover note,
 //! passes on everything the leaver holds and closes the plan.
 use crate::common;
 
@@ -108,20 +108,52 @@ async fn journey(mut t: TestApp, javascript: bool) {
     b.fill("area_title", "Who to call in estates").await;
     b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
     assert!(b.wait_for_text("Knowledge area added.").await);
+    // She raises the same area again in other words, then merges the two and rewords the result.
+    b.fill("area_title", "Estates out of hours").await;
+    b.fill("area_detail", "The site manager holds the estates on-call list.").await;
+    b.click(&format!("form[action='/leavers/{id}/areas'] button")).await;
+    assert!(b.wait_for_text("Estates out of hours").await);
     let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
     let areas: Vec<i64> = view["plan"]["areas"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
-    choose(&b, &format!("importance-{}", areas[0]), "3").await;
+    assert_eq!(areas.len(), 3);
+    b.client
+        .find(Locator::Css(&format!("#area-{} a[href='/leavers/{id}/areas/{}']", areas[1], areas[1])))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.wait_for_text("Merge another area into this one").await);
+    b.assert_accessible("a knowledge area's page").await;
+    choose(&b, "from", &areas[2].to_string()).await;
+    b.click(&format!("form[action='/leavers/{id}/areas/{}/merge'] button", areas[1])).await;
+    assert!(b.wait_for_text("The areas are merged into one.").await);
+    let merged = text_of(&b, &format!("#area-{}", areas[1])).await;
+    assert!(merged.contains("The site manager holds the estates on-call list."), "{merged}");
+    assert!(b.client.find(Locator::Id(&format!("area-{}", areas[2]))).await.is_err(), "the duplicate is gone");
+    b.client.goto(&format!("{}/leavers/{id}/areas/{}", t.base, areas[1])).await.unwrap();
+    b.fill("area_title", "").await;
+    b.click(&format!("form[action='/leavers/{id}/areas/{}'] button", areas[1])).await;
+    assert!(b.wait_for_text("There is a problem").await, "an area needs a title");
+    b.assert_accessible("a knowledge area with errors").await;
+    b.fill("area_title", "Who to call in estates, day and night").await;
+    b.click(&format!("form[action='/leavers/{id}/areas/{}'] button", areas[1])).await;
+    assert!(b.wait_for_text("Knowledge area changed.").await);
+    let areas = &areas[..2];
+
+    // Scoring is one click per part.
+    b.click(&format!("label[for='importance-{}-3']", areas[0])).await;
     b.click("#scores button[value='yes']").await;
     assert!(b.wait_for_text("There is a problem").await, "every part of every area needs a score");
     b.assert_accessible("scores with errors").await;
     for (area, scores) in areas.iter().zip([["3", "3", "2"], ["2", "1", "1"]]) {
         for (part, value) in ["importance", "availability", "frequency"].iter().zip(scores) {
-            choose(&b, &format!("{part}-{area}"), value).await;
+            b.click(&format!("label[for='{part}-{area}-{value}']")).await;
         }
     }
     b.click("#scores button[value='yes']").await;
     assert!(b.wait_for_text("Priorities agreed.").await);
-    assert!(text_of(&b, &format!("#area-{}", areas[0])).await.contains("priority 8 of 9"));
+    assert!(text_of(&b, &format!("#area-{}", areas[0])).await.contains("priority score 8 out of 9"));
     b.assert_accessible("priorities agreed").await;
     choose(&b, &format!("tool-{}", areas[0]), "knowledge_exchange").await;
     b.click(&format!("form[action='/leavers/{id}/areas/{}/actions'] button", areas[0])).await;
@@ -157,7 +189,7 @@ async fn journey(mut t: TestApp, javascript: bool) {
     b.assert_accessible("a handover note with errors").await;
     b.fill("title", "Estates contacts").await;
     b.fill("body", "Call the estates helpdesk first; out of hours, the site manager.").await;
-    b.fill("key_contacts", "Pat Jones, Estates helpdesk, ext 4410").await;
+    b.fill("key_contacts", "Pat Jones, Estates helpdesk, ext 4410\nSite manager on call, bleep 2222").await;
     b.click(&format!("form[action='/leavers/{id}/actions/{contacts}/note'] button")).await;
     assert!(b.wait_for_text("Handover note stored for the team.").await);
     assert!(text_of(&b, "#outputs").await.contains("Estates contacts"));
@@ -185,7 +217,13 @@ async fn journey(mut t: TestApp, javascript: bool) {
         assert_eq!((asset["kind"].as_str(), asset["owner_id"].as_i64()), (Some("handover_note"), Some(dana)), "{asset}");
     }
     let (_, contacts) = t.get("alice", &format!("/api/v1/assets/{}", view["outputs"][1]["asset_id"])).await;
-    assert_eq!(contacts["fields"]["key_contacts"], json!([{ "name": "Pat Jones", "role": "Estates helpdesk", "contact": "ext 4410" }]));
+    assert_eq!(
+        contacts["fields"]["key_contacts"],
+        json!([
+            { "name": "Pat Jones", "role": "Estates helpdesk", "contact": "ext 4410" },
+            { "name": "Site manager on call", "role": "", "contact": "bleep 2222" }
+        ])
+    );
 }
 
 async fn a_leavers_plan_runs_from_start_to_stored_handover_notes_with_everything_passed_on(backend: Backend) {

@@ -127,6 +127,24 @@ async fn journey(t: &TestApp, javascript: bool) {
     assert!(surfaced.contains("Take flu vaccine to night shifts"), "the lesson comes back: {surfaced}");
     assert!(surfaced.contains("Flu vaccination clinic for Ward A"), "with the project it came from: {surfaced}");
 
+    // Its before action review: the record is in the first screen, past lessons beside it.
+    choose(&b, "technique", "before-action-review").await;
+    b.click("form[action='/sessions/new'] button").await;
+    assert!(b.wait_for_text("Start a session").await);
+    b.click("form[action='/sessions'] button[type=submit]").await;
+    assert!(b.wait_for_text("Save the record").await);
+    let top = b
+        .client
+        .execute(
+            "return document.querySelector(\"form[action^='/sessions/'][method=post]\").getBoundingClientRect().top + window.scrollY;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(top.as_f64().unwrap() < 1000.0, "the record form starts within the first screen, not below the suggestions: {top}");
+    assert!(b.client.find(Locator::Css("#learned-elsewhere")).await.is_ok(), "what was learned elsewhere is still there");
+    b.assert_accessible("a before action review").await;
+
     for path in ["/lessons/unlearned", "/techniques/choose?stage=during&purpose=learn_from_experience&people=6&minutes=20&facilitator=no"] {
         b.visit_accessible(&t.base, path).await;
     }

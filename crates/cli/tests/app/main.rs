@@ -21,6 +21,7 @@ mod lessons_journey;
 
 mod people;
 mod people_journey;
+mod questions;
 
 mod leavers;
 mod leavers_journey;

@@ -125,6 +125,7 @@ async fn assessments_go_out_to_xlsx_and_come_back_in_identically_all_or_nothing(
     let sheets = cells(&exported);
     assert_eq!(sheets[0].1[0], ["Model", "Team", "Held on", "Facilitator", "Participants", "Category", "Current", "Target", "Evidence"]);
     assert_eq!(sheets[0].1.len(), 1 + 9, "one row per rating");
+    assert_eq!(sheets[0].1[1][0], "NHS knowledge management maturity model", "a model is named as people know it");
     assert_eq!(sheets[1].1.len(), 1 + 6, "two action steps each");
 
     // Into another organisation with the same teams: everything arrives, and exports the same.
@@ -153,13 +154,22 @@ async fn assessments_go_out_to_xlsx_and_come_back_in_identically_all_or_nothing(
     assert_eq!(strip(&here), strip(&there));
 
     // Importing the same again is refused whole; so is a workbook with one bad cell.
-    assert_eq!(upload(&other, "spec", exported.clone()).await.0, StatusCode::CONFLICT);
+    let (status, err) = upload(&other, "spec", exported.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        err["message"].as_str().unwrap().contains("already has a NHS knowledge management maturity model assessment held on"),
+        "the refusal names the model as people know it, not by its key: {err}"
+    );
     let fresh = TestApp::spawn(backend).await;
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("Assessments").unwrap();
     for (row, line) in sheets[0].1.iter().enumerate() {
         for (col, value) in line.iter().enumerate() {
-            let value = if row == 5 && col == 6 { "three" } else { value.as_str() };
+            let value = match (row, col) {
+                (5, 6) => "three",
+                (3, 7) => "1",
+                _ => value.as_str(),
+            };
             sheet.write_string(row as u32, col as u16, value).unwrap();
         }
     }
@@ -169,7 +179,10 @@ async fn assessments_go_out_to_xlsx_and_come_back_in_identically_all_or_nothing(
     }
     let (status, err) = upload(&fresh, "spec", book.save_to_buffer().unwrap()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
-    assert_eq!(err["errors"][0]["message"], "sheet \"Assessments\", row 6, column Current: \"three\" is not a level number");
+    assert_eq!(
+        err["errors"][0]["message"],
+        "sheet \"Assessments\", row 4, column Target: the target cannot be below where the team is now"
+    );
     let (_, o) = fresh.get("spec", "/api/v1/maturity/models/nhs-km").await;
     assert_eq!(o["teams"], json!([]), "nothing was stored");
     let (status, err) = upload(&fresh, "spec", b"not a workbook".to_vec()).await;

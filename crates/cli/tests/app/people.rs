@@ -11,6 +11,7 @@ use common::{Backend, MailSink, SinkTls, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use signpost_domain::ids::ProgrammeId;
+use signpost_domain::people::{NewUser, Role};
 use signpost_mail::{Relay, RelayOptions, SmtpMailer};
 
 on_both_backends!(
@@ -402,7 +403,7 @@ async fn coffee_introductions_arrive_by_email_with_an_invitation_a_calendar_can_
         },
     )
     .unwrap();
-    let app = t.app.clone().with_mailer(Arc::new(SmtpMailer::new(relay).unwrap()));
+    let app = t.app.clone().with_mailer(Arc::new(SmtpMailer::new(relay).unwrap())).with_public_url("https://signpost.trust.nhs.uk/");
     let (_, p) = t
         .post(
             "spec",
@@ -437,6 +438,8 @@ async fn coffee_introductions_arrive_by_email_with_an_invitation_a_calendar_can_
         assert!(body.contains(&format!("Hello {reader},")) && body.contains(&format!("Email: {partner}@trust.nhs.uk")), "{body}");
         assert!(body.contains(&format!("In their words: {partner} works on the wards")), "{body}");
         assert!(body.contains("Conversation starters:"), "{body}");
+        let back = format!("tell us how it went: https://signpost.trust.nhs.uk/coffee/{id}#feedback");
+        assert!(body.contains(&back), "the introduction links back to the feedback form: {body}");
         let event = &m["events"][0];
         assert_eq!(event["filename"], "invite.ics");
         assert_eq!(event["summary"], "Coffee: alice and bob", "{event}");
@@ -506,4 +509,47 @@ async fn the_demo_expert_finder_puts_the_right_person_in_the_top_three() {
     let score = signpost::demo::experts::measure_experts(&t.app).await.unwrap();
     assert_eq!(score.subjects, signpost::demo::experts::SUBJECTS.len());
     assert!(score.share() >= 0.9, "{} of {} found; missed {:?}", score.hits, score.subjects, score.misses);
+}
+
+/// The organiser sees the pairs before anyone is told; sending keeps exactly those
+/// pairs, and if someone joins in between, nothing is sent until they look again.
+#[tokio::test]
+async fn a_round_is_previewed_sent_as_shown_and_refused_when_the_people_changed() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let (_, p) = t
+        .post(
+            "spec",
+            "/api/v1/coffee",
+            json!({ "name": "Coffee roulette", "scope": { "kind": "organisation" }, "cadence_weeks": 4, "avoid_repeat_rounds": 6 }),
+        )
+        .await;
+    let id = ProgrammeId(p["id"].as_i64().unwrap());
+    for who in ["alice", "bob", "spec", "admin"] {
+        t.post(who, &format!("/api/v1/coffee/{id}/participants"), json!({})).await;
+    }
+    let (spec, alice) = (t.app.actor(t.users["spec"]).await.unwrap(), t.app.actor(t.users["alice"]).await.unwrap());
+    assert!(t.app.preview_round(&alice, id).await.is_err(), "a participant does not preview rounds");
+    let preview = t.app.preview_round(&spec, id).await.unwrap();
+    let names = |groups: &[Vec<signpost_services::people::coffee_pairs::RoundPerson>]| {
+        groups.iter().map(|g| g.iter().map(|p| p.name.clone()).collect::<Vec<_>>()).collect::<Vec<_>>()
+    };
+    assert_eq!(preview.groups.len(), 2, "four people, two pairs: {:?}", names(&preview.groups));
+    let (_, view) = t.get("spec", &format!("/api/v1/coffee/{id}")).await;
+    assert_eq!(view["report"]["rounds"].as_array().unwrap().len(), 0, "a preview stores nothing");
+    assert!(t.get("alice", "/api/v1/notifications").await.1.as_array().unwrap().is_empty(), "and tells nobody");
+
+    let sent = t.app.send_previewed_round(&spec, id, preview.seed, &preview.fingerprint).await.unwrap();
+    let shown = t.app.round_pairs(&spec, id, sent.round.id).await.unwrap();
+    assert_eq!(names(&shown.groups), names(&preview.groups), "the pairs sent are the pairs shown");
+    assert_eq!(shown.reproduced, Some(true));
+    assert!(t.app.round_pairs(&alice, id, sent.round.id).await.is_err(), "participants see their own match, not everyone's");
+
+    let next = t.app.preview_round(&spec, id).await.unwrap();
+    let carol = NewUser::new("carol@trust.nhs.uk", "carol", Role::Member);
+    let carol = t.app.actor(t.app.create_user(None, carol, None).await.unwrap().id).await.unwrap();
+    t.app.join_programme(&carol, id, Default::default()).await.unwrap();
+    let refused = t.app.send_previewed_round(&spec, id, next.seed, &next.fingerprint).await.unwrap_err();
+    assert!(refused.to_string().contains("has changed since the preview"), "{refused}");
+    let (_, view) = t.get("spec", &format!("/api/v1/coffee/{id}")).await;
+    assert_eq!(view["report"]["rounds"].as_array().unwrap().len(), 1, "nothing was sent");
 }

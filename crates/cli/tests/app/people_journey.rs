@@ -1,7 +1,8 @@
 //! Connecting people in a real browser, with JavaScript on and off and axe-core on
-//! every page: ask a question (similar answered questions appear as it is written)
-//! and accept the answer an expert gives; find that expert; join a coffee programme,
-//! have its organiser pair a round and check it, see the match and give feedback.
+//! every page: ask a question (similar answered questions appear as it is written),
+//! accept the answer an expert gives and reword the question; find that expert; join a coffee programme,
+//! have its organiser preview a round's pairs, send them and check them, see the match
+//! and give feedback, and find the answers sent still chosen.
 use crate::common;
 
 use common::browser::Browser;
@@ -82,6 +83,21 @@ async fn journey(t: &TestApp, javascript: bool) {
     assert!(b.wait_for_text("Accepted answer").await);
     b.assert_accessible("an answered question").await;
 
+    // She rewords her question; the page keeps the earlier wording.
+    b.client.find(Locator::Css(&format!("a[href='/questions/{qid}/change']"))).await.unwrap().click().await.unwrap();
+    assert!(b.wait_for_text("Change your question").await);
+    b.assert_accessible("changing a question").await;
+    b.fill("title", "").await;
+    b.click(&format!("form[action='/questions/{qid}/change'] button")).await;
+    assert!(b.wait_for_text("There is a problem").await, "a question needs words");
+    b.assert_accessible("changing a question with errors").await;
+    b.fill("title", "How do other wards audit sepsis screening each week?").await;
+    b.click(&format!("form[action='/questions/{qid}/change'] button")).await;
+    assert!(b.wait_for_text("Your changes are saved.").await);
+    assert!(text_of(&b, "h1").await.contains("each week"));
+    assert!(b.wait_for_text("1 earlier version").await, "the change is shown with what it replaced");
+    b.assert_accessible("a changed question").await;
+
     // Find the expert: their accepted answer explains why.
     b.client.goto(&format!("{}/experts?q=sepsis+screening", t.base)).await.unwrap();
     let experts = text_of(&b, "#experts").await;
@@ -115,17 +131,30 @@ async fn journey(t: &TestApp, javascript: bool) {
     assert!(b.wait_for_text("You are in.").await);
     b.assert_accessible("joined a programme").await;
 
-    // Its organiser pairs a round and checks it re-runs from its seed.
+    // Its organiser looks at the pairs before anyone is told, sends them, and the
+    // round's page shows the same pairs and that they re-run from the seed.
     let organiser = signed_in(t, "cara@trust.nhs.uk", javascript).await;
     organiser.client.goto(&format!("{}/coffee/{pid}", t.base)).await.unwrap();
-    organiser.click(&format!("form[action='/coffee/{pid}/rounds'] button")).await;
+    organiser.client.find(Locator::LinkText("Pair the next round")).await.unwrap().click().await.unwrap();
+    assert!(organiser.wait_for_text("check the pairs</h1>").await);
+    let previewed = text_of(&organiser, "#pairs tbody").await;
+    assert!(previewed.contains("alice") && previewed.contains("bob"), "{previewed}");
+    assert!(
+        t.get("alice", "/api/v1/notifications").await.1.as_array().unwrap().iter().all(|n| !n.to_string().contains("match")),
+        "nobody is told yet"
+    );
+    organiser.assert_accessible("round preview").await;
+    organiser.click("#round").await;
     assert!(organiser.wait_for_text("The round is paired").await);
+    assert_eq!(text_of(&organiser, "#pairs tbody").await, previewed, "the pairs sent are the pairs previewed");
+    assert!(text_of(&organiser, "#check-result").await.contains("It came out the same"));
+    organiser.assert_accessible("a sent round").await;
+    organiser.client.find(Locator::LinkText("Back to the programme")).await.unwrap().click().await.unwrap();
+    assert!(organiser.wait_for_text("id=\"report\"").await);
     let report = text_of(&organiser, "#report").await.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(report.contains("Paired at least once 2") && report.contains("Rounds 1"), "{report}");
     organiser.assert_accessible("programme report").await;
-    organiser.click("a[href*='/check']").await;
-    assert!(organiser.wait_for_text("It came out the same").await);
-    organiser.assert_accessible("round check").await;
+    assert!(organiser.client.find(Locator::LinkText("Round 1")).await.is_ok(), "the report links to the round's pairs");
     organiser.close().await;
 
     // Alice sees her match and says how it went.
@@ -142,6 +171,14 @@ async fn journey(t: &TestApp, javascript: bool) {
     b.click("form[action$='/feedback'] button").await;
     assert!(b.wait_for_text("Thank you for your feedback.").await);
     assert!(text_of(&b, "#feedback-given").await.contains("you met"));
+    for (id, chosen) in [("met-yes", true), ("met_before-no", true), ("again-no", false)] {
+        let radio = b.client.find(Locator::Id(id)).await.unwrap();
+        assert_eq!(radio.prop("checked").await.unwrap().as_deref() == Some("true"), chosen, "{id}: the form shows what was sent");
+    }
+    assert_eq!(
+        b.client.find(Locator::Id("comment")).await.unwrap().prop("value").await.unwrap().as_deref(),
+        Some("We swapped audit tools.")
+    );
     b.assert_accessible("feedback given").await;
     b.close().await;
 

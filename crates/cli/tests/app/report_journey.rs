@@ -87,6 +87,15 @@ async fn journey(backend: Backend, javascript: bool) {
     b.client.find(Locator::LinkText("Printable report")).await.unwrap().click().await.unwrap();
     assert!(b.wait_for_text("Outcome 6: impact").await);
     assert!(text_of(&b, "#iso-30401").await.contains("ISO 30401"));
+    assert_eq!(text_of(&b, "#organisation").await, "Test Trust", "paper says whose report it is");
+    let printed = text_of(&b, "#printed").await;
+    assert!(printed.starts_with("Prepared by spec on ") && printed.contains(&format!("{}/reports", t.base)), "{printed}");
+    let links = b.client.find_all(Locator::Css(".signpost-print a[href]")).await.unwrap();
+    assert!(!links.is_empty());
+    for link in links {
+        let href = link.attr("href").await.unwrap().unwrap_or_default();
+        assert!(href.starts_with("http"), "a printed link is whole: {href}");
+    }
     assert!(
         b.client.find(Locator::Css("body")).await.unwrap().text().await.unwrap().contains("We copied the huddle"),
         "quotes are attributable in print"

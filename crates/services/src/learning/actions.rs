@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
 use signpost_domain::communities::Notification;
-use signpost_domain::learning::{Action, ActionFilter, ActionId, ActionStatus, LessonRecord, LessonState};
+use signpost_domain::learning::{Action, ActionFilter, ActionId, ActionStatus, LessonState};
 use signpost_domain::notifications::Category;
 use signpost_domain::people::{Actor, Team, User};
 use signpost_domain::{AssetId, FieldError, StoreError, UserId};
@@ -179,11 +179,8 @@ impl Signpost {
             created_at: Utc::now(),
             closed_at: None,
         };
-        let lesson = lesson.filter(|r| r.state == LessonState::Identified).map(|r| LessonRecord {
-            state: LessonState::ActionAgreed,
-            updated_at: Utc::now(),
-            ..r
-        });
+        let lesson =
+            lesson.filter(|r| r.state == LessonState::Identified).map(|r| r.moved(LessonState::ActionAgreed, actor.user_id, Utc::now()));
         let audit = AuditRecord::new(Some(actor.user_id), "action.create", format!("agreed action {:?}", action.title));
         let notify: Vec<Notification> = (owner_id != actor.user_id)
             .then(|| {
@@ -236,7 +233,7 @@ impl Signpost {
             let record = self.store.lesson_records(Some(&[l])).await?.pop();
             lesson = record
                 .filter(|r| !others_open && matches!(r.state, LessonState::Identified | LessonState::ActionAgreed))
-                .map(|r| LessonRecord { state: LessonState::Actioned, updated_at: Utc::now(), ..r });
+                .map(|r| r.moved(LessonState::Actioned, actor.user_id, Utc::now()));
         }
         let audit = AuditRecord::new(
             Some(actor.user_id),

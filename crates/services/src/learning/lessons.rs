@@ -126,6 +126,7 @@ impl Signpost {
             rejected_reason: String::new(),
             created_at: now,
             updated_at: now,
+            moves: Vec::new(),
         };
         let (asset, record) = self.store.insert_lesson(write, record).await?;
         self.wrote();
@@ -154,10 +155,8 @@ impl Signpost {
             return Err(ServiceError::Invalid(errors));
         }
         let record = LessonRecord {
-            state: change.state,
             rejected_reason: if change.state == LessonState::Rejected { reason.to_string() } else { String::new() },
-            updated_at: Utc::now(),
-            ..entry.record
+            ..entry.record.moved(change.state, actor.user_id, Utc::now())
         };
         let audit = AuditRecord::new(
             Some(actor.user_id),

@@ -42,6 +42,40 @@ pub struct Suggested {
     pub net_useful: i64,
     /// The reader's own mark for this project.
     pub marked: Option<bool>,
+    /// Lessons saying nearly the same, folded under this one.
+    pub alike: Vec<AlikeLesson>,
+}
+
+/// A lesson folded under a near-duplicate that ranked higher.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlikeLesson {
+    /// The asset.
+    pub asset_id: AssetId,
+    /// Title.
+    pub title: String,
+}
+
+/// How alike (Sørensen–Dice over letter pairs of title and summary) two lessons must be
+/// to be folded together: repeated write-ups of one event, such as the same review
+/// held at several sites, differ in a word or two.
+const ALIKE_AT: f64 = 0.8;
+
+/// How much of the project's title and subjects a knowledge asset must hold, or the
+/// project's whole text of the asset's title, to be shown: a word in common is not enough.
+const RELEVANT_AT: f32 = 0.4;
+
+/// Folds each hit into the first earlier one it nearly repeats.
+fn fold_alike(hits: Vec<SearchHit>) -> Vec<(SearchHit, Vec<AlikeLesson>)> {
+    let text = |h: &SearchHit| format!("{} {}", h.title, h.summary).to_lowercase();
+    let mut kept: Vec<(SearchHit, String, Vec<AlikeLesson>)> = Vec::new();
+    for h in hits {
+        let t = text(&h);
+        match kept.iter_mut().find(|(_, k, _)| strsim::sorensen_dice(k, &t) >= ALIKE_AT) {
+            Some((_, _, alike)) => alike.push(AlikeLesson { asset_id: h.id, title: h.title }),
+            None => kept.push((h, t, Vec::new())),
+        }
+    }
+    kept.into_iter().map(|(h, _, alike)| (h, alike)).collect()
 }
 
 /// A person who worked on similar things.
@@ -126,11 +160,12 @@ impl Signpost {
             }
         }
         let lesson_hits = lesson_hits.into_iter().filter(|h| !own_lessons.contains(&h.id)).collect();
+        let asset_hits = self.relevant(&project, asset_hits).await?;
         let suggested = |hits: Vec<SearchHit>| -> Vec<Suggested> {
-            rerank(hits, &usefulness)
+            fold_alike(rerank(hits, &usefulness))
                 .into_iter()
                 .take(SHOWN)
-                .map(|h| {
+                .map(|(h, alike)| {
                     let (project_id, project_title) = origin.get(&h.id).cloned().unzip();
                     Suggested {
                         asset_id: h.id,
@@ -140,6 +175,7 @@ impl Signpost {
                         project_title,
                         net_useful: usefulness.get(&h.id).copied().unwrap_or(0),
                         marked: mine.get(&h.id).copied(),
+                        alike,
                         title: h.title,
                         summary: h.summary,
                     }
@@ -150,6 +186,22 @@ impl Signpost {
         let assets = suggested(asset_hits);
         let people = self.people_for(actor, &lessons, &assets).await?;
         Ok(Suggestions { lessons, assets, people })
+    }
+
+    /// The hits that are about the project, judged both ways by the search engine's word weights.
+    async fn relevant(&self, project: &Project, hits: Vec<SearchHit>) -> Result<Vec<SearchHit>, ServiceError> {
+        let core = format!("{} {}", project.title, project.tags.join(" "));
+        let whole = loop_query(project);
+        let texts: Vec<String> = hits.iter().map(|h| format!("{}\n{}", h.title, h.summary)).collect();
+        let titles: Vec<String> = hits.iter().map(|h| h.title.clone()).collect();
+        let core_in_hit = self.match_texts(&core, texts).await?;
+        let title_in_project = self.match_each(titles, &whole).await?;
+        Ok(hits
+            .into_iter()
+            .zip(core_in_hit.iter().zip(&title_in_project))
+            .filter(|(_, (a, b))| a.score.max(b.score) >= RELEVANT_AT)
+            .map(|(h, _)| h)
+            .collect())
     }
 
     /// The people behind the surfaced items: who wrote them, and who ran or attended sessions on their projects.

@@ -1,6 +1,7 @@
 //! Securing knowledge from movers and leavers: a plan that follows the six steps of
 //! the HEE knowledge retention and transfer toolkit, from the leaver's list of
 //! knowledge areas to handover notes stored for the team and every holding passed on.
+mod areas;
 mod handover;
 mod work;
 
@@ -107,6 +108,8 @@ pub struct PlanView {
     pub hidden_outputs: usize,
     /// What the reader may do.
     pub may: PlanPermissions,
+    /// The knowledge areas the reader may reword, remove or merge.
+    pub changeable_areas: Vec<i64>,
     /// What still stands between the plan and closing it.
     pub outstanding: Vec<String>,
 }
@@ -366,6 +369,7 @@ impl Signpost {
         mentioned.extend(plan.agreed.map(|a| a.by));
         let names = mentioned.into_iter().filter_map(|u| users.get(&u).map(|p| (u, p.name.clone()))).collect();
         let outstanding = outstanding(&plan, &holdings);
+        let changeable_areas = plan.areas.iter().filter(|a| policy::can_change_area(actor, &plan, a)).map(|a| a.id).collect();
         Ok(PlanView {
             days_left: plan.days_left(Utc::now().date_naive()),
             actions_done: plan.action_progress().0,
@@ -377,6 +381,7 @@ impl Signpost {
             outputs,
             hidden_outputs,
             may,
+            changeable_areas,
             outstanding,
         })
     }

@@ -135,13 +135,7 @@ impl Signpost {
     /// Adds a knowledge area: the leaver's own when the leaver adds it, otherwise the team's.
     /// Adding one after the priorities were agreed reopens step 3.
     pub async fn add_area(&self, actor: &Actor, id: PlanId, input: AreaInput) -> Result<LeaverPlan, ServiceError> {
-        let mut errors = Vec::new();
-        check_text("title", &input.title, true, 200, &mut errors);
-        check_text("detail", &input.detail, false, 4000, &mut errors);
-        check_text("who_needs", &input.who_needs, false, 500, &mut errors);
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
+        super::areas::check_area(&input)?;
         self.change_plan(actor, id, "leaver_plan.area", |plan| {
             policy::ensure_plan(plan_permissions(actor, plan).add_area, "add knowledge areas", "the people in the plan and the team")?;
             let source = if plan.leaver_id == actor.user_id { AreaSource::Leaver } else { AreaSource::Team };

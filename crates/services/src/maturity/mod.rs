@@ -155,7 +155,7 @@ impl Signpost {
     /// Records a team's assessment (its members, or a specialist). Earlier ones stay as history.
     pub async fn record_assessment(&self, actor: &Actor, input: AssessmentInput) -> Result<Assessment, ServiceError> {
         let a = self.checked_assessment(actor, input).await?;
-        self.ensure_new(std::slice::from_ref(&a)).await?;
+        self.ensure_new(actor, std::slice::from_ref(&a)).await?;
         let audit = AuditRecord::new(
             Some(actor.user_id),
             "maturity.assess",
@@ -165,11 +165,16 @@ impl Signpost {
     }
 
     /// Fails if any of `new` repeats an assessment already recorded (same model, team and date).
-    async fn ensure_new(&self, new: &[Assessment]) -> Result<(), ServiceError> {
+    async fn ensure_new(&self, actor: &Actor, new: &[Assessment]) -> Result<(), ServiceError> {
         let existing = self.store.assessments().await?;
         for a in new {
             if existing.iter().any(|e| e.model_key == a.model_key && e.team_id == a.team_id && e.held_on == a.held_on) {
-                return Err(ServiceError::Conflict(format!("the team already has a {} assessment held on {}", a.model_key, a.held_on)));
+                let model = self.maturity_model(actor, &a.model_key).await.map_or(a.model_key.clone(), |m| m.name);
+                let team = self.store.teams().await?.into_iter().find(|t| t.id == a.team_id).map_or_else(|| "The team".into(), |t| t.name);
+                return Err(ServiceError::Conflict(format!(
+                    "{team} already has a {model} assessment held on {}",
+                    a.held_on.format("%-d %B %Y")
+                )));
             }
         }
         Ok(())

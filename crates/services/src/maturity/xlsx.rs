@@ -35,6 +35,20 @@ fn header(sheet: &mut Worksheet, columns: &[&str]) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// Where in the workbook a problem the services name by field lies.
+fn column_of(field: &str) -> &'static str {
+    match field.split(['[', '.']).next().unwrap_or_default() {
+        "team_id" => "Team",
+        "held_on" => "Held on",
+        "facilitator" => "Facilitator",
+        "participants" => "Participants",
+        "actions" => "the Actions sheet",
+        "ratings" if field.ends_with("evidence") => "Evidence",
+        "ratings" => "Category",
+        _ => "Model",
+    }
+}
+
 fn problem(message: String) -> ServiceError {
     ServiceError::Invalid(vec![FieldError::new("file", message)])
 }
@@ -107,7 +121,7 @@ impl Signpost {
         for a in &chosen {
             let team = names.get(&a.team_id).cloned().unwrap_or_default();
             for r in &a.ratings {
-                let cells = [&a.model_key, &team, &a.held_on.to_string(), &a.facilitator, &a.participants.join("; "), &r.category];
+                let cells = [&model.name, &team, &a.held_on.to_string(), &a.facilitator, &a.participants.join("; "), &r.category];
                 for (col, value) in cells.iter().enumerate() {
                     write_text(ratings, row, col as u16, value.as_str()).map_err(written)?;
                 }
@@ -124,7 +138,7 @@ impl Signpost {
         for a in &chosen {
             let team = names.get(&a.team_id).cloned().unwrap_or_default();
             for step in &a.actions {
-                for (col, value) in [&a.model_key, &team, &a.held_on.to_string(), step].iter().enumerate() {
+                for (col, value) in [&model.name, &team, &a.held_on.to_string(), step].iter().enumerate() {
                     write_text(actions, row, col as u16, value.as_str()).map_err(written)?;
                 }
                 row += 1;
@@ -148,11 +162,34 @@ impl Signpost {
                 .map(|t| t.id)
                 .ok_or_else(|| problem(format!("sheet {sheet:?}, row {row}: there is no team called {name:?}")))
         };
+        // A model is named as people know it; its key is accepted too, as older exports wrote it.
+        let models = self.maturity_models(actor).await?;
+        let model_of = |named: &str, sheet: &str, row: usize| {
+            models.iter().find(|m| m.name.eq_ignore_ascii_case(named.trim()) || m.key == named.trim()).ok_or_else(|| {
+                let known: Vec<String> = models.iter().map(|m| format!("\u{201c}{}\u{201d}", m.name)).collect();
+                problem(format!("sheet {sheet:?}, row {row}: there is no maturity model called {named:?}; use one of {}", known.join(", ")))
+            })
+        };
         let mut groups: BTreeMap<(String, TeamId, String), AssessmentInput> = BTreeMap::new();
         for (row, c) in &ratings {
+            let model = model_of(&c[0], "Assessments", *row)?;
             let team = team_id(&c[1], "Assessments", *row)?;
-            let input = groups.entry((c[0].clone(), team, c[2].clone())).or_insert_with(|| AssessmentInput {
-                model_key: c[0].clone(),
+            let at = |column: &str, message: String| problem(format!("sheet \"Assessments\", row {row}, column {column}: {message}"));
+            if !model.categories.iter().any(|k| k.name == c[5]) {
+                return Err(at("Category", format!("{:?} is not a category of {}", c[5], model.name)));
+            }
+            let (current, target) = (level(&c[6], "Assessments", *row, "Current")?, level(&c[7], "Assessments", *row, "Target")?);
+            let top = model.top();
+            for (column, value) in [("Current", current), ("Target", target)] {
+                if !(1..=top).contains(&value) {
+                    return Err(at(column, format!("choose a level from 1 to {top}")));
+                }
+            }
+            if target < current {
+                return Err(at("Target", "the target cannot be below where the team is now".into()));
+            }
+            let input = groups.entry((model.key.clone(), team, c[2].clone())).or_insert_with(|| AssessmentInput {
+                model_key: model.key.clone(),
                 team_id: team,
                 held_on: c[2].clone(),
                 facilitator: c[3].clone(),
@@ -160,16 +197,12 @@ impl Signpost {
                 ratings: Vec::new(),
                 actions: Vec::new(),
             });
-            input.ratings.push(Rating {
-                category: c[5].clone(),
-                current: level(&c[6], "Assessments", *row, "Current")?,
-                target: level(&c[7], "Assessments", *row, "Target")?,
-                evidence: c[8].clone(),
-            });
+            input.ratings.push(Rating { category: c[5].clone(), current, target, evidence: c[8].clone() });
         }
         for (row, c) in &actions {
+            let model = model_of(&c[0], "Actions", *row)?;
             let team = team_id(&c[1], "Actions", *row)?;
-            let input = groups.get_mut(&(c[0].clone(), team, c[2].clone())).ok_or_else(|| {
+            let input = groups.get_mut(&(model.key.clone(), team, c[2].clone())).ok_or_else(|| {
                 problem(format!("sheet \"Actions\", row {row}: no assessment on the Assessments sheet for {} on {}", c[1], c[2]))
             })?;
             input.actions.push(c[3].clone());
@@ -178,20 +211,24 @@ impl Signpost {
             return Err(problem("the Assessments sheet has no ratings".into()));
         }
         let mut checked = Vec::new();
-        for ((model, _, held_on), input) in groups {
+        for ((key, _, held_on), input) in groups {
             let team = teams.iter().find(|t| t.id == input.team_id).map(|t| t.name.clone()).unwrap_or_default();
+            let model = models.iter().find(|m| m.key == key).map_or(key.as_str(), |m| m.name.as_str());
+            let held = crate::validate::read_date(&held_on).map_or(held_on.clone(), |d| d.format("%-d %B %Y").to_string());
             match self.checked_assessment(actor, input).await {
                 Ok(a) => checked.push(a),
                 Err(ServiceError::Invalid(list)) => {
-                    let where_ = format!("{team}'s {model} assessment of {held_on}");
+                    let where_ = format!("{team}'s {model} assessment of {held}");
                     return Err(ServiceError::Invalid(
-                        list.into_iter().map(|e| FieldError::new("file", format!("{where_}: {}: {}", e.field, e.message))).collect(),
+                        list.into_iter()
+                            .map(|e| FieldError::new("file", format!("{where_}, {}: {}", column_of(&e.field), e.message)))
+                            .collect(),
                     ));
                 }
                 Err(e) => return Err(e),
             }
         }
-        self.ensure_new(&checked).await?;
+        self.ensure_new(actor, &checked).await?;
         let audit =
             AuditRecord::new(Some(actor.user_id), "maturity.import", format!("imported {} assessments from a workbook", checked.len()));
         Ok(self.store.insert_assessments(&checked, audit).await?)

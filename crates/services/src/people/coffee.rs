@@ -362,6 +362,11 @@ impl Directory {
         self.profiles.get(&user_id).map(|p| p.band.clone()).unwrap_or_default()
     }
 
+    /// The name of a person's team, or "".
+    pub(crate) fn team_of(&self, user: &User) -> String {
+        user.team_id.and_then(|t| self.teams.get(&t)).cloned().unwrap_or_default()
+    }
+
     /// A person's skills and interests, for conversation starters.
     pub(crate) fn interests(&self, user_id: UserId) -> Vec<String> {
         self.profiles.get(&user_id).map(|p| [p.skills.clone(), p.interests.clone()].concat()).unwrap_or_default()
@@ -377,7 +382,7 @@ impl Directory {
             .map(|user| {
                 let visible = self.profiles.get(&user.id).filter(|p| reader_user.is_some_and(|r| policy::user_can_see_profile(r, user, p)));
                 Partner {
-                    team: user.team_id.and_then(|t| self.teams.get(&t)).cloned().unwrap_or_default(),
+                    team: self.team_of(user),
                     about: self.about.get(&user.id).cloned().unwrap_or_default(),
                     interests: visible.map(|p| [p.skills.clone(), p.interests.clone()].concat()).unwrap_or_default(),
                     user: user.clone(),

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use signpost_domain::UserId;
 use signpost_domain::audit::AuditRecord;
-use signpost_domain::coffee::{CoffeeFeedback, CoffeeRound, ProgrammeId, ProgrammeScope, RoundEntrant};
+use signpost_domain::coffee::{CoffeeFeedback, CoffeeRound, Programme, ProgrammeId, ProgrammeScope, RoundEntrant};
 use signpost_domain::communities::Notification;
 use signpost_domain::jobs::NewJob;
 use signpost_domain::pairing::{Forbidden, Participant, pair};
@@ -73,7 +74,7 @@ pub struct FeedbackInput {
     pub comment: String,
 }
 
-fn participants(round: &CoffeeRound) -> Vec<Participant> {
+pub(crate) fn participants(round: &CoffeeRound) -> Vec<Participant> {
     round
         .entrants
         .iter()
@@ -90,7 +91,7 @@ fn participants(round: &CoffeeRound) -> Vec<Participant> {
 
 /// Pairs that may not be made in a round numbered `number`: the groups of the rounds
 /// within the look-back, and the do-not-pair pairs.
-fn forbidden(earlier: &[CoffeeRound], number: u32, look_back: u32, do_not_pair: &[Vec<UserId>]) -> Forbidden {
+pub(crate) fn forbidden(earlier: &[CoffeeRound], number: u32, look_back: u32, do_not_pair: &[Vec<UserId>]) -> Forbidden {
     let mut f = Forbidden::default();
     for r in earlier.iter().filter(|r| r.number < number && r.number + look_back >= number) {
         for g in &r.groups {
@@ -103,6 +104,41 @@ fn forbidden(earlier: &[CoffeeRound], number: u32, look_back: u32, do_not_pair: 
     f
 }
 
+/// A round paired but not yet sent: what the organiser previews, and what sending stores.
+pub(crate) struct PlannedRound {
+    pub(crate) programme: Programme,
+    pub(crate) round: CoffeeRound,
+    pub(crate) directory: Directory,
+}
+
+impl PlannedRound {
+    /// A short fingerprint of who is in the round and how they were grouped. Sending a
+    /// previewed round re-pairs it from the same seed; if the fingerprint differs
+    /// (someone joined, left or chose to sit out meanwhile), the organiser looks again
+    /// rather than sending pairs they never saw.
+    pub(crate) fn fingerprint(&self) -> String {
+        let r = &self.round;
+        let mut h = Sha256::new();
+        h.update(r.number.to_le_bytes());
+        for (label, lists) in [("g", &r.groups), ("d", &r.do_not_pair)] {
+            h.update(label.as_bytes());
+            for list in lists {
+                h.update(b"|");
+                for u in list {
+                    h.update(u.0.to_le_bytes());
+                }
+            }
+        }
+        for (label, list) in [("u", &r.unmatched), ("s", &r.skipped)] {
+            h.update(label.as_bytes());
+            for u in list {
+                h.update(u.0.to_le_bytes());
+            }
+        }
+        hex::encode(&h.finalize()[..12])
+    }
+}
+
 impl Signpost {
     /// Pairs the next round of a programme and sends the introductions (its organiser, specialists).
     pub async fn run_round(&self, actor: &Actor, id: ProgrammeId) -> Result<RoundOutcome, ServiceError> {
@@ -112,6 +148,30 @@ impl Signpost {
 
     /// As [`Signpost::run_round`], with a chosen seed (for demonstrations and tests).
     pub async fn run_round_with_seed(&self, actor: &Actor, id: ProgrammeId, seed: u64) -> Result<RoundOutcome, ServiceError> {
+        let planned = self.plan_round(actor, id, seed).await?;
+        self.send_round(actor, planned).await
+    }
+
+    /// Sends a round the organiser previewed: pairs it again from the preview's seed and
+    /// refuses, changing nothing, when the result is not what the preview showed.
+    pub async fn send_previewed_round(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        seed: u64,
+        fingerprint: &str,
+    ) -> Result<RoundOutcome, ServiceError> {
+        let planned = self.plan_round(actor, id, seed).await?;
+        if planned.fingerprint() != fingerprint {
+            return Err(ServiceError::Conflict(
+                "who is taking part has changed since the preview, so the pairs would differ: check the new pairs before sending".into(),
+            ));
+        }
+        self.send_round(actor, planned).await
+    }
+
+    /// Pairs the next round from `seed` without storing or sending anything.
+    pub(crate) async fn plan_round(&self, actor: &Actor, id: ProgrammeId, seed: u64) -> Result<PlannedRound, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
         let programme = self.programme_or_404(id).await?;
         if !policy::can_run_programme(actor, &programme) {
@@ -187,6 +247,14 @@ impl Signpost {
         round.groups = paired.groups;
         round.unmatched = paired.unmatched;
 
+        Ok(PlannedRound { programme, round, directory })
+    }
+
+    /// Stores a planned round and queues its notifications and introductions, at once.
+    async fn send_round(&self, actor: &Actor, planned: PlannedRound) -> Result<RoundOutcome, ServiceError> {
+        let PlannedRound { programme, round, directory } = planned;
+        let (id, number, seed) = (round.programme_id, round.number, round.seed);
+        let people = &directory.people;
         let now = Utc::now();
         let mut notify = Vec::new();
         let mut mails = Vec::new();
@@ -206,7 +274,7 @@ impl Signpost {
                     &people[reader],
                     &partners,
                     &openers,
-                    &self.mail_link(&format!("/coffee/{id}"), "Coffee"),
+                    &self.mail_link(&format!("/coffee/{id}#feedback"), &programme.name),
                 );
                 mails.push((*reader, names, body));
             }

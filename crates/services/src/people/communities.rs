@@ -124,8 +124,8 @@ impl Signpost {
     pub async fn communities(&self, actor: &Actor) -> Result<Vec<CommunitySummary>, ServiceError> {
         policy::ensure_staff(actor)?;
         let memberships = self.store.memberships(None).await?;
-        let questions = self.store.questions(None).await?;
-        let answered: std::collections::HashSet<QuestionId> = self.store.answers(None).await?.into_iter().map(|a| a.question_id).collect();
+        let questions = self.live_questions(None).await?;
+        let answered: std::collections::HashSet<QuestionId> = self.live_answers(None).await?.into_iter().map(|a| a.question_id).collect();
         Ok(self
             .store
             .communities()
@@ -158,12 +158,11 @@ impl Signpost {
             (a.role != MemberRole::Coordinator).cmp(&(b.role != MemberRole::Coordinator)).then(a.user.name.cmp(&b.user.name))
         });
         let mut answers: HashMap<QuestionId, usize> = HashMap::new();
-        for a in self.store.answers(None).await? {
+        for a in self.live_answers(None).await? {
             *answers.entry(a.question_id).or_default() += 1;
         }
         let questions = self
-            .store
-            .questions(Some(id))
+            .live_questions(Some(id))
             .await?
             .into_iter()
             .map(|q| QuestionSummary {

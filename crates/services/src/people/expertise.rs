@@ -271,7 +271,7 @@ impl Signpost {
             }
         }
 
-        let questions = self.store.questions(None).await?;
+        let questions = self.live_questions(None).await?;
         let texts = questions.iter().map(|q| format!("{}\n{}\n{}", q.title, q.body, q.tags.join("\n"))).collect();
         let on_subject: HashMap<_, _> = questions
             .iter()
@@ -280,7 +280,7 @@ impl Signpost {
             .map(|(q, m)| (q.id, (q, m)))
             .collect();
         if !on_subject.is_empty() {
-            for answer in self.store.answers(None).await? {
+            for answer in self.live_answers(None).await? {
                 let Some((q, m)) = on_subject.get(&answer.question_id) else { continue };
                 let kind = if q.accepted_answer == Some(answer.id) { EvidenceKind::AcceptedAnswer } else { EvidenceKind::Answer };
                 let fit = f64::from(m.score) * decay(answer.created_at, now);

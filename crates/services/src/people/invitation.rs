@@ -50,7 +50,7 @@ pub fn introduction(programme: &str, reader: &User, partners: &[Partner], starte
     for s in starters {
         text.push_str(&format!("  - {s}\n"));
     }
-    text.push_str(&format!("\nAfterwards, tell us how it went on the programme's page: {page}\n"));
+    text.push_str(&format!("\nAfterwards, tell us how it went: {page}\n"));
     text
 }
 

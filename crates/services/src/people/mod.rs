@@ -3,12 +3,14 @@
 //! randomised coffee trials and the notifications they send.
 pub mod advocates;
 pub mod coffee;
+pub mod coffee_pairs;
 pub mod coffee_rounds;
 pub mod communities;
 pub mod expertise;
 pub mod invitation;
 pub mod mentoring;
 pub mod notifications;
+pub mod posts;
 pub mod profiles;
 pub mod questions;
 

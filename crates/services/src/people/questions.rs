@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use signpost_domain::audit::AuditRecord;
-use signpost_domain::communities::{Answer, AnswerId, Comment, Community, Notification, Question, QuestionId, Vote};
+use signpost_domain::communities::{Answer, AnswerId, Comment, Community, Notification, Post, Question, QuestionId, Vote};
 use signpost_domain::notifications::Category;
 use signpost_domain::people::{Actor, User};
 use signpost_domain::{FieldError, StoreError, UserId};
@@ -68,6 +68,19 @@ pub struct CommentView {
     pub author: String,
     /// The comment.
     pub comment: Comment,
+    /// What the reader may do with it.
+    pub may: PostPermissions,
+}
+
+/// What the reader may do with a question, answer or comment.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct PostPermissions {
+    /// Reword it (its author).
+    pub edit: bool,
+    /// Take it down (its author and moderators).
+    pub remove: bool,
+    /// Read what a removed post said and its history (its author and moderators).
+    pub see_removed: bool,
 }
 
 /// An answer as shown.
@@ -85,6 +98,8 @@ pub struct AnswerView {
     pub accepted: bool,
     /// Comments on it.
     pub comments: Vec<CommentView>,
+    /// What the reader may do with it.
+    pub may: PostPermissions,
 }
 
 /// A question's page.
@@ -104,6 +119,8 @@ pub struct QuestionView {
     pub routed_to: Vec<User>,
     /// Whether the reader may accept an answer.
     pub may_accept: bool,
+    /// What the reader may do with the question itself.
+    pub may: PostPermissions,
 }
 
 fn check_post(body: &str) -> Result<String, ServiceError> {
@@ -123,6 +140,15 @@ impl Signpost {
         }
     }
 
+    /// A question that can still be answered and commented on: not taken down.
+    async fn open_question(&self, id: QuestionId) -> Result<Question, ServiceError> {
+        let question = self.question_or_404(id).await?;
+        if question.removed.is_some() {
+            return Err(ServiceError::Conflict("this question was taken down, so it takes no more answers or comments".into()));
+        }
+        Ok(question)
+    }
+
     /// Earlier answered questions like the draft, most alike first.
     pub async fn similar_questions(&self, actor: &Actor, draft: &str) -> Result<Vec<SimilarQuestion>, ServiceError> {
         policy::ensure_staff(actor)?;
@@ -133,11 +159,11 @@ impl Signpost {
             return Ok(Vec::new());
         }
         let mut answers: HashMap<QuestionId, usize> = HashMap::new();
-        for a in self.store.answers(None).await? {
+        for a in self.live_answers(None).await? {
             *answers.entry(a.question_id).or_default() += 1;
         }
         let names: HashMap<CommunityId, String> = self.store.communities().await?.into_iter().map(|c| (c.id, c.name)).collect();
-        let answered: Vec<_> = self.store.questions(None).await?.into_iter().filter(|q| answers.contains_key(&q.id)).collect();
+        let answered: Vec<_> = self.live_questions(None).await?.into_iter().filter(|q| answers.contains_key(&q.id)).collect();
         let texts: Vec<String> = answered.iter().map(|q| format!("{} {}", q.title, q.tags.join(" "))).collect();
         // Alike both ways, so a long draft does not match every short title; judged by the
         // search engine, so "knowledge cafe" finds "knowledge café" and rare words count most.
@@ -194,6 +220,8 @@ impl Signpost {
             accepted_answer: None,
             routed_to: experts.clone(),
             created_at: now,
+            history: Vec::new(),
+            removed: None,
         };
         // The store puts the new question's id into each link.
         let link = "/questions/{question}";
@@ -213,43 +241,61 @@ impl Signpost {
         Ok(self.store.save_question(&question, &notify, audit).await?)
     }
 
-    /// A question with its answers, votes and comments.
+    /// A question with its answers, votes and comments. A post that was taken down
+    /// shows only that it was, except to its author and moderators.
     pub async fn question_view(&self, actor: &Actor, id: QuestionId) -> Result<QuestionView, ServiceError> {
         policy::ensure_staff(actor)?;
-        let question = self.question_or_404(id).await?;
+        let mut question = self.question_or_404(id).await?;
         let community = self.community_or_404(question.community_id).await?;
+        let membership = self.membership_of(question.community_id, actor.user_id).await?;
+        let may = |author: UserId| {
+            let remove = policy::can_remove_post(actor, author, membership.as_ref());
+            PostPermissions { edit: policy::can_edit_post(actor, author), remove, see_removed: remove }
+        };
         let people = self.people_by_id().await?;
         let name = |id: UserId| people.get(&id).map(|u| u.name.clone()).unwrap_or_else(|| "A former member of staff".into());
         let votes = self.store.votes(id).await?;
-        let comments = self.store.comments(id).await?;
+        let mut comments = self.store.comments(id).await?;
+        for c in comments.iter_mut().filter(|c| c.removed.is_some() && !may(c.author_id).see_removed) {
+            (c.body, c.history) = (String::new(), Vec::new());
+        }
+        let comment_views = |on: Option<AnswerId>| -> Vec<CommentView> {
+            comments
+                .iter()
+                .filter(|c| c.answer_id == on)
+                .map(|c| CommentView { author: name(c.author_id), comment: c.clone(), may: may(c.author_id) })
+                .collect()
+        };
         let mut answers: Vec<AnswerView> = self
             .store
             .answers(Some(id))
             .await?
             .into_iter()
-            .map(|a| AnswerView {
-                author: name(a.author_id),
-                score: votes.iter().filter(|v| v.answer_id == a.id).map(|v| v.value).sum(),
-                my_vote: votes.iter().find(|v| v.answer_id == a.id && v.user_id == actor.user_id).map_or(0, |v| v.value),
-                accepted: question.accepted_answer == Some(a.id),
-                comments: comments
-                    .iter()
-                    .filter(|c| c.answer_id == Some(a.id))
-                    .map(|c| CommentView { author: name(c.author_id), comment: c.clone() })
-                    .collect(),
-                answer: a,
+            .map(|mut a| {
+                if a.removed.is_some() && !may(a.author_id).see_removed {
+                    (a.body, a.history) = (String::new(), Vec::new());
+                }
+                AnswerView {
+                    author: name(a.author_id),
+                    score: votes.iter().filter(|v| v.answer_id == a.id).map(|v| v.value).sum(),
+                    my_vote: votes.iter().find(|v| v.answer_id == a.id && v.user_id == actor.user_id).map_or(0, |v| v.value),
+                    accepted: question.accepted_answer == Some(a.id),
+                    comments: comment_views(Some(a.id)),
+                    may: may(a.author_id),
+                    answer: a,
+                }
             })
             .collect();
         answers.sort_by(|a, b| b.accepted.cmp(&a.accepted).then(b.score.cmp(&a.score)).then(a.answer.id.cmp(&b.answer.id)));
-        let membership = self.membership_of(question.community_id, actor.user_id).await?;
+        let mine = may(question.author_id);
+        if question.removed.is_some() && !mine.see_removed {
+            (question.title, question.body, question.history) = ("A question that was taken down".into(), String::new(), Vec::new());
+        }
         Ok(QuestionView {
-            may_accept: policy::can_accept_answer(actor, &question, membership.as_ref()),
+            may_accept: question.removed.is_none() && policy::can_accept_answer(actor, &question, membership.as_ref()),
+            may: mine,
             author: name(question.author_id),
-            comments: comments
-                .iter()
-                .filter(|c| c.answer_id.is_none())
-                .map(|c| CommentView { author: name(c.author_id), comment: c.clone() })
-                .collect(),
+            comments: comment_views(None),
             routed_to: question.routed_to.iter().filter_map(|id| people.get(id).cloned()).collect(),
             answers,
             community,
@@ -260,10 +306,18 @@ impl Signpost {
     /// Answers a question; the asker is told.
     pub async fn answer_question(&self, actor: &Actor, id: QuestionId, input: PostInput) -> Result<Answer, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        let question = self.question_or_404(id).await?;
+        let question = self.open_question(id).await?;
         let body = check_post(&input.body)?;
         let now = Utc::now();
-        let answer = Answer { id: AnswerId(0), question_id: id, author_id: actor.user_id, body, created_at: now };
+        let answer = Answer {
+            id: AnswerId(0),
+            question_id: id,
+            author_id: actor.user_id,
+            body,
+            created_at: now,
+            history: Vec::new(),
+            removed: None,
+        };
         let mut notify = Vec::new();
         if question.author_id != actor.user_id {
             notify.push(
@@ -283,15 +337,23 @@ impl Signpost {
     /// Comments on a question or one of its answers.
     pub async fn comment(&self, actor: &Actor, id: QuestionId, input: PostInput) -> Result<Comment, ServiceError> {
         policy::ensure_can_contribute_as_staff(actor)?;
-        let question = self.question_or_404(id).await?;
+        let question = self.open_question(id).await?;
         let body = check_post(&input.body)?;
         if let Some(a) = input.answer_id
-            && !self.store.answers(Some(id)).await?.iter().any(|x| x.id == a)
+            && !self.live_answers(Some(id)).await?.iter().any(|x| x.id == a)
         {
             return Err(ServiceError::invalid("answer_id", "is not an answer to this question"));
         }
-        let comment =
-            Comment { id: 0, question_id: id, answer_id: input.answer_id, author_id: actor.user_id, body, created_at: Utc::now() };
+        let comment = Comment {
+            id: 0,
+            question_id: id,
+            answer_id: input.answer_id,
+            author_id: actor.user_id,
+            body,
+            created_at: Utc::now(),
+            history: Vec::new(),
+            removed: None,
+        };
         let audit = AuditRecord::new(Some(actor.user_id), "question.comment", format!("commented on {:?}", question.title));
         Ok(self.store.add_comment(&comment, audit).await?)
     }
@@ -303,7 +365,7 @@ impl Signpost {
             return Err(ServiceError::invalid("value", "must be 1, -1 or 0"));
         }
         self.question_or_404(id).await?;
-        let Some(answer) = self.store.answers(Some(id)).await?.into_iter().find(|a| a.id == answer_id) else {
+        let Some(answer) = self.live_answers(Some(id)).await?.into_iter().find(|a| a.id == answer_id) else {
             return Err(ServiceError::NotFound("the answer".into()));
         };
         if answer.author_id == actor.user_id {
@@ -314,12 +376,12 @@ impl Signpost {
 
     /// Accepts an answer (the asker, the community's coordinators); its author is told.
     pub async fn accept_answer(&self, actor: &Actor, id: QuestionId, answer_id: AnswerId) -> Result<Question, ServiceError> {
-        let question = self.question_or_404(id).await?;
+        let question = self.open_question(id).await?;
         let membership = self.membership_of(question.community_id, actor.user_id).await?;
         if !policy::can_accept_answer(actor, &question, membership.as_ref()) {
             return Err(ServiceError::Forbidden("only the person who asked and the community's coordinators can accept an answer".into()));
         }
-        let Some(answer) = self.store.answers(Some(id)).await?.into_iter().find(|a| a.id == answer_id) else {
+        let Some(answer) = self.live_answers(Some(id)).await?.into_iter().find(|a| a.id == answer_id) else {
             return Err(ServiceError::invalid("answer_id", "is not an answer to this question"));
         };
         let now = Utc::now();
@@ -335,9 +397,15 @@ impl Signpost {
             })
             .into_iter()
             .collect();
-        let accepted = Question { accepted_answer: Some(answer_id), ..question };
+        let accepted = Question { accepted_answer: Some(answer_id), ..question.clone() };
         let audit = AuditRecord::new(Some(actor.user_id), "question.accept", format!("accepted an answer to {:?}", accepted.title));
-        Ok(self.store.save_question(&accepted, &notify, audit).await?)
+        self.store.revise_post(&Post::Question(question), &Post::Question(accepted.clone()), &notify, audit).await.map_err(
+            |e| match e {
+                StoreError::Conflict(m) => ServiceError::Conflict(m),
+                other => other.into(),
+            },
+        )?;
+        Ok(accepted)
     }
 
     /// Questions the actor was asked to help with and has not answered (none for guests).
@@ -348,8 +416,7 @@ impl Signpost {
         let answered: HashSet<QuestionId> =
             self.store.answers(None).await?.into_iter().filter(|a| a.author_id == actor.user_id).map(|a| a.question_id).collect();
         Ok(self
-            .store
-            .questions(None)
+            .live_questions(None)
             .await?
             .into_iter()
             .filter(|q| q.routed_to.contains(&actor.user_id) && q.accepted_answer.is_none() && !answered.contains(&q.id))

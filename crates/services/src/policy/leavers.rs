@@ -7,7 +7,7 @@ use signpost_domain::assets::Asset;
 use signpost_domain::communities::Membership;
 use signpost_domain::learning::Action;
 use signpost_domain::people::{Actor, Role};
-use signpost_domain::retention::LeaverPlan;
+use signpost_domain::retention::{KnowledgeArea, LeaverPlan};
 use utoipa::ToSchema;
 
 use crate::ServiceError;
@@ -63,6 +63,13 @@ pub fn plan_permissions(actor: &Actor, plan: &LeaverPlan) -> PlanPermissions {
         accept_manager: open && named_manager && plan.manager_accepted_at.is_none(),
         edit: open && (manager || (leaver && plan.manager_accepted_at.is_none())),
     }
+}
+
+/// Whether `actor` may reword, remove or merge `area`: whoever raised it, and the line
+/// manager (or a specialist), while the plan is open.
+pub fn can_change_area(actor: &Actor, plan: &LeaverPlan, area: &KnowledgeArea) -> bool {
+    let may = plan_permissions(actor, plan);
+    may.add_area && (area.raised_by == actor.user_id || may.agree)
 }
 
 /// Fails unless `actor` may see `plan`; a plan they may not see is reported as missing.

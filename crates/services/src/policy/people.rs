@@ -91,6 +91,18 @@ pub fn can_accept_answer(actor: &Actor, question: &Question, membership: Option<
     actor.role != Role::Guest && (question.author_id == actor.user_id || can_coordinate(actor, membership))
 }
 
+/// Whether `actor` may change the words of a question, answer or comment `author` wrote:
+/// its author only (nobody puts words in someone else's mouth).
+pub fn can_edit_post(actor: &Actor, author: UserId) -> bool {
+    actor.role != Role::Guest && actor.user_id == author
+}
+
+/// Whether `actor` may take down a question, answer or comment `author` wrote: its
+/// author, and as moderators the community's coordinators and knowledge specialists.
+pub fn can_remove_post(actor: &Actor, author: UserId, membership: Option<&Membership>) -> bool {
+    can_edit_post(actor, author) || (actor.role != Role::Guest && can_coordinate(actor, membership))
+}
+
 /// Whether `actor` may register `user` as an advocate: specialists and admins anyone, staff themselves.
 pub fn can_register_advocate(actor: &Actor, user_id: UserId) -> bool {
     can_register_others(actor) || (actor.role == Role::Member && actor.user_id == user_id)

@@ -27,6 +27,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plan, update))
         .routes(routes!(accept))
         .routes(routes!(add_area))
+        .routes(routes!(edit_area, remove_area))
+        .routes(routes!(merge_areas))
         .routes(routes!(score))
         .routes(routes!(add_action))
         .routes(routes!(lists))
@@ -117,6 +119,52 @@ pub(crate) async fn add_area(
     ApiJson(input): ApiJson<AreaInput>,
 ) -> ApiResult<(StatusCode, Json<LeaverPlan>)> {
     Ok((StatusCode::CREATED, Json(s.app.add_area(&actor, id, input).await?)))
+}
+
+/// Rewords a knowledge area (whoever added it, or the line manager).
+#[utoipa::path(put, path = "/api/v1/leaver-plans/{id}/areas/{area_id}", tag = "leavers",
+    params(("id" = i64, Path), ("area_id" = i64, Path)), request_body = AreaInput,
+    responses((status = 200, body = LeaverPlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn edit_area(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath((id, area_id)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<AreaInput>,
+) -> ApiResult<Json<LeaverPlan>> {
+    Ok(Json(s.app.edit_area(&actor, PlanId(id), area_id, input).await?))
+}
+
+/// Removes a knowledge area and its actions, unless a handover note came from it.
+#[utoipa::path(delete, path = "/api/v1/leaver-plans/{id}/areas/{area_id}", tag = "leavers",
+    params(("id" = i64, Path), ("area_id" = i64, Path)),
+    responses((status = 200, body = LeaverPlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn remove_area(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath((id, area_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<LeaverPlan>> {
+    Ok(Json(s.app.remove_area(&actor, PlanId(id), area_id).await?))
+}
+
+/// The area to fold into another.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MergeInput {
+    /// The area that goes; its details, audience and actions move to the one in the path.
+    from: i64,
+}
+
+/// Merges another knowledge area into this one.
+#[utoipa::path(post, path = "/api/v1/leaver-plans/{id}/areas/{area_id}/merge", tag = "leavers",
+    params(("id" = i64, Path), ("area_id" = i64, Path)), request_body = MergeInput,
+    responses((status = 200, body = LeaverPlan), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn merge_areas(
+    State(s): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath((id, area_id)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<MergeInput>,
+) -> ApiResult<Json<LeaverPlan>> {
+    Ok(Json(s.app.merge_areas(&actor, PlanId(id), area_id, input.from).await?))
 }
 
 /// Scores areas (each part 1 to 3) and, with `agree`, agrees the priorities (the line manager).

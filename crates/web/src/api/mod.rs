@@ -16,6 +16,7 @@ pub mod leavers;
 pub mod lifecycle;
 pub mod maturity;
 pub mod people;
+mod posts;
 pub mod search;
 pub mod sign_in;
 pub mod techniques;
@@ -33,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(techniques::routes())
         .merge(learning::routes())
         .merge(people::routes())
+        .merge(posts::routes())
         .merge(coffee::routes())
         .merge(leavers::routes())
         .merge(maturity::routes())

@@ -36,7 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_event))
         .routes(routes!(ask))
         .routes(routes!(similar))
-        .routes(routes!(question))
+        .routes(routes!(question, super::posts::edit_question))
         .routes(routes!(answer))
         .routes(routes!(comment))
         .routes(routes!(vote))

@@ -148,12 +148,7 @@ pub fn json_object(body: &Bytes) -> Result<serde_json::Map<String, Value>, ScimE
 
 /// Where this server is, for `meta.location`: the public URL when set, else the Host header.
 pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = state.app.public_url() {
-        return format!("{url}/scim/v2");
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if state.secure_cookies(headers) { "https" } else { "http" };
-    format!("{scheme}://{host}/scim/v2")
+    format!("{}/scim/v2", state.site_url(headers))
 }
 
 /// A weak ETag over the resource's version and content (`meta` aside).

@@ -91,7 +91,12 @@ const HOW_TO: &[KindField] =
 const HANDOVER_NOTE: &[KindField] = &[
     f!(role, "Role", "The role being handed over.", Widget::Line),
     f!(successor, "Successor", "Who takes it on, if known.", Widget::Line),
-    f!(key_contacts, "Key contacts", "One per line: name | what they do | how to reach them.", Widget::Contacts),
+    f!(
+        key_contacts,
+        "Key contacts",
+        "One per line: who | what they do | how to reach them. Commas work too, as in: Site manager on call, bleep 2222",
+        Widget::Contacts
+    ),
 ];
 
 /// The fields a kind carries besides the common ones, in form order.
@@ -134,9 +139,7 @@ fn source(line: &str) -> serde_json::Value {
 }
 
 fn contact(line: &str) -> serde_json::Value {
-    let mut parts = line.splitn(3, '|').map(str::trim);
-    let (name, role, contact) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    serde_json::json!({ "name": name, "role": role, "contact": contact })
+    serde_json::to_value(signpost_domain::fields::KeyContact::from_line(line)).unwrap_or_default()
 }
 
 /// What the form says, as input for the services, with the problems only the form can see.

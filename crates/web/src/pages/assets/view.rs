@@ -152,13 +152,15 @@ struct AssetPage<'a> {
     done: Option<AssetNotice>,
     impact: Markup,
     lesson: Markup,
+    errors: &'a Errors,
 }
 
 fn body(p: AssetPage<'_>) -> Markup {
-    let AssetPage { view, viewer, owner, team, related, versions, names, done, impact, lesson } = p;
+    let AssetPage { view, viewer, owner, team, related, versions, names, done, impact, lesson, errors } = p;
     let a = &view.asset;
     let fields = serde_json::to_value(&a.fields).unwrap_or_default();
     html! {
+        (error_summary(errors))
         @if let Some(done) = done {
             @let message = match done {
                 AssetNotice::Verified | AssetNotice::Published => format!("{} Its next review is {}.", done.message(), date(a.next_review_at)),
@@ -244,26 +246,39 @@ pub async fn show(
     PageQuery(history): PageQuery<HistoryQuery>,
     notice: Done<AssetNotice>,
 ) -> PageResult {
-    let view = s.app.asset(&actor, id).await?;
-    let versions = s.app.asset_history(&actor, id, history.versions.unwrap_or(0).max(0), HISTORY_PAGE).await?;
-    let impacts = s.app.impacts_on(&actor, ImpactSubject::Asset(id)).await?;
-    let teams = s.app.teams(&actor).await?;
+    asset_page(&s, &actor, &viewer, id, history.versions.unwrap_or(0), notice.0, &Vec::new()).await
+}
+
+/// An asset's page; `errors` are a refused change made from it (a lesson's move).
+pub async fn asset_page(
+    s: &AppState,
+    actor: &Actor,
+    viewer: &Viewer,
+    id: AssetId,
+    versions_from: i64,
+    done: Option<AssetNotice>,
+    errors: &Errors,
+) -> PageResult {
+    let view = s.app.asset(actor, id).await?;
+    let versions = s.app.asset_history(actor, id, versions_from.max(0), HISTORY_PAGE).await?;
+    let impacts = s.app.impacts_on(actor, ImpactSubject::Asset(id)).await?;
+    let teams = s.app.teams(actor).await?;
     let mut people = std::collections::HashMap::new();
     for uid in versions.items.iter().map(|v| v.author_id).chain([view.asset.owner_id]) {
         if let std::collections::hash_map::Entry::Vacant(e) = people.entry(uid) {
-            e.insert(s.app.user(&actor, uid).await.map(|u| u.name).unwrap_or_else(|_| "Someone".to_string()));
+            e.insert(s.app.user(actor, uid).await.map(|u| u.name).unwrap_or_else(|_| "Someone".to_string()));
         }
     }
     let mut related = Vec::new();
     for link in &view.asset.links {
         // Only what the viewer may see is listed; anything else is left out without a trace.
-        if let Ok(r) = s.app.asset(&actor, *link).await {
+        if let Ok(r) = s.app.asset(actor, *link).await {
             related.push((r.asset.id, r.asset.title));
         }
     }
     let lesson = match view.asset.kind {
-        signpost_domain::fields::AssetKind::Lesson => match s.app.lesson(&actor, id).await {
-            Ok(entry) => crate::pages::learning::actions::lesson_panel(&entry, view.can_edit, &viewer),
+        signpost_domain::fields::AssetKind::Lesson => match s.app.lesson(actor, id).await {
+            Ok(entry) => crate::pages::learning::actions::lesson_panel(&entry, view.can_edit, viewer, errors),
             Err(_) => html! {},
         },
         _ => html! {},
@@ -273,21 +288,22 @@ pub async fn show(
     let owner = names(view.asset.owner_id);
     let markup = body(AssetPage {
         view: &view,
-        viewer: &viewer,
+        viewer,
         owner: &owner,
         team: &team,
         related: &related,
         versions: &versions,
         names: &names,
-        done: notice.0,
+        done,
+        errors,
         impact: crate::pages::reports::impact::impact_section(
             &impacts,
-            |st| s.app.may_withdraw_impact(&actor, st),
+            |st| s.app.may_withdraw_impact(actor, st),
             ImpactSubject::Asset(id),
         ),
         lesson,
     });
-    Ok(page(&view.asset.title, Some(&viewer), "", markup).into_response())
+    Ok(page(&view.asset.title, Some(viewer), "", markup).into_response())
 }
 
 /// What the action forms send.

@@ -172,7 +172,7 @@ async fn unlearned_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent: &For
 
 /// The lesson's place in its life cycle, on its own page: the state, when it was
 /// identified and last moved, why it was rejected, and, for those who may, the next step.
-pub fn lesson_panel(entry: &LessonEntry, can_edit: bool, viewer: &Viewer) -> Markup {
+pub fn lesson_panel(entry: &LessonEntry, can_edit: bool, viewer: &Viewer, errors: &Errors) -> Markup {
     let r = &entry.record;
     let id = entry.asset.id;
     let next = LessonState::ALL.iter().position(|s| *s == r.state).and_then(|i| LessonState::ALL.get(i + 1)).copied();
@@ -187,20 +187,23 @@ pub fn lesson_panel(entry: &LessonEntry, can_edit: bool, viewer: &Viewer) -> Mar
                         li { @if *s == r.state { strong { (s.label()) " (now)" } } @else { (s.label()) } }
                     }
                 }
-                p class="nhsuk-body-s" {
-                    "Identified " (r.created_at.format("%-d %B %Y"))
-                    @if r.updated_at.date_naive() != r.created_at.date_naive() { "; last moved on " (r.updated_at.format("%-d %B %Y")) }
-                    "."
-                    @if let Some(session) = r.session_id { " " a href={ "/sessions/" (session) } { "The session it came from" } "." }
+                h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1" { "Its history" }
+                ul class="nhsuk-list nhsuk-body-s" id="lesson-history" {
+                    li { "Identified on " (long_date(r.created_at.date_naive()))
+                        @if let Some(session) = r.session_id { ", in " a href={ "/sessions/" (session) } { "the session it came from" } } }
+                    @for m in &r.moves { li { (m.to.label()) " on " (long_date(m.at.date_naive())) } }
+                    @if r.moves.is_empty() && r.updated_at.date_naive() != r.created_at.date_naive() {
+                        li { (r.state.label()) " on " (long_date(r.updated_at.date_naive())) }
+                    }
                 }
                 @if r.state == LessonState::Rejected && !r.rejected_reason.is_empty() { p { "Rejected because: " (r.rejected_reason) } }
                 @if can_edit && !r.state.is_settled() {
                     form method="post" action={ "/lessons/" (id) "/state" } novalidate {
                         (csrf_field(&viewer.csrf_token))
                         input type="hidden" name=(names.from) value="lesson";
-                        (Field::new("lesson-next-state", "Move it on to").name(names.state)
+                        (Field::new("lesson-next-state", "Move it on to").name(names.state).errors_at(errors, "lesson-next-state")
                             .select(&states, next.map_or("", |n| n.as_str())))
-                        (Field::new("lesson-reason", "Reason").name(names.reason).hint("Needed when rejecting").textarea(2, ""))
+                        (Field::new("lesson-reason", "Reason").name(names.reason).errors_at(errors, "lesson-reason").hint("Needed when rejecting").textarea(2, ""))
                         button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Move the lesson on" }
                     }
                 }
@@ -224,6 +227,11 @@ pub async fn set_state(PagePath(id): PagePath<AssetId>, CsrfForm(s, actor, viewe
         // Moved from the lesson's own page, the person goes back there.
         Ok(_) if form.from == "lesson" => Ok(see_other(&format!("/assets/{id}"))),
         Ok(_) => Ok(done("/lessons/unlearned", LessonNotice::Moved)),
+        Err(e) if form.from == "lesson" => {
+            let errors = refused_as(e, |f| if f == "reason" { "lesson-reason".into() } else { "lesson-next-state".into() })?;
+            let page = crate::pages::assets::view::asset_page(&s, &actor, &viewer, id, 0, None, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
         Err(e) => {
             let sent = FormState::refused(form, e)?.for_item(id);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, unlearned_page(&s, &actor, &viewer, &sent).await?).into_response())

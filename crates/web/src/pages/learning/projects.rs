@@ -189,6 +189,14 @@ fn suggested_list(viewer: &Viewer, project_id: ProjectId, items: &[Suggested], i
                     a href={ "/assets/" (item.asset_id) } { (item.title) }
                     @if let Some(p) = &item.project_title { span class="nhsuk-body-s" { " — from " (p) } }
                     p class="nhsuk-body-s" { (item.summary) }
+                    @if !item.alike.is_empty() {
+                        details class="nhsuk-details nhsuk-u-margin-bottom-2" {
+                            summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { (counted(item.alike.len(), "more lesson", "more lessons")) " saying nearly the same" } }
+                            div class="nhsuk-details__text" {
+                                ul class="nhsuk-list" { @for a in &item.alike { li { a href={ "/assets/" (a.asset_id) } { (a.title) } } } }
+                            }
+                        }
+                    }
                     @if item.net_useful > 0 { p class="nhsuk-body-s" { "Marked useful on other projects." } }
                     (mark_buttons(viewer, project_id, item, back))
                 }

@@ -153,6 +153,21 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionI
         .collect();
     let back = format!("/sessions/{id}");
     let impacts = s.app.impacts_on(actor, signpost_domain::impact::ImpactSubject::Session(id.0)).await?;
+    let record = html! {
+        h2 { "Record" }
+        @for f in fields.iter().filter(|f| f.kind == RecordKind::Private) { (private_section(viewer, &v, f, &names)) }
+        @if v.can_record {
+            form method="post" action={ "/sessions/" (id) } novalidate {
+                (csrf_field(&viewer.csrf_token))
+                @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (record_control(f, &value_of(f), errors)) }
+                (Field::new(n.notes, "Notes").errors(errors).textarea(4, if form.record_key.is_empty() { &sess.notes } else { &form.notes }))
+                button class="nhsuk-button" type="submit" { "Save the record" }
+            }
+        } @else {
+            @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (recorded(f, sess.record.get(&f.key))) }
+            @if !sess.notes.is_empty() { h3 { "Notes" } p { (sess.notes) } }
+        }
+    };
     let body = html! {
         (error_summary(errors))
         @if let Some(done) = sent.notice { (success_banner(done)) }
@@ -170,20 +185,15 @@ async fn session_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: SessionI
             a href={ "/sessions/" (id) "/report.md" } { "Download the report (Markdown)" } " · "
             a href={ "/sessions/" (id) "/print" } { "Printable report" }
         }
-        @if let (Some(sg), Some(p)) = (&suggestions, &v.project) { (learned_elsewhere(viewer, p.id, sg, &back)) }
-        h2 { "Record" }
-        @for f in fields.iter().filter(|f| f.kind == RecordKind::Private) { (private_section(viewer, &v, f, &names)) }
-        @if v.can_record {
-            form method="post" action={ "/sessions/" (id) } novalidate {
-                (csrf_field(&viewer.csrf_token))
-                @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (record_control(f, &value_of(f), errors)) }
-                (Field::new(n.notes, "Notes").errors(errors).textarea(4, if form.record_key.is_empty() { &sess.notes } else { &form.notes }))
-                button class="nhsuk-button" type="submit" { "Save the record" }
+        // The record comes first; what was learned elsewhere sits beside it on a wide
+        // screen (and after it on a narrow one, with a link), not 3,000 px above it.
+        @if let (Some(sg), Some(p)) = (&suggestions, &v.project) {
+            p { a href="#learned-elsewhere" { "What was learned elsewhere: " (counted(sg.lessons.len(), "lesson", "lessons")) ", " (counted(sg.assets.len(), "other asset", "other assets")) " and " (counted(sg.people.len(), "person", "people")) } }
+            div class="nhsuk-grid-row" {
+                div class="nhsuk-grid-column-two-thirds" { (record) }
+                div class="nhsuk-grid-column-one-third signpost-aside" { (learned_elsewhere(viewer, p.id, sg, &back)) }
             }
-        } @else {
-            @for f in fields.iter().filter(|f| f.kind != RecordKind::Private) { (recorded(f, sess.record.get(&f.key))) }
-            @if !sess.notes.is_empty() { h3 { "Notes" } p { (sess.notes) } }
-        }
+        } @else { (record) }
         h2 { "Lessons" }
         @if v.lessons.is_empty() { p { "None recorded yet." } }
         @else {

@@ -6,7 +6,7 @@ use signpost_services::leavers::{
     ActionInput, AreaInput, AreaScore, ExchangeLists, HandoverInput, Move, OutputInput, PlanInput, ScoresInput, exchange_outline,
 };
 
-use super::plans::{list_page, plan_page};
+use super::plans::{SCORE_PARTS, list_page, plan_page};
 use crate::pages::prelude::*;
 use signpost_domain::ids::UserId;
 
@@ -29,15 +29,15 @@ pub fn routes() -> Pages {
 
 crate::page_form! {
     /// The fields of a plan's forms. The forms repeated per area or action send plain
-    /// names (their item is in the address); the scores and the handover are grids,
-    /// one entry per area or holding in order (`area=3&importance=2&…&area=5&…`).
+    /// names (their item is in the address); the handover is a grid, one entry per
+    /// holding in order. The scores are read by name (`importance-3=2`), see [`scores`].
     pub struct PlanForm / PlanNames {
         leaver_id: String, departure: String, leaving_on: String, role: String,
         successor_id: String, key_colleague_id: String,
         area_title: String, area_detail: String, area_who_needs: String,
         tool: String, note: String, we_want_to_know: String, you_need_to_know: String, done: String,
         title: String, body: String, key_contacts: String,
-        agree: String, area: Vec<String>, importance: Vec<String>, availability: Vec<String>, frequency: Vec<String>,
+        agree: String,
         holding: Vec<String>, to: Vec<String>,
     }
 }
@@ -48,6 +48,9 @@ crate::notices! {
         Started => "Plan started. Everyone in it has been told, and the line manager asked to accept.",
         Accepted => "You are the plan's line manager: agree the priorities once the areas are in.",
         Area => "Knowledge area added.",
+        AreaChanged => "Knowledge area changed.",
+        Merged => "The areas are merged into one.",
+        Removed => "Knowledge area removed.",
         Scored => "Scores saved.",
         Agreed => "Priorities agreed. Now choose actions for each.",
         Action => "Action added.",
@@ -139,22 +142,20 @@ pub async fn add_area(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer,
     r.back(FormState::with_errors(form, Vec::new()), result, PlanNotice::Area, |f| format!("area_{f}")).await
 }
 
-/// `POST /leavers/{id}/scores`: every area's three scores, and agreement when asked.
-/// Only the plan's own areas are read from the grid, each by its id.
-pub async fn scores(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, form): CsrfForm<PlanForm>) -> PageResult {
+/// `POST /leavers/{id}/scores`: each area's three scores as radios named by area
+/// (`importance-3=2`), and agreement when asked. Only the plan's own areas are read.
+pub async fn scores(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer, sent): CsrfForm<Vec<(String, String)>>) -> PageResult {
     let plan = s.app.plan_view(&actor, id).await?.plan;
-    let row: std::collections::HashMap<&str, usize> = form.area.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect();
-    let part = |list: &[String], i: usize| list.get(i).and_then(|v| v.parse::<u8>().ok());
+    let sent: std::collections::HashMap<&str, &str> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let part = |name: &str, area: i64| sent.get(format!("{name}-{area}").as_str()).and_then(|v| v.parse::<u8>().ok());
     let mut scores = Vec::new();
     for area in &plan.areas {
-        let Some(&i) = row.get(area.id.to_string().as_str()) else { continue };
-        if let (Some(importance), Some(availability), Some(frequency)) =
-            (part(&form.importance, i), part(&form.availability, i), part(&form.frequency, i))
-        {
+        let [importance, availability, frequency] = SCORE_PARTS.map(|(name, _)| part(name, area.id));
+        if let (Some(importance), Some(availability), Some(frequency)) = (importance, availability, frequency) {
             scores.push(AreaScore { area_id: area.id, importance, availability, frequency });
         }
     }
-    let agree = form.agree == "yes";
+    let agree = sent.get(PlanForm::NAMES.agree) == Some(&"yes");
     let result = s.app.score_areas(&actor, id, ScoresInput { scores, agree }).await.map(drop);
     let first = plan.areas.first().map(|a| format!("importance-{}", a.id)).unwrap_or_default();
     let notice = if agree { PlanNotice::Agreed } else { PlanNotice::Scored };
@@ -209,20 +210,9 @@ pub async fn complete(PagePath(id): PagePath<PlanId>, CsrfForm(s, actor, viewer,
     r.back(FormState::default(), result, PlanNotice::Closed, |_| "outstanding".into()).await
 }
 
-/// Key contacts from lines of "name, role, contact".
+/// Key contacts, one per line.
 fn contacts(text: &str) -> Vec<KeyContact> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let mut parts = l.splitn(3, ',').map(|p| p.trim().to_string());
-            KeyContact {
-                name: parts.next().unwrap_or_default(),
-                role: parts.next().unwrap_or_default(),
-                contact: parts.next().unwrap_or_default(),
-            }
-        })
-        .collect()
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(KeyContact::from_line).collect()
 }
 
 async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, action: i64, sent: Option<(&PlanForm, Errors)>) -> PageResult {
@@ -250,7 +240,7 @@ async fn note_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: PlanId, act
             (csrf_field(&viewer.csrf_token))
             (Field::new(n.title, "Title").errors(errors).input("text", &form.title))
             (Field::new(n.body, "What the successor needs to know").hint("Markdown: ## for headings, - for lists").errors(errors).textarea(14, &form.body))
-            (Field::new(n.key_contacts, "Key contacts").hint("One per line: name, role, how to reach them").errors(errors).textarea(4, &form.key_contacts))
+            (Field::new(n.key_contacts, "Key contacts").hint("One per line: who, what they do, how to reach them. For example: Site manager on call, bleep 2222").errors(errors).textarea(4, &form.key_contacts))
             button class="nhsuk-button" type="submit" { "Store the note" }
         }
     };

@@ -118,15 +118,20 @@ fn steps(v: &PlanView) -> Markup {
     }
 }
 
-fn score_select(area: &KnowledgeArea, part: &str, text: &str, value: Option<u8>) -> Markup {
-    let id = format!("{part}-{}", area.id);
+/// The three parts of an area's score: the name each is sent under (`importance-ID`), and its label.
+pub(super) const SCORE_PARTS: [(&str, &str); 3] = [("importance", "Importance"), ("availability", "Scarcity"), ("frequency", "Frequency")];
+
+fn score_radios(area: &KnowledgeArea, part: &str, text: &str, value: Option<u8>) -> Markup {
+    let name = format!("{part}-{}", area.id);
     html! {
-        div class="nhsuk-form-group" {
-            label class="nhsuk-label" for=(id) { (text) span class="nhsuk-u-visually-hidden" { " of " (area.title) } }
-            select class="nhsuk-select" id=(id) name=(part) {
-                option value="" selected[value.is_none()] { "Not scored" }
+        fieldset class="nhsuk-fieldset nhsuk-u-margin-right-5" id=(name) {
+            legend class="nhsuk-fieldset__legend" { (text) span class="nhsuk-u-visually-hidden" { " of " (area.title) } }
+            div class="nhsuk-radios nhsuk-radios--inline" {
                 @for n in 1u8..=3 {
-                    option value=(n) selected[value == Some(n)] { (n) (match n { 1 => " (low)", 3 => " (high)", _ => "" }) }
+                    div class="nhsuk-radios__item" {
+                        input class="nhsuk-radios__input" id={ (name) "-" (n) } name=(name) type="radio" value=(n) checked[value == Some(n)];
+                        label class="nhsuk-label nhsuk-radios__label" for={ (name) "-" (n) } { (n) }
+                    }
                 }
             }
         }
@@ -139,6 +144,7 @@ fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, sent: &FormStat
     let from = match area.source {
         AreaSource::Leaver => "from the leaver",
         AreaSource::Team => "from the team",
+        AreaSource::Both => "from the leaver and the team",
     };
     let tool_id = format!("tool-{}", area.id);
     let note_id = format!("action_note-{}", area.id);
@@ -151,11 +157,14 @@ fn area_block(v: &PlanView, area: &KnowledgeArea, csrf: &Markup, sent: &FormStat
                 h3 class="nhsuk-card__heading nhsuk-heading-s" { (area.title) }
                 p class="nhsuk-body-s" {
                     (from) ", added by " (name(v, area.raised_by))
-                    @if let Some(score) = area.score { " · priority " strong { (score.priority()) } " of 9 (importance " (score.importance) ", scarcity " (score.availability) ", frequency " (score.frequency) ")" }
+                    @if let Some(score) = area.score { " · priority score " strong { (score.priority()) } " out of 9 (importance " (score.importance) " + scarcity " (score.availability) " + frequency " (score.frequency) ")" }
                     @else { " · not scored yet" }
                 }
                 @if !area.detail.is_empty() { p { (area.detail) } }
                 @if !area.who_needs.is_empty() { p class="nhsuk-body-s" { "Who needs to know: " (area.who_needs) } }
+                @if v.changeable_areas.contains(&area.id) {
+                    p class="nhsuk-body-s" { a href={ "/leavers/" (id) "/areas/" (area.id) } { "Change, merge or remove" span class="nhsuk-u-visually-hidden" { ": " (area.title) } } }
+                }
                 @if !area.actions.is_empty() {
                     ul class="nhsuk-list nhsuk-list--border" {
                         @for action in &area.actions { (action_item(v, action, csrf)) }
@@ -227,15 +236,14 @@ fn scores_form(v: &PlanView, csrf: &Markup) -> Markup {
     html! {
         form method="post" action={ "/leavers/" (v.plan.id) "/scores" } novalidate id="scores" {
             (csrf)
-            p { "Score each area from 1 (low) to 3 (high). Priority = importance + scarcity (how few others know it) + frequency (how often it is needed)." }
+            p { "Score each area from 1 (low) to 3 (high) on three things. Its priority score is their sum, from 3 to 9: importance, scarcity (how few others know it) and frequency (how often it is needed)." }
             @for area in &v.plan.areas {
-                fieldset class="nhsuk-fieldset" {
+                fieldset class="nhsuk-fieldset nhsuk-u-margin-bottom-4" {
                     legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (area.title) }
-                    input type="hidden" name=(n.area) value=(area.id);
                     div class="signpost-inline-fields" {
-                        (score_select(area, n.importance, "Importance", area.score.map(|s| s.importance)))
-                        (score_select(area, n.availability, "Scarcity", area.score.map(|s| s.availability)))
-                        (score_select(area, n.frequency, "Frequency", area.score.map(|s| s.frequency)))
+                        @for (part, text) in SCORE_PARTS {
+                            (score_radios(area, part, text, area.score.map(|s| match part { "importance" => s.importance, "availability" => s.availability, _ => s.frequency })))
+                        }
                     }
                 }
             }

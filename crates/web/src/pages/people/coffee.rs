@@ -11,7 +11,7 @@ use signpost_domain::ids::ProgrammeId;
 
 crate::page_form! {
     /// The fields of this page's forms.
-    pub struct CoffeeForm / CoffeeNames { name: String, description: String, scope: String, cadence_weeks: String, avoid_repeat_rounds: String, different_department: String, different_team: String, different_profession: String, different_band: String, same_site: String, met: String, met_before: String, again: String, comment: String, organisation: String, about: String, skip_next: String, do_not_pair: Vec<String> }
+    pub struct CoffeeForm / CoffeeNames { name: String, description: String, scope: String, cadence_weeks: String, avoid_repeat_rounds: String, different_department: String, different_team: String, different_profession: String, different_band: String, same_site: String, met: String, met_before: String, again: String, comment: String, organisation: String, about: String, skip_next: String, do_not_pair: Vec<String>, seed: String, fingerprint: String }
 }
 
 /// This area's pages and forms.
@@ -22,9 +22,10 @@ pub fn routes() -> Pages {
         .page("/coffee/{id}", show)
         .form_back("/coffee/{id}/join", "/coffee/{id}", join)
         .form_back("/coffee/{id}/leave", "/coffee/{id}", leave)
-        .form_back("/coffee/{id}/rounds", "/coffee/{id}", run_round)
+        .page("/coffee/{id}/rounds/new", preview)
+        .form_back("/coffee/{id}/rounds", "/coffee/{id}/rounds/new", send_round)
+        .page("/coffee/{id}/rounds/{round}", round_page)
         .form_back("/coffee/{id}/rounds/{round}/feedback", "/coffee/{id}", feedback)
-        .page("/coffee/{id}/rounds/{round}/check", check)
 }
 
 /// A scope as a form value: `organisation`, `across_organisations` or `community-ID`.
@@ -137,16 +138,14 @@ pub async fn create(CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> P
     }
 }
 
-fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
+fn report(v: &ProgrammeView) -> Markup {
     let Some(r) = &v.report else { return html! {} };
     let id = v.programme.id;
     html! {
         h2 { "Running the programme" }
         p { @if let Some(due) = v.next_round_due { "The next round is due on " (due.format("%-d %B %Y")) "." } @else { "No rounds yet." } }
-        form method="post" action={ "/coffee/" (id) "/rounds" } novalidate {
-            (csrf_field(&viewer.csrf_token))
-            button class="nhsuk-button" id="round" type="submit" { "Pair the next round" }
-        }
+        a class="nhsuk-button" id="round" href={ "/coffee/" (id) "/rounds/new" } { "Pair the next round" }
+        p class="nhsuk-body-s" { "You see the pairs before anyone is told." }
         h3 { "Report" }
         dl class="nhsuk-summary-list" id="report" {
             @for (k, val) in [
@@ -170,12 +169,12 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
                 tbody class="nhsuk-table__body" {
                     @for rs in r.rounds.iter().rev() {
                         tr class="nhsuk-table__row" {
-                            td class="nhsuk-table__cell" { (rs.round.number) }
+                            td class="nhsuk-table__cell" { a href={ "/coffee/" (id) "/rounds/" (rs.round.id) } { "Round " (rs.round.number) } }
                             td class="nhsuk-table__cell" { (long_date(rs.round.held_on)) }
                             td class="nhsuk-table__cell" { (rs.round.groups.len()) @if !rs.round.unmatched.is_empty() { " (" (rs.round.unmatched.len()) " unmatched)" } }
                             td class="nhsuk-table__cell" { (rs.round.skipped.len()) }
                             td class="nhsuk-table__cell" { (rs.responses) " (" (rs.met) ")" }
-                            td class="nhsuk-table__cell" { a href={ "/coffee/" (id) "/rounds/" (rs.round.id) "/check" } { (rs.round.seed) span class="nhsuk-u-visually-hidden" { ": check round " (rs.round.number) } } }
+                            td class="nhsuk-table__cell" { (rs.round.seed) }
                         }
                     }
                 }
@@ -185,8 +184,9 @@ fn report(v: &ProgrammeView, viewer: &Viewer) -> Markup {
 }
 
 async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: ProgrammeId, sent: &FormState<CoffeeForm>) -> PageMarkup {
-    let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
+    let (errors, done) = (&sent.errors, sent.notice);
     let v = s.app.programme_view(actor, id).await?;
+    let form = &with_answers_given(&sent.values, &v);
     let p = &v.programme;
     let csrf = csrf_field(&viewer.csrf_token);
     let across = p.scope == ProgrammeScope::AcrossOrganisations;
@@ -211,8 +211,8 @@ async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: Progra
             }
             h3 { "Conversation starters" }
             ul class="nhsuk-list nhsuk-list--bullet" { @for st in &m.starters { li { (st) } } }
-            h3 { "How did it go?" }
-            @if let Some(f) = &m.feedback { p id="feedback-given" { "Thank you: you told us you " (if f.met { "met" } else { "did not meet" }) ". You can change your answers." } }
+            h3 id="feedback" { "How did it go?" }
+            @if let Some(f) = &m.feedback { p id="feedback-given" { "Thank you: you told us you " (if f.met { "met" } else { "did not meet" }) ". You can change your answers below." } }
             form method="post" action={ "/coffee/" (id) "/rounds/" (m.round_id) "/feedback" } novalidate {
                 (csrf)
                 (yes_no(CoffeeForm::NAMES.met, "Did you meet?", form.met.as_str(), errors))
@@ -250,9 +250,21 @@ async fn programme_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: Progra
                 (csrf) button class="nhsuk-button nhsuk-button--secondary" type="submit" { "Leave programme" }
             }
         }
-        (report(&v, viewer))
+        (report(&v))
     };
     Ok(page(&p.name, Some(viewer), "", body))
+}
+
+/// The feedback form shows what the reader already sent, unless they are correcting a refused form.
+fn with_answers_given(sent: &CoffeeForm, v: &ProgrammeView) -> CoffeeForm {
+    let given = v.my_match.as_ref().and_then(|m| m.feedback.as_ref());
+    match given {
+        Some(f) if sent.met.is_empty() && sent.met_before.is_empty() && sent.again.is_empty() => {
+            let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+            CoffeeForm { met: yes(f.met), met_before: yes(f.met_before), again: yes(f.again), comment: f.comment.clone(), ..sent.clone() }
+        }
+        _ => sent.clone(),
+    }
 }
 
 crate::notices! {
@@ -293,19 +305,17 @@ pub async fn leave(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, _, Cs
     Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Left))
 }
 
-/// `POST /coffee/{id}/rounds`.
-pub async fn run_round(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
-    match s.app.run_round(&actor, id).await {
-        Ok(_) => Ok(done(&format!("/coffee/{id}"), ProgrammeNotice::Paired)),
-        Err(ServiceError::Conflict(m)) => Ok(programme_page(
-            &s,
-            &actor,
-            &viewer,
-            id,
-            &FormState::with_errors(form, vec![("round".into(), crate::pages::capitalised(&m))]),
-        )
-        .await?
-        .into_response()),
+/// `POST /coffee/{id}/rounds`: sends the round the organiser previewed, if it is still what they saw.
+pub async fn send_round(PagePath(id): PagePath<ProgrammeId>, CsrfForm(s, actor, viewer, form): CsrfForm<CoffeeForm>) -> PageResult {
+    let Ok(seed) = form.seed.trim().parse::<u64>() else {
+        let errors = vec![("round".to_string(), "Look at the pairs before sending them: this form came without its preview".to_string())];
+        return preview_page(&s, &actor, &viewer, id, &errors).await;
+    };
+    match s.app.send_previewed_round(&actor, id, seed, form.fingerprint.trim()).await {
+        Ok(outcome) => Ok(done(&format!("/coffee/{id}/rounds/{}", outcome.round.id), ProgrammeNotice::Paired)),
+        Err(ServiceError::Conflict(m)) => {
+            preview_page(&s, &actor, &viewer, id, &vec![("round".into(), crate::pages::capitalised(&m))]).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -340,15 +350,4 @@ pub async fn feedback(
     }
 }
 
-/// `GET /coffee/{id}/rounds/{round}/check`: re-runs the round from its seed.
-pub async fn check(SignedIn(s, actor, viewer): SignedIn, PagePath((id, round_id)): PagePath<(i64, i64)>) -> PageResult {
-    let c = s.app.check_round(&actor, ProgrammeId(id), round_id).await?;
-    let body = html! {
-        h1 { "Checking a round" }
-        p { "The round was paired again from its recorded seed (" (c.seed) "), the people who were in it and the earlier rounds." }
-        @if c.reproduced { p class="nhsuk-body-l" id="check-result" { "It came out the same: the pairing is as recorded." } }
-        @else { p class="nhsuk-body-l" id="check-result" { strong { "It did not come out the same." } " Tell the programme's organiser and a knowledge specialist." } }
-        p { a href={ "/coffee/" (id) } { "Back to the programme" } }
-    };
-    Ok(page("Checking a round", Some(&viewer), "", body).into_response())
-}
+pub use super::coffee_round::{preview, preview_page, round_page};

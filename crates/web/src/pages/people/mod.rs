@@ -3,11 +3,13 @@ use super::Pages;
 
 pub mod advocates;
 pub mod coffee;
+mod coffee_round;
 pub mod communities;
 pub mod directory;
 pub mod experts;
 pub mod mentoring;
 pub mod notifications;
+mod question_posts;
 pub mod questions;
 
 /// This area's pages and forms.
@@ -17,6 +19,7 @@ pub fn routes() -> Pages {
         experts::routes(),
         communities::routes(),
         questions::routes(),
+        question_posts::routes(),
         advocates::routes(),
         mentoring::routes(),
         coffee::routes(),

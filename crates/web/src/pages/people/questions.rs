@@ -1,7 +1,10 @@
 //! Asking in a community (similar answered questions appear as the question is
 //! typed, or on "Check for similar questions" without JavaScript) and a question's
 //! page with answers, votes, comments and the accepted answer.
-use signpost_services::people::questions::{PostInput, QuestionInput, SimilarQuestion};
+use signpost_services::people::posts::PostRef;
+use signpost_services::people::questions::{CommentView, PostInput, QuestionInput, SimilarQuestion};
+
+use super::question_posts::post_footer;
 use signpost_services::validate::split_list;
 
 use crate::pages::prelude::*;
@@ -120,32 +123,44 @@ fn comment_form(viewer: &Viewer, qid: QuestionId, answer_id: Option<AnswerId>, e
     }
 }
 
+fn comment_view(id: QuestionId, c: &CommentView) -> Markup {
+    html! {
+        div class="signpost-comment" id={ "comment-" (c.comment.id) } {
+            @if c.comment.removed.is_none() { p class="nhsuk-body-s nhsuk-u-margin-bottom-1" { (c.comment.body) " – " (c.author) } }
+            (post_footer(id, PostRef::Comment(c.comment.id), &c.comment.body, &c.comment.history, c.comment.removed.as_ref(), c.may))
+        }
+    }
+}
+
 async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: QuestionId, sent: &FormState<QuestionForm>) -> PageMarkup {
     let (form, errors, done) = (&sent.values, &sent.errors, sent.notice);
     let v = s.app.question_view(actor, id).await?;
     let q = &v.question;
+    let open = q.removed.is_none();
     let csrf = csrf_field(&viewer.csrf_token);
     let body = html! {
         (error_summary(errors))
         @if let Some(d) = done { (success_banner(d)) }
         span class="nhsuk-caption-l" { a href={ "/communities/" (v.community.id) } { (v.community.name) } }
         h1 { (q.title) }
-        p class="nhsuk-body-s" { "Asked by " (v.author) " on " (q.created_at.format("%-d %B %Y")) }
-        @if !q.body.is_empty() { p { (q.body) } }
+        p class="nhsuk-body-s" { "Asked by " (v.author) " on " (long_date(q.created_at.date_naive())) }
+        @if !q.body.is_empty() && q.removed.is_none() { p { (q.body) } }
         @if !q.tags.is_empty() { p class="nhsuk-body-s" { "Subjects: " (q.tags.join(", ")) } }
         @if !v.routed_to.is_empty() {
             p class="nhsuk-body-s" id="routed" { "Sent to people likely to know: " (v.routed_to.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) }
         }
-        @for c in &v.comments { p class="nhsuk-body-s signpost-comment" { (c.comment.body) " – " (c.author) } }
-        (comment_form(viewer, id, None, errors, form))
+        (post_footer(id, PostRef::Question, &q.body, &q.history, q.removed.as_ref(), v.may))
+        @for c in &v.comments { (comment_view(id, c)) }
+        @if open { (comment_form(viewer, id, None, errors, form)) }
         h2 { (counted(v.answers.len(), "answer", "answers")) }
         @for a in &v.answers {
             div class={ "nhsuk-card" @if a.accepted { " nhsuk-card--feature" } } id={ "answer-" (a.answer.id) } {
                 div class="nhsuk-card__content" {
                     @if a.accepted { strong class="nhsuk-tag nhsuk-tag--green" { "Accepted answer" } }
-                    p { (a.answer.body) }
-                    p class="nhsuk-body-s" { (a.author) " · " (a.answer.created_at.format("%-d %B %Y")) " · score " (a.score) }
-                    div class="nhsuk-button-group" {
+                    @if a.answer.removed.is_none() { p { (a.answer.body) } }
+                    p class="nhsuk-body-s" { (a.author) " · " (long_date(a.answer.created_at.date_naive())) " · score " (a.score) }
+                    (post_footer(id, PostRef::Answer(a.answer.id), &a.answer.body, &a.answer.history, a.answer.removed.as_ref(), a.may))
+                    @if open && a.answer.removed.is_none() { div class="nhsuk-button-group" {
                         @if a.answer.author_id != actor.user_id {
                             @for (value, text) in [(1, "Helpful"), (-1, "Not helpful")] {
                                 form method="post" action={ "/questions/" (id) "/vote" } novalidate {
@@ -163,17 +178,19 @@ async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: Questio
                                 button class="nhsuk-button nhsuk-button--small" type="submit" { "Accept this answer" span class="nhsuk-u-visually-hidden" { " by " (a.author) } }
                             }
                         }
-                    }
-                    @for c in &a.comments { p class="nhsuk-body-s signpost-comment" { (c.comment.body) " – " (c.author) } }
-                    (comment_form(viewer, id, Some(a.answer.id), errors, form))
+                    } }
+                    @for c in &a.comments { (comment_view(id, c)) }
+                    @if open && a.answer.removed.is_none() { (comment_form(viewer, id, Some(a.answer.id), errors, form)) }
                 }
             }
         }
-        h2 { "Your answer" }
-        form method="post" action={ "/questions/" (id) "/answers" } novalidate {
-            (csrf)
-            (Field::new(QuestionForm::NAMES.body, "Answer").errors(errors).textarea(5, form.body.as_str()))
-            button class="nhsuk-button" type="submit" { "Post answer" }
+        @if open {
+            h2 { "Your answer" }
+            form method="post" action={ "/questions/" (id) "/answers" } novalidate {
+                (csrf)
+                (Field::new(QuestionForm::NAMES.body, "Answer").errors(errors).textarea(5, form.body.as_str()))
+                button class="nhsuk-button" type="submit" { "Post answer" }
+            }
         }
     };
     Ok(page(&q.title, Some(viewer), "", body))
@@ -186,6 +203,8 @@ crate::notices! {
         Answered => "Your answer is posted.",
         Accepted => "The answer is accepted.",
         Commented => "Your comment is added.",
+        Changed => "Your changes are saved. The earlier wording is kept.",
+        Removed => "It is taken down.",
     }
 }
 

@@ -82,7 +82,8 @@ fn kpi_chart(r: &ProgrammeReport) -> Markup {
     chart.render()
 }
 
-fn impact_list(r: &ProgrammeReport) -> Markup {
+/// The impact statements; `site` ("" on screen) makes their links whole for paper.
+fn impact_list(r: &ProgrammeReport, site: &str) -> Markup {
     html! {
         @if r.impacts.is_empty() { p { "No impact statements in this period." } }
         @for i in &r.impacts {
@@ -90,8 +91,8 @@ fn impact_list(r: &ProgrammeReport) -> Markup {
                 p { strong { (i.statement.kind.label()) ": " } "\u{201c}" (i.statement.quote) "\u{201d}" }
                 p class="nhsuk-body-s" {
                     (i.statement.attributed_to) @if !i.statement.role.is_empty() { ", " (i.statement.role) }
-                    " (" (i.statement.stakeholder.as_str()) "), " (i.statement.said_on) ", about "
-                    @if i.link.is_empty() { (i.subject_title) } @else { a href=(i.link) { (i.subject_title) } }
+                    " (" (i.statement.stakeholder.as_str()) "), " (long_date(i.statement.said_on)) ", about "
+                    @if i.link.is_empty() { (i.subject_title) } @else { a href={ (site) (i.link) } { (i.subject_title) } }
                 }
                 @if !i.statement.decision.is_empty() { p class="nhsuk-body-s" { "Decision informed: " (i.statement.decision) } }
             }
@@ -156,7 +157,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): PageQ
             (sections(r))
             h2 { "Impact" }
             p { @for (k, n) in ImpactKind::ALL.iter().zip(&r.impact_counts) { (k.label()) ": " strong { (n) } ". " } }
-            (impact_list(r))
+            (impact_list(r, ""))
         }
     };
     Ok(page("Programme report", Some(&viewer), "", body).into_response())
@@ -183,11 +184,29 @@ pub async fn xlsx(SignedIn(s, actor, _): SignedIn, PageQuery(period): PageQuery<
 }
 
 /// `GET /reports/print`: laid out for outcomes 2 and 6 and as ISO 30401 evidence.
-pub async fn print(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): PageQuery<Period>) -> PageResult {
+/// Paper has no address bar: it names the organisation, who printed it and when, and
+/// its links are whole, printed after their text.
+pub async fn print(
+    SignedIn(s, actor, viewer): SignedIn,
+    PageQuery(period): PageQuery<Period>,
+    headers: axum::http::HeaderMap,
+) -> PageResult {
     let r = report(&s, &actor, &period).await?.map_err(period_error)?;
-    let title = format!("Knowledge mobilisation report, {} to {}", r.from, r.to);
+    let site = s.site_url(&headers);
+    let organisation = s
+        .app
+        .teams(&actor)
+        .await?
+        .into_iter()
+        .find(|t| t.kind == signpost_domain::people::TeamKind::Organisation)
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let title = format!("Knowledge mobilisation report, {} to {}", long_date(r.from), long_date(r.to));
     let body = html! {
+        div class="signpost-print" {
+        @if !organisation.is_empty() { span class="nhsuk-caption-l" id="organisation" { (organisation) } }
         h1 { (title) }
+        p class="nhsuk-body-s" id="printed" { "Prepared by " (viewer.user.name) " on " (long_date(Utc::now().date_naive())) " from Signpost at " a href={ (site) "/reports" } { (site) "/reports" } "." }
         h2 id="outcome-2" { "Outcome 2: working with stakeholders" }
         p { "The Quality and Improvement Outcomes Framework's levels for outcome 2, with the level this period's evidence supports in Signpost's reading (sessions held, and the seniority of those quoted and the decisions they say were informed)." }
         ol id="outcome-2-levels" {
@@ -201,7 +220,7 @@ pub async fn print(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): Page
         ]).collect()))
         h2 id="outcome-6" { "Outcome 6: impact" }
         p { @for (k, n) in ImpactKind::ALL.iter().zip(&r.impact_counts) { (k.label()) ": " strong { (n) } ". " } }
-        (impact_list(&r))
+        (impact_list(&r, &site))
         h2 id="iso-30401" { "ISO 30401 evidence" }
         (table("Critical knowledge register", &["Area", "Team", "Held by", "Risk"], r.critical.iter().map(|c| vec![c.topic.clone(), c.team.clone(), c.holders.clone(), c.risk.clone()]).collect()))
         (table("Records of knowledge conveyance", &["Record", "Count"], vec![
@@ -214,6 +233,7 @@ pub async fn print(SignedIn(s, actor, viewer): SignedIn, PageQuery(period): Page
         (table("KPIs over time", &["Month", "Sessions", "Assets created", "Actions closed", "Impact statements"], r.kpis.iter().map(|k| vec![
             k.month.clone(), k.sessions.to_string(), k.assets_created.to_string(), k.actions_closed.to_string(), k.impacts.to_string(),
         ]).collect()))
+        }
     };
     Ok(page(&title, Some(&viewer), "", body).into_response())
 }
