@@ -156,3 +156,10 @@ pub struct Page<T> {
     /// Page size.
     pub limit: i64,
 }
+
+/// Words that carry how a person asks, not what about ("how do we", "our own"): left
+/// out when a text is matched against another, beside the index's stop words.
+pub const FUNCTION_WORDS: [&str; 33] = [
+    "how", "what", "when", "where", "who", "whom", "why", "which", "do", "does", "did", "we", "our", "us", "you", "your", "i", "my", "me",
+    "can", "could", "should", "would", "has", "have", "had", "anyone", "anybody", "someone", "other", "others", "any", "own",
+];

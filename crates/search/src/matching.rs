@@ -14,13 +14,6 @@ use crate::query::analyse;
 /// A multi-word query found only as scattered words counts this much of its share.
 const SCATTERED: f32 = 0.8;
 
-/// Words that ask rather than name a subject ("how do we…", "who has…"): left out of
-/// the query, as the index's stop words are, so a question's phrasing never outweighs its subject.
-const FUNCTION_WORDS: [&str; 32] = [
-    "how", "what", "when", "where", "who", "whom", "why", "which", "do", "does", "did", "we", "our", "us", "you", "your", "i", "my", "me",
-    "can", "could", "should", "would", "has", "have", "had", "anyone", "anybody", "someone", "other", "others", "any",
-];
-
 /// One analysed query word: its term, the word as typed, and its weight.
 struct Word {
     term: String,
@@ -41,7 +34,7 @@ fn query_words(searcher: &Searcher, fields: &Fields, query: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for typed in query.split_whitespace() {
         let bare = typed.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if FUNCTION_WORDS.contains(&bare.as_str()) {
+        if signpost_domain::search::FUNCTION_WORDS.contains(&bare.as_str()) {
             continue;
         }
         for (_, term) in analyse(tokenizers, typed) {

@@ -9,7 +9,7 @@ use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::learning::{Project, ProjectId, UsefulMark};
 use signpost_domain::people::{Actor, User};
-use signpost_domain::search::{SearchHit, SearchRequest};
+use signpost_domain::search::{FUNCTION_WORDS, SearchHit, SearchRequest};
 use signpost_domain::{AssetId, UserId};
 use utoipa::ToSchema;
 
@@ -108,10 +108,17 @@ pub struct MarkInput {
     pub useful: bool,
 }
 
-/// What the loop searches with: the project's title, tags and description, cut to a query's length.
+/// What the loop searches with: the project's title, tags and description, cut to a
+/// query's length. Words such as "our own" are left out: every word of the query can
+/// match, and a rare one that only says how the description was written ("our own
+/// workforce") would bring up whatever else says "own".
 pub fn loop_query(project: &Project) -> String {
     let text = format!("{} {} {}", project.title, project.tags.join(" "), project.description);
-    text.chars().take(MAX_QUERY).collect()
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !FUNCTION_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().as_str()))
+        .collect();
+    words.join(" ").chars().take(MAX_QUERY).collect()
 }
 
 /// Re-ranks by position, lifted by up to three net useful marks and lowered by up to three net not-useful ones.

@@ -213,7 +213,10 @@ impl Signpost {
         }
         let moderating = author != actor.user_id;
         let mut errors = Vec::new();
-        check_text("reason", &input.reason, moderating, 500, &mut errors);
+        if moderating && input.reason.trim().is_empty() {
+            errors.push(FieldError::new("reason", "say why it is being taken down: its author is told"));
+        }
+        check_text("reason", &input.reason, false, 500, &mut errors);
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }

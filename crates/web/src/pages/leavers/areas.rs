@@ -28,13 +28,15 @@ async fn area_page(s: &AppState, actor: &Actor, viewer: &Viewer, (id, area_id): 
     } else {
         (form.area_title.as_str(), form.area_detail.as_str(), form.area_who_needs.as_str())
     };
-    let others: Vec<(String, String)> = v
+    let candidates: Vec<(String, String)> = v
         .plan
         .areas
         .iter()
         .filter(|a| a.id != area_id && v.changeable_areas.contains(&a.id))
         .map(|a| (a.id.to_string(), a.title.clone()))
         .collect();
+    let others: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose an area".to_string())).chain(candidates.iter().cloned()).collect();
     let csrf = csrf_field(&viewer.csrf_token);
     let base = format!("/leavers/{id}/areas/{area_id}");
     let has_note = area.actions.iter().any(|x| x.output_asset_id.is_some());
@@ -49,7 +51,7 @@ async fn area_page(s: &AppState, actor: &Actor, viewer: &Viewer, (id, area_id): 
             (Field::new(n.area_who_needs, "Who needs to know it").errors(errors).input("text", who))
             button class="nhsuk-button" type="submit" { "Save changes" }
         }
-        @if !others.is_empty() {
+        @if !candidates.is_empty() {
             h2 { "Merge another area into this one" }
             p { "When the leaver and the team have named the same knowledge in their own words, keep one. The other's details, who needs it and its actions move here; this area's title and score are kept." }
             form method="post" action={ (base) "/merge" } novalidate {
@@ -60,7 +62,7 @@ async fn area_page(s: &AppState, actor: &Actor, viewer: &Viewer, (id, area_id): 
         }
         h2 { "Remove this area" }
         @if has_note {
-            p id="remove" { "A handover note from this area is stored, so it stays in the plan. You can merge it into another area instead." }
+            p id="remove" { "A handover note from this area is stored, so it stays in the plan. To fold it into another area, open that area and merge this one into it." }
         } @else {
             p { "Its score and any actions chosen for it go too." }
             form method="post" action={ (base) "/remove" } novalidate {

@@ -68,7 +68,7 @@ pub(super) async fn list_page(s: &AppState, actor: &Actor, viewer: &Viewer, sent
                             td class="nhsuk-table__cell" { a href={ "/leavers/" (p.plan.id) } { (p.leaver) } }
                             td class="nhsuk-table__cell" { (p.plan.role) }
                             td class="nhsuk-table__cell" {
-                                (p.plan.leaving_on) br;
+                                (long_date(p.plan.leaving_on)) br;
                                 @if p.plan.completed_at.is_some() { strong class="nhsuk-tag nhsuk-tag--green" { "Closed" } }
                                 @else { span class="nhsuk-body-s" { (days_text(p.days_left)) } }
                             }
@@ -124,7 +124,7 @@ pub(super) const SCORE_PARTS: [(&str, &str); 3] = [("importance", "Importance"),
 fn score_radios(area: &KnowledgeArea, part: &str, text: &str, value: Option<u8>) -> Markup {
     let name = format!("{part}-{}", area.id);
     html! {
-        fieldset class="nhsuk-fieldset nhsuk-u-margin-right-5" id=(name) {
+        fieldset class="nhsuk-fieldset" id=(name) {
             legend class="nhsuk-fieldset__legend" { (text) span class="nhsuk-u-visually-hidden" { " of " (area.title) } }
             div class="nhsuk-radios nhsuk-radios--inline" {
                 @for n in 1u8..=3 {
@@ -240,7 +240,7 @@ fn scores_form(v: &PlanView, csrf: &Markup) -> Markup {
             @for area in &v.plan.areas {
                 fieldset class="nhsuk-fieldset nhsuk-u-margin-bottom-4" {
                     legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (area.title) }
-                    div class="signpost-inline-fields" {
+                    div class="signpost-inline-fields signpost-score" {
                         @for (part, text) in SCORE_PARTS {
                             (score_radios(area, part, text, area.score.map(|s| match part { "importance" => s.importance, "availability" => s.availability, _ => s.frequency })))
                         }
@@ -327,7 +327,7 @@ pub(super) async fn plan_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: 
         span class="nhsuk-caption-l" { (v.plan.departure.as_str()) " · " (v.plan.role) }
         h1 { (title) }
         dl class="nhsuk-summary-list" {
-            (summary_row("Last day", html! { (v.plan.leaving_on) " (" (days_text(v.days_left)) ")" }))
+            (summary_row("Last day", html! { (long_date(v.plan.leaving_on)) " (" (days_text(v.days_left)) ")" }))
             (summary_row("Line manager", html! {
                 (name(&v, v.plan.line_manager_id))
                 @if v.plan.manager_accepted_at.is_none() { " " strong class="nhsuk-tag nhsuk-tag--yellow" { "Not accepted yet" } }
@@ -348,7 +348,7 @@ pub(super) async fn plan_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: 
         h2 { "The six steps" }
         (steps(&v))
         h2 id="areas" { "Knowledge areas" }
-        @if let Some(a) = v.plan.agreed { p { "Priorities agreed by " (name(&v, a.by)) " on " (a.at.date_naive()) ". Highest first." } }
+        @if let Some(a) = v.plan.agreed { p { "Priorities agreed by " (name(&v, a.by)) " on " (long_date(a.at.date_naive())) ". Highest first." } }
         @else if !v.plan.areas.is_empty() { p { "Priorities not agreed yet." } }
         @for area in v.plan.areas_by_priority() { (area_block(&v, area, &csrf, sent)) }
         @if v.may.add_area {

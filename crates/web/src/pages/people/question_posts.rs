@@ -112,7 +112,8 @@ async fn change_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: QuestionI
         @if !form.answer.is_empty() { input type="hidden" name=(n.answer) value=(form.answer); }
         @if !form.comment.is_empty() { input type="hidden" name=(n.comment) value=(form.comment); }
     };
-    let heading = if found.may.edit { format!("Change your {}", found.noun) } else { format!("Take down a {}", found.noun) };
+    let article = if found.noun == "answer" { "an" } else { "a" };
+    let heading = if found.may.edit { format!("Change your {}", found.noun) } else { format!("Take down {article} {}", found.noun) };
     let body = html! {
         (error_summary(errors))
         span class="nhsuk-caption-l" { (v.question.title) }

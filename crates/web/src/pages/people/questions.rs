@@ -152,7 +152,8 @@ async fn question_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: Questio
         (post_footer(id, PostRef::Question, &q.body, &q.history, q.removed.as_ref(), v.may))
         @for c in &v.comments { (comment_view(id, c)) }
         @if open { (comment_form(viewer, id, None, errors, form)) }
-        h2 { (counted(v.answers.len(), "answer", "answers")) }
+        @let down = v.answers.iter().filter(|a| a.answer.removed.is_some()).count();
+        h2 { (counted(v.answers.len() - down, "answer", "answers")) @if down > 0 { span class="nhsuk-body-s" { " (and " (down) " taken down)" } } }
         @for a in &v.answers {
             div class={ "nhsuk-card" @if a.accepted { " nhsuk-card--feature" } } id={ "answer-" (a.answer.id) } {
                 div class="nhsuk-card__content" {
@@ -204,7 +205,7 @@ crate::notices! {
         Accepted => "The answer is accepted.",
         Commented => "Your comment is added.",
         Changed => "Your changes are saved. The earlier wording is kept.",
-        Removed => "It is taken down.",
+        Removed => "Taken down. It now shows only that it was, and why.",
     }
 }
 
