@@ -197,3 +197,27 @@ async fn the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx(back
         assert!(sheets.iter().any(|s| s == want), "{want} in {sheets:?}");
     }
 }
+
+/// The walkthrough found the demo's history all dated the day it loaded, which
+/// flattens every monthly figure: its sessions, impact statements and coffee rounds
+/// now fall across the months before.
+#[tokio::test]
+async fn the_demo_history_is_spread_over_the_months_before_it_loads() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    signpost::demo::load(&t.app).await.unwrap();
+    let amira = t.app.user_by_email("amira.haddad@northfield.nhs.uk").await.unwrap();
+    let amira = t.app.actor(amira.id).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let report = t.app.programme_report(&amira, today - chrono::Duration::days(365), today).await.unwrap();
+    let months_with = |count: &dyn Fn(&signpost_services::report::KpiMonth) -> usize| report.kpis.iter().filter(|k| count(k) > 0).count();
+    let statements: usize = report.kpis.iter().map(|k| k.impacts).sum();
+    assert!(statements >= 3 && months_with(&|k| k.impacts) == statements, "each statement in a month of its own: {:?}", report.kpis);
+    assert!(months_with(&|k| k.sessions) >= 6, "sessions over the year: {:?}", report.kpis);
+    assert!(months_with(&|k| k.assets_created) >= 6, "assets over the year: {:?}", report.kpis);
+    let (_, programmes) = t.get("admin", "/api/v1/coffee").await;
+    let id = programmes[0]["id"].as_i64().unwrap();
+    let view = t.app.programme_view(&amira, signpost_domain::ids::ProgrammeId(id)).await.unwrap();
+    let rounds: Vec<_> = view.report.unwrap().rounds.iter().map(|r| r.round.held_on).collect();
+    assert!(rounds.len() >= 2 && rounds.iter().all(|d| *d < today), "rounds paired in the weeks before: {rounds:?}");
+    assert_ne!(rounds[0], rounds[1], "a round every four weeks, not two on one day");
+}

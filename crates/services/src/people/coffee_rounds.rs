@@ -152,6 +152,20 @@ impl Signpost {
         self.send_round(actor, planned).await
     }
 
+    /// As [`Signpost::run_round_with_seed`], recorded as paired on `held_on` (the demo's
+    /// history; not offered to the web or the API, where a round is paired today).
+    pub async fn run_round_held_on(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        seed: u64,
+        held_on: chrono::NaiveDate,
+    ) -> Result<RoundOutcome, ServiceError> {
+        let mut planned = self.plan_round(actor, id, seed).await?;
+        planned.round.held_on = held_on;
+        self.send_round(actor, planned).await
+    }
+
     /// Sends a round the organiser previewed: pairs it again from the preview's seed and
     /// refuses, changing nothing, when the result is not what the preview showed.
     pub async fn send_previewed_round(
