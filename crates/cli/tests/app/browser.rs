@@ -111,6 +111,20 @@ async fn journey(t: &TestApp, javascript: bool) {
         .await;
         assert!(suggested.is_some(), "suggestions appear");
         assert!(b.client.find(Locator::Css("#header-suggestions")).await.unwrap().text().await.unwrap().contains("Discharge letters"));
+        // Seen in the walkthrough: the kind beside each title was white on white, and the
+        // list as narrow as the box, so each title took four lines.
+        let looks = b
+            .client
+            .execute(
+                "const list = document.querySelector('#header-suggestions'); \
+                 const kind = list.querySelector('.nhsuk-body-s'); \
+                 return [getComputedStyle(kind).color, list.getBoundingClientRect().width];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_ne!(looks[0], "rgb(255, 255, 255)", "each suggestion's kind is readable: {looks}");
+        assert!(looks[1].as_f64().unwrap() >= 400.0, "the list is wide enough to read a title in a line or two: {looks}");
         b.assert_accessible("page showing suggestions").await;
     }
 
