@@ -200,7 +200,7 @@ async fn the_programme_report_counts_a_period_and_downloads_as_csv_and_xlsx(back
 
 /// The walkthrough found the demo's history all dated the day it loaded, which
 /// flattens every monthly figure: its sessions, impact statements and coffee rounds
-/// now fall across the months before.
+/// now fall across the months before, as do the actions closed on their lessons.
 #[tokio::test]
 async fn the_demo_history_is_spread_over_the_months_before_it_loads() {
     let t = TestApp::spawn(Backend::Sqlite).await;
@@ -214,6 +214,7 @@ async fn the_demo_history_is_spread_over_the_months_before_it_loads() {
     assert!(statements >= 3 && months_with(&|k| k.impacts) == statements, "each statement in a month of its own: {:?}", report.kpis);
     assert!(months_with(&|k| k.sessions) >= 6, "sessions over the year: {:?}", report.kpis);
     assert!(months_with(&|k| k.assets_created) >= 6, "assets over the year: {:?}", report.kpis);
+    assert!(months_with(&|k| k.actions_closed) >= 4, "actions closed over the year: {:?}", report.kpis);
     let (_, programmes) = t.get("admin", "/api/v1/coffee").await;
     let id = programmes[0]["id"].as_i64().unwrap();
     let view = t.app.programme_view(&amira, signpost_domain::ids::ProgrammeId(id)).await.unwrap();

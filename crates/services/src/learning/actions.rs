@@ -200,6 +200,18 @@ impl Signpost {
 
     /// Closes an action with what changed. When the last open action on a lesson is done, the lesson is "actioned".
     pub async fn close_action(&self, actor: &Actor, id: ActionId, close: CloseAction) -> Result<Action, ServiceError> {
+        self.close_action_at(actor, id, close, Utc::now()).await
+    }
+
+    /// As [`Signpost::close_action`], recorded as closed `at` (the demo's history; not
+    /// offered to the web or the API, where an action closes now).
+    pub async fn close_action_at(
+        &self,
+        actor: &Actor,
+        id: ActionId,
+        close: CloseAction,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<Action, ServiceError> {
         let action = self.action(actor, id).await?;
         if !policy::can_update_action(actor, &action) {
             return Err(ServiceError::Forbidden("only the action's owner, their team and knowledge specialists can close it".into()));
@@ -219,7 +231,7 @@ impl Signpost {
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
-        let closed = Action { status: close.status, outcome: close.outcome.trim().to_string(), closed_at: Some(Utc::now()), ..action };
+        let closed = Action { status: close.status, outcome: close.outcome.trim().to_string(), closed_at: Some(at), ..action };
         let mut lesson = None;
         if let Some(l) = closed.lesson_id
             && closed.status == ActionStatus::Done
@@ -233,7 +245,7 @@ impl Signpost {
             let record = self.store.lesson_records(Some(&[l])).await?.pop();
             lesson = record
                 .filter(|r| !others_open && matches!(r.state, LessonState::Identified | LessonState::ActionAgreed))
-                .map(|r| r.moved(LessonState::Actioned, actor.user_id, Utc::now()));
+                .map(|r| r.moved(LessonState::Actioned, actor.user_id, at));
         }
         let audit = AuditRecord::new(
             Some(actor.user_id),
