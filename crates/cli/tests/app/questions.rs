@@ -8,6 +8,8 @@ use crate::common;
 use common::{Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use signpost_domain::communities::QuestionId;
+use signpost_domain::people::{NewUser, Role};
 
 on_both_backends!(questions_answers_and_comments_are_reworded_with_history_and_taken_down_by_author_or_moderator);
 
@@ -92,6 +94,13 @@ async fn questions_answers_and_comments_are_reworded_with_history_and_taken_down
     assert_eq!(t.post("spec", &format!("/api/v1/questions/{qid}/answers"), json!({ "body": "Late" })).await.0, StatusCode::CONFLICT);
     let (_, similar) = t.get("alice", "/api/v1/questions/similar?q=falls+sensors+audit").await;
     assert_eq!(similar, json!([]));
+    let carol = NewUser::new("carol@trust.nhs.uk", "carol", Role::Member);
+    let carol = t.app.actor(t.app.create_user(None, carol, None).await.unwrap().id).await.unwrap();
+    let gone = t.app.question_view(&carol, QuestionId(qid)).await.unwrap().question;
+    assert_eq!(gone.title, "A question that was taken down", "{gone:?}");
+    assert!(gone.body.is_empty() && gone.tags.is_empty() && gone.history.is_empty(), "nothing of what it said: {gone:?}");
+    let (_, own) = t.get("bob", &format!("/api/v1/questions/{qid}")).await;
+    assert_eq!(own["question"]["title"], "Who audits bed and chair falls sensors?", "its author still reads it");
     let (_, listed) = t.get("alice", &format!("/api/v1/communities/{cid}")).await;
     assert_eq!(listed["questions"], json!([]), "{listed}");
 }

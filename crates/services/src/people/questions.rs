@@ -289,7 +289,8 @@ impl Signpost {
         answers.sort_by(|a, b| b.accepted.cmp(&a.accepted).then(b.score.cmp(&a.score)).then(a.answer.id.cmp(&b.answer.id)));
         let mine = may(question.author_id);
         if question.removed.is_some() && !mine.see_removed {
-            (question.title, question.body, question.history) = ("A question that was taken down".into(), String::new(), Vec::new());
+            (question.title, question.body) = ("A question that was taken down".into(), String::new());
+            (question.tags, question.history) = (Vec::new(), Vec::new());
         }
         Ok(QuestionView {
             may_accept: question.removed.is_none() && policy::can_accept_answer(actor, &question, membership.as_ref()),
