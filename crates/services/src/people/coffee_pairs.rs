@@ -6,12 +6,11 @@ use rand::RngCore;
 use serde::Serialize;
 use signpost_domain::UserId;
 use signpost_domain::coffee::{CoffeeRound, ProgrammeId};
-use signpost_domain::pairing::pair;
 use signpost_domain::people::Actor;
 use utoipa::ToSchema;
 
 use super::coffee::Directory;
-use super::coffee_rounds::{forbidden, participants};
+use super::coffee_rounds::reproduces;
 use crate::{ServiceError, Signpost, policy};
 
 /// Someone in a round, as its organisers see them.
@@ -95,17 +94,11 @@ impl Signpost {
         }
         let rounds = self.store.rounds(id).await?;
         let Some(round) = rounds.iter().find(|r| r.id == round_id) else { return Err(ServiceError::NotFound("the round".into())) };
-        let again = pair(
-            &participants(round),
-            &forbidden(&rounds, round.number, round.avoid_repeat_rounds, &round.do_not_pair),
-            round.preference,
-            round.seed,
-        );
         let directory = Directory::load(self, &self.store.coffee_members(id).await?).await?;
         Ok(RoundPairs {
             round_id: Some(round.id),
             held_on: Some(round.held_on),
-            reproduced: Some(again.groups == round.groups && again.unmatched == round.unmatched),
+            reproduced: Some(reproduces(&rounds, round)),
             ..pairs_of(programme.name, round, &directory)
         })
     }

@@ -344,6 +344,18 @@ fn coffee_invitation(programme: &str, round: &CoffeeRound, group: &[UserId], peo
     calendar(&uid, &summary, &description, suggested_day(round.held_on), &attendees, now)
 }
 
+/// Whether pairing `round` again from its seed, its recorded entrants and the rounds
+/// before it (`rounds`, the programme's) gives the groups it stored.
+pub(crate) fn reproduces(rounds: &[CoffeeRound], round: &CoffeeRound) -> bool {
+    let again = pair(
+        &participants(round),
+        &forbidden(rounds, round.number, round.avoid_repeat_rounds, &round.do_not_pair),
+        round.preference,
+        round.seed,
+    );
+    again.groups == round.groups && again.unmatched == round.unmatched
+}
+
 impl Signpost {
     /// Re-runs a stored round from its seed and recorded inputs and says whether it comes out the same.
     pub async fn check_round(&self, actor: &Actor, id: ProgrammeId, round_id: i64) -> Result<RoundCheck, ServiceError> {
@@ -351,13 +363,7 @@ impl Signpost {
         self.programme_or_404(id).await?;
         let rounds = self.store.rounds(id).await?;
         let Some(round) = rounds.iter().find(|r| r.id == round_id) else { return Err(ServiceError::NotFound("the round".into())) };
-        let again = pair(
-            &participants(round),
-            &forbidden(&rounds, round.number, round.avoid_repeat_rounds, &round.do_not_pair),
-            round.preference,
-            round.seed,
-        );
-        Ok(RoundCheck { round_id, seed: round.seed, reproduced: again.groups == round.groups && again.unmatched == round.unmatched })
+        Ok(RoundCheck { round_id, seed: round.seed, reproduced: reproduces(&rounds, round) })
     }
 
     /// Records the actor's feedback on a round they were paired in.

@@ -12,8 +12,8 @@ use signpost_domain::people::Actor;
 use signpost_domain::{FieldError, StoreError, UserId};
 use utoipa::ToSchema;
 
-use super::questions::QuestionInput;
-use crate::validate::{check_text, clean_tags};
+use super::questions::{QuestionInput, check_question};
+use crate::validate::check_text;
 use crate::{ServiceError, Signpost, policy};
 use signpost_domain::ids::CommunityId;
 
@@ -135,14 +135,7 @@ impl Signpost {
             return Err(ServiceError::NotFound("the question".into()));
         };
         self.ensure_editable(actor, &Post::Question(before.clone()))?;
-        let mut errors: Vec<FieldError> = Vec::new();
-        check_text("title", &input.title, true, 300, &mut errors);
-        check_text("body", &input.body, false, 10_000, &mut errors);
-        let tags = clean_tags("tags", &input.tags, &mut errors);
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
-        let (title, body) = (input.title.trim().to_string(), input.body.trim().to_string());
+        let (title, body, tags) = check_question(&input)?;
         if title == before.title && body == before.body && tags == before.tags {
             return Ok(before);
         }

@@ -123,6 +123,18 @@ pub struct QuestionView {
     pub may: PostPermissions,
 }
 
+/// A question's title, detail and subjects as they are stored, or what is wrong with them.
+pub(crate) fn check_question(input: &QuestionInput) -> Result<(String, String, Vec<String>), ServiceError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    check_text("title", &input.title, true, 300, &mut errors);
+    check_text("body", &input.body, false, 10_000, &mut errors);
+    let tags = clean_tags("tags", &input.tags, &mut errors);
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    Ok((input.title.trim().to_string(), input.body.trim().to_string(), tags))
+}
+
 fn check_post(body: &str) -> Result<String, ServiceError> {
     let mut errors = Vec::new();
     check_text("body", body, true, 10_000, &mut errors);
@@ -191,14 +203,7 @@ impl Signpost {
     pub async fn ask_question(&self, actor: &Actor, community_id: CommunityId, input: QuestionInput) -> Result<Question, ServiceError> {
         let community = self.community_or_404(community_id).await?;
         policy::ensure_can_ask(actor, self.membership_of(community_id, actor.user_id).await?.as_ref())?;
-        let mut errors: Vec<FieldError> = Vec::new();
-        check_text("title", &input.title, true, 300, &mut errors);
-        check_text("body", &input.body, false, 10_000, &mut errors);
-        let tags = clean_tags("tags", &input.tags, &mut errors);
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
-        let title = input.title.trim().to_string();
+        let (title, body, tags) = check_question(&input)?;
         // The finder takes a subject, not an essay: the title and labels, cut to its limit.
         let subject: String = format!("{title} {}", tags.join(" ")).chars().take(200).collect();
         let experts: Vec<UserId> = self
@@ -215,7 +220,7 @@ impl Signpost {
             community_id,
             author_id: actor.user_id,
             title: title.clone(),
-            body: input.body.trim().to_string(),
+            body,
             tags,
             accepted_answer: None,
             routed_to: experts.clone(),
