@@ -63,12 +63,31 @@ impl AssetKind {
     }
 }
 
-/// A source cited by an evidence summary: at least one of DOI, PMID or URL.
+/// A source cited by an evidence summary or imported from a reference manager: at
+/// least one of DOI, PMID or URL, or else a journal and year to find it by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Citation or title.
     pub title: String,
+    /// Authors as "Family, Given", in the order the work lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// The journal (or book, or site) it appeared in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
+    /// Year of publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// Pages, such as `812-819`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
     /// Digital object identifier, e.g. `10.1136/bmj.n71`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
@@ -78,7 +97,60 @@ pub struct Source {
     /// Web address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The abstract, as the database gave it.
+    #[serde(default, rename = "abstract", skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<String>,
 }
+
+impl Source {
+    /// The citation in the Vancouver style NHS libraries use: "Smith J, Okafor C. Title.
+    /// Journal. 2021;50(3):812-819."
+    pub fn citation(&self) -> String {
+        let mut out = String::new();
+        if !self.authors.is_empty() {
+            let names: Vec<String> = self.authors.iter().take(6).map(|a| vancouver_name(a)).collect();
+            out.push_str(&names.join(", "));
+            if self.authors.len() > 6 {
+                out.push_str(", et al");
+            }
+            out.push_str(". ");
+        }
+        out.push_str(self.title.trim_end_matches('.'));
+        out.push('.');
+        if let Some(journal) = &self.journal {
+            out.push_str(&format!(" {}.", journal.trim_end_matches('.')));
+        }
+        if let Some(year) = self.year {
+            out.push_str(&format!(" {year}"));
+            if let Some(volume) = &self.volume {
+                out.push_str(&format!(";{volume}"));
+            }
+            if let Some(issue) = &self.issue {
+                out.push_str(&format!("({issue})"));
+            }
+            if let Some(pages) = &self.pages {
+                out.push_str(&format!(":{pages}"));
+            }
+            out.push('.');
+        }
+        out
+    }
+}
+
+/// "Smith, Jane A." as Vancouver writes it: "Smith JA".
+fn vancouver_name(author: &str) -> String {
+    match author.split_once(',') {
+        Some((family, given)) => {
+            let initials: String =
+                given.split([' ', '-', '.']).filter_map(|part| part.chars().next()).filter(|c| c.is_alphabetic()).collect();
+            if initials.is_empty() { family.trim().to_string() } else { format!("{} {initials}", family.trim()) }
+        }
+        None => author.trim().to_string(),
+    }
+}
+
+/// The most sources one evidence summary may cite.
+pub const MAX_SOURCES: usize = 5000;
 
 /// Someone a successor should know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
@@ -303,9 +375,17 @@ impl AssetFields {
                     })
                 };
                 let sources: Vec<Source> = list(obj, "sources", &mut errors);
+                if sources.len() > MAX_SOURCES {
+                    errors.push(FieldError::new("fields.sources", format!("must hold {MAX_SOURCES} sources or fewer")));
+                }
                 for (i, s) in sources.iter().enumerate() {
-                    if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() {
-                        errors.push(FieldError::new(format!("fields.sources[{i}]"), "needs a DOI, a PMID or a URL"));
+                    if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() && (s.journal.is_none() || s.year.is_none()) {
+                        errors.push(FieldError::new(format!("fields.sources[{i}]"), "needs a DOI, a PMID, a URL, or a journal and year"));
+                    }
+                    if let Some(year) = s.year
+                        && !(1000..=9999).contains(&year)
+                    {
+                        errors.push(FieldError::new(format!("fields.sources[{i}].year"), "must be a year such as 2021"));
                     }
                     if let Some(doi) = &s.doi
                         && !(doi.starts_with("10.") && doi.contains('/'))

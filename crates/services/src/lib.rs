@@ -22,6 +22,7 @@ pub mod people;
 pub mod policy;
 pub mod preview;
 pub mod provisioning;
+pub mod references;
 pub mod report;
 pub mod risk;
 pub mod search;

@@ -15,6 +15,7 @@ mod admin_pages;
 mod api;
 mod editing;
 mod pages;
+mod references;
 
 mod learning;
 mod lessons_journey;

@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod maturity;
 pub mod people;
 mod posts;
+pub mod references;
 pub mod search;
 pub mod sign_in;
 pub mod techniques;
@@ -35,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(learning::routes())
         .merge(people::routes())
         .merge(posts::routes())
+        .merge(references::routes())
         .merge(coffee::routes())
         .merge(leavers::routes())
         .merge(maturity::routes())

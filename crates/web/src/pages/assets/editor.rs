@@ -10,7 +10,7 @@ use signpost_domain::fields::AssetKind;
 use signpost_services::policy;
 use signpost_services::preview::AssetPreview;
 
-use super::form::{AssetForm, Widget, control_for, field_id, finding_message, kind_fields, to_input, values_of};
+use super::form::{AssetForm, Widget, control_for, field_id, finding_message, keep_source_details, kind_fields, to_input, values_of};
 use super::view::AssetNotice;
 use crate::pages::prelude::*;
 use signpost_domain::ids::{AssetId, TeamId};
@@ -269,7 +269,10 @@ async fn submit(s: &AppState, actor: &Actor, viewer: &Viewer, form: AssetForm, i
         Some(c) => c.asset.kind,
         None => AssetKind::parse(&form.kind).map_err(|e| ServiceError::Invalid(vec![e]))?,
     };
-    let (input, mut errors) = to_input(&form, kind);
+    let (mut input, mut errors) = to_input(&form, kind);
+    if let Some(c) = &current {
+        keep_source_details(&mut input.fields, &c.asset.fields);
+    }
     let previewing = form.action == "preview";
     if !errors.is_empty() && !previewing {
         // Say everything that is wrong at once, not only what the form itself could see.

@@ -2,7 +2,7 @@
 //! [`AssetInput`] for the services, and a stored asset becomes the values that
 //! fill the form. Each kind's own fields are laid out here, one control each.
 use signpost_domain::assets::{Asset, Status, Visibility};
-use signpost_domain::fields::AssetKind;
+use signpost_domain::fields::{AssetFields, AssetKind};
 use signpost_domain::identifiers::IdentifierFinding;
 use signpost_services::assets::AssetInput;
 
@@ -138,6 +138,30 @@ fn source(line: &str) -> serde_json::Value {
     o
 }
 
+/// A source as the form shows it: "title | DOI, PMID or web address".
+fn source_line(s: &serde_json::Value) -> String {
+    let id = ["doi", "pmid", "url"].iter().map(|k| text_of(s, k)).find(|x| !x.is_empty()).unwrap_or_default();
+    format!("{} | {id}", text_of(s, "title"))
+}
+
+/// The form holds a source as one line, so a source whose line is unchanged keeps the
+/// details it was imported with (authors, journal, abstract and the rest).
+pub fn keep_source_details(fields: &mut serde_json::Value, current: &AssetFields) {
+    let AssetFields::EvidenceSummary { sources, .. } = current else { return };
+    let Some(edited) = fields.get_mut("sources").and_then(|v| v.as_array_mut()) else { return };
+    let known: Vec<(String, serde_json::Value)> = sources
+        .iter()
+        .map(|s| serde_json::to_value(s).unwrap_or_default())
+        .map(|v| (source_line(&v).split_whitespace().collect::<Vec<_>>().join(" "), v))
+        .collect();
+    for item in edited.iter_mut() {
+        let line = source_line(item).split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some((_, full)) = known.iter().find(|(l, _)| *l == line) {
+            *item = full.clone();
+        }
+    }
+}
+
 fn contact(line: &str) -> serde_json::Value {
     serde_json::to_value(signpost_domain::fields::KeyContact::from_line(line)).unwrap_or_default()
 }
@@ -220,14 +244,7 @@ pub fn values_of(asset: &Asset) -> AssetForm {
             Widget::Line | Widget::Area => text_of(&fields, kf.name),
             Widget::Date => value.as_str().filter(|d| *d != "1970-01-01").unwrap_or_default().to_string(),
             Widget::Lines => items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join("\n"),
-            Widget::Sources => items
-                .iter()
-                .map(|s| {
-                    let id = ["doi", "pmid", "url"].iter().map(|k| text_of(s, k)).find(|x| !x.is_empty()).unwrap_or_default();
-                    format!("{} | {id}", text_of(s, "title"))
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Widget::Sources => items.iter().map(source_line).collect::<Vec<_>>().join("\n"),
             Widget::Contacts => items
                 .iter()
                 .map(|c| format!("{} | {} | {}", text_of(c, "name"), text_of(c, "role"), text_of(c, "contact")))
@@ -254,4 +271,30 @@ pub fn control_for(path: &str) -> String {
 /// A probable NHS number as a message shown next to the text that holds it.
 pub fn finding_message(f: &IdentifierFinding) -> String {
     format!("Line {}, character {}: {} looks like an NHS number ({}). Remove it before publishing", f.line, f.column, f.masked, f.reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use signpost_domain::fields::Source;
+
+    #[test]
+    fn an_unchanged_source_line_keeps_its_imported_details_and_a_changed_one_does_not() {
+        let imported = Source {
+            title: "Falls after discharge".into(),
+            authors: vec!["Smith, Jane".into()],
+            doi: Some("10.5555/a".into()),
+            abstract_text: Some("Background.".into()),
+            ..Source::default()
+        };
+        let current = AssetFields::parse(
+            AssetKind::EvidenceSummary,
+            &serde_json::json!({"question": "q", "sources": [imported.clone()], "appraisal": "a"}),
+        )
+        .0;
+        let mut fields = serde_json::json!({"sources": [source("Falls after discharge | 10.5555/a"), source("Falls after discharge, revised | 10.5555/a")]});
+        keep_source_details(&mut fields, &current);
+        assert_eq!(fields["sources"][0], serde_json::to_value(&imported).unwrap());
+        assert_eq!(fields["sources"][1], serde_json::json!({"title": "Falls after discharge, revised", "doi": "10.5555/a"}));
+    }
 }

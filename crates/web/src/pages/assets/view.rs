@@ -137,6 +137,7 @@ crate::notices! {
         ImpactWithdrawn => "The impact statement is withdrawn.",
         Drafted => "Your draft is saved. Only people who can edit it, and knowledge specialists, can see it until it is published.",
         Saved => "Your changes are saved.",
+        ReferencesAdded => "The references are added to the sources.",
     }
 }
 
@@ -190,11 +191,15 @@ fn body(p: AssetPage<'_>) -> Markup {
                 // Rendered by comrak and cleaned by ammonia's allow-list in the services.
                 div class="signpost-body" { (PreEscaped(&view.body_html)) }
                 @if let serde_json::Value::Object(o) = &fields {
-                    @let filled: Vec<_> = o.iter().filter(|(_, v)| !(v.is_null() || v.as_str() == Some("") || v.as_array().is_some_and(Vec::is_empty))).collect();
+                    // Sources have a section of their own, as citations.
+                    @let filled: Vec<_> = o.iter().filter(|(k, _)| *k != "sources").filter(|(_, v)| !(v.is_null() || v.as_str() == Some("") || v.as_array().is_some_and(Vec::is_empty))).collect();
                     @if !filled.is_empty() {
                         h2 { "Details" }
                         dl class="nhsuk-summary-list" { @for (k, v) in filled { (summary_row(&label(k), field_value(v))) } }
                     }
+                }
+                @if let signpost_domain::fields::AssetFields::EvidenceSummary { sources, .. } = &a.fields {
+                    (super::references::sources_section(a.id, sources, view.can_edit))
                 }
                 @if !related.is_empty() {
                     h2 { "Related knowledge" }
