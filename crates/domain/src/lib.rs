@@ -8,6 +8,7 @@ pub mod audit;
 pub mod coffee;
 pub mod communities;
 pub mod errors;
+pub mod feeds;
 pub mod fields;
 pub mod identifiers;
 pub mod ids;

@@ -74,6 +74,7 @@ pub trait Store:
     + MaturityStore
     + ImpactStore
     + JobStore
+    + crate::feeds::FeedStore
     + Send
     + Sync
     + 'static

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod cells;
 pub mod embedding;
 mod errors;
+pub mod feeds;
 pub mod impact;
 pub mod indexing;
 pub mod insights;

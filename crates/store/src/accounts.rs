@@ -10,7 +10,7 @@ use crate::rows::{self, USER_COLUMNS, ms, now_ms, time};
 use crate::{Db, append_logs, map_err};
 
 /// How precisely a token's last use is recorded.
-const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
+pub(crate) const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
 
 impl Db {
     pub(crate) async fn create_team_row(
@@ -182,7 +182,7 @@ impl Db {
     pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
         let row = sqlx::query(
             "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
+             WHERE t.secret_hash = $1 AND t.scope = 'api' AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(ms(now))
@@ -206,7 +206,7 @@ impl Db {
 
     pub(crate) async fn token_rows(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 AND scope = 'api' ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -225,13 +225,14 @@ impl Db {
 
     pub(crate) async fn revoke_token_row(&self, user_id: UserId, token_id: i64, audit: AuditRecord) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-            .bind(now_ms())
-            .bind(token_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND scope = 'api' AND revoked_at IS NULL")
+                .bind(now_ms())
+                .bind(token_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -240,7 +241,7 @@ impl Db {
     }
 }
 
-fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
+pub(crate) fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
     let last: Option<i64> = r.try_get("last_used_at").map_err(map_err)?;
     let revoked: Option<i64> = r.try_get("revoked_at").map_err(map_err)?;
     let expires: Option<i64> = r.try_get("expires_at").map_err(map_err)?;

@@ -20,6 +20,7 @@ mod accounts;
 mod assets;
 mod bulk;
 mod embeddings;
+mod feeds;
 mod impact;
 mod jobs;
 mod learning;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod extract;
+mod feeds;
 mod guard;
 pub mod openapi;
 pub mod ops;
@@ -109,6 +110,7 @@ pub fn router(app: Signpost, config: &WebConfig) -> Router {
     };
     Router::new()
         .merge(pages::pages().into_router())
+        .merge(feeds::routes())
         .route("/static/{*path}", get(assets::file))
         .route("/unsubscribe/{token}", get(unsubscribe::confirm).post(unsubscribe::unsubscribe))
         .route("/sign-in/sso/{key}/logout", axum::routing::post(sign_on::backchannel_logout))

@@ -142,6 +142,7 @@ async fn journey(t: &TestApp, javascript: bool) {
         "/techniques/retrospect".into(),
         "/techniques/conversation-cafe".into(),
         "/account/tokens".into(),
+        "/account/feeds".into(),
         "/accessibility".into(),
         "/no-such-page".into(),
         "/admin".into(),

@@ -14,6 +14,7 @@ mod accounts_journey;
 mod admin_pages;
 mod api;
 mod editing;
+mod feeds;
 mod pages;
 mod references;
 

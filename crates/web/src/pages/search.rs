@@ -143,6 +143,12 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
     }
 }
 
+/// The address of the feeds page for this search: its words and filters, not its page.
+fn follow_query(pairs: &[(String, String)]) -> String {
+    let search: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "page").collect();
+    serde_urlencoded::to_string([("search", serde_urlencoded::to_string(search).unwrap_or_default())]).unwrap_or_default()
+}
+
 /// `GET /search`.
 pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
@@ -167,6 +173,9 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery)
             button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Search" }
         }
         (results(&results_found, &q, page_number, &pairs, &team_name))
+        p class="nhsuk-body-s" {
+            a href={ "/account/feeds?" (follow_query(&pairs)) } { "Follow this search in a feed reader" }
+        }
     };
     Ok(page(&title, Some(&viewer), &q, body).into_response())
 }

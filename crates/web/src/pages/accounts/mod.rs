@@ -1,10 +1,11 @@
-//! Accounts and administration: signing in, passwords, tokens and synonyms, people's
+//! Accounts and administration: signing in, passwords, tokens, feed keys and synonyms, people's
 //! accounts and teams, background jobs.
 use super::Pages;
 
 pub mod account;
 pub mod admin;
 pub mod emails;
+pub mod feeds;
 pub mod jobs;
 pub mod password;
 pub mod provisioning;
@@ -20,6 +21,7 @@ pub fn routes() -> Pages {
     [
         account::routes(),
         emails::routes(),
+        feeds::routes(),
         sign_in::routes(),
         sign_on::routes(),
         sign_in_settings::routes(),

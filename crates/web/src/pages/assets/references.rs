@@ -135,14 +135,15 @@ fn preview_page(viewer: &Viewer, id: AssetId, title: &str, plan: &ReferencePlan,
 
 /// `POST /assets/{id}/references/preview`: what the file would add, nothing written.
 pub async fn preview(State(s): State<AppState>, PagePath(id): PagePath<AssetId>, mut upload: CsrfUpload) -> PageResult {
-    // Whether this person may change the summary is settled before the file is read.
-    let asset = s.app.reference_target(&upload.actor, id).await?;
+    // The form's token is checked as the upload is read (within the request limit);
+    // whether this person may change the summary is settled before the file is parsed.
     let file = match upload.read("file").await {
         Ok(f) => f.bytes,
         Err(UploadError::Page(e)) => return Err(e),
         Err(UploadError::Refused(e)) => return refused_file(&s, &upload.actor, &upload.viewer, id, e).await,
     };
     let CsrfUpload { actor, viewer, .. } = upload;
+    let asset = s.app.reference_target(&actor, id).await?;
     // Sent back with the confirmation as the same text; parsing reads it the same way.
     let text = match std::str::from_utf8(&file) {
         Ok(t) => t.to_string(),
@@ -157,7 +158,7 @@ pub async fn preview(State(s): State<AppState>, PagePath(id): PagePath<AssetId>,
 /// The version a preview was made against.
 #[derive(Deserialize)]
 pub struct VersionQuery {
-    version: i64,
+    version: Option<i64>,
 }
 
 /// `POST /assets/{id}/references/add?version=N`: the previewed import, made only if
@@ -168,14 +169,16 @@ pub async fn add(
     PageQuery(q): PageQuery<VersionQuery>,
     mut upload: CsrfUpload,
 ) -> PageResult {
-    s.app.reference_target(&upload.actor, id).await?;
     let file = match upload.read("file").await {
         Ok(f) => f.bytes,
         Err(UploadError::Page(e)) => return Err(e),
         Err(UploadError::Refused(e)) => return refused_file(&s, &upload.actor, &upload.viewer, id, e).await,
     };
     let CsrfUpload { actor, viewer, .. } = upload;
-    match s.app.import_references(&actor, id, file, Some(q.version)).await {
+    let Some(version) = q.version else {
+        return refused_file(&s, &actor, &viewer, id, ServiceError::invalid("file", "preview the import before adding it")).await;
+    };
+    match s.app.import_references(&actor, id, file, Some(version)).await {
         Ok(_) => Ok(done(&format!("/assets/{id}"), AssetNotice::ReferencesAdded)),
         Err(e) => refused_file(&s, &actor, &viewer, id, e).await,
     }
