@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
+pub mod awareness;
 pub mod coffee;
 pub mod communities;
 pub mod errors;

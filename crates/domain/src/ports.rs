@@ -75,6 +75,7 @@ pub trait Store:
     + ImpactStore
     + JobStore
     + crate::feeds::FeedStore
+    + crate::awareness::AwarenessStore
     + Send
     + Sync
     + 'static

@@ -105,7 +105,7 @@ impl Signpost {
             }
         }
         self.store.purge_done_jobs(Utc::now() - chrono::Duration::days(KEEP_DONE_DAYS)).await?;
-        let digests = self.queue_due_digests().await?;
+        let digests = self.queue_due_digests().await? + self.queue_alert_digests(Utc::now()).await?;
         Ok(self.store.enqueue(&jobs).await? + digests)
     }
 
@@ -316,6 +316,11 @@ impl Signpost {
                     }
                 }
             }
+            crate::awareness::ALERT_DIGEST => {
+                let sent = self.send_alert_digest(number("saved_search_id")?).await?;
+                lost(self.store.finish_job(job.id, &self.worker, &[]).await)?;
+                Ok(if sent { Done::Email } else { Done::Nothing })
+            }
             other => Err(format!("no node here knows how to run a {other:?} job")),
         }
     }
@@ -328,7 +333,7 @@ fn message_id(job: JobId) -> String {
 
 /// Sends `mail`, except to an address in the reserved `.invalid` domain (RFC 6761): the
 /// stand-in for a person their identity provider gave no address.
-async fn deliver(mailer: &std::sync::Arc<dyn signpost_domain::ports::Mailer>, mail: &Mail) -> Result<(), String> {
+pub(crate) async fn deliver(mailer: &std::sync::Arc<dyn signpost_domain::ports::Mailer>, mail: &Mail) -> Result<(), String> {
     if mail.to.trim().to_ascii_lowercase().ends_with(".invalid") {
         return Ok(());
     }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod awareness;
 pub mod cells;
 pub mod embedding;
 mod errors;
@@ -27,6 +28,7 @@ pub mod references;
 pub mod report;
 pub mod risk;
 pub mod search;
+pub mod search_params;
 pub mod techniques;
 pub mod transfer;
 pub mod upload;

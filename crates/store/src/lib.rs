@@ -18,6 +18,7 @@ macro_rules! sql {
 
 mod accounts;
 mod assets;
+mod awareness;
 mod bulk;
 mod embeddings;
 mod feeds;

@@ -17,7 +17,7 @@ use signpost_services::feeds::{Feed, FeedSource};
 
 use crate::AppState;
 use crate::extract::ApiPath;
-use crate::search_params::SearchParams;
+use signpost_services::search_params::request_from_query;
 
 /// The feed routes.
 pub fn routes() -> Router<AppState> {
@@ -132,12 +132,7 @@ async fn serve(s: &AppState, headers: &HeaderMap, key: &str, source: FeedSource,
 /// `GET /feeds/{key}/search?…`: any search, as the search page takes it.
 async fn search(State(s): State<AppState>, headers: HeaderMap, ApiPath(key): ApiPath<String>, RawQuery(raw): RawQuery) -> Response {
     let raw = raw.unwrap_or_default();
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).unwrap_or_default();
-    // Published knowledge unless the search chose statuses, as on the search page.
-    if !pairs.iter().any(|(k, _)| k == "status" || k == "filtered") {
-        pairs.push(("status".into(), "published".into()));
-    }
-    let request = match SearchParams::from_pairs(&pairs, signpost_services::feeds::FEED_ENTRIES).and_then(|p| p.into_request()) {
+    let request = match request_from_query(&raw, signpost_services::feeds::FEED_ENTRIES) {
         Ok(r) => r,
         Err(_) if s.app.feed_actor(&key).await.is_err() => return not_found(),
         Err(e) => return crate::error::ApiError::from(e).into_response(),

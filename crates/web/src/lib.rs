@@ -15,7 +15,6 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod scim;
-mod search_params;
 mod server;
 mod sign_on;
 mod unsubscribe;

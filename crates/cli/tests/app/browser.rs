@@ -143,6 +143,7 @@ async fn journey(t: &TestApp, javascript: bool) {
         "/techniques/conversation-cafe".into(),
         "/account/tokens".into(),
         "/account/feeds".into(),
+        "/alerts".into(),
         "/accessibility".into(),
         "/no-such-page".into(),
         "/admin".into(),

@@ -9,6 +9,7 @@ use common::browser::Browser;
 use common::{Backend, PASSWORD, TestApp};
 use fantoccini::Locator;
 use serde_json::json;
+use signpost_domain::awareness::AlertFrequency;
 use signpost_domain::people::{NewUser, Role};
 
 on_both_backends!(a_leavers_plan_runs_from_start_to_stored_handover_notes_with_everything_passed_on);
@@ -70,6 +71,9 @@ async fn journey(mut t: TestApp, javascript: bool) {
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let (_, lesson) =
         t.post("alice", "/api/v1/assets", common::lesson("Night handover lesson", t.teams["Ward A"], "organisation", "published")).await;
+    // She follows a search, which should stop once she has gone.
+    let as_alice = t.app.actor(alice).await.unwrap();
+    t.app.save_search(&as_alice, "Night shifts", "q=night", AlertFrequency::Weekly).await.unwrap();
 
     // The leaver starts the plan and lists what she knows.
     let b = signed_in(t, "alice@trust.nhs.uk", javascript).await;
@@ -208,6 +212,9 @@ async fn journey(mut t: TestApp, javascript: bool) {
 
     let (_, lesson) = t.get("lena", &format!("/api/v1/assets/{}", lesson["id"])).await;
     assert_eq!(lesson["owner_id"], dana);
+    let saved = t.app.saved_searches(&as_alice).await.unwrap();
+    assert_eq!(saved[0].frequency, AlertFrequency::Paused, "a leaver's saved searches pause as her plan closes");
+    assert!(saved[0].paused_because.as_deref().is_some_and(|why| why.contains("you are leaving")));
     let (_, view) = t.get("lena", &format!("/api/v1/leaver-plans/{id}")).await;
     assert!(view["plan"]["completed_at"].is_string(), "{view}");
     let notes: Vec<i64> = view["outputs"].as_array().unwrap().iter().map(|o| o["asset_id"].as_i64().unwrap()).collect();

@@ -13,6 +13,7 @@ mod accounts;
 mod accounts_journey;
 mod admin_pages;
 mod api;
+mod awareness;
 mod editing;
 mod feeds;
 mod pages;

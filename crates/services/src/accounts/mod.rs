@@ -98,7 +98,7 @@ async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
-fn not_found_as(what: &str) -> impl Fn(StoreError) -> ServiceError + '_ {
+pub(crate) fn not_found_as(what: &str) -> impl Fn(StoreError) -> ServiceError + '_ {
     move |e| match e {
         StoreError::NotFound => ServiceError::NotFound(what.to_string()),
         other => other.into(),

@@ -266,11 +266,18 @@ impl Signpost {
             let errors = view.outstanding.into_iter().map(|o| FieldError::new("plan", o)).collect();
             return Err(ServiceError::Invalid(errors));
         }
-        self.change_plan(actor, id, "leaver_plan.complete", |plan| {
-            plan.completed_at = Some(Utc::now());
-            Ok("closed the plan: knowledge secured".into())
-        })
-        .await
+        let closed = self
+            .change_plan(actor, id, "leaver_plan.complete", |plan| {
+                plan.completed_at = Some(Utc::now());
+                Ok("closed the plan: knowledge secured".into())
+            })
+            .await?;
+        // Someone leaving the organisation stops getting its current awareness; someone
+        // moving keeps theirs.
+        if closed.departure == signpost_domain::retention::Departure::Leaving {
+            self.pause_alerts_of_leaver(closed.leaver_id, actor.user_id).await?;
+        }
+        Ok(closed)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::CurrentActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::search_params::{SearchParams, default_page};
+use signpost_services::search_params::{SearchParams, default_page};
 
 /// This area's routes.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -16,6 +16,7 @@ pub mod respond;
 pub mod router;
 
 pub mod accounts;
+pub mod alerts;
 pub mod assets;
 pub mod home;
 pub mod learning;
@@ -37,6 +38,7 @@ pub fn pages() -> Pages {
         home::routes(),
         statement::routes(),
         search::routes(),
+        alerts::routes(),
         accounts::routes(),
         assets::routes(),
         learning::routes(),

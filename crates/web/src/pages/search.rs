@@ -6,7 +6,7 @@ use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
 use super::layout::pagination;
 use super::prelude::*;
-use crate::search_params::SearchParams;
+use signpost_services::search_params::SearchParams;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
@@ -143,10 +143,15 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
     }
 }
 
-/// The address of the feeds page for this search: its words and filters, not its page.
-fn follow_query(pairs: &[(String, String)]) -> String {
+/// The search as a query string to keep: its words and filters, not its page.
+fn saved_query(pairs: &[(String, String)]) -> String {
     let search: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "page").collect();
-    serde_urlencoded::to_string([("search", serde_urlencoded::to_string(search).unwrap_or_default())]).unwrap_or_default()
+    serde_urlencoded::to_string(search).unwrap_or_default()
+}
+
+/// The address of the feeds page for this search.
+fn follow_query(pairs: &[(String, String)]) -> String {
+    serde_urlencoded::to_string([("search", saved_query(pairs))]).unwrap_or_default()
 }
 
 /// `GET /search`.
@@ -173,7 +178,10 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery)
             button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Search" }
         }
         (results(&results_found, &q, page_number, &pairs, &team_name))
+        h2 class="nhsuk-heading-m" { "Keep up to date with this search" }
+        (crate::pages::alerts::save_form(&viewer, &saved_query(&pairs), &q, &Vec::new()))
         p class="nhsuk-body-s" {
+            a href="/alerts" { "Your saved searches" } " · "
             a href={ "/account/feeds?" (follow_query(&pairs)) } { "Follow this search in a feed reader" }
         }
     };

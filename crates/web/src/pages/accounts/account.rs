@@ -40,6 +40,7 @@ pub async fn account(SignedIn(s, actor, viewer): SignedIn) -> PageResult {
             li { a class="nhsuk-heading-s" href="/account/password" { "Change your password" } p class="nhsuk-body-s" { "Signs you out on your other devices and browsers." } }
             li { a class="nhsuk-heading-s" href="/account/notifications" { "Emails" } p class="nhsuk-body-s" { "What Signpost emails you, and how often." } }
             li { a class="nhsuk-heading-s" href="/profile" { "Change your profile" } p class="nhsuk-body-s" { "What you know about and can help with, which the expert finder uses." } }
+            li { a class="nhsuk-heading-s" href="/alerts" { "Saved searches" } p class="nhsuk-body-s" { "Searches that email you new knowledge, and how often." } }
             li { a class="nhsuk-heading-s" href="/account/feeds" { "Feeds" } p class="nhsuk-body-s" { "Follow searches, your team's knowledge and your review queue in a feed reader." } }
             li { a class="nhsuk-heading-s" href="/account/tokens" { "API tokens" } p class="nhsuk-body-s" { "Keys for scripts and other systems to use Signpost's API as you." } }
         }

@@ -1,12 +1,12 @@
-//! The parameters of a search, shared by `/api/v1/search` and the search page: one
-//! definition of the filters and how each bad value is reported.
+//! The parameters of a search, shared by `/api/v1/search`, the search page, feeds and
+//! saved searches: one definition of the filters and how each bad value is reported.
+use crate::ServiceError;
 use serde::Deserialize;
 use signpost_domain::FieldError;
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::review::ReviewState;
 use signpost_domain::search::{SearchRequest, SortOrder};
-use signpost_services::ServiceError;
 use utoipa::IntoParams;
 
 /// A search. List filters take comma-separated values, any of which may match.
@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 pub struct SearchParams {
     /// Words, "quoted phrases", acronyms.
     #[serde(default)]
-    pub(crate) q: String,
+    pub q: String,
     /// Kinds, e.g. `lesson,guidance`.
     kind: Option<String>,
     /// Topics.
@@ -31,19 +31,20 @@ pub struct SearchParams {
     sort: SortOrder,
     /// Results to skip.
     #[serde(default)]
-    pub(crate) offset: usize,
+    pub offset: usize,
     /// Page size, 1 to 100.
     #[serde(default = "default_page")]
     limit: usize,
 }
 
-pub(crate) fn default_page() -> usize {
+/// Ten results a page unless asked otherwise.
+pub fn default_page() -> usize {
     10
 }
 
 impl SearchParams {
     /// Parses the filters; every bad value is reported with its parameter.
-    pub(crate) fn into_request(self) -> Result<SearchRequest, ServiceError> {
+    pub fn into_request(self) -> Result<SearchRequest, ServiceError> {
         let p = self;
         let mut errors = Vec::new();
         let request = SearchRequest {
@@ -65,7 +66,7 @@ impl SearchParams {
 
     /// Builds the parameters from a query string in which a filter may repeat
     /// (`kind=lesson&kind=guidance`, as checkboxes send them).
-    pub(crate) fn from_pairs(pairs: &[(String, String)], limit: usize) -> Result<Self, ServiceError> {
+    pub fn from_pairs(pairs: &[(String, String)], limit: usize) -> Result<Self, ServiceError> {
         let joined = |key: &str| {
             let values: Vec<&str> = pairs.iter().filter(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str()).collect();
             (!values.is_empty()).then(|| values.join(","))
@@ -108,4 +109,16 @@ fn split<T>(field: &str, value: &Option<String>, parse: impl Fn(&str) -> Option<
             parsed
         })
         .collect()
+}
+
+/// A search as a query string (`q=flu&kind=lesson&kind=guidance`) holds it, as the
+/// search page, feeds and saved searches keep it: published knowledge unless the
+/// search chose statuses.
+pub fn request_from_query(query: &str, limit: usize) -> Result<SearchRequest, ServiceError> {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query).map_err(|e| ServiceError::invalid("query", format!("the search cannot be read ({e})")))?;
+    if !pairs.iter().any(|(k, _)| k == "status" || k == "filtered") {
+        pairs.push(("status".into(), "published".into()));
+    }
+    SearchParams::from_pairs(&pairs, limit)?.into_request()
 }

@@ -1,0 +1,116 @@
+//! Current awareness: a member saves a search from the search page; knowledge added
+//! after it is emailed through a real SMTP server, filtered by what the member may see
+//! at the moment of sending (a team-only item added in the same period is left out,
+//! and so is one whose audience narrowed after it was written); nothing new, no email;
+//! a saved search that can no longer run is reported to its owner, not dropped.
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common;
+use common::web::{WebUser, assert_redirect};
+use common::{Backend, Good, MailSink, TestApp, lesson};
+
+on_both_backends!(a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sent);
+
+async fn publish(t: &TestApp, who: &str, title: &str, team: &str, visibility: &str) -> Value {
+    let mut body = lesson(title, t.teams[team], visibility, "published");
+    body["body"] = json!("Falls after discharge: what helped older people at home.");
+    t.post(who, "/api/v1/assets", body).await.good()
+}
+
+/// Messages to `to` received after the first `from`.
+fn to(sink: &MailSink, who: &str, from: usize) -> Vec<Value> {
+    sink.received().into_iter().skip(from).filter(|m| m["to"].as_str().is_some_and(|t| t.contains(who))).collect()
+}
+
+async fn a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sent(backend: Backend) {
+    let sink = MailSink::start(false).await;
+    let t = TestApp::spawn_with_mail(backend, &sink).await;
+    publish(&t, "spec", "Falls audit from last year", "Library", "organisation").await;
+    t.settle().await;
+
+    // Alice saves a search from the search page, to hear of new knowledge as it happens.
+    let alice = WebUser::sign_in(&t, "alice").await;
+    let (_, page) = alice.get("/search?q=falls").await;
+    assert!(page.contains("Save this search"), "the search page offers to save it");
+    let query = common::web::hidden(&page, "query");
+    assert!(query.contains("q=falls"), "{query}");
+    let answer = alice.post("/alerts", &[("name", "Falls"), ("query", &query), ("frequency", "as_it_happens")]).await;
+    assert_redirect(&answer, "/alerts?done=saved");
+    // One that can never run: a team that does not exist.
+    let answer = alice.post("/alerts", &[("name", "Old team"), ("query", "q=falls&team=999999"), ("frequency", "as_it_happens")]).await;
+    assert_redirect(&answer, "/alerts?done=saved");
+    // One that finds nothing new.
+    let answer = alice.post("/alerts", &[("name", "Sepsis"), ("query", "q=sepsis"), ("frequency", "as_it_happens")]).await;
+    assert_redirect(&answer, "/alerts?done=saved");
+    let (status, _, page) = alice.post("/alerts", &[("name", ""), ("query", "kind=memo"), ("frequency", "weekly")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a bad save is refused");
+    assert!(page.contains("Give the search a name") && page.contains("&quot;memo&quot; is not a valid value"), "{page}");
+    let (_, page) = alice.get("/alerts").await;
+    assert!(page.contains("Falls") && page.contains("Sepsis") && page.contains("Old team"));
+
+    // After saving: new knowledge alice may see, Ward B's team-only lesson she may not,
+    // and one written for everyone and then narrowed to its team before the email.
+    publish(&t, "spec", "Falls after discharge", "Library", "organisation").await;
+    publish(&t, "bob", "Falls in the Ward B bay", "Ward B", "team").await;
+    let narrowed = publish(&t, "spec", "Falls clinic staffing", "Library", "organisation").await;
+    let mut change = narrowed.clone();
+    for k in [
+        "id",
+        "owner_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "next_review_at",
+        "last_verified_at",
+        "body_html",
+        "review_state",
+        "stale",
+        "can_edit",
+        "identifier_warnings",
+        "status",
+    ] {
+        change.as_object_mut().unwrap().remove(k);
+    }
+    change["visibility"] = json!("team");
+    change["expected_version"] = narrowed["version"].clone();
+    let _: Value = t.put("spec", &format!("/api/v1/assets/{}", narrowed["id"]), change).await.good();
+    t.settle().await;
+
+    let before = sink.received().len();
+    t.app.remind_now().await.unwrap();
+    let mail = to(&sink, "alice@", before);
+    assert_eq!(mail.len(), 1, "one digest, for the one search with something new: {mail:?}");
+    assert_eq!(mail[0]["subject"], "Signpost: 1 new for \"Falls\"");
+    let text = mail[0]["text"].as_str().unwrap();
+    assert!(text.contains("Falls after discharge") && text.contains("/assets/"), "{text}");
+    assert!(!text.contains("Ward B bay"), "a team-only item alice cannot see is left out");
+    assert!(!text.contains("Falls clinic staffing"), "narrowed before sending: left out");
+    assert!(!text.contains("Falls audit from last year"), "only what is new since the search was saved");
+
+    // Sent once: running again sends nothing, as nothing is new.
+    let before = sink.received().len();
+    t.app.remind_now().await.unwrap();
+    assert!(to(&sink, "alice@", before).is_empty());
+
+    // The search that cannot run is reported to alice, on her page and as a notification.
+    let (_, page) = alice.get("/alerts").await;
+    assert!(page.contains("This search could not be run") && page.contains("Team 999999 no longer exists"), "{page}");
+    let (_, notes) = alice.get("/notifications").await;
+    assert!(
+        notes.contains("Your saved search \"Old team\" could not be run")
+            || notes.contains("Your saved search &quot;Old team&quot; could not be run"),
+        "{notes}"
+    );
+
+    // Paused, a search sends nothing however much is new.
+    let (_, page) = alice.get("/alerts").await;
+    let id = page.split("id=\"saved-").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_string();
+    let answer = alice.post(&format!("/alerts/{id}/frequency"), &[(&format!("frequency-{id}"), "paused")]).await;
+    assert_redirect(&answer, "/alerts?done=changed");
+    publish(&t, "spec", "Falls prevention leaflet", "Library", "organisation").await;
+    t.settle().await;
+    let before = sink.received().len();
+    t.app.remind_now().await.unwrap();
+    assert!(to(&sink, "alice@", before).is_empty(), "paused");
+}
