@@ -129,4 +129,10 @@ pub trait AwarenessStore: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
     /// Deliveries in `[from, to)`: (person, items) for each.
     async fn deliveries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<(UserId, i64)>, StoreError>;
+    /// Every saved search, for the report's figures.
+    async fn all_saved_searches(&self) -> Result<Vec<SavedSearch>, StoreError>;
+    /// Records that the owner of a saved search followed a digest's link to `asset_id`.
+    async fn record_alert_open(&self, saved_search_id: i64, user_id: UserId, asset_id: i64, at: Timestamp) -> Result<(), StoreError>;
+    /// Links followed from digests in `[from, to)`.
+    async fn alert_opens(&self, from: Timestamp, to: Timestamp) -> Result<i64, StoreError>;
 }

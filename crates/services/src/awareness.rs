@@ -20,6 +20,36 @@ use signpost_domain::{FieldError, UserId};
 use crate::search_params::request_from_query;
 use crate::{ServiceError, Signpost};
 
+/// A term many saved searches follow: a topic they filter by, or words they search for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FollowedTerm {
+    /// The topic or words.
+    pub term: String,
+    /// How many active saved searches follow it.
+    pub searches: usize,
+}
+
+/// Current awareness in a period, for the programme report.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct AwarenessFigures {
+    /// People with at least one saved search that is not paused (now).
+    pub subscribers: usize,
+    /// Digests emailed in the period.
+    pub digests: usize,
+    /// Items those digests listed.
+    pub items_delivered: i64,
+    /// People whose accounts work (now).
+    pub members: usize,
+    /// Members sent at least one item in the period.
+    pub reached: usize,
+    /// `reached` as a share of `members`, 0 to 1.
+    pub reach: f64,
+    /// Links followed from digests in the period.
+    pub opens: i64,
+    /// The terms most followed (now), most first.
+    pub most_followed: Vec<FollowedTerm>,
+}
+
 /// A saved search's digest for one period (`{"saved_search_id", "period"}`).
 pub const ALERT_DIGEST: &str = "alert_digest";
 /// The most searches one person may save.
@@ -111,6 +141,68 @@ impl Signpost {
         let audit =
             AuditRecord::new(Some(by), "saved_search.pause", format!("paused the saved searches of user {user_id}: they are leaving"));
         Ok(self.store.pause_saved_searches(user_id, "paused because you are leaving; choose a frequency to start it again", audit).await?)
+    }
+
+    /// The current-awareness figures for `[from, to)`.
+    pub(crate) async fn awareness_figures(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<AwarenessFigures, ServiceError> {
+        let people = self.people_by_id().await?;
+        let members = people.values().filter(|u| u.disabled_at.is_none()).count();
+        let deliveries = self.store.deliveries(from, to).await?;
+        let mut reached: Vec<UserId> = deliveries.iter().filter(|(_, n)| *n > 0).map(|(u, _)| *u).collect();
+        reached.sort_unstable();
+        reached.dedup();
+        let active: Vec<SavedSearch> =
+            self.store.all_saved_searches().await?.into_iter().filter(|s| s.frequency != AlertFrequency::Paused).collect();
+        let mut subscribers: Vec<UserId> = active.iter().map(|s| s.user_id).collect();
+        subscribers.sort_unstable();
+        subscribers.dedup();
+        let mut terms: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for search in &active {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&search.query).unwrap_or_default();
+            let mut followed: Vec<String> = pairs
+                .iter()
+                .filter(|(k, v)| (k == "topic" || k == "q") && !v.trim().is_empty())
+                .flat_map(|(k, v)| {
+                    if k == "topic" { v.split(',').map(|t| t.trim().to_lowercase()).collect() } else { vec![v.trim().to_lowercase()] }
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            followed.sort_unstable();
+            followed.dedup();
+            for t in followed {
+                *terms.entry(t).or_default() += 1;
+            }
+        }
+        let mut most_followed: Vec<FollowedTerm> = terms.into_iter().map(|(term, searches)| FollowedTerm { term, searches }).collect();
+        most_followed.sort_by(|a, b| b.searches.cmp(&a.searches).then(a.term.cmp(&b.term)));
+        most_followed.truncate(10);
+        Ok(AwarenessFigures {
+            subscribers: subscribers.len(),
+            digests: deliveries.iter().filter(|(_, n)| *n > 0).count(),
+            items_delivered: deliveries.iter().map(|(_, n)| n).sum(),
+            members,
+            reached: reached.len(),
+            reach: if members == 0 { 0.0 } else { reached.len() as f64 / members as f64 },
+            opens: self.store.alert_opens(from, to).await?,
+            most_followed,
+        })
+    }
+
+    /// Follows a digest's link: the asset must be one the actor may see now (else it
+    /// is not found, and nothing is counted); the open counts only for the search's owner.
+    pub async fn open_from_alert(
+        &self,
+        actor: &Actor,
+        saved_search_id: i64,
+        asset_id: signpost_domain::AssetId,
+    ) -> Result<(), ServiceError> {
+        self.asset(actor, asset_id).await?;
+        if let Ok(search) = self.store.saved_search(saved_search_id).await
+            && search.user_id == actor.user_id
+        {
+            self.store.record_alert_open(saved_search_id, actor.user_id, asset_id.0, Utc::now()).await?;
+        }
+        Ok(())
     }
 
     /// Queues a digest job for every saved search whose period has come at `now`; a
@@ -207,7 +299,8 @@ impl Signpost {
             if !about.trim().is_empty() {
                 body.push_str(&format!("  {}\n", about.trim()));
             }
-            body.push_str(&format!("  {}\n\n", self.mail_link(&format!("/assets/{}", h.id), "search")));
+            // Through a redirect that checks the reader may still see it, and counts the open.
+            body.push_str(&format!("  {}\n\n", self.mail_link(&format!("/alerts/open/{}/{}", search.id, h.id), "search")));
         }
         let settings = self.mail_link("/alerts", "Saved searches");
         body.push_str(&format!(

@@ -138,6 +138,8 @@ pub struct ProgrammeReport {
     pub kpis: Vec<KpiMonth>,
     /// The critical knowledge register.
     pub critical: Vec<CriticalRow>,
+    /// Current awareness: subscribers, what digests delivered, reach and opens.
+    pub awareness: crate::awareness::AwarenessFigures,
 }
 
 /// Ten years: long enough for any programme's story, short enough to chart by month.
@@ -309,7 +311,11 @@ impl Signpost {
             })
             .collect();
 
+        let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
+        let end = to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).unwrap_or_default();
+        let awareness = self.awareness_figures(start, end).await?;
         Ok(ProgrammeReport {
+            awareness,
             from,
             to,
             activities,
@@ -378,6 +384,20 @@ impl ProgrammeReport {
             let detail = format!("{} rounds, {} groups, {} responses", c.rounds, c.groups, c.responses);
             ["Coffee".into(), c.programme.clone(), detail, format!("{:.0}% met", c.met_share * 100.0)]
         }));
+        let a = &self.awareness;
+        for (item, value) in [
+            ("Subscribers (people with a saved search not paused)", a.subscribers.to_string()),
+            ("Digests emailed", a.digests.to_string()),
+            ("Items delivered", a.items_delivered.to_string()),
+            ("Members reached (sent at least one item)", format!("{} of {}", a.reached, a.members)),
+            ("Reach", format!("{:.0}%", a.reach * 100.0)),
+            ("Links opened from digests", a.opens.to_string()),
+        ] {
+            out.push(["Current awareness".into(), item.into(), String::new(), value]);
+        }
+        out.extend(
+            a.most_followed.iter().map(|t| ["Current awareness".into(), "Most followed".into(), t.term.clone(), t.searches.to_string()]),
+        );
         out.extend(
             self.critical
                 .iter()

@@ -173,4 +173,31 @@ impl AwarenessStore for Db {
             .map_err(map_err)?;
         rows.iter().map(|r| Ok((r.try_get("user_id").map_err(map_err)?, r.try_get("items").map_err(map_err)?))).collect()
     }
+
+    async fn all_saved_searches(&self) -> Result<Vec<SavedSearch>, StoreError> {
+        let rows = sqlx::query(sql!("{COLUMNS} ORDER BY id")).fetch_all(&self.pool).await.map_err(map_err)?;
+        rows.iter().map(saved).collect()
+    }
+
+    async fn record_alert_open(&self, saved_search_id: i64, user_id: UserId, asset_id: i64, at: Timestamp) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO alert_opens (saved_search_id, user_id, asset_id, opened_at) VALUES ($1, $2, $3, $4)")
+            .bind(saved_search_id)
+            .bind(user_id)
+            .bind(asset_id)
+            .bind(ms(at))
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn alert_opens(&self, from: Timestamp, to: Timestamp) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM alert_opens WHERE opened_at >= $1 AND opened_at < $2")
+            .bind(ms(from))
+            .bind(ms(to))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.try_get("n").map_err(map_err)
+    }
 }

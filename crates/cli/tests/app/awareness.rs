@@ -83,10 +83,28 @@ async fn a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sen
     assert_eq!(mail.len(), 1, "one digest, for the one search with something new: {mail:?}");
     assert_eq!(mail[0]["subject"], "Signpost: 1 new for \"Falls\"");
     let text = mail[0]["text"].as_str().unwrap();
-    assert!(text.contains("Falls after discharge") && text.contains("/assets/"), "{text}");
+    assert!(text.contains("Falls after discharge") && text.contains("/alerts/open/"), "{text}");
     assert!(!text.contains("Ward B bay"), "a team-only item alice cannot see is left out");
     assert!(!text.contains("Falls clinic staffing"), "narrowed before sending: left out");
     assert!(!text.contains("Falls audit from last year"), "only what is new since the search was saved");
+
+    // Its link goes through a redirect that counts the open and checks the reader may see it.
+    let link = text.split_whitespace().find(|w| w.contains("/alerts/open/")).unwrap();
+    let path = link.trim_start_matches(common::PUBLIC_URL);
+    let res = alice.client.get(format!("{}{path}", t.base)).header("cookie", &alice.cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/assets/"));
+    let sid = path.split('/').nth(3).unwrap();
+    let bob = WebUser::sign_in(&t, "bob").await;
+    let (status, _) = bob.get(&format!("/alerts/open/{sid}/{}", narrowed["id"])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a link to what the reader may not see leads nowhere");
+    let today = chrono::Utc::now().date_naive();
+    let report: Value = t.get("spec", &format!("/api/v1/reports/programme?from={today}&to={today}")).await.good();
+    let a = &report["awareness"];
+    assert_eq!((a["subscribers"].as_u64(), a["digests"].as_u64(), a["items_delivered"].as_i64()), (Some(1), Some(1), Some(1)), "{a}");
+    assert_eq!((a["reached"].as_u64(), a["opens"].as_i64()), (Some(1), Some(1)), "bob's refused link is not an open: {a}");
+    assert_eq!(a["members"].as_u64(), Some(5));
+    assert_eq!(a["most_followed"][0], json!({"term": "falls", "searches": 2}), "{a}");
 
     // Sent once: running again sends nothing, as nothing is new.
     let before = sink.received().len();

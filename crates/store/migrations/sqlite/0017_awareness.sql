@@ -23,3 +23,14 @@ CREATE TABLE alert_deliveries (
     items INTEGER NOT NULL
 );
 CREATE INDEX alert_deliveries_sent ON alert_deliveries (sent_at);
+
+-- A link followed from a digest (through a redirect that checks the reader may see
+-- what it leads to), for the report's count of opens.
+CREATE TABLE alert_opens (
+    id INTEGER PRIMARY KEY,
+    saved_search_id INTEGER NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    asset_id INTEGER NOT NULL,
+    opened_at INTEGER NOT NULL
+);
+CREATE INDEX alert_opens_at ON alert_opens (opened_at);

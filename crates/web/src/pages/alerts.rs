@@ -7,11 +7,12 @@ use crate::pages::prelude::*;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
-    Pages::new().page("/alerts", alerts).form("/alerts", save).form_back("/alerts/{id}/frequency", "/alerts", change).form_back(
-        "/alerts/{id}/delete",
-        "/alerts",
-        delete,
-    )
+    Pages::new()
+        .page("/alerts", alerts)
+        .form("/alerts", save)
+        .form_back("/alerts/{id}/frequency", "/alerts", change)
+        .form_back("/alerts/{id}/delete", "/alerts", delete)
+        .page("/alerts/open/{id}/{asset}", open)
 }
 
 crate::page_form! {
@@ -146,4 +147,11 @@ pub async fn change(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, form): Cs
 pub async fn delete(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
     s.app.delete_saved_search(&actor, id).await?;
     Ok(done("/alerts", AlertsNotice::Deleted))
+}
+
+/// `GET /alerts/open/{id}/{asset}`: a digest's link. Counted, then on to the asset,
+/// only if the reader may see it now.
+pub async fn open(SignedIn(s, actor, _): SignedIn, PagePath((id, asset)): PagePath<(i64, i64)>) -> PageResult {
+    s.app.open_from_alert(&actor, id, signpost_domain::AssetId(asset)).await?;
+    Ok(see_other(&format!("/assets/{asset}")))
 }

@@ -122,6 +122,11 @@ fn sections(r: &ProgrammeReport) -> Markup {
         }
         (table("Activities by technique and team", &["Technique", "Team", "Sessions"], r.activities.iter().map(|a| vec![a.technique.clone(), a.team.clone(), a.sessions.to_string()]).collect()))
         (table("Contributors recognised by reuse", &["Person", "Assets reused", "Times reused"], r.contributors.iter().map(|c| vec![c.name.clone(), c.assets.to_string(), c.reuse.to_string()]).collect()))
+        h2 { "Current awareness" }
+        @let a = &r.awareness;
+        p { (a.subscribers) " people follow saved searches. In the period " (a.digests) " digests listed " (a.items_delivered) " items, reaching "
+            (a.reached) " of " (a.members) " members (" (format!("{:.0}%", a.reach * 100.0)) "); " (a.opens) " links in them were opened." }
+        (table("Most followed", &["Topic or words", "Saved searches"], a.most_followed.iter().map(|t| vec![t.term.clone(), t.searches.to_string()]).collect()))
         (table("Randomised coffee trials", &["Programme", "Rounds", "Pairs", "Met", "New connections", "Would do again"], r.coffee.iter().map(|c| vec![
             c.programme.clone(), c.rounds.to_string(), c.groups.to_string(),
             format!("{:.0}%", c.met_share * 100.0), format!("{:.0}%", c.new_connection_share * 100.0), format!("{:.0}%", c.again_share * 100.0),
