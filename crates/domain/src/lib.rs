@@ -30,6 +30,7 @@ pub mod risk;
 pub mod search;
 pub mod sign_on;
 pub mod techniques;
+pub mod thesaurus;
 pub mod visibility;
 
 pub use errors::{FieldError, StoreError};

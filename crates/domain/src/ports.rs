@@ -76,6 +76,7 @@ pub trait Store:
     + JobStore
     + crate::feeds::FeedStore
     + crate::awareness::AwarenessStore
+    + crate::thesaurus::ThesaurusStore
     + Send
     + Sync
     + 'static

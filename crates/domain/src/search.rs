@@ -47,6 +47,8 @@ pub struct SearchRequest {
     /// The query's embedding: when present, results are ranked by words and meaning
     /// together, and assets close in meaning match even without the words.
     pub vector: Option<Vec<f32>>,
+    /// Each topic filter takes in its narrower terms in the thesaurus too.
+    pub narrower_topics: bool,
 }
 
 /// One result.

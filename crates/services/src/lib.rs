@@ -30,6 +30,7 @@ pub mod risk;
 pub mod search;
 pub mod search_params;
 pub mod techniques;
+pub mod thesaurus;
 pub mod transfer;
 pub mod upload;
 pub mod validate;

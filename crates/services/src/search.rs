@@ -28,7 +28,15 @@ impl Signpost {
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
-        let request = self.with_query_vector(request).await;
+        let mut request = self.with_query_vector(request).await;
+        if !request.topics.is_empty() {
+            // Topics as the thesaurus reads them: a non-preferred term as its preferred
+            // one, and, when asked, with the narrower terms beneath it.
+            let thesaurus = self.store.thesaurus().await?;
+            if !thesaurus.terms.is_empty() {
+                request.topics = thesaurus.expand(&request.topics, request.narrower_topics);
+            }
+        }
         let visible = policy::view_condition(actor);
         let index = self.index.clone();
         Ok(tokio::task::spawn_blocking(move || index.search(&request, &visible, Utc::now()))

@@ -26,6 +26,9 @@ pub struct SearchParams {
     status: Option<String>,
     /// Review states: `current`, `due_soon`, `overdue`.
     review: Option<String>,
+    /// Topics take in their narrower terms in the thesaurus (`true`).
+    #[serde(default)]
+    narrower: bool,
     /// `relevance` (default) or `recency`.
     #[serde(default)]
     sort: SortOrder,
@@ -60,6 +63,7 @@ impl SearchParams {
             snippets: true,
             facets: true,
             vector: None,
+            narrower_topics: p.narrower,
         };
         if errors.is_empty() { Ok(request) } else { Err(ServiceError::Invalid(errors)) }
     }
@@ -88,6 +92,7 @@ impl SearchParams {
             team: joined("team"),
             status: joined("status"),
             review: joined("review"),
+            narrower: matches!(one("narrower").as_deref(), Some("true" | "yes" | "on")),
             sort,
             offset: (page - 1).saturating_mul(limit),
             limit,

@@ -37,6 +37,7 @@ mod rows;
 mod sign_on;
 mod store_impl;
 mod techniques;
+mod thesaurus;
 mod visibility_sql;
 
 use std::str::FromStr;

@@ -144,6 +144,7 @@ async fn journey(t: &TestApp, javascript: bool) {
         "/account/tokens".into(),
         "/account/feeds".into(),
         "/alerts".into(),
+        "/thesaurus".into(),
         "/accessibility".into(),
         "/no-such-page".into(),
         "/admin".into(),

@@ -41,6 +41,7 @@ mod scim;
 mod security;
 mod semantic;
 mod sign_on;
+mod thesaurus;
 mod wayfinding;
 mod xss;
 

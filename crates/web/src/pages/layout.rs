@@ -122,7 +122,7 @@ fn navigation(v: &Viewer) -> Markup {
             ("/maturity", "Maturity"),
         ]);
     }
-    items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams")]);
+    items.extend([("/techniques", "Techniques"), ("/people", "People"), ("/teams", "Teams"), ("/thesaurus", "Subjects")]);
     if matches!(v.user.role, Role::Admin | Role::KnowledgeSpecialist) {
         items.push(("/reports", "Reports"));
     }

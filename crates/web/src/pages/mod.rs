@@ -26,6 +26,7 @@ pub mod people;
 pub mod reports;
 pub mod search;
 pub mod statement;
+pub mod thesaurus;
 
 pub use extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn};
 pub use layout::{Viewer, capitalised, label};
@@ -39,6 +40,7 @@ pub fn pages() -> Pages {
         statement::routes(),
         search::routes(),
         alerts::routes(),
+        thesaurus::routes(),
         accounts::routes(),
         assets::routes(),
         learning::routes(),
