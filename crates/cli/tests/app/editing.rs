@@ -83,8 +83,9 @@ async fn a_new_asset_is_checked_previewed_and_saved_from_the_form(backend: Backe
     let (_, html) = alice.get(&location).await;
     assert!(html.contains("You published this knowledge"));
     assert!(
-        html.contains("Smith 2024 – DOI: 10.1136/bmj.n71") && html.contains("Jones 2023 – PMID: 38012345"),
-        "sources became DOI and PMID"
+        html.contains(r#"Smith 2024. <a href="https://doi.org/10.1136/bmj.n71">DOI: 10.1136/bmj.n71</a>"#)
+            && html.contains(r#"Jones 2023. <a href="https://pubmed.ncbi.nlm.nih.gov/38012345/">PMID: 38012345</a>"#),
+        "sources became links to their DOI and PMID"
     );
     let id = location.trim_start_matches("/assets/").split('?').next().unwrap().to_string();
     let (_, api) = t.get("alice", &format!("/api/v1/assets/{id}")).await;

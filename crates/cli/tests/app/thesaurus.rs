@@ -98,8 +98,8 @@ async fn a_specialist_imports_a_thesaurus_and_searches_take_in_narrower_terms_an
     assert!(results.contains("3 results"), "the search page takes the same request");
 
     // Exports read back as the same thesaurus.
-    let (_, ttl) = spec.get("/thesaurus.ttl").await;
-    let (_, csv_out) = spec.get("/thesaurus.csv").await;
+    let (_, ttl) = spec.get("/thesaurus/export.ttl").await;
+    let (_, csv_out) = spec.get("/thesaurus/export.csv").await;
     assert!(
         csv_out.starts_with('\u{feff}') && csv_out.contains("Intensive care,Hospital settings,ICU|Critical care unit|Soins intensifs"),
         "{csv_out}"

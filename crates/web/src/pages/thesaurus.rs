@@ -18,8 +18,8 @@ pub fn routes() -> Pages {
         .page("/thesaurus/term", term_page)
         .form_back("/thesaurus/remove", "/thesaurus", remove)
         .upload("/thesaurus/import", "/thesaurus", import)
-        .page("/thesaurus.csv", export_csv)
-        .page("/thesaurus.ttl", export_skos)
+        .page("/thesaurus/export.csv", export_csv)
+        .page("/thesaurus/export.ttl", export_skos)
 }
 
 crate::page_form! {
@@ -101,7 +101,7 @@ async fn thesaurus_page(s: &AppState, actor: &Actor, viewer: &Viewer, state: &Fo
         @if let Some(notice) = &state.notice { (success_banner(notice)) }
         h1 { "Thesaurus" }
         p { "The subjects knowledge is filed under. Each preferred term may have broader and narrower terms, and non-preferred terms that lead to it, so a search for a topic finds what is filed under its synonyms, and can take in everything narrower." }
-        p { "Download it as " a href="/thesaurus.csv" download { "CSV" } " or " a href="/thesaurus.ttl" download { "SKOS (Turtle)" } "." }
+        p { "Download it as " a href="/thesaurus/export.csv" download { "CSV" } " or " a href="/thesaurus/export.ttl" download { "SKOS (Turtle)" } "." }
         @if t.terms.is_empty() {
             p { "No terms yet." }
         } @else {
@@ -233,12 +233,12 @@ async fn export(s: &AppState, actor: &Actor, format: ThesaurusFormat) -> PageRes
         .into_response())
 }
 
-/// `GET /thesaurus.csv`.
+/// `GET /thesaurus/export.csv`.
 pub async fn export_csv(SignedIn(s, actor, _): SignedIn) -> PageResult {
     export(&s, &actor, ThesaurusFormat::Csv).await
 }
 
-/// `GET /thesaurus.ttl`.
+/// `GET /thesaurus/export.ttl`.
 pub async fn export_skos(SignedIn(s, actor, _): SignedIn) -> PageResult {
     export(&s, &actor, ThesaurusFormat::Skos).await
 }
