@@ -114,6 +114,8 @@ pub trait AwarenessStore: Send + Sync + 'static {
     ) -> Result<SavedSearch, StoreError>;
     /// Deletes the owner's saved search.
     async fn delete_saved_search(&self, id: i64, user_id: UserId, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Pauses one saved search, whoever owns it, saying why.
+    async fn pause_saved_search(&self, id: i64, reason: &str, audit: AuditRecord) -> Result<SavedSearch, StoreError>;
     /// Pauses every saved search of a person, saying why; returns how many.
     async fn pause_saved_searches(&self, user_id: UserId, reason: &str, audit: AuditRecord) -> Result<u64, StoreError>;
     /// Records what a digest sent: moves the search's `checked_until` from `from` to

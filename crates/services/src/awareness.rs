@@ -12,13 +12,13 @@ use signpost_domain::audit::AuditRecord;
 use signpost_domain::awareness::{AlertFrequency, SavedSearch};
 use signpost_domain::communities::Notification;
 use signpost_domain::jobs::NewJob;
-use signpost_domain::people::Actor;
+use signpost_domain::people::{Actor, Role};
 use signpost_domain::ports::Mail;
 use signpost_domain::search::{SearchHit, SortOrder};
 use signpost_domain::{FieldError, UserId};
 
 use crate::search_params::request_from_query;
-use crate::{ServiceError, Signpost};
+use crate::{ServiceError, Signpost, policy};
 
 /// A term many saved searches follow: a topic they filter by, or words they search for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -115,7 +115,53 @@ impl Signpost {
         let name = name?;
         let audit =
             AuditRecord::new(Some(actor.user_id), "saved_search.create", format!("saved the search {name:?} ({})", frequency.as_str()));
-        Ok(self.store.create_saved_search(actor.user_id, &name, query, frequency, Utc::now(), audit).await?)
+        let saved = self.store.create_saved_search(actor.user_id, &name, query, frequency, Utc::now(), audit).await?;
+        self.tell_specialists(actor, &format!("saved the search \"{name}\" ({})", frequency.as_str().replace('_', " "))).await?;
+        Ok(saved)
+    }
+
+    /// Tells every knowledge specialist (but the actor) what a member changed in what
+    /// they follow, as the library service is told when a member changes their profile.
+    async fn tell_specialists(&self, actor: &Actor, what: &str) -> Result<(), ServiceError> {
+        let people = self.people_by_id().await?;
+        let name = people.get(&actor.user_id).map_or("Someone", |u| u.name.as_str());
+        let now = Utc::now();
+        let notes: Vec<Notification> = people
+            .values()
+            .filter(|u| u.role == Role::KnowledgeSpecialist && u.id != actor.user_id && u.disabled_at.is_none())
+            .map(|u| Notification::new(u.id, format!("{name} {what}"), "/alerts/everyone", now))
+            .collect();
+        if !notes.is_empty() {
+            self.store.notify(&notes).await?;
+        }
+        Ok(())
+    }
+
+    /// Every saved search with its owner's name (knowledge specialists): what members follow.
+    pub async fn everyones_saved_searches(&self, actor: &Actor) -> Result<Vec<(String, SavedSearch)>, ServiceError> {
+        policy::ensure_specialist(actor)?;
+        let people = self.people_by_id().await?;
+        Ok(self
+            .store
+            .all_saved_searches()
+            .await?
+            .into_iter()
+            .map(|s| (people.get(&s.user_id).map(|u| u.name.clone()).unwrap_or_default(), s))
+            .collect())
+    }
+
+    /// Pauses someone's saved search (knowledge specialists), telling its owner.
+    pub async fn pause_saved_search_for(&self, actor: &Actor, id: i64) -> Result<SavedSearch, ServiceError> {
+        policy::ensure_specialist(actor)?;
+        let audit = AuditRecord::new(Some(actor.user_id), "saved_search.pause", format!("paused saved search {id}"));
+        let search = self
+            .store
+            .pause_saved_search(id, "paused by a knowledge specialist; choose a frequency to start it again", audit)
+            .await
+            .map_err(crate::accounts::not_found_as("saved search"))?;
+        let text = format!("A knowledge specialist paused your saved search \"{}\"", search.name);
+        self.store.notify(&[Notification::new(search.user_id, text, "/alerts", Utc::now())]).await?;
+        Ok(search)
     }
 
     /// The actor's saved searches.
@@ -127,7 +173,14 @@ impl Signpost {
     pub async fn set_alert_frequency(&self, actor: &Actor, id: i64, frequency: AlertFrequency) -> Result<SavedSearch, ServiceError> {
         let audit =
             AuditRecord::new(Some(actor.user_id), "saved_search.frequency", format!("saved search {id} now {}", frequency.as_str()));
-        self.store.set_search_frequency(id, actor.user_id, frequency, audit).await.map_err(crate::accounts::not_found_as("saved search"))
+        let search = self
+            .store
+            .set_search_frequency(id, actor.user_id, frequency, audit)
+            .await
+            .map_err(crate::accounts::not_found_as("saved search"))?;
+        self.tell_specialists(actor, &format!("changed the saved search \"{}\" to {}", search.name, frequency.as_str().replace('_', " ")))
+            .await?;
+        Ok(search)
     }
 
     /// Deletes one of the actor's saved searches.

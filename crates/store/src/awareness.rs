@@ -115,6 +115,23 @@ impl AwarenessStore for Db {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn pause_saved_search(&self, id: i64, reason: &str, audit: AuditRecord) -> Result<SavedSearch, StoreError> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "UPDATE saved_searches SET frequency = 'paused', paused_because = $1 WHERE id = $2 \
+             RETURNING id, user_id, name, query, frequency, paused_because, problem, created_at, checked_until",
+        )
+        .bind(reason)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let search = row.as_ref().map(saved).transpose()?.ok_or(StoreError::NotFound)?;
+        append_logs(&mut tx, &audit, "saved_search", Some(id), false).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(search)
+    }
+
     async fn pause_saved_searches(&self, user_id: UserId, reason: &str, audit: AuditRecord) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let done =

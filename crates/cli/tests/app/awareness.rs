@@ -121,6 +121,23 @@ async fn a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sen
         "{notes}"
     );
 
+    // The library service sees what members follow, is told of changes, and can pause a search.
+    let spec = WebUser::sign_in(&t, "spec").await;
+    let (_, notes) = spec.get("/notifications").await;
+    assert!(notes.contains("alice saved the search &quot;Falls&quot; (as it happens)"), "{notes}");
+    let (status, everyone) = spec.get("/alerts/everyone").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(everyone.contains("3 saved searches") && everyone.contains("Cannot run: team 999999 no longer exists"), "{everyone}");
+    let (status, _) = alice.get("/alerts/everyone").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "members see only their own");
+    let sepsis = everyone.split("action=\"/alerts/").nth(3).and_then(|r| r.split('/').next()).unwrap().to_string();
+    let answer = spec.post(&format!("/alerts/{sepsis}/pause"), &[]).await;
+    assert_redirect(&answer, "/alerts/everyone?done=paused");
+    let (_, page) = alice.get("/alerts").await;
+    assert!(page.contains("Paused by a knowledge specialist"), "{page}");
+    let (_, notes) = alice.get("/notifications").await;
+    assert!(notes.contains("A knowledge specialist paused your saved search &quot;Sepsis&quot;"), "{notes}");
+
     // Paused, a search sends nothing however much is new.
     let (_, page) = alice.get("/alerts").await;
     let id = page.split("id=\"saved-").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_string();

@@ -212,6 +212,8 @@ async fn every_administration_page_passes_axe(backend: Backend) {
             "/account".into(),
             "/account/password".into(),
             "/account/notifications".into(),
+            "/alerts/everyone".into(),
+            "/thesaurus".into(),
         ] {
             b.visit_accessible(&t.base, &path).await;
         }

@@ -13,6 +13,8 @@ pub fn routes() -> Pages {
         .form_back("/alerts/{id}/frequency", "/alerts", change)
         .form_back("/alerts/{id}/delete", "/alerts", delete)
         .page("/alerts/open/{id}/{asset}", open)
+        .page("/alerts/everyone", everyone)
+        .form_back("/alerts/{id}/pause", "/alerts/everyone", pause)
 }
 
 crate::page_form! {
@@ -31,6 +33,7 @@ crate::notices! {
         Saved => "Search saved. New knowledge it finds will be emailed to you as you chose.",
         Changed => "Saved search changed.",
         Deleted => "Saved search deleted.",
+        Paused => "Saved search paused. Its owner has been told.",
     }
 }
 
@@ -97,6 +100,9 @@ async fn alerts_page(s: &AppState, actor: &Actor, viewer: &Viewer, state: &FormS
         (error_summary(&state.errors))
         @if let Some(notice) = &state.notice { (success_banner(notice)) }
         h1 { "Saved searches" }
+        @if signpost_services::policy::ensure_specialist(actor).is_ok() {
+            p { a href="/alerts/everyone" { "What members follow" } ": everyone's saved searches, for the library service." }
+        }
         p { "Save a search to hear of new knowledge it finds: Signpost emails you what is new or updated since the last email, as often as you choose, and only what you may see when it is sent. Nothing new, no email." }
         @if !state.errors.is_empty() {
             (save_form(viewer, &state.values.query, &state.values.name, &state.errors))
@@ -154,4 +160,52 @@ pub async fn delete(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly 
 pub async fn open(SignedIn(s, actor, _): SignedIn, PagePath((id, asset)): PagePath<(i64, i64)>) -> PageResult {
     s.app.open_from_alert(&actor, id, signpost_domain::AssetId(asset)).await?;
     Ok(see_other(&format!("/assets/{asset}")))
+}
+
+/// `GET /alerts/everyone`: every member's saved searches (knowledge specialists).
+pub async fn everyone(SignedIn(s, actor, viewer): SignedIn, notice: Done<AlertsNotice>) -> PageResult {
+    let all = s.app.everyones_saved_searches(&actor).await?;
+    let body = html! {
+        @if let Some(message) = notice.message() { (success_banner(message)) }
+        a class="nhsuk-back-link" href="/alerts" { "Your saved searches" }
+        h1 { "What members follow" }
+        p { "Every saved search, with how often it is sent. You are told when a member saves or changes one. Pause one that should stop, such as a leaver's: its owner is told and can start it again." }
+        @if all.is_empty() {
+            p { "Nobody has saved a search yet." }
+        } @else {
+            table class="nhsuk-table" {
+                caption class="nhsuk-table__caption" { (counted(all.len() as i64, "saved search", "saved searches")) }
+                (table_head(&["Member", "Search", "How often", "Action"]))
+                tbody class="nhsuk-table__body" {
+                    @for (name, search) in &all {
+                        tr class="nhsuk-table__row" {
+                            td class="nhsuk-table__cell" { (name) }
+                            td class="nhsuk-table__cell" {
+                                a href={ "/search?" (search.query) } { (search.name) }
+                                @if let Some(problem) = &search.problem { br; span class="nhsuk-body-s" { "Cannot run: " (problem) } }
+                            }
+                            td class="nhsuk-table__cell" { (search.frequency.describe()) }
+                            td class="nhsuk-table__cell" {
+                                @if search.frequency != AlertFrequency::Paused {
+                                    form method="post" action={ "/alerts/" (search.id) "/pause" } novalidate {
+                                        (csrf_field(&viewer.csrf_token))
+                                        button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" data-module="nhsuk-button" type="submit" {
+                                            "Pause" span class="nhsuk-u-visually-hidden" { " " (name) "'s search " (search.name) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("What members follow", Some(&viewer), "", body).into_response())
+}
+
+/// `POST /alerts/{id}/pause` (knowledge specialists).
+pub async fn pause(PagePath(id): PagePath<i64>, CsrfForm(s, actor, _, CsrfOnly {}): CsrfForm<CsrfOnly>) -> PageResult {
+    s.app.pause_saved_search_for(&actor, id).await?;
+    Ok(done("/alerts/everyone", AlertsNotice::Paused))
 }

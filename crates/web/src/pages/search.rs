@@ -118,6 +118,17 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                             (facet_group("Review", "review", &r.facets.review_state, label, pairs))
                             (status_group(&r.facets.status, pairs))
                             (facet_group("Topic", "topic", &r.facets.topic, label, pairs))
+                            @if !r.facets.topic.is_empty() || pairs.iter().any(|(k, _)| k == "topic") {
+                                div class="nhsuk-form-group" {
+                                    div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
+                                        div class="nhsuk-checkboxes__item" {
+                                            input class="nhsuk-checkboxes__input" id="narrower" name="narrower" type="checkbox" value="yes" checked[checked(pairs, "narrower", "yes")] aria-describedby="narrower-hint";
+                                            label class="nhsuk-label nhsuk-checkboxes__label" for="narrower" { "Include narrower subjects" }
+                                            div class="nhsuk-hint nhsuk-checkboxes__hint" id="narrower-hint" { "A topic takes in the subjects beneath it in the " a href="/thesaurus" { "thesaurus" } "." }
+                                        }
+                                    }
+                                }
+                            }
                             (facet_group("Team", "team", &r.facets.team, team_name, pairs))
                             div class="nhsuk-form-group" {
                                 label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
