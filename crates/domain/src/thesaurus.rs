@@ -131,15 +131,21 @@ impl Thesaurus {
         self.terms.iter().find(|t| key(&t.label) == k || t.non_preferred.iter().any(|np| key(np) == k)).map(|t| t.label.as_str())
     }
 
+    /// The term a label (preferred or not) stands for.
+    fn term_for(&self, label: &str) -> Option<&Term> {
+        let k = key(label);
+        self.terms.iter().find(|t| key(&t.label) == k || t.non_preferred.iter().any(|np| key(np) == k))
+    }
+
     /// The term's narrower terms, at every depth.
-    pub fn narrower(&self, label: &str) -> Vec<&str> {
-        let mut found: Vec<&str> = Vec::new();
+    pub fn narrower(&self, label: &str) -> Vec<&Term> {
+        let mut found: Vec<&Term> = Vec::new();
         let mut seen: HashSet<String> = HashSet::from([key(label)]);
         let mut frontier = vec![key(label)];
         while let Some(k) = frontier.pop() {
             for t in &self.terms {
                 if t.broader.iter().any(|b| key(b) == k) && seen.insert(key(&t.label)) {
-                    found.push(&t.label);
+                    found.push(t);
                     frontier.push(key(&t.label));
                 }
             }
@@ -147,16 +153,22 @@ impl Thesaurus {
         found
     }
 
-    /// A search's topics as the thesaurus reads them: each non-preferred term as its
-    /// preferred one, and with `with_narrower` each term's narrower terms too; lower
-    /// case, as topics are indexed. A topic the thesaurus does not know stays as it is.
+    /// A search's topics as the thesaurus reads them: each topic with its preferred
+    /// term and that term's non-preferred terms (knowledge may be filed under any of
+    /// them), and with `with_narrower` the same for every term beneath; lower case, as
+    /// topics are indexed. A topic the thesaurus does not know stays as it is.
     pub fn expand(&self, topics: &[String], with_narrower: bool) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for topic in topics {
-            let term = self.preferred(topic).unwrap_or(topic);
-            out.push(key(term));
+            out.push(key(topic));
+            let Some(term) = self.term_for(topic) else { continue };
+            let mut terms = vec![term];
             if with_narrower {
-                out.extend(self.narrower(term).into_iter().map(key));
+                terms.extend(self.narrower(&term.label));
+            }
+            for t in terms {
+                out.push(key(&t.label));
+                out.extend(t.non_preferred.iter().map(|np| key(np)));
             }
         }
         out.sort();
@@ -201,10 +213,20 @@ mod tests {
         };
         assert_eq!(
             t.expand(&["hospital settings".into()], true),
-            ["emergency department", "hospital settings", "intensive care", "paediatric intensive care"]
+            [
+                "a&e",
+                "critical care unit",
+                "emergency department",
+                "hospital settings",
+                "icu",
+                "intensive care",
+                "paediatric intensive care",
+                "picu"
+            ],
+            "knowledge filed under a synonym of a narrower term is found too"
         );
-        assert_eq!(t.expand(&["ICU".into()], false), ["intensive care"]);
-        assert_eq!(t.expand(&["ICU".into()], true), ["intensive care", "paediatric intensive care"]);
+        assert_eq!(t.expand(&["ICU".into()], false), ["critical care unit", "icu", "intensive care"]);
+        assert_eq!(t.expand(&["ICU".into()], true), ["critical care unit", "icu", "intensive care", "paediatric intensive care", "picu"]);
         assert_eq!(t.expand(&["Wound care".into()], true), ["wound care"], "unknown topics stay");
     }
 

@@ -128,6 +128,9 @@ pub async fn load(app: &Signpost) -> Result<usize, ServiceError> {
     leavers::load(app).await?;
     maturity::load(app).await?;
     impact::load(app).await?;
+    // The subjects the demo's knowledge is filed under, as a thesaurus.
+    let version = app.thesaurus(&operator()).await?.version;
+    app.import_thesaurus(&operator(), include_bytes!("thesaurus.csv").to_vec(), version).await?;
     Ok(n + lessons)
 }
 

@@ -52,6 +52,8 @@ async fn a_specialist_imports_a_thesaurus_and_searches_take_in_narrower_terms_an
         ("Neonatal transfers", "paediatric intensive care"),
         ("Triage at the front door", "emergency department"),
         ("Bed rails", "falls prevention"),
+        // Filed under a synonym, as older knowledge often is.
+        ("Sedation holds", "icu"),
     ] {
         let mut body = lesson(title, t.teams["Library"], "organisation", "published");
         body["topics"] = json!([topic]);
@@ -89,13 +91,19 @@ async fn a_specialist_imports_a_thesaurus_and_searches_take_in_narrower_terms_an
     // A term takes in its narrower terms on request; a synonym leads to its term.
     assert_eq!(
         titles(&t, "topic=hospital%20settings&narrower=true").await,
-        ["Neonatal transfers", "Proning on the unit", "Triage at the front door"]
+        ["Neonatal transfers", "Proning on the unit", "Sedation holds", "Triage at the front door"],
+        "filed under a narrower term, or under a synonym of one"
     );
     assert!(titles(&t, "topic=hospital%20settings").await.is_empty(), "without asking, only the term itself");
-    assert_eq!(titles(&t, "topic=ICU").await, ["Proning on the unit"]);
-    assert_eq!(titles(&t, "topic=ICU&narrower=true").await, ["Neonatal transfers", "Proning on the unit"]);
+    assert_eq!(titles(&t, "topic=ICU").await, ["Proning on the unit", "Sedation holds"]);
+    assert_eq!(
+        titles(&t, "topic=intensive%20care").await,
+        ["Proning on the unit", "Sedation holds"],
+        "the term finds what its synonym files"
+    );
+    assert_eq!(titles(&t, "topic=ICU&narrower=true").await, ["Neonatal transfers", "Proning on the unit", "Sedation holds"]);
     let (_, results) = spec.get("/search?topic=hospital+settings&narrower=yes").await;
-    assert!(results.contains("3 results"), "the search page takes the same request");
+    assert!(results.contains("4 results"), "the search page takes the same request");
 
     // Exports read back as the same thesaurus.
     let (_, ttl) = spec.get("/thesaurus/export.ttl").await;

@@ -67,7 +67,9 @@ impl Signpost {
     }
 
     async fn write_thesaurus(&self, actor: &Actor, terms: &[Term], expected: i64, summary: String) -> Result<Thesaurus, ServiceError> {
-        let audit = AuditRecord::new(Some(actor.user_id), "thesaurus.change", summary);
+        // The console operator (the demo loader, say) is no account to name.
+        let by = (actor.user_id.0 != 0).then_some(actor.user_id);
+        let audit = AuditRecord::new(by, "thesaurus.change", summary);
         self.store.replace_thesaurus(terms, expected, audit).await?;
         Ok(self.store.thesaurus().await?)
     }
