@@ -10,7 +10,7 @@ use crate::rows::{self, USER_COLUMNS, ms, now_ms, time};
 use crate::{Db, append_logs, map_err};
 
 /// How precisely a token's last use is recorded.
-pub(crate) const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
+const TOKEN_USE_RESOLUTION_MS: i64 = 60_000;
 
 impl Db {
     pub(crate) async fn create_team_row(
@@ -179,13 +179,16 @@ impl Db {
         Ok(token)
     }
 
-    pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
+    /// The owner of a working token of `scope` (`api`, or `feeds` for feed keys) with
+    /// this hash, recording its use.
+    pub(crate) async fn token_user_row(&self, secret_hash: &str, now: Timestamp, scope: &str) -> Result<Option<UserId>, StoreError> {
         let row = sqlx::query(
             "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.secret_hash = $1 AND t.scope = 'api' AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
+             WHERE t.secret_hash = $1 AND t.scope = $3 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(ms(now))
+        .bind(scope)
         .fetch_optional(&self.pool)
         .await
         .map_err(map_err)?;

@@ -5,10 +5,9 @@ use signpost_domain::audit::AuditRecord;
 use signpost_domain::feeds::FeedStore;
 use signpost_domain::people::ApiToken;
 use signpost_domain::{StoreError, Timestamp, UserId};
-use sqlx::Row;
 
-use crate::accounts::{TOKEN_USE_RESOLUTION_MS, token};
-use crate::rows::{ms, now_ms};
+use crate::accounts::token;
+use crate::rows::now_ms;
 use crate::{Db, append_logs, map_err};
 
 #[async_trait]
@@ -39,26 +38,7 @@ impl FeedStore for Db {
     }
 
     async fn feed_key_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.secret_hash = $1 AND t.scope = 'feeds' AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
-        )
-        .bind(secret_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        let last_used: Option<i64> = row.try_get("last_used_at").map_err(map_err)?;
-        if last_used.is_none_or(|t| ms(now) - t > TOKEN_USE_RESOLUTION_MS) {
-            let id: i64 = row.try_get("id").map_err(map_err)?;
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(ms(now))
-                .bind(id)
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
-        }
-        row.try_get("user_id").map(Some).map_err(map_err)
+        self.token_user_row(secret_hash, now, "feeds").await
     }
 
     async fn feed_key(&self, user_id: UserId) -> Result<Option<ApiToken>, StoreError> {

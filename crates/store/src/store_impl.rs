@@ -78,7 +78,7 @@ impl Store for Db {
         self.revoke_access_rows(user_id, audit).await
     }
     async fn token_user(&self, secret_hash: &str, now: Timestamp) -> Result<Option<UserId>, StoreError> {
-        self.token_user_row(secret_hash, now).await
+        self.token_user_row(secret_hash, now, "api").await
     }
     async fn tokens(&self, user_id: UserId) -> Result<Vec<ApiToken>, StoreError> {
         self.token_rows(user_id).await
