@@ -100,6 +100,9 @@ pub struct Source {
     /// The abstract, as the database gave it.
     #[serde(default, rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_text: Option<String>,
+    /// What the knowledge specialist made of it when selecting it for the summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appraisal: Option<String>,
 }
 
 impl Source {

@@ -9,6 +9,7 @@ pub mod awareness;
 pub mod coffee;
 pub mod communities;
 pub mod errors;
+pub mod evidence;
 pub mod feeds;
 pub mod fields;
 pub mod identifiers;

@@ -38,11 +38,13 @@ pub enum Category {
     ReviewDue,
     /// A session you took part in shared its answers.
     SessionShared,
+    /// An evidence search request you made or follow moved on, or (for specialists) arrived.
+    EvidenceRequest,
 }
 
 impl Category {
     /// The categories a person chooses for, in the order the settings page lists them.
-    pub const EMAILED: [Category; 9] = [
+    pub const EMAILED: [Category; 10] = [
         Category::ActionAssigned,
         Category::ActionReminder,
         Category::QuestionRouted,
@@ -52,6 +54,7 @@ impl Category {
         Category::Handover,
         Category::ReviewDue,
         Category::SessionShared,
+        Category::EvidenceRequest,
     ];
 
     /// The stable name.
@@ -67,6 +70,7 @@ impl Category {
             Category::Handover => "handover",
             Category::ReviewDue => "review_due",
             Category::SessionShared => "session_shared",
+            Category::EvidenceRequest => "evidence_request",
         }
     }
 
@@ -88,6 +92,7 @@ impl Category {
             Category::Handover => "A handover passes knowledge, actions or roles to you",
             Category::ReviewDue => "Knowledge you own is due for review",
             Category::SessionShared => "A session you took part in shares its answers",
+            Category::EvidenceRequest => "A literature search you asked for moves on (specialists: a new request arrives)",
         }
     }
 

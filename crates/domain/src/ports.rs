@@ -77,6 +77,7 @@ pub trait Store:
     + crate::feeds::FeedStore
     + crate::awareness::AwarenessStore
     + crate::thesaurus::ThesaurusStore
+    + crate::evidence::EvidenceStore
     + Send
     + Sync
     + 'static

@@ -1,4 +1,4 @@
-//! Atom feeds: what a search, a team or a person's review queue holds, newest first,
+//! Atom feeds: what a search, a team, a community or a person's review queue holds, newest first,
 //! for a feed reader. A feed is opened by its reader's feed key (a secret of its own
 //! kind, hashed at rest, that opens feeds and nothing else) and is filtered by what
 //! that person may see at the moment of each fetch, so a feed fetched after someone
@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use signpost_domain::assets::{Asset, Status};
 use signpost_domain::audit::AuditRecord;
+use signpost_domain::communities::QuestionId;
 use signpost_domain::fields::AssetKind;
+use signpost_domain::ids::CommunityId;
 use signpost_domain::people::{Actor, ApiToken};
 use signpost_domain::search::{SearchRequest, SortOrder};
 use signpost_domain::{AssetId, TeamId, UserId};
@@ -40,15 +42,17 @@ pub enum FeedSource {
     Team(TeamId),
     /// The reader's own knowledge due for review.
     Reviews,
+    /// A community's questions, newest activity first.
+    Community(CommunityId),
 }
 
 /// One item of a feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedEntry {
-    /// The asset.
-    pub id: AssetId,
-    /// Its kind.
-    pub kind: AssetKind,
+    /// Its page, as a path on this site (`/assets/12`, `/questions/3`): also its stable id.
+    pub link: String,
+    /// What it is, as a stable name (an asset's kind, or `question`).
+    pub category: String,
     /// Its title.
     pub title: String,
     /// Its summary.
@@ -71,6 +75,10 @@ pub struct Feed {
     pub updated: DateTime<Utc>,
     /// Newest first.
     pub entries: Vec<FeedEntry>,
+}
+
+fn asset_entry(id: AssetId, kind: AssetKind, title: String, summary: String, author: String, updated: DateTime<Utc>) -> FeedEntry {
+    FeedEntry { link: format!("/assets/{id}"), category: kind.as_str().to_string(), title, summary, author, updated }
 }
 
 impl Signpost {
@@ -131,9 +139,36 @@ impl Signpost {
                 let mut entries = Vec::with_capacity(assets.len());
                 for a in assets {
                     let author = self.name_of(&mut names, a.owner_id).await;
-                    entries.push(FeedEntry { id: a.id, kind: a.kind, title: a.title, summary: a.summary, author, updated: a.updated_at });
+                    entries.push(asset_entry(a.id, a.kind, a.title, a.summary, author, a.updated_at));
                 }
                 ("Signpost: your knowledge due for review".to_string(), "/reviews".to_string(), entries)
+            }
+            FeedSource::Community(id) => {
+                let view = self.community_view(actor, id).await?;
+                let mut latest: HashMap<QuestionId, DateTime<Utc>> = HashMap::new();
+                for a in self.live_answers(None).await? {
+                    let at = latest.entry(a.question_id).or_insert(a.created_at);
+                    *at = (*at).max(a.created_at);
+                }
+                let mut entries: Vec<FeedEntry> = view
+                    .questions
+                    .into_iter()
+                    .map(|q| {
+                        let updated = latest.get(&q.question.id).map_or(q.question.created_at, |a| (*a).max(q.question.created_at));
+                        let summary: String = q.question.body.chars().take(300).collect();
+                        FeedEntry {
+                            link: format!("/questions/{}", q.question.id),
+                            category: "question".into(),
+                            title: q.question.title,
+                            summary,
+                            author: q.author,
+                            updated,
+                        }
+                    })
+                    .collect();
+                entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.link.cmp(&a.link)));
+                entries.truncate(FEED_ENTRIES);
+                (format!("Signpost: questions in {}", view.community.name), format!("/communities/{id}"), entries)
             }
         };
         let updated = entries.iter().map(|e| e.updated).max().unwrap_or(DateTime::UNIX_EPOCH);
@@ -147,7 +182,7 @@ impl Signpost {
         let mut entries = Vec::with_capacity(results.hits.len());
         for hit in results.hits {
             let author = self.name_of(&mut names, hit.owner_id).await;
-            entries.push(FeedEntry { id: hit.id, kind: hit.kind, title: hit.title, summary: hit.summary, author, updated: hit.updated_at });
+            entries.push(asset_entry(hit.id, hit.kind, hit.title, hit.summary, author, hit.updated_at));
         }
         Ok(entries)
     }

@@ -105,6 +105,7 @@ impl Signpost {
             }
         }
         self.store.purge_done_jobs(Utc::now() - chrono::Duration::days(KEEP_DONE_DAYS)).await?;
+        self.send_evidence_follow_ups(today).await?;
         let digests = self.queue_due_digests().await? + self.queue_alert_digests(Utc::now()).await?;
         Ok(self.store.enqueue(&jobs).await? + digests)
     }

@@ -9,6 +9,7 @@ pub mod awareness;
 pub mod cells;
 pub mod embedding;
 mod errors;
+pub mod evidence;
 pub mod feeds;
 pub mod impact;
 pub mod indexing;

@@ -140,6 +140,8 @@ pub struct ProgrammeReport {
     pub critical: Vec<CriticalRow>,
     /// Current awareness: subscribers, what digests delivered, reach and opens.
     pub awareness: crate::awareness::AwarenessFigures,
+    /// The evidence service: requests received and delivered, turnaround, reuse, follow-ups.
+    pub evidence: crate::evidence::EvidenceFigures,
 }
 
 /// Ten years: long enough for any programme's story, short enough to chart by month.
@@ -314,8 +316,10 @@ impl Signpost {
         let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
         let end = to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).unwrap_or_default();
         let awareness = self.awareness_figures(start, end).await?;
+        let evidence = self.evidence_figures(start, end).await?;
         Ok(ProgrammeReport {
             awareness,
+            evidence,
             from,
             to,
             activities,
@@ -398,6 +402,19 @@ impl ProgrammeReport {
         out.extend(
             a.most_followed.iter().map(|t| ["Current awareness".into(), "Most followed".into(), t.term.clone(), t.searches.to_string()]),
         );
+        let e = &self.evidence;
+        for (item, value) in [
+            ("Requests received", e.received.to_string()),
+            ("Requests delivered", e.delivered.to_string()),
+            ("Delivered by the date asked for", e.on_time.to_string()),
+            ("Median turnaround (days)", e.median_turnaround_days.map(|d| format!("{d:.1}")).unwrap_or_default()),
+            ("Requests that built on an earlier search", e.reused.to_string()),
+            ("Database searches run", e.searches.to_string()),
+            ("Follow-ups sent", e.follow_ups_asked.to_string()),
+            ("Follow-ups answered (impact statements)", e.follow_ups_answered.to_string()),
+        ] {
+            out.push(["Evidence searches".into(), item.into(), String::new(), value]);
+        }
         out.extend(
             self.critical
                 .iter()

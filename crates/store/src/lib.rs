@@ -21,6 +21,7 @@ mod assets;
 mod awareness;
 mod bulk;
 mod embeddings;
+mod evidence;
 mod feeds;
 mod impact;
 mod jobs;

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/feeds/{key}/search", get(search))
         .route("/feeds/{key}/teams/{id}", get(team))
         .route("/feeds/{key}/reviews", get(reviews))
+        .route("/feeds/{key}/communities/{id}", get(community))
 }
 
 fn not_found() -> Response {
@@ -45,15 +46,15 @@ fn document(feed: &Feed, site: &str, id: String, own: String) -> String {
         .entries
         .iter()
         .map(|e| {
-            let page = format!("{site}/assets/{}", e.id);
+            let page = format!("{site}{}", e.link);
             Entry {
                 title: Text::plain(e.title.clone()),
                 id: page.clone(),
                 updated: e.updated.fixed_offset(),
                 authors: vec![Person { name: e.author.clone(), ..Person::default() }],
                 categories: vec![atom_syndication::Category {
-                    term: e.kind.as_str().to_string(),
-                    label: Some(crate::pages::label(e.kind.as_str())),
+                    term: e.category.clone(),
+                    label: Some(crate::pages::label(&e.category)),
                     ..atom_syndication::Category::default()
                 }],
                 links: vec![link(page, "alternate", "text/html")],
@@ -154,4 +155,10 @@ async fn reviews(State(s): State<AppState>, headers: HeaderMap, ApiPath(key): Ap
     };
     let own = format!("/feeds/{key}/reviews");
     serve(&s, &headers, &key, FeedSource::Reviews, format!("/reviews?owner={}", actor.user_id), own).await
+}
+
+/// `GET /feeds/{key}/communities/{id}`: a community's questions, newest activity first.
+async fn community(State(s): State<AppState>, headers: HeaderMap, ApiPath((key, id)): ApiPath<(String, i64)>) -> Response {
+    let source = FeedSource::Community(signpost_domain::ids::CommunityId(id));
+    serve(&s, &headers, &key, source, format!("/communities/{id}"), format!("/feeds/{key}/communities/{id}")).await
 }

@@ -15,6 +15,7 @@ mod admin_pages;
 mod api;
 mod awareness;
 mod editing;
+mod evidence;
 mod feeds;
 mod pages;
 mod references;

@@ -133,7 +133,7 @@ fn rerank(hits: Vec<SearchHit>, usefulness: &HashMap<AssetId, i64>) -> Vec<Searc
 }
 
 impl Signpost {
-    async fn loop_search(&self, actor: &Actor, query: &str, kinds: Vec<AssetKind>) -> Result<Vec<SearchHit>, ServiceError> {
+    pub(crate) async fn loop_search(&self, actor: &Actor, query: &str, kinds: Vec<AssetKind>) -> Result<Vec<SearchHit>, ServiceError> {
         let request =
             SearchRequest { query: query.to_string(), kinds, statuses: vec![Status::Published], limit: POOL, ..SearchRequest::default() };
         Ok(self.search(actor, request).await?.hits)

@@ -54,6 +54,8 @@ pub enum EvidenceKind {
     Joined,
     /// Started a project.
     Project,
+    /// Ran a literature search for someone.
+    Searched,
 }
 
 impl EvidenceKind {
@@ -63,7 +65,7 @@ impl EvidenceKind {
             EvidenceKind::AcceptedAnswer => 1.5,
             EvidenceKind::Skill => 1.2,
             EvidenceKind::Wrote => 1.0,
-            EvidenceKind::Project => 0.8,
+            EvidenceKind::Project | EvidenceKind::Searched => 0.8,
             EvidenceKind::Verified | EvidenceKind::Answer => 0.5,
             EvidenceKind::Facilitated => 0.4,
             EvidenceKind::Joined => 0.2,
@@ -177,6 +179,7 @@ fn describe(kind: EvidenceKind, titles: &[&str], kinds: &HashMap<AssetKind, usiz
         EvidenceKind::Facilitated => format!("facilitated {}", plural(n, "session", "sessions")),
         EvidenceKind::Joined => format!("took part in {}", plural(n, "session", "sessions")),
         EvidenceKind::Project => format!("started {}", plural(n, "project", "projects")),
+        EvidenceKind::Searched => format!("ran {}", plural(n, "literature search", "literature searches")),
     }
 }
 
@@ -296,6 +299,8 @@ impl Signpost {
             tally.entry(p.created_by).or_default().add(EvidenceKind::Project, &p.title, format!("/projects/{}", p.id), why(m), fit);
         }
 
+        self.searches_as_evidence(actor, query, now, &mut tally).await?;
+
         // A session is about its title, its technique and its project.
         let sessions = self.store.learning_sessions(None).await?;
         let technique = |s: &signpost_domain::learning::Session| s.technique_key.replace('-', " ");
@@ -339,6 +344,55 @@ impl Signpost {
         experts.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.user.name.cmp(&b.user.name)));
         experts.truncate(SHOWN);
         Ok(experts)
+    }
+}
+
+impl Signpost {
+    /// A specialist's delivered literature searches, each about its question and strategy.
+    /// One counts only where the searcher may read the request or its summary, and is
+    /// shown as whichever they may read, so the finder never reveals a private question.
+    async fn searches_as_evidence(
+        &self,
+        actor: &Actor,
+        query: &str,
+        now: DateTime<Utc>,
+        tally: &mut HashMap<UserId, Tally>,
+    ) -> Result<(), ServiceError> {
+        let delivered: Vec<_> = self
+            .store
+            .evidence_requests()
+            .await?
+            .into_iter()
+            .filter(|r| r.state == signpost_domain::evidence::RequestState::Delivered && r.specialist_id.is_some())
+            .collect();
+        let texts = delivered
+            .iter()
+            .map(|r| {
+                let lines = r.searches.iter().flat_map(|s| s.lines.iter().map(|l| l.text.as_str())).collect::<Vec<_>>().join("\n");
+                format!("{}\n{}\n{lines}", r.question, r.pico.parts().iter().map(|(_, p)| *p).collect::<Vec<_>>().join("\n"))
+            })
+            .collect();
+        for (r, m) in delivered.iter().zip(self.match_texts(query, texts).await?) {
+            if m.score < FIT {
+                continue;
+            }
+            let shown = if policy::can_see_request(actor, r) {
+                Some((r.question.clone(), format!("/evidence/requests/{}", r.id)))
+            } else {
+                match r.summary_id {
+                    Some(sid) => match self.store.asset(sid).await {
+                        Ok(a) if policy::can_view(actor, &a) => Some((a.title, format!("/assets/{sid}"))),
+                        _ => None,
+                    },
+                    None => None,
+                }
+            };
+            if let (Some((title, link)), Some(specialist)) = (shown, r.specialist_id) {
+                let fit = f64::from(m.score) * decay(r.delivered_at.unwrap_or(now), now);
+                tally.entry(specialist).or_default().add(EvidenceKind::Searched, &title, link, why(&m), fit);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,8 +1,10 @@
 //! Who may see and do what. The only place these decisions are made: the store
 //! and the search index receive the [`Condition`] built here and translate it.
+mod evidence;
 mod leavers;
 mod people;
 mod programme;
+pub use evidence::*;
 pub use leavers::*;
 pub use people::*;
 pub use programme::*;

@@ -180,6 +180,7 @@ mod tests {
             pmid: Some("33567890".into()),
             url: None,
             abstract_text: Some("Background: falls are common.".into()),
+            appraisal: None,
         }]
     }
 

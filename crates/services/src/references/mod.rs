@@ -103,7 +103,7 @@ fn plan(format: &str, existing: &[Source], incoming: Vec<(usize, Source)>, versi
     ReferencePlan { format: format.to_string(), adding, skipped, version }
 }
 
-fn sources_of(asset: &Asset) -> &[Source] {
+pub(crate) fn sources_of(asset: &Asset) -> &[Source] {
     match &asset.fields {
         AssetFields::EvidenceSummary { sources, .. } => sources,
         _ => &[],
@@ -111,7 +111,7 @@ fn sources_of(asset: &Asset) -> &[Source] {
 }
 
 /// The asset as a change that keeps everything as it is.
-fn unchanged(asset: &Asset) -> AssetInput {
+pub(crate) fn unchanged(asset: &Asset) -> AssetInput {
     AssetInput {
         fields: serde_json::to_value(&asset.fields).unwrap_or_default(),
         summary: asset.summary.clone(),

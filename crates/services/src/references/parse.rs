@@ -421,6 +421,7 @@ fn to_source(mut c: Citation, format: ReferenceFormat) -> Source {
         pmid,
         url,
         abstract_text: present(c.abstract_text.clone()),
+        appraisal: None,
     }
 }
 

@@ -115,6 +115,7 @@ fn navigation(v: &Viewer) -> Markup {
         items.extend([
             ("/communities", "Communities"),
             ("/experts", "Experts"),
+            ("/evidence", "Evidence searches"),
             ("/coffee", "Coffee"),
             ("/mentoring", "Mentoring"),
             ("/leavers", "Leavers"),

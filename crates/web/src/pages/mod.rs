@@ -18,6 +18,7 @@ pub mod router;
 pub mod accounts;
 pub mod alerts;
 pub mod assets;
+pub mod evidence;
 pub mod home;
 pub mod learning;
 pub mod leavers;
@@ -40,6 +41,7 @@ pub fn pages() -> Pages {
         statement::routes(),
         search::routes(),
         alerts::routes(),
+        evidence::routes(),
         thesaurus::routes(),
         accounts::routes(),
         assets::routes(),

@@ -21,7 +21,7 @@ pub fn routes() -> Pages {
 }
 
 /// A DOI or PMID as a link to where it resolves.
-fn identifiers(s: &Source) -> Markup {
+pub(crate) fn identifiers(s: &Source) -> Markup {
     html! {
         @if let Some(doi) = &s.doi { " " a href={ "https://doi.org/" (doi) } { "DOI: " (doi) } }
         @if let Some(pmid) = &s.pmid { " " a href={ "https://pubmed.ncbi.nlm.nih.gov/" (pmid) "/" } { "PMID: " (pmid) } }
@@ -38,7 +38,10 @@ pub fn sources_section(id: AssetId, sources: &[Source], can_edit: bool) -> Marku
         } @else {
             ol class="nhsuk-list nhsuk-list--number" {
                 @for s in sources {
-                    li { (s.citation()) (identifiers(s)) }
+                    li {
+                        (s.citation()) (identifiers(s))
+                        @if let Some(note) = &s.appraisal { br; span class="nhsuk-body-s" { strong { "Appraisal: " } (note) } }
+                    }
                 }
             }
             p class="nhsuk-body-s" {

@@ -34,7 +34,7 @@ pub async fn find(SignedIn(s, actor, viewer): SignedIn, PageQuery(q): PageQuery<
     let body = html! {
         (error_summary(&errors))
         h1 { "Find an expert" }
-        p { "People are ranked by how closely what they have done matches your words: skills they list, knowledge they wrote or verified, answers, sessions they ran or joined, projects they started. A phrase and a rare word count for more than a common word; older evidence counts for less." }
+        p { "People are ranked by how closely what they have done matches your words: skills they list, knowledge they wrote or verified, answers, sessions they ran or joined, projects they started, literature searches they ran for colleagues. A phrase and a rare word count for more than a common word; older evidence counts for less." }
         form method="get" action="/experts" novalidate {
             (Field::new("q", "Who knows about").hint("For example, sepsis screening").errors(&errors).input("search", subject))
             button class="nhsuk-button" type="submit" { "Find people" }

@@ -127,6 +127,20 @@ fn sections(r: &ProgrammeReport) -> Markup {
         p { (a.subscribers) " people follow saved searches. In the period " (a.digests) " digests listed " (a.items_delivered) " items, reaching "
             (a.reached) " of " (a.members) " members (" (format!("{:.0}%", a.reach * 100.0)) "); " (a.opens) " links in them were opened." }
         (table("Most followed", &["Topic or words", "Saved searches"], a.most_followed.iter().map(|t| vec![t.term.clone(), t.searches.to_string()]).collect()))
+        h2 { "Evidence searches" }
+        @let e = &r.evidence;
+        dl class="nhsuk-summary-list" id="evidence" {
+            @for (k, v) in [
+                ("Requests received", e.received.to_string()),
+                ("Requests delivered", format!("{} ({} by the date asked for)", e.delivered, e.on_time)),
+                ("Median turnaround", e.median_turnaround_days.map(|d| format!("{d:.1} days")).unwrap_or_else(|| "none delivered".into())),
+                ("Requests that built on an earlier search", e.reused.to_string()),
+                ("Database searches run", e.searches.to_string()),
+                ("Follow-ups answered", format!("{} of {} sent; each answer is one of the impact statements in this report", e.follow_ups_answered, e.follow_ups_asked)),
+            ] {
+                div class="nhsuk-summary-list__row" { dt class="nhsuk-summary-list__key" { (k) } dd class="nhsuk-summary-list__value" { (v) } }
+            }
+        }
         (table("Randomised coffee trials", &["Programme", "Rounds", "Pairs", "Met", "New connections", "Would do again"], r.coffee.iter().map(|c| vec![
             c.programme.clone(), c.rounds.to_string(), c.groups.to_string(),
             format!("{:.0}%", c.met_share * 100.0), format!("{:.0}%", c.new_connection_share * 100.0), format!("{:.0}%", c.again_share * 100.0),
