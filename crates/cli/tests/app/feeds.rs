@@ -51,6 +51,12 @@ async fn every_kind_of_feed_passes_jing_feedparser_and_feed_rs() {
     t.settle().await;
     let alice = t.app.actor(t.users["alice"]).await.unwrap();
     let key = t.app.create_feed_key(&alice).await.unwrap().secret;
+    // A community with two questions, the older one answered since: it comes first.
+    let community: Value = t.post("bob", "/api/v1/communities", json!({ "name": "Flu leads", "description": "Flu season" })).await.good();
+    let cid = community["id"].as_i64().unwrap();
+    let older: Value = t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Who keeps the PGD list?" })).await.good();
+    let _: Value = t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Fridge & <alarm> numbers?" })).await.good();
+    let _: Value = t.post("spec", &format!("/api/v1/questions/{}/answers", older["id"]), json!({ "body": "Pharmacy does." })).await.good();
 
     let dir = tempfile::tempdir().unwrap();
     let feeds = [
@@ -59,6 +65,7 @@ async fn every_kind_of_feed_passes_jing_feedparser_and_feed_rs() {
         (format!("/feeds/{key}/search?q=fridge&kind=lesson&team={ward_a}"), 1),
         (format!("/feeds/{key}/teams/{ward_a}"), 3),
         (format!("/feeds/{key}/reviews"), 1),
+        (format!("/feeds/{key}/communities/{cid}"), 2),
         (format!("/feeds/{key}/search?q=nothing+matches+this+at+all"), 0),
     ];
     for (i, (path, count)) in feeds.iter().enumerate() {
@@ -82,7 +89,8 @@ async fn every_kind_of_feed_passes_jing_feedparser_and_feed_rs() {
         for e in entries {
             // The Schematron rules jing leaves unchecked: every entry has an author and a link.
             assert!(
-                e["author"].as_str().is_some_and(|a| !a.is_empty()) && e["link"].as_str().is_some_and(|l| l.contains("/assets/")),
+                e["author"].as_str().is_some_and(|a| !a.is_empty())
+                    && e["link"].as_str().is_some_and(|l| l.contains("/assets/") || l.contains("/questions/")),
                 "{e}"
             );
         }
@@ -97,6 +105,15 @@ async fn every_kind_of_feed_passes_jing_feedparser_and_feed_rs() {
     assert_eq!(titles(&xml), ["Handover sheet review", "Flu vaccine fridge checks", "Flu clinic queues & consent <at the door>"]);
     assert!(feed.entries[2].id.ends_with(&format!("/assets/{first}")), "{}", feed.entries[1].id);
     assert_eq!(feed.updated, Some(feed.entries[0].updated.unwrap()), "the feed is as new as its newest entry");
+    // A community's feed puts the question with the newest activity first, linked to its page.
+    let (_, xml) = fetch(&t, &format!("/feeds/{key}/communities/{cid}")).await;
+    assert_eq!(titles(&xml), ["Who keeps the PGD list?", "Fridge & <alarm> numbers?"]);
+    let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
+    assert!(feed.entries[0].id.ends_with(&format!("/questions/{}", older["id"])), "{}", feed.entries[0].id);
+    // A guest may not see communities: their key finds no such feed.
+    let guest = t.app.actor(t.users["guest"]).await.unwrap();
+    let guest_key = t.app.create_feed_key(&guest).await.unwrap().secret;
+    assert_eq!(fetch(&t, &format!("/feeds/{guest_key}/communities/{cid}")).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn a_feed_shows_what_its_reader_may_see_at_each_fetch_answers_304_and_stops_with_its_key(backend: Backend) {
@@ -153,6 +170,9 @@ async fn the_feeds_page_shows_addresses_once_and_revokes_them(backend: Backend) 
     let t = TestApp::spawn(backend).await;
     published(&t, "alice", "Flu clinic queues", "Ward A", "organisation").await;
     t.settle().await;
+    // Alice belongs to one community; her feeds include its questions, not those of one she has not joined.
+    let joined: Value = t.post("alice", "/api/v1/communities", json!({ "name": "Flu leads", "description": "Flu season" })).await.good();
+    let _: Value = t.post("bob", "/api/v1/communities", json!({ "name": "Tissue viability", "description": "Wounds" })).await.good();
     let alice = WebUser::sign_in(&t, "alice").await;
     let (_, search) = alice.get("/search?q=flu").await;
     assert!(search.contains("Follow this search in a feed reader"));
@@ -166,6 +186,8 @@ async fn the_feeds_page_shows_addresses_once_and_revokes_them(backend: Backend) 
     let start = page.find("/feeds/spf_").expect("the addresses hold the key");
     let address: String = page[start..].chars().take_while(|c| *c != '<').collect();
     assert!(address.ends_with("/search?q=flu"), "{address}");
+    assert!(page.contains("Questions in Flu leads") && page.contains(&format!("/communities/{}</code>", joined["id"])), "{page}");
+    assert!(!page.contains("Questions in Tissue viability"));
     let (status, xml) = fetch(&t, &address.replace("&amp;", "&")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(titles(&xml), ["Flu clinic queues"]);

@@ -44,6 +44,11 @@ async fn feed_list(s: &AppState, actor: &Actor, search: Option<&str>) -> Result<
             list.push((format!("New knowledge from {}", t.name), format!("/teams/{}", t.id)));
         }
     }
+    if signpost_services::policy::ensure_staff(actor).is_ok() {
+        for c in s.app.communities(actor).await?.into_iter().filter(|c| c.my_role.is_some()) {
+            list.push((format!("Questions in {}", c.community.name), format!("/communities/{}", c.community.id)));
+        }
+    }
     list.push(("All new knowledge".to_string(), "/search".to_string()));
     Ok(list)
 }
