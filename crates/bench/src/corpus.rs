@@ -549,6 +549,7 @@ impl Corpus {
             }),
             AssetKind::HowTo => json!({"prerequisites": w(8), "steps": [w(8), w(8), w(8)]}),
             AssetKind::HandoverNote => json!({"role": w(4), "successor": w(2), "key_contacts": [{"name": w(2), "role": w(3)}]}),
+            AssetKind::ReadingList => json!({"purpose": w(10), "sources": [{"title": w(10), "doi": "10.1136/bmj.n71"}]}),
         }
     }
 

@@ -23,11 +23,13 @@ pub enum AssetKind {
     HowTo,
     /// A handover note: what a successor needs to know about a role.
     HandoverNote,
+    /// A reading list: sources gathered for a purpose, such as a course or new starters.
+    ReadingList,
 }
 
 impl AssetKind {
     /// Every kind, in display order.
-    pub const ALL: [AssetKind; 7] = [
+    pub const ALL: [AssetKind; 8] = [
         AssetKind::Lesson,
         AssetKind::Guidance,
         AssetKind::PracticeExample,
@@ -35,6 +37,7 @@ impl AssetKind {
         AssetKind::EvidenceSummary,
         AssetKind::HowTo,
         AssetKind::HandoverNote,
+        AssetKind::ReadingList,
     ];
 
     /// The stable name.
@@ -47,6 +50,7 @@ impl AssetKind {
             AssetKind::EvidenceSummary => "evidence_summary",
             AssetKind::HowTo => "how_to",
             AssetKind::HandoverNote => "handover_note",
+            AssetKind::ReadingList => "reading_list",
         }
     }
 
@@ -56,7 +60,7 @@ impl AssetKind {
             FieldError::new(
                 "kind",
                 format!(
-                    "unknown asset kind {s:?}: use lesson, guidance, practice_example, story, evidence_summary, how_to or handover_note"
+                    "unknown asset kind {s:?}: use lesson, guidance, practice_example, story, evidence_summary, how_to, handover_note or reading_list"
                 ),
             )
         })
@@ -271,6 +275,45 @@ pub enum AssetFields {
         /// People the successor should know.
         key_contacts: Vec<KeyContact>,
     },
+    /// Fields of a reading list.
+    ReadingList {
+        /// Who it is for and why.
+        purpose: String,
+        /// What to read, in order.
+        sources: Vec<Source>,
+    },
+}
+
+/// Checks each source has something to find it by, and that its identifiers are well formed.
+fn check_sources(sources: &[Source], errors: &mut Vec<FieldError>) {
+    if sources.len() > MAX_SOURCES {
+        errors.push(FieldError::new("fields.sources", format!("must hold {MAX_SOURCES} sources or fewer")));
+    }
+    for (i, s) in sources.iter().enumerate() {
+        if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() && (s.journal.is_none() || s.year.is_none()) {
+            errors.push(FieldError::new(format!("fields.sources[{i}]"), "needs a DOI, a PMID, a URL, or a journal and year"));
+        }
+        if let Some(year) = s.year
+            && !(1000..=9999).contains(&year)
+        {
+            errors.push(FieldError::new(format!("fields.sources[{i}].year"), "must be a year such as 2021"));
+        }
+        if let Some(doi) = &s.doi
+            && !(doi.starts_with("10.") && doi.contains('/'))
+        {
+            errors.push(FieldError::new(format!("fields.sources[{i}].doi"), "must look like 10.1234/abc"));
+        }
+        if let Some(pmid) = &s.pmid
+            && (pmid.is_empty() || pmid.len() > 9 || !pmid.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.push(FieldError::new(format!("fields.sources[{i}].pmid"), "must be 1 to 9 digits"));
+        }
+        if let Some(url) = &s.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            errors.push(FieldError::new(format!("fields.sources[{i}].url"), "must start with https:// or http://"));
+        }
+    }
 }
 
 const MAX_FIELD: usize = 20_000;
@@ -340,6 +383,7 @@ impl AssetFields {
             AssetKind::EvidenceSummary => &["question", "date_searched", "sources", "appraisal"],
             AssetKind::HowTo => &["prerequisites", "steps"],
             AssetKind::HandoverNote => &["role", "successor", "key_contacts"],
+            AssetKind::ReadingList => &["purpose", "sources"],
         };
         for key in obj.keys() {
             if !known.contains(&key.as_str()) {
@@ -378,34 +422,7 @@ impl AssetFields {
                     })
                 };
                 let sources: Vec<Source> = list(obj, "sources", &mut errors);
-                if sources.len() > MAX_SOURCES {
-                    errors.push(FieldError::new("fields.sources", format!("must hold {MAX_SOURCES} sources or fewer")));
-                }
-                for (i, s) in sources.iter().enumerate() {
-                    if s.doi.is_none() && s.pmid.is_none() && s.url.is_none() && (s.journal.is_none() || s.year.is_none()) {
-                        errors.push(FieldError::new(format!("fields.sources[{i}]"), "needs a DOI, a PMID, a URL, or a journal and year"));
-                    }
-                    if let Some(year) = s.year
-                        && !(1000..=9999).contains(&year)
-                    {
-                        errors.push(FieldError::new(format!("fields.sources[{i}].year"), "must be a year such as 2021"));
-                    }
-                    if let Some(doi) = &s.doi
-                        && !(doi.starts_with("10.") && doi.contains('/'))
-                    {
-                        errors.push(FieldError::new(format!("fields.sources[{i}].doi"), "must look like 10.1234/abc"));
-                    }
-                    if let Some(pmid) = &s.pmid
-                        && (pmid.is_empty() || pmid.len() > 9 || !pmid.bytes().all(|b| b.is_ascii_digit()))
-                    {
-                        errors.push(FieldError::new(format!("fields.sources[{i}].pmid"), "must be 1 to 9 digits"));
-                    }
-                    if let Some(url) = &s.url
-                        && !(url.starts_with("https://") || url.starts_with("http://"))
-                    {
-                        errors.push(FieldError::new(format!("fields.sources[{i}].url"), "must start with https:// or http://"));
-                    }
-                }
+                check_sources(&sources, &mut errors);
                 AssetFields::EvidenceSummary {
                     question: text(obj, "question", false, &mut errors),
                     date_searched,
@@ -421,8 +438,21 @@ impl AssetFields {
                 successor: text(obj, "successor", false, &mut errors),
                 key_contacts: list(obj, "key_contacts", &mut errors),
             },
+            AssetKind::ReadingList => {
+                let sources: Vec<Source> = list(obj, "sources", &mut errors);
+                check_sources(&sources, &mut errors);
+                AssetFields::ReadingList { purpose: text(obj, "purpose", false, &mut errors), sources }
+            }
         };
         (fields, errors)
+    }
+
+    /// The sources cited, for the kinds that cite them (evidence summaries and reading lists).
+    pub fn sources(&self) -> Option<&[Source]> {
+        match self {
+            AssetFields::EvidenceSummary { sources, .. } | AssetFields::ReadingList { sources, .. } => Some(sources),
+            _ => None,
+        }
     }
 
     /// The fields a published asset of this kind cannot do without.
@@ -440,6 +470,7 @@ impl AssetFields {
             }
             AssetFields::HowTo { steps, .. } => vec![("steps", steps.is_empty())],
             AssetFields::HandoverNote { role, .. } => vec![("role", role.trim().is_empty())],
+            AssetFields::ReadingList { sources, .. } => vec![("sources", sources.is_empty())],
             _ => vec![],
         };
         required
@@ -489,6 +520,12 @@ impl AssetFields {
                 push("successor", successor);
                 for (i, c) in key_contacts.iter().enumerate() {
                     push(&format!("key_contacts[{i}]"), &format!("{} {} {}", c.name, c.role, c.contact));
+                }
+            }
+            AssetFields::ReadingList { purpose, sources } => {
+                push("purpose", purpose);
+                for (i, s) in sources.iter().enumerate() {
+                    push(&format!("sources[{i}].title"), &s.title);
                 }
             }
         }

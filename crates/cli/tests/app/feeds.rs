@@ -54,8 +54,10 @@ async fn every_kind_of_feed_passes_jing_feedparser_and_feed_rs() {
     // A community with two questions, the older one answered since: it comes first.
     let community: Value = t.post("bob", "/api/v1/communities", json!({ "name": "Flu leads", "description": "Flu season" })).await.good();
     let cid = community["id"].as_i64().unwrap();
-    let older: Value = t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Who keeps the PGD list?" })).await.good();
-    let _: Value = t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Fridge & <alarm> numbers?" })).await.good();
+    let older: Value =
+        t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Who keeps the PGD list?" })).await.good();
+    let _: Value =
+        t.post("bob", &format!("/api/v1/communities/{cid}/questions"), json!({ "title": "Fridge & <alarm> numbers?" })).await.good();
     let _: Value = t.post("spec", &format!("/api/v1/questions/{}/answers", older["id"]), json!({ "body": "Pharmacy does." })).await.good();
 
     let dir = tempfile::tempdir().unwrap();

@@ -18,6 +18,7 @@ on_both_backends!(
     an_import_adds_what_is_new_skips_duplicates_and_exports_what_parsers_read_back,
     a_malformed_or_oversized_file_is_refused_where_it_is_wrong_and_imports_nothing,
     a_specialist_previews_an_import_in_the_browser_then_adds_it,
+    a_reading_list_takes_imported_references_and_exports_them,
 );
 
 /// The fields held to the other parsers, in order.
@@ -295,4 +296,44 @@ async fn a_specialist_previews_an_import_in_the_browser_then_adds_it(backend: Ba
             form.contains("Pharmacist-led medicines reconciliation at hospital discharge: a stepped-wedge trial | 10.5555/bmjqs.2022.0501")
         );
     }
+}
+
+async fn a_reading_list_takes_imported_references_and_exports_them(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    // Without sources it can only be a draft: a reading list must list something to be published.
+    let list = json!({
+        "kind": "reading_list", "title": "Preceptorship reading for new nurses", "team_id": t.teams["Ward A"], "status": "published",
+        "fields": {"purpose": "The first six weeks on the ward.", "sources": []},
+    });
+    let (status, body) = t.post("alice", "/api/v1/assets", list.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("fields.sources"), "{body}");
+    let mut draft = list;
+    draft["status"] = json!("draft");
+    let created: Value = t.post("alice", "/api/v1/assets", draft).await.good();
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/assets/{id}/references");
+
+    let plan: Value = send(&t, "alice", &path, std::fs::read(fixture("zotero.bib")).unwrap()).await.good();
+    let added = plan["adding"].as_array().unwrap().len();
+    assert_eq!(added, 2, "{plan}");
+    let alice = WebUser::sign_in(&t, "alice").await;
+    let (_, page) = alice.get(&format!("/assets/{id}")).await;
+    assert!(page.contains("Sources") && page.contains("Import references") && page.contains("sources.ris"), "{page}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (status, ris) = text_of(&t, "alice", &format!("{path}.ris")).await;
+    assert_eq!(status, StatusCode::OK);
+    std::fs::write(dir.path().join("list.ris"), &ris).unwrap();
+    let (_, bib) = text_of(&t, "alice", &format!("{path}.bib")).await;
+    std::fs::write(dir.path().join("list.bib"), &bib).unwrap();
+    let from_ris = python_reads("ris", &dir.path().join("list.ris"));
+    let from_bib = python_reads("bib", &dir.path().join("list.bib"));
+    assert_eq!(from_ris.len(), added);
+    let titles = |records: &[Value]| records.iter().map(|r| r["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(titles(&from_ris), titles(&from_bib), "RIS and BibTeX carry the same list");
+    // Importing its own export adds nothing.
+    let (status, body) = send(&t, "alice", &path, ris.into_bytes()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.to_string().contains("already a source"), "{body}");
 }

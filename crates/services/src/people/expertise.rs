@@ -159,6 +159,8 @@ fn kind_noun(kind: AssetKind, n: usize) -> &'static str {
         (AssetKind::HowTo, false) => "how-tos",
         (AssetKind::HandoverNote, true) => "handover note",
         (AssetKind::HandoverNote, false) => "handover notes",
+        (AssetKind::ReadingList, true) => "reading list",
+        (AssetKind::ReadingList, false) => "reading lists",
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use signpost_domain::assets::Asset;
-use signpost_domain::fields::{AssetFields, AssetKind, MAX_SOURCES, Source};
+use signpost_domain::fields::{MAX_SOURCES, Source};
 use signpost_domain::ids::AssetId;
 use utoipa::ToSchema;
 
@@ -104,10 +104,7 @@ fn plan(format: &str, existing: &[Source], incoming: Vec<(usize, Source)>, versi
 }
 
 pub(crate) fn sources_of(asset: &Asset) -> &[Source] {
-    match &asset.fields {
-        AssetFields::EvidenceSummary { sources, .. } => sources,
-        _ => &[],
-    }
+    asset.fields.sources().unwrap_or_default()
 }
 
 /// The asset as a change that keeps everything as it is.
@@ -129,12 +126,12 @@ pub(crate) fn unchanged(asset: &Asset) -> AssetInput {
 }
 
 impl Signpost {
-    /// The evidence summary references go into, if the actor may change it. Asked
+    /// The evidence summary or reading list references go into, if the actor may change it. Asked
     /// before a byte of an uploaded file is read.
     pub async fn reference_target(&self, actor: &Actor, id: AssetId) -> Result<Asset, ServiceError> {
         let asset = self.editable(actor, id).await?;
-        if asset.kind != AssetKind::EvidenceSummary {
-            return Err(ServiceError::invalid("file", "references are imported into an evidence summary"));
+        if asset.fields.sources().is_none() {
+            return Err(ServiceError::invalid("file", "references are imported into an evidence summary or a reading list"));
         }
         Ok(asset)
     }
@@ -181,15 +178,15 @@ impl Signpost {
         if let Some(expected) = expected_version
             && expected != asset.version
         {
-            return Err(ServiceError::Conflict("the evidence summary changed after you previewed the import; preview it again".into()));
+            return Err(ServiceError::Conflict("the sources changed after you previewed the import; preview it again".into()));
         }
         let plan = plan(format, sources_of(&asset), incoming, asset.version);
         if plan.adding.is_empty() {
-            return Err(ServiceError::invalid("file", "every reference in the file is already a source of this summary"));
+            return Err(ServiceError::invalid("file", "every reference in the file is already a source here"));
         }
         let mut sources = sources_of(&asset).to_vec();
         if sources.len() + plan.adding.len() > MAX_SOURCES {
-            return Err(ServiceError::TooLarge(format!("an evidence summary cites at most {MAX_SOURCES} sources")));
+            return Err(ServiceError::TooLarge(format!("an evidence summary or reading list cites at most {MAX_SOURCES} sources")));
         }
         sources.extend(plan.adding.iter().cloned());
         let mut input = unchanged(&asset);
@@ -207,7 +204,7 @@ impl Signpost {
             ExportFormat::Ris => export::to_ris(sources),
             ExportFormat::Bibtex => export::to_bibtex(sources),
         };
-        Ok((format!("evidence-summary-{id}-sources.{}", format.extension()), text))
+        Ok((format!("{}-{id}-sources.{}", view.asset.kind.as_str().replace('_', "-"), format.extension()), text))
     }
 }
 

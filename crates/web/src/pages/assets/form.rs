@@ -37,7 +37,7 @@ crate::page_form! {
         storyteller as "f-storyteller": String, impact as "f-impact": String, question as "f-question": String,
         date_searched as "f-date_searched": String, sources as "f-sources": String, appraisal as "f-appraisal": String,
         prerequisites as "f-prerequisites": String, steps as "f-steps": String, role as "f-role": String,
-        successor as "f-successor": String, key_contacts as "f-key_contacts": String,
+        successor as "f-successor": String, key_contacts as "f-key_contacts": String, purpose as "f-purpose": String,
     }
 }
 
@@ -99,6 +99,11 @@ const HANDOVER_NOTE: &[KindField] = &[
     ),
 ];
 
+const READING_LIST: &[KindField] = &[
+    f!(purpose, "Purpose", "Who the list is for and why, such as preceptorship for new nurses.", Widget::Area),
+    f!(sources, "Sources", "One per line: the citation, a vertical bar, then its DOI, PMID or web address.", Widget::Sources),
+];
+
 /// The fields a kind carries besides the common ones, in form order.
 pub fn kind_fields(kind: AssetKind) -> &'static [KindField] {
     match kind {
@@ -109,6 +114,7 @@ pub fn kind_fields(kind: AssetKind) -> &'static [KindField] {
         AssetKind::EvidenceSummary => EVIDENCE_SUMMARY,
         AssetKind::HowTo => HOW_TO,
         AssetKind::HandoverNote => HANDOVER_NOTE,
+        AssetKind::ReadingList => READING_LIST,
     }
 }
 
@@ -147,7 +153,7 @@ fn source_line(s: &serde_json::Value) -> String {
 /// The form holds a source as one line, so a source whose line is unchanged keeps the
 /// details it was imported with (authors, journal, abstract and the rest).
 pub fn keep_source_details(fields: &mut serde_json::Value, current: &AssetFields) {
-    let AssetFields::EvidenceSummary { sources, .. } = current else { return };
+    let Some(sources) = current.sources() else { return };
     let Some(edited) = fields.get_mut("sources").and_then(|v| v.as_array_mut()) else { return };
     let known: Vec<(String, serde_json::Value)> = sources
         .iter()

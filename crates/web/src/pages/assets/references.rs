@@ -1,4 +1,4 @@
-//! An evidence summary's sources: shown as citations, imported from a database or
+//! An evidence summary's or a reading list's sources: shown as citations, imported from a database or
 //! reference-manager export (previewed first), and downloaded as RIS or BibTeX.
 use axum::http::{StatusCode, header};
 use maud::{Markup, html};
@@ -29,7 +29,7 @@ pub(crate) fn identifiers(s: &Source) -> Markup {
     }
 }
 
-/// The sources section of an evidence summary's page.
+/// The sources section of an evidence summary's or a reading list's page.
 pub fn sources_section(id: AssetId, sources: &[Source], can_edit: bool) -> Markup {
     html! {
         h2 id="sources" { "Sources" }
@@ -61,10 +61,10 @@ pub fn sources_section(id: AssetId, sources: &[Source], can_edit: bool) -> Marku
 fn form_page(viewer: &Viewer, id: AssetId, title: &str, count: usize, errors: &Errors) -> Markup {
     let body = html! {
         (error_summary(errors))
-        a class="nhsuk-back-link" href={ "/assets/" (id) "#sources" } { "Back to the evidence summary" }
+        a class="nhsuk-back-link" href={ "/assets/" (id) "#sources" } { "Back to " (title) }
         span class="nhsuk-caption-l" { (title) }
         h1 { "Import references" }
-        p { "Add references exported from a database (Ovid, EBSCOhost, PubMed) or a reference manager (EndNote, Zotero, Mendeley) to this summary's sources. It has " (counted(count as i64, "source", "sources")) " now. You will see what would be added before anything changes." }
+        p { "Add references exported from a database (Ovid, EBSCOhost, PubMed) or a reference manager (EndNote, Zotero, Mendeley) to the sources of “" (title) "” (" (counted(count as i64, "source", "sources")) " now). You will see what would be added before anything changes." }
         p { "Signpost reads RIS (.ris or .txt), PubMed (.nbib), EndNote XML (.xml) and BibTeX (.bib) files of up to " (MAX_FILE_BYTES / 1024) " KB and " (MAX_RECORDS) " references. A reference already among the sources, with the same DOI, PMID, or title and year, is skipped." }
         form method="post" action={ "/assets/" (id) "/references/preview" } enctype="multipart/form-data" novalidate {
             (csrf_field(&viewer.csrf_token))
@@ -77,10 +77,7 @@ fn form_page(viewer: &Viewer, id: AssetId, title: &str, count: usize, errors: &E
 
 async fn form_with(s: &AppState, actor: &Actor, viewer: &Viewer, id: AssetId, status: StatusCode, errors: &Errors) -> PageResult {
     let asset = s.app.reference_target(actor, id).await?;
-    let count = match &asset.fields {
-        signpost_domain::fields::AssetFields::EvidenceSummary { sources, .. } => sources.len(),
-        _ => 0,
-    };
+    let count = asset.fields.sources().map_or(0, <[_]>::len);
     Ok((status, form_page(viewer, id, &asset.title, count, errors)).into_response())
 }
 
@@ -115,7 +112,7 @@ fn preview_page(viewer: &Viewer, id: AssetId, title: &str, plan: &ReferencePlan,
                 @for s in &plan.adding { li { (s.citation()) (identifiers(s)) } }
             }
         } @else {
-            div class="nhsuk-inset-text" { p { "Every reference in the file is already a source of this summary, so there is nothing to add." } }
+            div class="nhsuk-inset-text" { p { "Every reference in the file is already one of the sources, so there is nothing to add." } }
         }
         @if !plan.skipped.is_empty() {
             table class="nhsuk-table" {

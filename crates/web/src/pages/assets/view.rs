@@ -198,7 +198,7 @@ fn body(p: AssetPage<'_>) -> Markup {
                         dl class="nhsuk-summary-list" { @for (k, v) in filled { (summary_row(&label(k), field_value(v))) } }
                     }
                 }
-                @if let signpost_domain::fields::AssetFields::EvidenceSummary { sources, .. } = &a.fields {
+                @if let Some(sources) = a.fields.sources() {
                     (super::references::sources_section(a.id, sources, view.can_edit))
                 }
                 @if !related.is_empty() {
