@@ -15,6 +15,7 @@ pub mod fields;
 pub mod identifiers;
 pub mod ids;
 pub mod impact;
+pub mod interests;
 pub mod jobs;
 pub mod learning;
 pub mod maturity;

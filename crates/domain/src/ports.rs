@@ -78,6 +78,7 @@ pub trait Store:
     + crate::awareness::AwarenessStore
     + crate::thesaurus::ThesaurusStore
     + crate::evidence::EvidenceStore
+    + crate::interests::InterestStore
     + Send
     + Sync
     + 'static

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod impact;
 pub mod indexing;
 pub mod insights;
+pub mod interests;
 pub mod jobs;
 pub mod learning;
 pub mod leavers;

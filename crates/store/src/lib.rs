@@ -24,6 +24,7 @@ mod embeddings;
 mod evidence;
 mod feeds;
 mod impact;
+mod interests;
 mod jobs;
 mod learning;
 mod lifecycle;

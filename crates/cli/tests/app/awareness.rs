@@ -10,7 +10,10 @@ use crate::common;
 use common::web::{WebUser, assert_redirect};
 use common::{Backend, Good, MailSink, TestApp, lesson};
 
-on_both_backends!(a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sent);
+on_both_backends!(
+    a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sent,
+    an_interest_profile_sends_its_subjects_and_teams_and_takes_the_librarys_suggestions,
+);
 
 async fn publish(t: &TestApp, who: &str, title: &str, team: &str, visibility: &str) -> Value {
     let mut body = lesson(title, t.teams[team], visibility, "published");
@@ -148,4 +151,81 @@ async fn a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sen
     let before = sink.received().len();
     t.app.remind_now().await.unwrap();
     assert!(to(&sink, "alice@", before).is_empty(), "paused");
+}
+
+async fn an_interest_profile_sends_its_subjects_and_teams_and_takes_the_librarys_suggestions(backend: Backend) {
+    let sink = MailSink::start(false).await;
+    let t = TestApp::spawn_with_mail(backend, &sink).await;
+    let operator = common::operator_actor();
+    let csv = "term,broader,non_preferred,scope_note\nHospital settings,,,\nIntensive care,Hospital settings,ICU,\nFalls,,Slips and trips,\nNutrition,,,\n";
+    t.app.import_thesaurus(&operator, csv.as_bytes().to_vec(), 0).await.unwrap();
+    let alice = WebUser::sign_in(&t, "alice").await;
+    let (_, page) = alice.get("/alerts/interests").await;
+    assert!(page.contains("Intensive care") && page.contains("Ward B"), "subjects and teams to choose from: {page}");
+    let version = common::web::hidden(&page, "version");
+
+    // A subject that is not in the thesaurus is refused, and nothing is saved.
+    let ward_b = t.teams["Ward B"].to_string();
+    let (status, _, page) =
+        alice.post("/alerts/interests", &[("version", &version), ("terms", "Gardening"), ("frequency", "as_it_happens")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("“Gardening” is not a subject in the thesaurus"), "{page}");
+    let answer = alice
+        .post(
+            "/alerts/interests",
+            &[("version", &version), ("terms", "Hospital settings"), ("teams", &ward_b), ("frequency", "as_it_happens")],
+        )
+        .await;
+    assert_redirect(&answer, "/alerts/interests?done=saved");
+    let (_, saved) = alice.get("/alerts").await;
+    assert!(saved.contains("My subjects (interest profile)") && saved.contains("My teams (interest profile)"), "{saved}");
+    // The same form again is refused: the profile moved on.
+    let (status, _, _) = alice.post("/alerts/interests", &[("version", &version), ("frequency", "weekly")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The library is told and sees the profile.
+    let spec = WebUser::sign_in(&t, "spec").await;
+    assert!(spec.get("/notifications").await.1.contains("alice changed their interest profile"));
+    let (_, everyone) = spec.get("/alerts/everyone").await;
+    let profiles = everyone.split("Interest profiles").nth(1).unwrap();
+    assert!(profiles.contains("Hospital settings") && profiles.contains("Ward B"), "{profiles}");
+
+    // New knowledge under a narrower subject, from a followed team, and from neither.
+    let mut icu = common::lesson("Proning rota on the unit", t.teams["Library"], "organisation", "published");
+    icu["topics"] = json!(["ICU"]);
+    let _: Value = t.post("spec", "/api/v1/assets", icu).await.good();
+    let _: Value = t
+        .post("bob", "/api/v1/assets", common::lesson("Ward B handover huddle", t.teams["Ward B"], "organisation", "published"))
+        .await
+        .good();
+    let mut other = common::lesson("Menu choices for patients", t.teams["Library"], "organisation", "published");
+    other["topics"] = json!(["Nutrition"]);
+    let _: Value = t.post("spec", "/api/v1/assets", other).await.good();
+    t.settle().await;
+    let before = sink.received().len();
+    t.app.remind_now().await.unwrap();
+    let text: String = to(&sink, "alice@", before).iter().map(|m| m["text"].as_str().unwrap().to_string()).collect();
+    assert!(text.contains("Proning rota on the unit"), "a narrower subject's knowledge (filed under a synonym) arrives: {text}");
+    assert!(text.contains("Ward B handover huddle"), "a followed team's knowledge arrives: {text}");
+    assert!(!text.contains("Menu choices"), "nothing outside the profile: {text}");
+
+    // The library suggests a subject; alice is told, follows it, and it joins her profile.
+    let alice_id = t.users["alice"].to_string();
+    let answer = spec.post("/alerts/interests/suggest", &[("user_id", &alice_id), ("term", "Slips and trips")]).await;
+    assert_redirect(&answer, "/alerts/everyone?done=suggested");
+    let (status, _, _) = spec.post("/alerts/interests/suggest", &[("user_id", &alice_id), ("term", "Falls")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "offered already");
+    assert!(alice.get("/notifications").await.1.contains("spec suggests you follow “Falls”"));
+    let (_, page) = alice.get("/alerts/interests").await;
+    assert!(page.contains("Suggested by the library service"), "{page}");
+    assert_redirect(
+        &alice.post("/alerts/interests/suggestion", &[("term", "Falls"), ("take", "yes")]).await,
+        "/alerts/interests?done=saved",
+    );
+    let (_, page) = alice.get("/alerts/interests").await;
+    assert!(!page.contains("Suggested by the library service"));
+    assert!(page.contains("value=\"Falls\" checked"), "{page}");
+    // Members cannot suggest.
+    let (status, _, _) = alice.post("/alerts/interests/suggest", &[("user_id", &alice_id), ("term", "Nutrition")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -115,7 +115,7 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
         let named: Vec<&Person> = if visibility == Visibility::Named { people.choose_multiple(rng, how_many).collect() } else { vec![] };
         let kind = *AssetKind::ALL
             .choose(rng)
-            .filter(|k| !matches!(k, AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote))
+            .filter(|k| !matches!(k, AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote | AssetKind::ReadingList))
             .unwrap_or(&AssetKind::Guidance);
         let input = AssetInput {
             summary: format!("Summary of asset {i}"),
@@ -396,8 +396,11 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
     let operator_admin = app.actor(app.create_user(None, records, None).await.unwrap().id).await.unwrap();
     let mut plans = Vec::new();
     let leavers: Vec<&&Person> = staff.iter().filter(|_| rng.gen_bool(0.4)).collect();
-    for p in leavers {
-        let Some(manager) = staff.iter().filter(|m| m.id != p.id).collect::<Vec<_>>().choose(&mut rng).map(|m| (**m).clone()) else {
+    // Managers are chosen from those who are not leavers (and so get no manager here):
+    // a leaver managing their own manager would be a loop, which Signpost refuses.
+    let managers: Vec<&&Person> = staff.iter().filter(|m| !leavers.iter().any(|l| l.id == m.id)).collect();
+    for p in &leavers {
+        let Some(manager) = managers.choose(&mut rng).map(|m| (**m).clone()) else {
             continue;
         };
         let recorded = UserUpdate { line_manager_id: Some(Some(manager.id)), ..UserUpdate::default() };

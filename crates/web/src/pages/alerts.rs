@@ -34,6 +34,7 @@ crate::notices! {
         Changed => "Saved search changed.",
         Deleted => "Saved search deleted.",
         Paused => "Saved search paused. Its owner has been told.",
+        Suggested => "Suggestion sent. The member has been told and chooses whether to follow it.",
     }
 }
 
@@ -103,6 +104,7 @@ async fn alerts_page(s: &AppState, actor: &Actor, viewer: &Viewer, state: &FormS
         @if signpost_services::policy::ensure_specialist(actor).is_ok() {
             p { a href="/alerts/everyone" { "What members follow" } ": everyone's saved searches, for the library service." }
         }
+        p { a href="/alerts/interests" { "Your interests" } ": the subjects and teams you follow, and the library's suggestions." }
         p { "Save a search to hear of new knowledge it finds: Signpost emails you what is new or updated since the last email, as often as you choose, and only what you may see when it is sent. Nothing new, no email." }
         @if !state.errors.is_empty() {
             (save_form(viewer, &state.values.query, &state.values.name, &state.errors))
@@ -165,11 +167,15 @@ pub async fn open(SignedIn(s, actor, _): SignedIn, PagePath((id, asset)): PagePa
 /// `GET /alerts/everyone`: every member's saved searches (knowledge specialists).
 pub async fn everyone(SignedIn(s, actor, viewer): SignedIn, notice: Done<AlertsNotice>) -> PageResult {
     let all = s.app.everyones_saved_searches(&actor).await?;
+    let profiles = s.app.everyones_interest_profiles(&actor).await?;
+    let terms: Vec<String> = s.app.thesaurus(&actor).await?.terms.into_iter().map(|t| t.label).collect();
     let body = html! {
         @if let Some(message) = notice.message() { (success_banner(message)) }
         a class="nhsuk-back-link" href="/alerts" { "Your saved searches" }
         h1 { "What members follow" }
-        p { "Every saved search, with how often it is sent. You are told when a member saves or changes one. Pause one that should stop, such as a leaver's: its owner is told and can start it again." }
+        p { "Every interest profile and saved search, with how often it is sent. You are told when a member changes their profile or saves a search. Suggest subjects a member may have missed; pause a search that should stop, such as a leaver's: its owner is told and can start it again." }
+        (super::interests::profiles_section(&viewer, &profiles, &terms))
+        h2 { "Saved searches" }
         @if all.is_empty() {
             p { "Nobody has saved a search yet." }
         } @else {

@@ -20,6 +20,7 @@ pub mod alerts;
 pub mod assets;
 pub mod evidence;
 pub mod home;
+pub mod interests;
 pub mod learning;
 pub mod leavers;
 pub mod maturity;
@@ -41,6 +42,7 @@ pub fn pages() -> Pages {
         statement::routes(),
         search::routes(),
         alerts::routes(),
+        interests::routes(),
         evidence::routes(),
         thesaurus::routes(),
         accounts::routes(),
