@@ -414,7 +414,7 @@ async fn nobody_reads_what_they_may_not_on_the_newer_surfaces(backend: Backend) 
             key_colleague_id: None,
         };
         let plan = app.start_plan(&app.actor(p.id).await.unwrap(), input).await.unwrap();
-        plans.push((plan.id, (*p).clone(), manager));
+        plans.push((plan.id, (**p).clone(), manager));
     }
 
     // A premortem in which everyone on the staff answers privately; never shared.
