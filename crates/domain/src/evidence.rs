@@ -89,7 +89,16 @@ impl Audience {
     pub fn describe(self) -> &'static str {
         match self {
             Audience::Named => "Only me and the people I name",
-            Audience::Team => "My team, and the people I name",
+            Audience::Team => "My team",
+            Audience::Organisation => "Everyone in the organisation",
+        }
+    }
+
+    /// Who reads the summary, as anyone but the requester reads it.
+    pub fn readers(self) -> &'static str {
+        match self {
+            Audience::Named => "The requester and the people they named",
+            Audience::Team => "The requester's team",
             Audience::Organisation => "Everyone in the organisation",
         }
     }

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common;
+use common::browser::Browser;
 use common::web::{WebUser, assert_redirect};
 use common::{Backend, Good, MailSink, TestApp, lesson};
 
@@ -14,6 +15,49 @@ on_both_backends!(
     a_saved_search_emails_what_is_new_that_its_owner_may_see_when_it_is_sent,
     an_interest_profile_sends_its_subjects_and_teams_and_takes_the_librarys_suggestions,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_builds_an_interest_profile_in_the_browser_and_the_library_suggests_a_subject() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let csv = "term,broader,non_preferred,scope_note\nHospital settings,,,\nIntensive care,Hospital settings,ICU,\nFalls,,,\n";
+    t.app.import_thesaurus(&common::operator_actor(), csv.as_bytes().to_vec(), 0).await.unwrap();
+    for who in ["spec", "bob"] {
+        t.app.set_password(None, t.users[who], common::PASSWORD.to_string()).await.unwrap();
+    }
+    // Alice with JavaScript, Bob without: each builds a profile of their own.
+    for (javascript, member) in [(true, "alice"), (false, "bob")] {
+        let b = Browser::start(javascript).await;
+        b.sign_in_as(&t.base, &format!("{member}@trust.nhs.uk"), common::PASSWORD).await;
+        b.visit_accessible(&t.base, "/alerts").await;
+        b.click("a[href='/alerts/interests']").await;
+        assert!(b.wait_for_text("Intensive care (within Hospital settings)").await);
+        b.assert_accessible("the interest profile").await;
+        b.click("label[for='terms-1']").await;
+        b.click("label[for='teams-1']").await;
+        b.click("form[action='/alerts/interests'] button").await;
+        assert!(b.wait_for_text("Interest profile saved.").await);
+        b.assert_accessible("the saved interest profile").await;
+        b.close().await;
+
+        let s = Browser::start(javascript).await;
+        s.sign_in_as(&t.base, "spec@trust.nhs.uk", common::PASSWORD).await;
+        s.visit_accessible(&t.base, "/alerts/everyone").await;
+        let page = s.client.source().await.unwrap();
+        let profiles = page.split("Interest profiles").nth(1).unwrap().split("Saved searches").next().unwrap();
+        assert!(profiles.contains(&format!(">{member}</a>")) && profiles.contains("Intensive care"), "{profiles}");
+        if javascript {
+            s.click("form[action='/alerts/interests/suggest'] button").await;
+            assert!(s.wait_for_text("Suggestion sent.").await);
+            s.assert_accessible("what members follow, after a suggestion").await;
+        } else {
+            s.screenshot("interest-profiles").await;
+        }
+        s.close().await;
+    }
+    let alice = WebUser::sign_in(&t, "alice").await;
+    let (_, page) = alice.get("/alerts/interests").await;
+    assert!(page.contains("Suggested by the library service") && page.contains("Hospital settings"), "{page}");
+}
 
 async fn publish(t: &TestApp, who: &str, title: &str, team: &str, visibility: &str) -> Value {
     let mut body = lesson(title, t.teams[team], visibility, "published");

@@ -115,7 +115,12 @@ async fn build(app: &Signpost, rng: &mut ChaCha8Rng) -> (Vec<Person>, Vec<Doc>, 
         let named: Vec<&Person> = if visibility == Visibility::Named { people.choose_multiple(rng, how_many).collect() } else { vec![] };
         let kind = *AssetKind::ALL
             .choose(rng)
-            .filter(|k| !matches!(k, AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote | AssetKind::ReadingList))
+            .filter(|k| {
+                !matches!(
+                    k,
+                    AssetKind::Lesson | AssetKind::EvidenceSummary | AssetKind::HowTo | AssetKind::HandoverNote | AssetKind::ReadingList
+                )
+            })
             .unwrap_or(&AssetKind::Guidance);
         let input = AssetInput {
             summary: format!("Summary of asset {i}"),

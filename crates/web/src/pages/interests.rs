@@ -62,8 +62,13 @@ async fn profile_page(s: &AppState, actor: &Actor, viewer: &Viewer, notice: Opti
     let thesaurus = s.app.thesaurus(actor).await?;
     let teams = s.app.teams(actor).await?;
     let p = &view.profile;
+    // A narrower subject says where it sits, so "Culture" reads as part of leadership.
+    let text = |t: &signpost_domain::thesaurus::Term| match t.broader.first() {
+        Some(b) => format!("{} (within {b})", t.label),
+        None => t.label.clone(),
+    };
     let terms: Vec<(String, String, bool)> =
-        thesaurus.terms.iter().map(|t| (t.label.clone(), t.label.clone(), p.terms.contains(&t.label))).collect();
+        thesaurus.terms.iter().map(|t| (t.label.clone(), text(t), p.terms.contains(&t.label))).collect();
     let team_items: Vec<(String, String, bool)> =
         teams.iter().map(|t| (t.id.to_string(), t.name.clone(), p.teams.contains(&t.id))).collect();
     let body = html! {

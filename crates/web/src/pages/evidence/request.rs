@@ -82,7 +82,7 @@ fn details(v: &RequestView) -> Markup {
             (row("For", html! { (r.purpose.describe()) }))
             (row("Needed by", html! { (long_date(r.deadline)) }))
             (row("Asked by", html! { a href={ "/people/" (v.requester.id) } { (v.requester.name) } ", " (long_date(r.created_at.date_naive())) }))
-            (row("Summary readable by", html! { (r.audience.describe()) }))
+            (row("Summary readable by", html! { (r.audience.readers()) }))
             @if !v.shared.is_empty() {
                 (row("Kept informed", html! { (v.shared.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")) }))
             }
@@ -268,7 +268,7 @@ fn summary_section(viewer: &Viewer, v: &RequestView) -> Markup {
             (None, Some(_)) => { p { "The evidence summary is not one you can read." } }
             (None, None) => {
                 @if v.may.work {
-                    p { "Start the summary when you have run the searches: it is a draft, readable by " (r.audience.describe().to_lowercase()) " once delivered." }
+                    p { "Start the summary when you have run the searches: it is a draft, readable by " (r.audience.readers().to_lowercase()) " once delivered." }
                     (button_form(viewer, &format!("/evidence/requests/{}/summary", r.id), "Start the evidence summary", true))
                 } @else {
                     p { "Not written yet." }
