@@ -152,13 +152,14 @@ impl Signpost {
         }
         let asset = self.editable(actor, summary_id).await?;
         if asset.status != Status::Published {
-            // The summary says when the literature was searched: the latest search recorded.
+            // Dated by the latest search recorded and published in one change, so a summary
+            // not ready to publish is left exactly as it was.
+            let mut input = unchanged(&asset);
             if let Some(latest) = request.searches.iter().map(|s| s.run_on).max() {
-                let mut input = unchanged(&asset);
                 input.fields["date_searched"] = serde_json::Value::String(latest.to_string());
-                self.update_asset(actor, summary_id, input).await?;
             }
-            self.publish_asset(actor, summary_id, None).await?;
+            input.status = Some(Status::Published);
+            self.update_asset(actor, summary_id, input).await?;
         }
         let now = Utc::now();
         let weeks = self.follow_up_weeks().await?;

@@ -131,14 +131,15 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, notice: Done<InterestsNo
 
 /// `POST /alerts/interests`: the form's ticked subjects and teams, read in one pass.
 pub async fn save(CsrfForm(s, actor, viewer, form): CsrfForm<Vec<(String, String)>>) -> PageResult {
-    let cap = signpost_services::interests::MAX_TERMS + signpost_services::interests::MAX_TEAMS + 3;
+    use signpost_services::interests::{MAX_TEAMS, MAX_TERMS};
     let mut terms = Vec::new();
     let mut teams = Vec::new();
     let (mut frequency, mut version) = (String::new(), String::new());
-    for (k, v) in form.into_iter().take(cap + 1) {
+    // One past each limit is kept, so the service can say the limit was passed.
+    for (k, v) in form {
         match k.as_str() {
-            "terms" => terms.push(v),
-            "teams" => teams.push(v),
+            "terms" if terms.len() <= MAX_TERMS => terms.push(v),
+            "teams" if teams.len() <= MAX_TEAMS => teams.push(v),
             "frequency" => frequency = v,
             "version" => version = v,
             _ => {}
