@@ -123,18 +123,25 @@ impl Signpost {
     /// Tells every knowledge specialist (but the actor) what a member changed in what
     /// they follow, as the library service is told when a member changes their profile.
     async fn tell_specialists(&self, actor: &Actor, what: &str) -> Result<(), ServiceError> {
-        let people = self.people_by_id().await?;
-        let name = people.get(&actor.user_id).map_or("Someone", |u| u.name.as_str());
-        let now = Utc::now();
-        let notes: Vec<Notification> = people
-            .values()
-            .filter(|u| u.role == Role::KnowledgeSpecialist && u.id != actor.user_id && u.disabled_at.is_none())
-            .map(|u| Notification::new(u.id, format!("{name} {what}"), "/alerts/everyone", now))
-            .collect();
+        let notes = self.library_notices(actor, what).await?;
         if !notes.is_empty() {
             self.store.notify(&notes).await?;
         }
         Ok(())
+    }
+
+    /// Notices to every knowledge specialist but the actor of what the actor changed in
+    /// what they follow, linking to what members follow; sent by the caller, so they can
+    /// go in the transaction of the change.
+    pub(crate) async fn library_notices(&self, actor: &Actor, what: &str) -> Result<Vec<Notification>, ServiceError> {
+        let people = self.people_by_id().await?;
+        let name = people.get(&actor.user_id).map_or("Someone", |u| u.name.as_str());
+        let now = Utc::now();
+        Ok(people
+            .values()
+            .filter(|u| u.role == Role::KnowledgeSpecialist && u.id != actor.user_id && u.disabled_at.is_none())
+            .map(|u| Notification::new(u.id, format!("{name} {what}"), "/alerts/everyone", now))
+            .collect())
     }
 
     /// Every saved search with its owner's name (knowledge specialists): what members follow.

@@ -144,18 +144,6 @@ impl Signpost {
         self.view_of(actor, saved).await
     }
 
-    /// Notices to every knowledge specialist but the actor, about what the actor did.
-    async fn library_notices(&self, actor: &Actor, what: &str) -> Result<Vec<Notification>, ServiceError> {
-        let people = self.people_by_id().await?;
-        let name = people.get(&actor.user_id).map_or("Someone", |u| u.name.as_str());
-        let now = Utc::now();
-        Ok(people
-            .values()
-            .filter(|u| u.role == Role::KnowledgeSpecialist && u.id != actor.user_id && u.disabled_at.is_none())
-            .map(|u| Notification::new(u.id, format!("{name} {what}"), "/alerts/everyone", now))
-            .collect())
-    }
-
     /// Every member's profile (knowledge specialists), by name.
     pub async fn everyones_interest_profiles(&self, actor: &Actor) -> Result<Vec<ProfileView>, ServiceError> {
         policy::ensure_specialist(actor)?;
