@@ -1,7 +1,7 @@
 //! `signpost`: serve the application, load the demo, manage accounts, import,
 //! export, back up, rebuild the index and search from the command line.
-use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal, Read};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
@@ -134,12 +134,21 @@ enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Import assets from a folder of Markdown files with YAML front matter, or a CSV file. All or nothing.
+    /// Import assets from a folder of Markdown files with YAML front matter or a CSV file, or restore a whole archive (from `export --format archive`) into an empty instance. All or nothing.
     Import {
-        /// The folder or CSV file.
+        /// The folder, CSV file or archive.
         path: PathBuf,
     },
-    /// Export everything as JSON, or the assets as a folder of Markdown files that `import` reads back.
+    /// Move everything from one database to another, empty one (stop the server first), with a count check at the end: `signpost migrate --from sqlite://data/signpost.db --to postgres://signpost@db/signpost`.
+    Migrate {
+        /// The database to copy from.
+        #[arg(long)]
+        from: String,
+        /// The empty database to copy into.
+        #[arg(long)]
+        to: String,
+    },
+    /// Export everything as JSON, the assets as a folder of Markdown files that `import` reads back, or the whole instance as an archive that `import` restores (no passwords, sessions, tokens or secrets).
     Export {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
@@ -178,6 +187,7 @@ enum Command {
 enum ExportFormat {
     Json,
     Markdown,
+    Archive,
 }
 
 #[derive(Subcommand)]
@@ -252,6 +262,50 @@ fn progress_bar() -> impl Fn(u64, u64) + Send + Sync {
     }
 }
 
+/// A progress bar over rows, drawn only on a terminal.
+fn row_progress(what: &'static str) -> impl Fn(u64, u64) + Send + Sync {
+    let bar = ProgressBar::new(0);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(what);
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Whether `path` is a file whose first line is an archive's.
+fn is_archive(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut first = String::new();
+    path.is_file() && std::io::BufReader::new(file).take(64 * 1024).read_line(&mut first).is_ok() && Signpost::is_archive(first.trim_end())
+}
+
+/// `signpost migrate`: every table from one database into another, with the counts.
+async fn migrate(location: &Location, from: &str, to: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(from != to, "--from and --to are the same database");
+    let open_at = |url: &str| Location { data: location.data.clone(), database: Some(url.to_string()) };
+    let (source, source_db) = open_with(&open_at(from), false).await?;
+    let (target, target_db) = open_with(&open_at(to), false).await?;
+    let report = source.migrate_to(&target, &row_progress("copying")).await.map_err(service)?;
+    println!("{:<24} {:>10} {:>10}", "table", "source", "copied");
+    for (table, from, to) in &report {
+        println!("{table:<24} {from:>10} {to:>10}");
+    }
+    let rows: i64 = report.iter().map(|(_, n, _)| n).sum();
+    println!("moved {rows} rows: every table's count matches; start `signpost serve --database {}`", signpost::redact(to));
+    source_db.close().await;
+    target_db.close().await;
+    Ok(())
+}
+
 fn service(e: ServiceError) -> anyhow::Error {
     match e {
         ServiceError::Invalid(errors) => {
@@ -288,6 +342,9 @@ async fn main() -> anyhow::Result<()> {
         data: cli.location.data.or(config.data).unwrap_or_else(|| PathBuf::from("data")),
         database: cli.location.database.or(config.database),
     };
+    if let Command::Migrate { from, to } = &cli.command {
+        return migrate(&location, from, to).await;
+    }
     let searches = matches!(cli.command, Command::Serve { .. } | Command::Reindex | Command::Search { .. });
     let (app, db) = open_with(&location, searches).await?;
     let mail_config = MailConfig {
@@ -431,6 +488,15 @@ async fn main() -> anyhow::Result<()> {
             let created = app.create_token(&actor, &name).await.map_err(service)?;
             println!("{}", created.secret);
         }
+        Command::Import { path } if is_archive(&path) => {
+            let file = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+            let mut reader = std::io::BufReader::new(file);
+            let counts = app.restore_archive(&mut reader, &row_progress("restoring")).await.map_err(service)?;
+            let rows: i64 = counts.0.iter().map(|(_, n)| n).sum();
+            println!("restored {rows} rows in {} tables from {}", counts.0.len(), path.display());
+            println!("people sign in with single sign-on, or choose a new password from a link (the archive holds no passwords)");
+        }
+        Command::Migrate { .. } => unreachable!("handled before the database is opened"),
         Command::Import { path } => {
             let items = match files::read_import(&path) {
                 Ok(items) => items,
@@ -456,6 +522,14 @@ async fn main() -> anyhow::Result<()> {
                 Err(Err(e)) => return Err(service(e)),
             }
         }
+        Command::Export { format: ExportFormat::Archive, out, as_user } => {
+            anyhow::ensure!(as_user.is_none(), "an archive holds everything: --as is for the json and markdown formats");
+            let file = std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let counts = app.write_archive(&mut writer, &row_progress("exporting")).await.map_err(service)?;
+            let rows: i64 = counts.0.iter().map(|(_, n)| n).sum();
+            println!("exported {rows} rows in {} tables to {}", counts.0.len(), out.display());
+        }
         Command::Export { format, out, as_user } => {
             let actor = match as_user {
                 Some(e) => Some(actor_for(&app, Some(&e)).await?),
@@ -463,6 +537,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let bundle = app.export(actor.as_ref()).await.map_err(service)?;
             match format {
+                ExportFormat::Archive => unreachable!("written above"),
                 ExportFormat::Json => {
                     let file = std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
                     serde_json::to_writer_pretty(std::io::BufWriter::new(file), &bundle)?;

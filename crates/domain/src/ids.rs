@@ -93,4 +93,6 @@ ids! {
     ProgrammeId,
     /// Identifier of a background job.
     JobId,
+    /// Identifier of a webhook endpoint.
+    EndpointId,
 }

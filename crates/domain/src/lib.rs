@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod archive;
 pub mod assets;
 pub mod audit;
 pub mod awareness;
@@ -34,6 +35,7 @@ pub mod sign_on;
 pub mod techniques;
 pub mod thesaurus;
 pub mod visibility;
+pub mod webhooks;
 
 pub use errors::{FieldError, StoreError};
 pub use ids::{AssetId, TeamId, UserId};

@@ -79,6 +79,8 @@ pub trait Store:
     + crate::thesaurus::ThesaurusStore
     + crate::evidence::EvidenceStore
     + crate::interests::InterestStore
+    + crate::webhooks::WebhookStore
+    + crate::archive::ArchiveStore
     + Send
     + Sync
     + 'static

@@ -8,6 +8,7 @@ use signpost_domain::review::ReviewState;
 use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -107,7 +108,11 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
             )?;
             (ranked.page, ranked.total, ranked.facets)
         } else if r.sort == SortOrder::Relevance && has_text {
-            searcher.search(&*q, &(top.order_by_score(), Count, facets_wanted)).map_err(err)?
+            // Equal scores in asset order, so every node (and every rebuild, whichever
+            // segment a document landed in) lists the same results the same way.
+            let by_score = top.order_by((SortBySimilarityScore, (SortByStaticFastValue::<u64>::for_field("id"), Order::Asc)));
+            let (docs, total, fc) = searcher.search(&*q, &(by_score, Count, facets_wanted)).map_err(err)?;
+            (docs.into_iter().map(|((score, _), a)| (score, a)).collect(), total, fc)
         } else {
             let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
             let (docs, total, fc) = searcher.search(&*q, &(by_date, Count, facets_wanted)).map_err(err)?;

@@ -30,6 +30,26 @@ pub fn write_text(sheet: &mut Worksheet, row: u32, column: u16, text: &str) -> R
     Ok(())
 }
 
+/// A CSV file for a spreadsheet program: a UTF-8 byte-order mark first (without it Excel
+/// reads the file as the local code page and shows "Ã©" for "é"), then `header` and
+/// `rows`, every cell neutralised.
+pub fn csv_file<R, C>(header: &[&str], rows: R) -> Result<String, crate::ServiceError>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
+    let failed = |e: csv::Error| crate::ServiceError::caused("the CSV could not be written", e);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(failed)?;
+    for row in rows {
+        w.write_record(row.into_iter().map(|cell| csv_cell(cell.as_ref()).into_owned())).map_err(failed)?;
+    }
+    let bytes = w.into_inner().map_err(|e| crate::ServiceError::caused("the CSV could not be written", e))?;
+    let text = String::from_utf8(bytes).map_err(|e| crate::ServiceError::caused("the CSV is not UTF-8", e))?;
+    Ok(format!("\u{feff}{text}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +62,15 @@ mod tests {
         }
         assert_eq!(csv_cell("Ward A: 3 lessons"), "Ward A: 3 lessons");
         assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn csv_files_start_with_a_byte_order_mark_and_read_back_without_it() {
+        let text = csv_file(&["Title", "Note"], [["Café — ward", "=1+1"]]).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["Title", "Note"]);
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(row.iter().collect::<Vec<_>>(), ["Café — ward", "'=1+1"]);
     }
 }

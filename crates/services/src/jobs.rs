@@ -56,6 +56,8 @@ pub struct JobRun {
     pub action_reminders: usize,
     /// Other emails sent.
     pub emails: usize,
+    /// Webhook delivery attempts made (each logged, delivered or not).
+    pub webhook_attempts: usize,
     /// Attempts that failed (to be retried, or given up).
     pub failed: usize,
 }
@@ -65,6 +67,7 @@ enum Done {
     LeavingNotice,
     ActionReminder,
     Email,
+    Webhook,
     Nothing,
 }
 
@@ -113,6 +116,10 @@ impl Signpost {
     /// Claims and runs due jobs one at a time until none is left.
     pub async fn run_due_jobs(&self) -> Result<JobRun, ServiceError> {
         let mut run = JobRun::default();
+        // Events since the last pass become messages first, so they go out in this one.
+        if let Err(e) = self.queue_webhook_events().await {
+            tracing::warn!(error = %e, "webhook events could not be queued");
+        }
         loop {
             let now = Utc::now();
             let lease = chrono::Duration::from_std(self.job_lease).unwrap_or(chrono::Duration::minutes(5));
@@ -128,6 +135,7 @@ impl Signpost {
                 Ok(Done::LeavingNotice) => run.leaving_notices += 1,
                 Ok(Done::ActionReminder) => run.action_reminders += 1,
                 Ok(Done::Email) => run.emails += 1,
+                Ok(Done::Webhook) => run.webhook_attempts += 1,
                 Ok(Done::Nothing) => {}
                 Err(error) => {
                     run.failed += 1;
@@ -210,6 +218,13 @@ impl Signpost {
             Err(e) => Err(e.to_string()),
         };
         match job.kind.as_str() {
+            crate::webhooks::delivery::WEBHOOK_DELIVERY => {
+                if self.deliver_webhook(job).await? {
+                    Ok(Done::Webhook)
+                } else {
+                    Err("another node took the job over".to_string())
+                }
+            }
             ACTION_REMINDER => {
                 let on = job.payload["on"].as_str().and_then(|d| d.parse().ok()).ok_or("the job has no date")?;
                 let action = match self.store.action(ActionId(number("action_id")?)).await {

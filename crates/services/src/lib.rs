@@ -4,6 +4,8 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod archive;
+pub mod asset_list;
 pub mod assets;
 pub mod awareness;
 pub mod cells;
@@ -36,6 +38,7 @@ pub mod thesaurus;
 pub mod transfer;
 pub mod upload;
 pub mod validate;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -69,6 +72,8 @@ pub struct Signpost {
     pub(crate) unsubscribe_key: Arc<tokio::sync::OnceCell<String>>,
     /// The identity providers people may sign in with, in the configured order.
     pub(crate) providers: Arc<[Arc<dyn signpost_domain::sign_on::IdentityProvider>]>,
+    /// The waits between webhook delivery attempts.
+    pub(crate) webhook_delays: Arc<[std::time::Duration]>,
 }
 
 impl Signpost {
@@ -88,6 +93,7 @@ impl Signpost {
             notification_delay: std::time::Duration::from_secs(60),
             unsubscribe_key: Arc::new(tokio::sync::OnceCell::new()),
             providers: Arc::from(Vec::new()),
+            webhook_delays: Arc::from(webhooks::delivery::SCHEDULE.to_vec()),
         }
     }
 

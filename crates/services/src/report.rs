@@ -423,16 +423,9 @@ impl ProgrammeReport {
         out
     }
 
-    /// The rows as CSV with a header.
+    /// The rows as CSV with a header and a byte-order mark.
     pub fn csv(&self) -> Result<String, ServiceError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let failed = |e: csv::Error| ServiceError::caused("the CSV could not be written", e);
-        w.write_record(["Section", "Item", "Detail", "Value"]).map_err(failed)?;
-        for row in self.rows() {
-            w.write_record(row.iter().map(|cell| crate::cells::csv_cell(cell).into_owned())).map_err(failed)?;
-        }
-        let bytes = w.into_inner().map_err(|e| ServiceError::caused("the CSV could not be written", e))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::caused("the CSV is not UTF-8", e))
+        crate::cells::csv_file(&["Section", "Item", "Detail", "Value"], self.rows())
     }
 
     /// The rows as a workbook, one sheet per section.
@@ -449,13 +442,17 @@ impl ProgrammeReport {
         }
         for (name, rows) in sections {
             let sheet = book.add_worksheet().set_name(&name).map_err(failed)?;
-            for (c, h) in ["Item", "Detail", "Value"].iter().enumerate() {
+            // Each sheet's own column names; a column the section never fills is left out.
+            let columns: Vec<(usize, &str)> =
+                sheet_columns(&name).into_iter().enumerate().filter_map(|(i, h)| h.map(|h| (i + 1, h))).collect();
+            for (c, (_, h)) in columns.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(failed)?;
             }
             for (r, row) in rows.iter().enumerate() {
-                for (c, value) in row[1..].iter().enumerate() {
+                for (c, (i, _)) in columns.iter().enumerate() {
+                    let value = &row[*i];
                     match value.parse::<f64>() {
-                        Ok(n) if c == 2 => {
+                        Ok(n) if *i == 3 => {
                             sheet.write_number(r as u32 + 1, c as u16, n).map_err(failed)?;
                         }
                         _ => crate::cells::write_text(sheet, r as u32 + 1, c as u16, value).map_err(failed)?,
@@ -465,6 +462,23 @@ impl ProgrammeReport {
             sheet.autofit();
         }
         book.save_to_buffer().map_err(failed)
+    }
+}
+
+/// What the item, detail and value columns of a section's rows hold, as the headers of
+/// its sheet; `None` where the section leaves that column empty.
+fn sheet_columns(section: &str) -> [Option<&'static str>; 3] {
+    match section {
+        "Period" => [Some("From"), Some("To"), None],
+        "Summary" | "Evidence searches" => [Some("Measure"), None, Some("Value")],
+        "Activities" => [Some("Technique"), Some("Team"), Some("Sessions")],
+        "KPIs" => [Some("Month"), Some("Measure"), Some("Count")],
+        "Impact" => [Some("Kind of impact"), Some("About, and who said it"), Some("Statement")],
+        "Contributors" => [Some("Person"), Some("Knowledge contributed"), Some("Times reused")],
+        "Coffee" => [Some("Programme"), Some("Rounds, groups and responses"), Some("Met")],
+        "Current awareness" => [Some("Measure"), Some("Subject"), Some("Value")],
+        "Critical knowledge" => [Some("Topic"), Some("Team and who holds it"), Some("Risk")],
+        _ => [Some("Item"), Some("Detail"), Some("Value")],
     }
 }
 

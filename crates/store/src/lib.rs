@@ -17,6 +17,7 @@ macro_rules! sql {
 }
 
 mod accounts;
+mod archive;
 mod assets;
 mod awareness;
 mod bulk;
@@ -41,6 +42,7 @@ mod store_impl;
 mod techniques;
 mod thesaurus;
 mod visibility_sql;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

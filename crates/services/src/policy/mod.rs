@@ -4,10 +4,12 @@ mod evidence;
 mod leavers;
 mod people;
 mod programme;
+mod webhooks;
 pub use evidence::*;
 pub use leavers::*;
 pub use people::*;
 pub use programme::*;
+pub use webhooks::*;
 
 use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::learning::{Action, Contribution, Project, Session};

@@ -63,13 +63,6 @@ fn at_line(e: FieldError, lines: &[u64]) -> FieldError {
 
 /// Writes the thesaurus as CSV with a byte-order mark, so spreadsheets read it as UTF-8.
 pub(super) fn write(terms: &[Term]) -> Result<String, ServiceError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| ServiceError::caused("the CSV could not be written", e);
-    w.write_record(COLUMNS).map_err(failed)?;
-    for t in terms {
-        let row = [t.label.clone(), t.broader.join("|"), t.non_preferred.join("|"), t.scope_note.clone()];
-        w.write_record(row.iter().map(|c| crate::cells::csv_cell(c).into_owned())).map_err(failed)?;
-    }
-    let bytes = w.into_inner().map_err(|e| ServiceError::caused("the CSV could not be written", e))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    let rows = terms.iter().map(|t| [t.label.clone(), t.broader.join("|"), t.non_preferred.join("|"), t.scope_note.clone()]);
+    crate::cells::csv_file(&COLUMNS, rows)
 }

@@ -21,6 +21,7 @@ pub mod references;
 pub mod search;
 pub mod sign_in;
 pub mod techniques;
+pub mod webhooks;
 
 /// Every `/api/v1` route.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -41,4 +42,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(leavers::routes())
         .merge(maturity::routes())
         .merge(impact::routes())
+        .merge(webhooks::routes())
 }

@@ -337,6 +337,28 @@ pub fn yes_no(name: &str, legend: &str, value: &str, errors: &Errors) -> Markup 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct CsrfOnly {}
 
+/// A group of checkboxes sent under one `name`, each (value, text, checked), under a
+/// legend that is the section's heading.
+pub fn checkbox_list(name: &str, legend: &str, hint: &str, items: &[(String, String, bool)]) -> Markup {
+    html! {
+        div class="nhsuk-form-group" {
+            fieldset class="nhsuk-fieldset" aria-describedby={ (name) "-hint" } {
+                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m" { h2 class="nhsuk-fieldset__heading" { (legend) } }
+                div class="nhsuk-hint" id={ (name) "-hint" } { (hint) }
+                div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
+                    @for (i, (value, text, checked)) in items.iter().enumerate() {
+                        @let id = if i == 0 { name.to_string() } else { format!("{name}-{i}") };
+                        div class="nhsuk-checkboxes__item" {
+                            input class="nhsuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(value) checked[*checked];
+                            label class="nhsuk-label nhsuk-checkboxes__label" for=(id) { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::combine_dates;

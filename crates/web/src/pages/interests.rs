@@ -8,6 +8,7 @@ use signpost_domain::ids::UserId;
 use signpost_services::interests::{PROFILE_PAGE, ProfileView};
 
 use super::alerts::frequency_options;
+use crate::pages::form::checkbox_list;
 use crate::pages::prelude::*;
 
 /// This area's pages and forms.
@@ -35,26 +36,6 @@ crate::page_form! {
 crate::page_form! {
     /// A subject suggested to a member.
     pub struct SuggestForm / SuggestNames { user_id: String, term: String }
-}
-
-fn checkbox_list(name: &str, legend: &str, hint: &str, items: &[(String, String, bool)]) -> Markup {
-    html! {
-        div class="nhsuk-form-group" {
-            fieldset class="nhsuk-fieldset" aria-describedby={ (name) "-hint" } {
-                legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m" { h2 class="nhsuk-fieldset__heading" { (legend) } }
-                div class="nhsuk-hint" id={ (name) "-hint" } { (hint) }
-                div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
-                    @for (i, (value, text, checked)) in items.iter().enumerate() {
-                        @let id = if i == 0 { name.to_string() } else { format!("{name}-{i}") };
-                        div class="nhsuk-checkboxes__item" {
-                            input class="nhsuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(value) checked[*checked];
-                            label class="nhsuk-label nhsuk-checkboxes__label" for=(id) { (text) }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 async fn profile_page(s: &AppState, actor: &Actor, viewer: &Viewer, notice: Option<&str>, errors: &Errors) -> PageMarkup {

@@ -29,6 +29,7 @@ pub mod reports;
 pub mod search;
 pub mod statement;
 pub mod thesaurus;
+pub mod webhooks;
 
 pub use extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn};
 pub use layout::{Viewer, capitalised, label};
@@ -52,6 +53,7 @@ pub fn pages() -> Pages {
         leavers::routes(),
         maturity::routes(),
         reports::routes(),
+        webhooks::routes(),
     ]
     .into_iter()
     .fold(Pages::new(), Pages::merge)

@@ -1,16 +1,22 @@
 //! Search results: a GET form with facet checkboxes (works without JavaScript),
 //! result counts, highlighted snippets, stale badges and pagination.
 use axum::extract::RawQuery;
+use axum::http::header;
 use maud::{Markup, PreEscaped, html};
 use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
 
 use super::layout::pagination;
 use super::prelude::*;
+use signpost_services::asset_list::{MAX_ROWS, TableFormat};
 use signpost_services::search_params::SearchParams;
 
 /// This area's pages and forms.
 pub fn routes() -> Pages {
-    Pages::new().page("/search", show).page("/search/suggest", suggest)
+    Pages::new()
+        .page("/search", show)
+        .page("/search/suggest", suggest)
+        .page("/search/export.csv", export_csv)
+        .page("/search/export.xlsx", export_xlsx)
 }
 
 /// Results per page.
@@ -165,14 +171,36 @@ fn follow_query(pairs: &[(String, String)]) -> String {
     serde_urlencoded::to_string([("search", saved_query(pairs))]).unwrap_or_default()
 }
 
-/// `GET /search`.
-pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
-    // Published knowledge unless the person chose statuses; the filter form always sends its choice.
+/// The search a query string asks for: published knowledge unless the person chose
+/// statuses (the filter form always sends its choice).
+fn search_params(pairs: &mut Vec<(String, String)>) -> Result<SearchParams, ServiceError> {
     if !pairs.iter().any(|(k, _)| k == "status" || k == "filtered") {
         pairs.push(("status".into(), "published".into()));
     }
-    let params = SearchParams::from_pairs(&pairs, PAGE_SIZE)?;
+    SearchParams::from_pairs(pairs, PAGE_SIZE)
+}
+
+/// `GET /search/export.csv`: every result the search page would list, as CSV.
+pub async fn export_csv(SignedIn(s, actor, _): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
+    export(&s, &actor, raw, TableFormat::Csv).await
+}
+
+/// `GET /search/export.xlsx`: every result the search page would list, as a workbook.
+pub async fn export_xlsx(SignedIn(s, actor, _): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
+    export(&s, &actor, raw, TableFormat::Xlsx).await
+}
+
+async fn export(s: &AppState, actor: &Actor, raw: Option<String>, format: TableFormat) -> PageResult {
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let file = s.app.export_asset_list(actor, search_params(&mut pairs)?.into_request()?, format).await?;
+    let disposition = format!("attachment; filename=\"{}\"", file.name);
+    Ok(([(header::CONTENT_TYPE, file.content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], file.bytes).into_response())
+}
+
+/// `GET /search`.
+pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery) -> PageResult {
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let params = search_params(&mut pairs)?;
     let page_number = params.offset / PAGE_SIZE + 1;
     let q = params.q.clone();
     let results_found = s.app.search(&actor, params.into_request()?).await?;
@@ -194,6 +222,14 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, RawQuery(raw): RawQuery)
         p class="nhsuk-body-s" {
             a href="/alerts" { "Your saved searches" } " · "
             a href={ "/account/feeds?" (follow_query(&pairs)) } { "Follow this search in a feed reader" }
+        }
+        @if results_found.total > 0 {
+            p class="nhsuk-body-s" {
+                "Download " @if results_found.total > MAX_ROWS { "the first " (MAX_ROWS) " results: " } @else { "these results: " }
+                a href={ "/search/export.csv?" (saved_query(&pairs)) } download { "CSV" }
+                " · "
+                a href={ "/search/export.xlsx?" (saved_query(&pairs)) } download { "Excel workbook" }
+            }
         }
     };
     Ok(page(&title, Some(&viewer), &q, body).into_response())

@@ -7,8 +7,10 @@ pub mod browser;
 mod mail_sink;
 pub mod oidc;
 pub mod web;
+mod webhook_receiver;
 
 pub use mail_sink::{MailSink, SinkTls};
+pub use webhook_receiver::WebhookReceiver;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

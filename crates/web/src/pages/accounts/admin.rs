@@ -39,6 +39,7 @@ pub async fn index(SignedIn(_, actor, viewer): SignedIn) -> PageResult {
         ("/account/tokens", "API tokens", "Keys for scripts and other systems to use Signpost's API as you."),
         ("/admin/synonyms", "Synonyms", "Words search treats as the same, such as AAR and after action review."),
         ("/admin/audit", "Audit log", "Who changed what, and when."),
+        ("/webhooks", "Webhooks", "Tell other systems when knowledge, lessons, questions and more change, signed so they can trust it."),
         ("/admin/jobs", "Background jobs", "Reminders and emails waiting to go, and any that failed, with a way to try again."),
     ];
     let body = html! {

@@ -122,6 +122,7 @@ async fn show_page(s: &AppState, actor: &Actor, viewer: &Viewer, id: CommunityId
             }
         }
         @if v.may_coordinate {
+            p class="nhsuk-body-s" { a href="/webhooks" { "Send this community's questions to another system (webhooks)" } }
             details class="nhsuk-details" open[!errors.is_empty()] {
                 summary class="nhsuk-details__summary" { span class="nhsuk-details__summary-text" { "Add an event" } }
                 div class="nhsuk-details__text" {
