@@ -6,7 +6,8 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Backend, Good, Node, PUBLIC_URL, TestApp, TestDb, WebhookReceiver, eventually, lesson, seed};
+use common::browser::Browser;
+use common::{Backend, Good, Node, PASSWORD, PUBLIC_URL, TestApp, TestDb, WebhookReceiver, eventually, lesson, seed};
 use serde_json::{Value, json};
 use signpost::open;
 
@@ -14,6 +15,7 @@ on_both_backends!(
     deliveries_are_signed_retried_logged_replayed_and_rotated,
     a_410_disables_and_internal_addresses_are_refused,
     kill_9_during_a_delivery_delivers_it_after_restart,
+    a_coordinator_hears_of_their_own_communitys_questions_only,
 );
 
 /// An application that retries after a second instead of the specification's hours.
@@ -285,4 +287,105 @@ async fn postgres_two_nodes_deliver_each_event_once() {
     assert_eq!((got.len(), ids.len()), (10, 10), "each event delivered exactly once: {got:#?}");
     assert!(got.iter().all(|d| d["verified_with"] == json!([0])));
     drop((a, b));
+}
+
+/// An admin adds an endpoint, reads its secret and delivery log, sends a message again,
+/// rotates the secret and disables it, in Chromium with and without JavaScript, every
+/// state checked by axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_manages_an_endpoint_and_reads_its_log_in_the_browser() {
+    let t = app(Backend::Sqlite).await;
+    t.app.set_password(None, t.users["admin"], PASSWORD.to_string()).await.unwrap();
+    let receiver = WebhookReceiver::start(&[500], None, false).await;
+    for javascript in [true, false] {
+        t.put("admin", "/api/v1/webhook-allow-list", json!({ "allow_list": "" })).await.good::<Value>();
+        let b = Browser::start(javascript).await;
+        b.sign_in_as(&t.base, "admin@trust.nhs.uk", PASSWORD).await;
+        b.visit_accessible(&t.base, "/admin").await;
+        b.click("a[href='/webhooks']").await;
+        assert!(b.wait_for_text("Add an endpoint").await);
+        b.assert_accessible("webhooks").await;
+
+        // Plain http to an address not yet allowed is refused, and says why.
+        b.fill("url", &receiver.url()).await;
+        b.click("form[action='/webhooks'] button[type=submit]").await;
+        assert!(b.wait_for_text("There is a problem").await);
+        assert!(b.wait_for_text("allow-listed").await);
+        b.assert_accessible("an endpoint refused").await;
+        b.fill("allow_list", "127.0.0.1").await;
+        b.click("form[action='/webhooks/allow-list'] button").await;
+        assert!(b.wait_for_text("Allow-list saved").await);
+        b.fill("url", &receiver.url()).await;
+        b.fill("description", "Intranet news feed").await;
+        b.click("input[value='knowledge.published']").await;
+        b.click("form[action='/webhooks'] button[type=submit]").await;
+        assert!(b.wait_for_text("Endpoint added").await);
+        b.assert_accessible("a new endpoint").await;
+        let page = b.client.current_url().await.unwrap();
+        let secret = b.client.find(fantoccini::Locator::Id("secret")).await.unwrap().html(true).await.unwrap();
+        receiver.trust(&[secret.trim()]);
+
+        let title = format!("Falls huddles work ({})", if javascript { "with script" } else { "without" });
+        t.post("alice", "/api/v1/assets", lesson(&title, t.teams["Ward A"], "organisation", "published")).await.good::<Value>();
+        deliver_until(&t, &receiver, |got| got.iter().filter(|d| d["status"] == 200).count() == if javascript { 1 } else { 2 }).await;
+        b.client.goto(page.as_str()).await.unwrap();
+        assert!(b.wait_for_text("Delivered").await);
+        if javascript {
+            assert!(b.wait_for_text("receiver says 500").await, "the failed attempt is in the log");
+        }
+        b.assert_accessible("an endpoint's messages and delivery log").await;
+        b.screenshot(&format!("webhook-endpoint-{javascript}")).await;
+
+        b.click("form[action$='/replay'] button").await;
+        assert!(b.wait_for_text("sent again in a moment").await);
+        b.click("form[action$='/rotate'] button").await;
+        assert!(b.wait_for_text("New signing secret made").await);
+        assert!(b.wait_for_text("previous secret also signs").await);
+        b.click("form[action$='/enabled'] button").await;
+        assert!(b.wait_for_text("Endpoint disabled").await);
+        b.assert_accessible("a disabled endpoint").await;
+        b.client.goto(&format!("{}/webhooks", t.base)).await.unwrap();
+        b.screenshot(&format!("webhooks-{javascript}")).await;
+        b.close().await;
+    }
+}
+
+async fn a_coordinator_hears_of_their_own_communitys_questions_only(backend: Backend) {
+    let t = app(backend).await;
+    let receiver = WebhookReceiver::start(&[], None, false).await;
+    t.put("admin", "/api/v1/webhook-allow-list", json!({ "allow_list": "127.0.0.1" })).await.good::<Value>();
+    let mine: Value =
+        t.post("alice", "/api/v1/communities", json!({ "name": "Falls prevention", "description": "Ward staff on falls" })).await.good();
+    let theirs: Value =
+        t.post("bob", "/api/v1/communities", json!({ "name": "Sepsis", "description": "Spotting sepsis early" })).await.good();
+    let (mine, theirs) = (mine["id"].as_i64().unwrap(), theirs["id"].as_i64().unwrap());
+
+    // A coordinator registers for their own community only; a member for none.
+    let (status, _) = t.post("alice", "/api/v1/webhooks", json!({ "url": receiver.url() })).await;
+    assert_eq!(status, 403, "not for the whole organisation");
+    let (status, _) = t.post("alice", "/api/v1/webhooks", json!({ "url": receiver.url(), "community_id": theirs })).await;
+    assert_eq!(status, 403, "not for another's community");
+    let (status, _) = t.post("admin", "/api/v1/webhooks", json!({ "url": receiver.url(), "community_id": 9999 })).await;
+    assert_eq!(status, 422, "not for a community that does not exist");
+    let endpoint: Value = t.post("alice", "/api/v1/webhooks", json!({ "url": receiver.url(), "community_id": mine })).await.good();
+    receiver.trust(&[endpoint["secret"].as_str().unwrap()]);
+    let listed: Vec<Value> = t.get("alice", "/api/v1/webhooks").await.good();
+    assert_eq!(listed.len(), 1);
+    let (status, _) = t.get("bob", &format!("/api/v1/webhooks/{}", endpoint["id"])).await;
+    assert_eq!(status, 404, "another coordinator cannot see it");
+
+    let question = json!({ "title": "Do hip protectors help?", "body": "On a ward of frail patients" });
+    t.post("bob", &format!("/api/v1/communities/{theirs}/questions"), question.clone()).await.good::<Value>();
+    t.post("bob", "/api/v1/assets", lesson("Bed rails and falls", t.teams["Ward B"], "organisation", "published")).await.good::<Value>();
+    t.post("alice", &format!("/api/v1/communities/{mine}/questions"), question).await.good::<Value>();
+    let got = deliver_until(&t, &receiver, |got| !got.is_empty()).await;
+    for _ in 0..3 {
+        t.app.run_due_jobs().await.unwrap();
+    }
+    let got = if receiver.received().len() > got.len() { receiver.received() } else { got };
+    assert_eq!(got.len(), 1, "only the question in alice's community: {got:#?}");
+    let delivered = body(&got[0]);
+    assert_eq!(delivered["type"], "question.asked");
+    assert_eq!(delivered["data"]["community_id"], mine);
+    assert_eq!(got[0]["verified_with"], json!([0]));
 }

@@ -110,6 +110,11 @@ impl Signpost {
         let membership = self.scope_membership(actor, input.community_id).await?;
         policy::ensure_may_register_webhook(actor, input.community_id.is_some(), membership.as_ref())?;
         let input = self.checked(input).await?;
+        if let Some(c) = input.community_id
+            && !self.store.communities().await?.iter().any(|k| k.id == c)
+        {
+            return Err(ServiceError::invalid("community_id", format!("there is no community {c}")));
+        }
         if self.store.endpoints().await?.len() >= MAX_ENDPOINTS {
             return Err(ServiceError::Conflict(format!("there are already {MAX_ENDPOINTS} endpoints: remove one first")));
         }
