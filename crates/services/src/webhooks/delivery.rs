@@ -115,6 +115,8 @@ impl Signpost {
         }
         let client = match reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy from the environment would resolve the address itself, past the guard.
+            .no_proxy()
             .timeout(TIMEOUT)
             .dns_resolver(Arc::new(GuardedResolver(allow)))
             .user_agent(concat!("Signpost-Webhooks/", env!("CARGO_PKG_VERSION")))
