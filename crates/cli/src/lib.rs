@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod files;
+pub mod knowledge;
 pub mod mail;
 pub mod sign_on;
 

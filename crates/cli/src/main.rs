@@ -9,12 +9,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use signpost::mail::{self, MailArgs, MailConfig};
 use signpost::{Location, demo, files, open_with};
+use signpost_domain::assets::Visibility;
+use signpost_domain::fields::AssetKind;
 use signpost_domain::ids::TeamId;
 use signpost_domain::people::{Actor, NewUser, Role, TeamKind};
 use signpost_domain::ports::Embedder;
 use signpost_domain::search::SearchRequest;
 use signpost_embed::SentenceModel;
 use signpost_services::accounts::operator;
+use signpost_services::knowledge_import::{ImportChoices, Limits};
 use signpost_services::{ServiceError, Signpost};
 
 #[derive(Parser)]
@@ -138,6 +141,29 @@ enum Command {
     Import {
         /// The folder, CSV file or archive.
         path: PathBuf,
+    },
+    /// Bring knowledge in from where it lives: a Confluence HTML space export, a Markdown archive (Outline, Obsidian, Notion) or Word and HTML documents, as a zip (zip64 too), a folder or one file. Reports what would happen; with --yes, then imports all of it or none. Importing the same export again updates what it made.
+    ImportKnowledge {
+        /// The zip, folder or document.
+        path: PathBuf,
+        /// The team every imported item belongs to.
+        #[arg(long)]
+        team: String,
+        /// Who owns items whose author is not a person here (an email).
+        #[arg(long)]
+        owner: String,
+        /// The kind every imported item becomes (guidance, lesson, case_study, …).
+        #[arg(long, default_value = "guidance")]
+        kind: String,
+        /// Days between reviews; the first falls due this long after the import.
+        #[arg(long, default_value_t = 365)]
+        review_days: i32,
+        /// Who may see imported items: organisation, team or public.
+        #[arg(long, default_value = "organisation")]
+        visibility: String,
+        /// Import after the report; without it the command is a dry run.
+        #[arg(long)]
+        yes: bool,
     },
     /// Move everything from one database to another, empty one (stop the server first), with a count check at the end: `signpost migrate --from sqlite://data/signpost.db --to postgres://signpost@db/signpost`.
     Migrate {
@@ -270,6 +296,25 @@ fn row_progress(what: &'static str) -> impl Fn(u64, u64) + Send + Sync {
     }
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(what);
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A progress bar over documents, drawn only on a terminal.
+fn document_progress(what: &'static str) -> impl Fn(u64, u64) + Send + Sync {
+    let bar = ProgressBar::new(0);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} documents ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(what);
     move |done, total| {
@@ -497,6 +542,32 @@ async fn main() -> anyhow::Result<()> {
             println!("people sign in with single sign-on, or choose a new password from a link (the archive holds no passwords)");
         }
         Command::Migrate { .. } => unreachable!("handled before the database is opened"),
+        Command::ImportKnowledge { path, team, owner, kind, review_days, visibility, yes } => {
+            let choices = ImportChoices {
+                kind: AssetKind::parse(&kind).map_err(|e| anyhow::anyhow!("--kind: {}", e.message))?,
+                team_id: team_id(&app, &team).await?,
+                owner_id: Some(app.user_by_email(&owner).await.map_err(service)?.id),
+                review_interval_days: review_days,
+                visibility: Visibility::parse(&visibility).map_err(|e| anyhow::anyhow!("--visibility: {}", e.message))?,
+            };
+            let reading = document_progress("reading");
+            let plan = app
+                .plan_knowledge_import(None, &path, choices, Limits::default(), Arc::new(move |p| reading(p.done, p.total)))
+                .await
+                .map_err(service)?;
+            print!("{}", signpost::knowledge::describe(&plan.report));
+            if !plan.report.ready() {
+                bail!("nothing was imported: the dry run found {} problem(s)", plan.report.problems.total);
+            }
+            if !yes {
+                println!("\nThis was a dry run: nothing was imported. Run again with --yes to import.");
+                return Ok(());
+            }
+            let writing = document_progress("importing");
+            let outcome =
+                app.import_knowledge(None, plan, Arc::new(move |p| writing(p.done, p.total))).await.map_err(service)?;
+            println!("\nimported: {} created, {} updated, {} unchanged", outcome.created, outcome.updated, outcome.unchanged);
+        }
         Command::Import { path } => {
             let items = match files::read_import(&path) {
                 Ok(items) => items,

@@ -71,7 +71,7 @@ const fn held_back(name: &'static str) -> TableSpec {
 }
 
 /// Every table, each after the tables it refers to (the order the migrations made them).
-pub const TABLES: [TableSpec; 61] = [
+pub const TABLES: [TableSpec; 62] = [
     kept("teams"),
     TableSpec { name: "users", in_file: true, blank_in_file: &["password_hash"] },
     held_back("browser_sessions"),
@@ -133,6 +133,7 @@ pub const TABLES: [TableSpec; 61] = [
     held_back("webhook_messages"),
     held_back("webhook_attempts"),
     held_back("webhook_cursor"),
+    kept("import_sources"),
 ];
 
 /// Reading every table, and writing them into an empty database in one transaction.

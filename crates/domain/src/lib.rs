@@ -16,6 +16,7 @@ pub mod fields;
 pub mod identifiers;
 pub mod ids;
 pub mod impact;
+pub mod imports;
 pub mod interests;
 pub mod jobs;
 pub mod learning;

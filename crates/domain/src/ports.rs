@@ -81,6 +81,7 @@ pub trait Store:
     + crate::interests::InterestStore
     + crate::webhooks::WebhookStore
     + crate::archive::ArchiveStore
+    + crate::imports::KnowledgeImportStore
     + Send
     + Sync
     + 'static

@@ -17,6 +17,7 @@ pub mod impact;
 pub mod indexing;
 pub mod insights;
 pub mod interests;
+pub mod knowledge_import;
 pub mod jobs;
 pub mod learning;
 pub mod leavers;
@@ -74,6 +75,8 @@ pub struct Signpost {
     pub(crate) providers: Arc<[Arc<dyn signpost_domain::sign_on::IdentityProvider>]>,
     /// The waits between webhook delivery attempts.
     pub(crate) webhook_delays: Arc<[std::time::Duration]>,
+    /// Imports staged from the import page, waiting to be confirmed or running.
+    pub(crate) stages: Arc<knowledge_import::Stages>,
 }
 
 impl Signpost {
@@ -94,6 +97,7 @@ impl Signpost {
             unsubscribe_key: Arc::new(tokio::sync::OnceCell::new()),
             providers: Arc::from(Vec::new()),
             webhook_delays: Arc::from(webhooks::delivery::SCHEDULE.to_vec()),
+            stages: Arc::default(),
         }
     }
 

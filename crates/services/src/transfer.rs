@@ -74,17 +74,8 @@ impl Signpost {
             policy::ensure_specialist(a).map_err(Err)?;
         }
         let teams = self.store.teams().await.map_err(|e| Err(e.into()))?;
-        let mut users: HashMap<String, User> = HashMap::new();
-        let mut offset = 0;
-        loop {
-            let page = self.store.users(offset, 100).await.map_err(|e| Err(e.into()))?;
-            offset += page.items.len() as i64;
-            let done = page.items.is_empty() || offset >= page.total;
-            users.extend(page.items.into_iter().map(|u| (u.email.clone(), u)));
-            if done {
-                break;
-            }
-        }
+        let users: HashMap<String, User> =
+            self.every_account().await.map_err(Err)?.into_iter().map(|u| (u.email.clone(), u)).collect();
         let now = Utc::now();
         let mut problems = Vec::new();
         let mut writes = Vec::new();
@@ -182,17 +173,7 @@ impl Signpost {
             }
         }
         assets.sort_by_key(|a| a.id);
-        let mut users = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self.store.users(offset, 100).await?;
-            offset += page.items.len() as i64;
-            let done = page.items.is_empty() || offset >= page.total;
-            users.extend(page.items);
-            if done {
-                break;
-            }
-        }
+        let users = self.every_account().await?;
         let users = match actor {
             Some(actor) => self.as_seen_by(actor, users).await?,
             None => users,

@@ -11,7 +11,7 @@ use crate::rows::{self, ASSET_COLUMNS, ms, now_ms, time, to_json};
 use crate::{Db, append_logs, map_err, visibility_sql};
 
 /// What the audit log keeps of an asset before and after a change.
-fn summary(a: &Asset) -> serde_json::Value {
+pub(crate) fn summary(a: &Asset) -> serde_json::Value {
     serde_json::json!({
         "title": a.title, "status": a.status.as_str(), "visibility": a.visibility.as_str(),
         "team_id": a.team_id, "owner_id": a.owner_id, "version": a.version,
@@ -74,7 +74,7 @@ pub(crate) const VERSION_COLUMNS: [&str; 13] = [
 
 /// The copy a version keeps: none for a verification, which changes no content and
 /// reads as the version before it.
-fn kept_snapshot(event: VersionEvent, a: &Asset) -> String {
+pub(crate) fn kept_snapshot(event: VersionEvent, a: &Asset) -> String {
     if event == VersionEvent::Verified { String::new() } else { to_json(a) }
 }
 
@@ -127,7 +127,7 @@ fn version_entry(r: &sqlx::any::AnyRow) -> Result<VersionEntry, StoreError> {
 }
 
 /// Inserts the asset row (and its named viewers) alone; the caller writes its history.
-async fn insert_row(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<Asset, StoreError> {
+pub(crate) async fn insert_row(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<Asset, StoreError> {
     let row = sqlx::query(sql!(
         "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
          review_interval_days, next_review_at, last_verified_at, links, version, created_at, updated_at) \

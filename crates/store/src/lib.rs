@@ -25,6 +25,7 @@ mod embeddings;
 mod evidence;
 mod feeds;
 mod impact;
+mod imports;
 mod interests;
 mod jobs;
 mod learning;

@@ -35,6 +35,7 @@ mod maturity;
 mod maturity_journey;
 
 mod impact;
+mod knowledge_import;
 mod report_journey;
 
 mod permissions;

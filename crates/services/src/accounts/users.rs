@@ -109,6 +109,19 @@ impl Signpost {
         Ok(all)
     }
 
+    /// Every account, unfiltered: for matching people by email inside the services.
+    pub(crate) async fn every_account(&self) -> Result<Vec<User>, ServiceError> {
+        let mut all = Vec::new();
+        loop {
+            let page = self.store.users(all.len() as i64, 500).await?;
+            let last = page.items.len() < 500;
+            all.extend(page.items);
+            if last {
+                return Ok(all);
+            }
+        }
+    }
+
     /// `users` with what `actor` may not read of each left out (see [`policy::user_as_seen_by`]).
     pub(crate) async fn as_seen_by(&self, actor: &Actor, users: Vec<User>) -> Result<Vec<User>, ServiceError> {
         let profiles: HashMap<UserId, Profile> = self.store.profiles().await?.into_iter().map(|p| (p.user_id, p)).collect();

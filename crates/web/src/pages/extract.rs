@@ -244,6 +244,71 @@ impl CsrfUpload {
     }
 }
 
+/// A large upload written to disk as it arrives, with the form's other fields.
+pub struct Spooled {
+    /// The name the browser gave the file, made safe to create.
+    pub file_name: String,
+    /// The form's text fields, by name.
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+impl CsrfUpload {
+    /// Reads a form whose CSRF token comes before its file (as the page's hidden field
+    /// does), writing the file sent as `field` into `folder` chunk by chunk, so memory
+    /// does not grow with it; `name` makes the browser's file name safe or refuses it.
+    /// A file sent before the token is refused before a byte of it is written.
+    pub async fn spool(
+        &mut self,
+        field: &str,
+        folder: &std::path::Path,
+        name: impl Fn(&str) -> Result<String, ServiceError>,
+    ) -> Result<Spooled, UploadError> {
+        use tokio::io::AsyncWriteExt;
+        let failed = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ServiceError::TooLarge("the file is larger than Signpost accepts from a page: import it at the console with signpost import-knowledge".into())
+            } else {
+                ServiceError::invalid(field, format!("the upload failed: {e}"))
+            }
+        };
+        let mut fields = std::collections::HashMap::new();
+        let mut file_name = None;
+        let mut checked = false;
+        while let Some(mut part) = self.form.next_field().await.map_err(|e| UploadError::Refused(failed(e)))? {
+            let part_name = part.name().unwrap_or_default().to_string();
+            if part_name == CSRF_FIELD {
+                check_csrf(&self.viewer, &part.text().await.unwrap_or_default()).map_err(UploadError::Page)?;
+                checked = true;
+            } else if !checked {
+                check_csrf(&self.viewer, "").map_err(UploadError::Page)?;
+            } else if part_name == field {
+                let given = part.file_name().unwrap_or_default().to_string();
+                if given.is_empty() {
+                    continue;
+                }
+                let safe = name(&given).map_err(UploadError::Refused)?;
+                let io = |e: std::io::Error| UploadError::Refused(ServiceError::caused("the upload could not be saved", e));
+                let mut out = tokio::fs::File::create(folder.join(&safe)).await.map_err(io)?;
+                while let Some(chunk) = part.chunk().await.map_err(|e| UploadError::Refused(failed(e)))? {
+                    out.write_all(&chunk).await.map_err(io)?;
+                }
+                out.flush().await.map_err(io)?;
+                file_name = Some(safe);
+            } else if fields.len() < 32 {
+                let text = part.text().await.map_err(|e| UploadError::Refused(failed(e)))?;
+                fields.insert(part_name, text.chars().take(1000).collect());
+            }
+        }
+        if !checked {
+            check_csrf(&self.viewer, "").map_err(UploadError::Page)?;
+        }
+        match file_name {
+            Some(file_name) => Ok(Spooled { file_name, fields }),
+            None => Err(UploadError::Refused(ServiceError::invalid(field, "choose a file"))),
+        }
+    }
+}
+
 /// Why an upload could not be read.
 pub enum UploadError {
     /// The page to answer with (the token was wrong).

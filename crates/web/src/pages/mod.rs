@@ -29,6 +29,7 @@ pub mod reports;
 pub mod search;
 pub mod statement;
 pub mod thesaurus;
+pub mod imports;
 pub mod webhooks;
 
 pub use extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn};
@@ -54,6 +55,7 @@ pub fn pages() -> Pages {
         maturity::routes(),
         reports::routes(),
         webhooks::routes(),
+        imports::routes(),
     ]
     .into_iter()
     .fold(Pages::new(), Pages::merge)

@@ -87,6 +87,23 @@ impl Pages {
         .add(Method::POST, path, Body::Upload, post(handler))
     }
 
+    /// An upload's address that takes files up to `limit` bytes, past the usual body limit.
+    pub fn large_upload<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        back: &'static str,
+        limit: usize,
+        handler: H,
+    ) -> Self {
+        self.add(
+            Method::GET,
+            path,
+            Body::None,
+            get(move |params: Result<RawPathParams, RawPathParamsRejection>| async move { go_back(back, params) }),
+        )
+        .add(Method::POST, path, Body::Upload, post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)))
+    }
+
     /// Another area's routes alongside these.
     pub fn merge(mut self, other: Pages) -> Self {
         self.router = self.router.merge(other.router);

@@ -37,6 +37,7 @@ pub async fn index(SignedIn(_, actor, viewer): SignedIn) -> PageResult {
         ("/admin/sign-in", "How people sign in", "Single sign-on providers, and whether Signpost passwords work beside them."),
         ("/admin/provisioning", "Provisioning", "Tokens for an identity provider to keep people and teams up to date by SCIM."),
         ("/account/tokens", "API tokens", "Keys for scripts and other systems to use Signpost's API as you."),
+        ("/import", "Import knowledge", "Bring in a Confluence space, Markdown from another wiki, or Word and HTML documents."),
         ("/admin/synonyms", "Synonyms", "Words search treats as the same, such as AAR and after action review."),
         ("/admin/audit", "Audit log", "Who changed what, and when."),
         ("/webhooks", "Webhooks", "Tell other systems when knowledge, lessons, questions and more change, signed so they can trust it."),

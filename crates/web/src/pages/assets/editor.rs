@@ -72,6 +72,9 @@ fn kind_chooser(viewer: &Viewer, error: bool) -> Markup {
                     }
                     button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Continue" }
                 }
+                @if matches!(viewer.user.role, signpost_domain::people::Role::Admin | signpost_domain::people::Role::KnowledgeSpecialist) {
+                    p { "Already written down somewhere else? " a href="/import" { "Import it from Confluence, Word or another wiki" } "." }
+                }
             } }
         },
     )
