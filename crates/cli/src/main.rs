@@ -564,8 +564,7 @@ async fn main() -> anyhow::Result<()> {
                 return Ok(());
             }
             let writing = document_progress("importing");
-            let outcome =
-                app.import_knowledge(None, plan, Arc::new(move |p| writing(p.done, p.total))).await.map_err(service)?;
+            let outcome = app.import_knowledge(None, plan, Arc::new(move |p| writing(p.done, p.total))).await.map_err(service)?;
             println!("\nimported: {} created, {} updated, {} unchanged", outcome.created, outcome.updated, outcome.unchanged);
         }
         Command::Import { path } => {

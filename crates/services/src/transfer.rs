@@ -74,8 +74,7 @@ impl Signpost {
             policy::ensure_specialist(a).map_err(Err)?;
         }
         let teams = self.store.teams().await.map_err(|e| Err(e.into()))?;
-        let users: HashMap<String, User> =
-            self.every_account().await.map_err(Err)?.into_iter().map(|u| (u.email.clone(), u)).collect();
+        let users: HashMap<String, User> = self.every_account().await.map_err(Err)?.into_iter().map(|u| (u.email.clone(), u)).collect();
         let now = Utc::now();
         let mut problems = Vec::new();
         let mut writes = Vec::new();

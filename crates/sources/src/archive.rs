@@ -59,7 +59,10 @@ impl Archive {
             let zip = ZipArchive::new(BufReader::new(file))
                 .map_err(|e| Problem::new(&name, format!("is not a readable zip archive ({e}); it may be damaged or cut short")))?;
             if zip.len() > limits.max_entries {
-                return Err(Problem::new(&name, format!("holds {} entries; at most {} can be imported at once", zip.len(), limits.max_entries)));
+                return Err(Problem::new(
+                    &name,
+                    format!("holds {} entries; at most {} can be imported at once", zip.len(), limits.max_entries),
+                ));
             }
             Inner::Zip(Box::new(zip))
         } else if path.is_file() {
@@ -113,8 +116,9 @@ impl Archive {
     /// The entry's bytes, refusing one that decompresses past the limit or fails its checksum.
     pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, Problem> {
         let limit = self.limits.max_entry_bytes;
-        let too_large =
-            || Problem::new(&entry.name, format!("is larger than {} MiB once decompressed; split it or leave it out", limit / (1024 * 1024)));
+        let too_large = || {
+            Problem::new(&entry.name, format!("is larger than {} MiB once decompressed; split it or leave it out", limit / (1024 * 1024)))
+        };
         let mut out = Vec::new();
         let io = |e: std::io::Error| Problem::new(&entry.name, format!("could not be read: {e}"));
         match &mut self.inner {

@@ -65,10 +65,11 @@ pub(crate) fn read(
         .trim()
         .to_string();
     let mut doc = Document::new(path, key, title);
-    doc.parent = crumbs.iter().rev().find_map(|a| match attr(a, "href").and_then(|h| crate::links::join(path, &h)).and_then(|p| lookup(&p)) {
-        Some(Target::Document(k)) if k != doc.key => Some(k),
-        _ => None,
-    });
+    doc.parent =
+        crumbs.iter().rev().find_map(|a| match attr(a, "href").and_then(|h| crate::links::join(path, &h)).and_then(|p| lookup(&p)) {
+            Some(Target::Document(k)) if k != doc.key => Some(k),
+            _ => None,
+        });
     if let Some(meta) = nodes.iter().find(|n| has_class(n, "page-metadata")) {
         let spans = html::elements(path, meta, limits.max_depth)?;
         doc.author = spans.iter().find(|n| has_class(n, "author")).map(text_of).filter(|a| !a.is_empty());
@@ -111,6 +112,9 @@ mod tests {
         assert_eq!(key("OPS/65539.html", Some("OPS")).as_deref(), Some("confluence:OPS:65539"));
         assert_eq!(key("OPS/index.html", Some("OPS")), None);
         assert_eq!(key("OPS/attachments/65539/1.html", Some("OPS")), None);
-        assert_eq!(modified("Created by Jane Smith, last modified on Mar 03, 2021").map(|d| d.date_naive().to_string()).as_deref(), Some("2021-03-03"));
+        assert_eq!(
+            modified("Created by Jane Smith, last modified on Mar 03, 2021").map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2021-03-03")
+        );
     }
 }

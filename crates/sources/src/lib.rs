@@ -261,6 +261,5 @@ fn detect(entries: &[Entry]) -> SourceKind {
     }
 }
 
-
 #[cfg(test)]
 mod fixture_tests;

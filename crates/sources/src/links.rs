@@ -89,12 +89,7 @@ fn resolve(path: &str, url: &str, lookup: &dyn Fn(&str) -> Option<Target>) -> Op
 /// the export become `signpost-import:KEY` placeholders, images in it a marker,
 /// links that lead nowhere become their text (and are reported), and Obsidian's
 /// `[[Page]]` links are looked up by page name.
-pub(crate) fn rewrite(
-    doc: &mut Document,
-    body: &str,
-    lookup: &dyn Fn(&str) -> Option<Target>,
-    by_name: &dyn Fn(&str) -> Option<String>,
-) {
+pub(crate) fn rewrite(doc: &mut Document, body: &str, lookup: &dyn Fn(&str) -> Option<Target>, by_name: &dyn Fn(&str) -> Option<String>) {
     let arena = Arena::new();
     let options = options();
     let root = parse_document(&arena, body, &options);

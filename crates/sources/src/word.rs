@@ -22,12 +22,8 @@ pub(crate) fn read(
     let file =
         DocxFile::from_reader(Cursor::new(bytes)).map_err(|e| Problem::new(path, format!("is not a readable Word document ({e:?})")))?;
     let docx = file.parse().map_err(|e| Problem::new(path, format!("is not a readable Word document ({e:?})")))?;
-    let rels: HashMap<String, String> = docx
-        .document_rels
-        .iter()
-        .flat_map(|r| r.relationships.iter())
-        .map(|r| (r.id.to_string(), r.target.to_string()))
-        .collect();
+    let rels: HashMap<String, String> =
+        docx.document_rels.iter().flat_map(|r| r.relationships.iter()).map(|r| (r.id.to_string(), r.target.to_string())).collect();
     let bullets = numbering_formats(&docx);
     let writer = Writer { rels: &rels, bullets: &bullets, path, media: RefCell::new(Vec::new()) };
     let mut out = String::new();

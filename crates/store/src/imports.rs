@@ -46,10 +46,7 @@ impl KnowledgeImportStore for Db {
     async fn assets_titled(&self, titles: &[String]) -> Result<Vec<TitleMatch>, StoreError> {
         let mut out = Vec::new();
         for chunk in titles.chunks(PER_QUERY) {
-            let mut q = sqlx::query(sql!(
-                "SELECT id, title FROM assets WHERE LOWER(title) IN ({}) ORDER BY id",
-                placeholders(chunk.len())
-            ));
+            let mut q = sqlx::query(sql!("SELECT id, title FROM assets WHERE LOWER(title) IN ({}) ORDER BY id", placeholders(chunk.len())));
             for t in chunk {
                 q = q.bind(t.to_lowercase());
             }

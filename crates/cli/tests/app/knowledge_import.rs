@@ -95,7 +95,10 @@ async fn a_confluence_space_imports_with_its_links_and_imports_again_as_updates(
     assert_eq!(handover.owner_id, t.users["spec"], "Jane Smith is nobody here, so the default owner has it");
     assert_eq!(handover.tags, ["handover", "sbar"]);
     for a in found.values() {
-        assert_eq!((a.status, a.visibility, a.kind, a.team_id), (Status::Draft, Visibility::Organisation, AssetKind::Guidance, t.teams["Library"]));
+        assert_eq!(
+            (a.status, a.visibility, a.kind, a.team_id),
+            (Status::Draft, Visibility::Organisation, AssetKind::Guidance, t.teams["Library"])
+        );
         assert_eq!(a.version, 1, "one import is one version: {}", a.title);
     }
     let (_, db) = signpost::open(&t.db.location("reader")).await.unwrap();
@@ -123,7 +126,11 @@ async fn a_confluence_space_imports_with_its_links_and_imports_again_as_updates(
     assert_eq!(after.len(), 3, "no copies");
     let falls_after = &after["Falls prevention"];
     assert_eq!((falls_after.id, falls_after.version), (falls.id, 2));
-    assert!(falls_after.body.contains("over 60") && falls_after.body.contains(&format!("(/assets/{})", handover.id)), "{}", falls_after.body);
+    assert!(
+        falls_after.body.contains("over 60") && falls_after.body.contains(&format!("(/assets/{})", handover.id)),
+        "{}",
+        falls_after.body
+    );
 
     // An archive cut short says so, by name, and imports nothing.
     let bytes = std::fs::read(&newer).unwrap();
@@ -171,7 +178,8 @@ async fn outline_and_word_exports_import_with_their_links_intact() {
         ("outline", vec!["Sepsis", "Escalation steps", "Antibiotic timing audit"]),
         ("word", vec!["Discharge checklist", "Medicines reconciliation", "Visiting hours"]),
     ] {
-        let plan = t.app.plan_knowledge_import(Some(&spec), &fixture(folder), choices(&t), Limits::default(), Arc::new(|_| {})).await.unwrap();
+        let plan =
+            t.app.plan_knowledge_import(Some(&spec), &fixture(folder), choices(&t), Limits::default(), Arc::new(|_| {})).await.unwrap();
         assert!(plan.report.ready(), "{:?}", plan.report.problems);
         assert_eq!(plan.report.create, 3);
         let outcome = t.app.import_knowledge(Some(&spec), plan, Arc::new(|_| {})).await.unwrap();
@@ -198,8 +206,84 @@ async fn outline_and_word_exports_import_with_their_links_intact() {
     assert!(discharge.body.contains("| Transport | Ward clerk |") && discharge.body.contains("- Book transport"), "{}", discharge.body);
     assert_eq!(discharge.owner_id, t.users["alice"], "the document's author Alice");
 
+    // A dry run staged from the page is its maker's alone: another specialist, even an admin, cannot see or start it.
+    let folder = t.app.import_upload_folder(&spec).unwrap();
+    std::fs::copy(fixture("word/Visiting hours.html"), folder.path().join("Visiting hours.html")).unwrap();
+    let staged = t.app.stage_knowledge_import(&spec, folder, "Visiting hours.html", choices(&t)).await.unwrap();
+    assert_eq!(staged.report.update, 1, "the page imported above, its link now leading nowhere");
+    let admin = t.app.actor(t.users["admin"]).await.unwrap();
+    assert!(matches!(t.app.staged_import(&admin, &staged.id), Err(ServiceError::NotFound(_))));
+    assert!(matches!(t.app.start_staged_import(&admin, &staged.id), Err(ServiceError::NotFound(_))));
+    assert!(t.app.staged_import(&spec, &staged.id).is_ok());
+
     // Only knowledge specialists and admins import, and they are told so before anything is read.
     let alice = t.app.actor(t.users["alice"]).await.unwrap();
-    let refused = t.app.plan_knowledge_import(Some(&alice), Path::new("/nonexistent.zip"), choices(&t), Limits::default(), Arc::new(|_| {})).await;
+    let refused =
+        t.app.plan_knowledge_import(Some(&alice), Path::new("/nonexistent.zip"), choices(&t), Limits::default(), Arc::new(|_| {})).await;
     assert!(matches!(refused, Err(ServiceError::Forbidden(_))), "{:?}", refused.err());
+}
+
+/// A knowledge specialist finds the import page, uploads a Confluence space, reads the
+/// dry run and imports it, watching its progress, in Chromium with and without
+/// JavaScript, every state checked by axe; a file of the wrong type is refused on its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_specialist_imports_a_confluence_space_from_the_page() {
+    use common::browser::Browser;
+    use fantoccini::Locator;
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    t.app.set_password(None, t.users["spec"], common::PASSWORD.to_string()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("OPS.zip");
+    zip_folder(&fixture("confluence/OPS"), &zip, &HashMap::new());
+    let page = std::fs::read_to_string(fixture("confluence/OPS/Falls-prevention_65541.html")).unwrap();
+    let newer = dir.path().join("OPS-newer.zip");
+    let changed = page.replace("Assess every patient over 65", "Assess every patient over 60");
+    zip_folder(&fixture("confluence/OPS"), &newer, &HashMap::from([("OPS/Falls-prevention_65541.html", changed)]));
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not an export").unwrap();
+    for javascript in [true, false] {
+        let b = Browser::start(javascript).await;
+        b.sign_in_as(&t.base, "spec@trust.nhs.uk", common::PASSWORD).await;
+        b.visit_accessible(&t.base, "/assets/new").await;
+        b.click("a[href='/import']").await;
+        assert!(b.wait_for_text("Import knowledge").await);
+        b.assert_accessible("the import page").await;
+
+        b.client.find(Locator::Id("file")).await.unwrap().send_keys(notes.to_str().unwrap()).await.unwrap();
+        b.click("form[action='/import/upload'] button").await;
+        assert!(b.wait_for_text("There is a problem").await);
+        assert!(b.wait_for_text("Choose a .zip export").await);
+        b.assert_accessible("a refused upload").await;
+
+        // The second time round, a newer export of the same space: one page changed.
+        let export = if javascript { &zip } else { &newer };
+        b.client.find(Locator::Id("file")).await.unwrap().send_keys(export.to_str().unwrap()).await.unwrap();
+        b.click(&format!("#team option[value='{}']", t.teams["Library"])).await;
+        b.click("form[action='/import/upload'] button").await;
+        assert!(b.wait_for_text("Check the import").await);
+        assert!(b.wait_for_text("Confluence space export").await);
+        assert!(b.wait_for_text("Probable NHS numbers").await);
+        assert!(b.wait_for_text("Confluence macro \"jira\"").await);
+        b.assert_accessible("the dry run").await;
+        b.screenshot(&format!("import-dry-run-{javascript}")).await;
+
+        b.click("form[action$='/start'] button").await;
+        if !javascript {
+            // Without script the page is refreshed by a link until the import is done.
+            for _ in 0..20 {
+                if b.wait_for_text("Imported").await {
+                    break;
+                }
+                b.click("#import-progress a").await;
+            }
+        }
+        assert!(b.wait_for_text("Imported").await);
+        assert!(b.wait_for_text(if javascript { "3 created, 0 updated" } else { "0 created, 1 updated, 2 unchanged" }).await);
+        b.assert_accessible("an import done").await;
+        b.screenshot(&format!("import-done-{javascript}")).await;
+        b.close().await;
+    }
+    let found = assets(&t).await;
+    assert_eq!(found.len(), 3, "the newer export updated the space's assets rather than copying them");
+    assert!(found["Falls prevention"].body.contains("over 60"));
 }

@@ -49,9 +49,9 @@ fn stale(path: &str, e: StoreError) -> ServiceError {
         StoreError::StaleVersion { .. } => ServiceError::Conflict(format!(
             "{path}: its asset was changed while the import ran; nothing was imported, so run the dry run again"
         )),
-        StoreError::NotFound => {
-            ServiceError::Conflict(format!("{path}: its asset was deleted after the dry run; nothing was imported, so run the dry run again"))
-        }
+        StoreError::NotFound => ServiceError::Conflict(format!(
+            "{path}: its asset was deleted after the dry run; nothing was imported, so run the dry run again"
+        )),
         e => e.into(),
     }
 }
@@ -79,8 +79,7 @@ impl Signpost {
         let choices = plan.choices.clone();
         let total = entries.len() as u64;
         let now = Utc::now();
-        let mut ids: HashMap<String, AssetId> =
-            entries.iter().filter_map(|e| e.asset_id.map(|id| (e.key.clone(), id))).collect();
+        let mut ids: HashMap<String, AssetId> = entries.iter().filter_map(|e| e.asset_id.map(|id| (e.key.clone(), id))).collect();
         let mut session = self.store.begin_import().await?;
         let mut batch: Vec<(AssetWrite, String)> = Vec::with_capacity(BATCH);
         let mut remembered = Vec::new();
@@ -92,7 +91,7 @@ impl Signpost {
             for (doc, entry) in lines.zip(&entries) {
                 let doc = doc?;
                 done += 1;
-                if done % 100 == 0 || done == total {
+                if done.is_multiple_of(100) || done == total {
                     progress(Progress { phase: "writing", done, total });
                 }
                 match entry.action {
@@ -102,11 +101,24 @@ impl Signpost {
                         let fields = AssetFields::parse(choices.kind, &input.fields).0;
                         // What it was last changed in its source dates it; the first review is one interval from now.
                         let written = doc.modified.unwrap_or(now).min(now);
-                        let mut asset = new_asset(content_of(&input, choices.team_id), fields, entry.owner, choices.team_id, Status::Draft, now, written);
+                        let mut asset = new_asset(
+                            content_of(&input, choices.team_id),
+                            fields,
+                            entry.owner,
+                            choices.team_id,
+                            Status::Draft,
+                            now,
+                            written,
+                        );
                         asset.updated_at = written;
                         let audit = AuditRecord::new(actor_id, "asset.import", format!("imported {:?} from {}", asset.title, doc.path));
-                        let write =
-                            AssetWrite { asset, event: VersionEvent::Created, author_id: entry.owner, note: format!("imported from {}", doc.path), audit };
+                        let write = AssetWrite {
+                            asset,
+                            event: VersionEvent::Created,
+                            author_id: entry.owner,
+                            note: format!("imported from {}", doc.path),
+                            audit,
+                        };
                         batch.push((write, doc.key));
                         if batch.len() == BATCH {
                             insert_batch(&mut *session, &mut batch, &mut ids, &hashes, &mut remembered).await?;

@@ -95,7 +95,8 @@ fn read_export(
         for e in content.validate() {
             report.problems.push(format!("{} ({})", doc.path, e.field), e.message);
         }
-        let asset = new_asset(content, AssetFields::parse(choices.kind, &input.fields).0, UserId(0), choices.team_id, Status::Draft, now, now);
+        let asset =
+            new_asset(content, AssetFields::parse(choices.kind, &input.fields).0, UserId(0), choices.team_id, Status::Draft, now, now);
         for f in scan(&asset) {
             report.identifiers.push(
                 format!("{} {} line {} column {}", doc.path, f.field, f.line, f.column),
@@ -129,13 +130,18 @@ fn read_export(
     if let Some(e) = failed {
         return Err(ServiceError::caused("the import's spool file could not be written", e));
     }
-    let mut spool = writer.into_inner().map_err(|e| ServiceError::caused("the import's spool file could not be written", e.into_error()))?;
+    let mut spool =
+        writer.into_inner().map_err(|e| ServiceError::caused("the import's spool file could not be written", e.into_error()))?;
     spool.rewind().map_err(|e| ServiceError::caused("the import's spool file could not be read", e))?;
     Ok((spool, reads, report))
 }
 
 /// The person an author names: by email, or by a name only one person here has.
-fn author_match<'a>(author: &str, by_email: &'a HashMap<String, &'a User>, by_name: &'a HashMap<String, Vec<&'a User>>) -> Option<&'a User> {
+fn author_match<'a>(
+    author: &str,
+    by_email: &'a HashMap<String, &'a User>,
+    by_name: &'a HashMap<String, Vec<&'a User>>,
+) -> Option<&'a User> {
     let a = author.trim().to_lowercase();
     let email = a.split(['<', '>', ' ']).find(|p| p.contains('@')).unwrap_or(&a);
     by_email.get(email).copied().or_else(|| by_name.get(&a).filter(|us| us.len() == 1).map(|us| us[0]))
@@ -181,16 +187,20 @@ impl Signpost {
         let default_owner = default_owner.unwrap_or(UserId(0));
         let path = path.to_path_buf();
         let for_read = choices.clone();
-        let (spool, reads, mut report) =
-            tokio::task::spawn_blocking(move || read_export(&path, limits, &for_read, &progress))
-                .await
-                .map_err(|e| ServiceError::caused("the export could not be read", e))??;
+        let (spool, reads, mut report) = tokio::task::spawn_blocking(move || read_export(&path, limits, &for_read, &progress))
+            .await
+            .map_err(|e| ServiceError::caused("the export could not be read", e))??;
 
         let keys: Vec<String> = reads.iter().map(|r| r.key.clone()).collect();
         let earlier: HashMap<String, (AssetId, String)> =
             self.store.import_sources(&keys).await?.into_iter().map(|s| (s.key, (s.asset_id, s.content_hash))).collect();
-        let new_titles: Vec<String> =
-            reads.iter().filter(|r| !earlier.contains_key(&r.key)).map(|r| r.title.to_lowercase()).collect::<HashSet<_>>().into_iter().collect();
+        let new_titles: Vec<String> = reads
+            .iter()
+            .filter(|r| !earlier.contains_key(&r.key))
+            .map(|r| r.title.to_lowercase())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let mut same_title: HashMap<String, Vec<(AssetId, String)>> = HashMap::new();
         for m in self.store.assets_titled(&new_titles).await? {
             same_title.entry(m.title.to_lowercase()).or_default().push((m.asset_id, m.title));
@@ -241,5 +251,4 @@ impl Signpost {
         }
         Ok(ImportPlan { report, choices, spool, entries })
     }
-
 }

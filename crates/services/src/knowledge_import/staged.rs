@@ -128,7 +128,9 @@ impl Signpost {
         let plan = self.plan_knowledge_import(Some(actor), &path, choices, Limits::default(), Arc::new(|_| {})).await?;
         let id = hex::encode(rand::random::<[u8; 12]>());
         let view = Staged { id: id.clone(), file_name: file_name.to_string(), report: plan.report.clone(), state: StageState::Planned };
-        self.stages.lock().insert(id, Stage { owner: actor.user_id, made: Instant::now(), view: view.clone(), plan: Some(plan), _folder: folder });
+        self.stages
+            .lock()
+            .insert(id, Stage { owner: actor.user_id, made: Instant::now(), view: view.clone(), plan: Some(plan), _folder: folder });
         Ok(view)
     }
 

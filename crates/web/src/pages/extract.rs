@@ -266,7 +266,9 @@ impl CsrfUpload {
         use tokio::io::AsyncWriteExt;
         let failed = |e: axum::extract::multipart::MultipartError| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ServiceError::TooLarge("the file is larger than Signpost accepts from a page: import it at the console with signpost import-knowledge".into())
+                ServiceError::TooLarge(
+                    "the file is larger than Signpost accepts from a page: import it at the console with signpost import-knowledge".into(),
+                )
             } else {
                 ServiceError::invalid(field, format!("the upload failed: {e}"))
             }

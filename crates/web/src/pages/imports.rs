@@ -4,9 +4,9 @@
 //! shows the import's progress (refreshing itself with htmx, or by a link without
 //! JavaScript) and what it made.
 use axum::http::StatusCode;
+use signpost_domain::FieldError;
 use signpost_domain::assets::Visibility;
 use signpost_domain::fields::AssetKind;
-use signpost_domain::FieldError;
 use signpost_services::knowledge_import::{Findings, ImportChoices, ImportReport, StageState, Staged, safe_file_name};
 
 use crate::pages::prelude::*;
@@ -37,8 +37,10 @@ impl ChoicesForm {
 
     fn choices(&self) -> Result<ImportChoices, ServiceError> {
         let mut errors = Vec::new();
-        let team_id = self.team.parse().map_err(|_| errors.push(FieldError::new("team", "Choose the team the imported items belong to"))).ok();
-        let kind = AssetKind::parse(&self.kind).map_err(|_| errors.push(FieldError::new("kind", "Choose what kind of knowledge they are"))).ok();
+        let team_id =
+            self.team.parse().map_err(|_| errors.push(FieldError::new("team", "Choose the team the imported items belong to"))).ok();
+        let kind =
+            AssetKind::parse(&self.kind).map_err(|_| errors.push(FieldError::new("kind", "Choose what kind of knowledge they are"))).ok();
         let days = self
             .review_days
             .trim()
@@ -168,6 +170,25 @@ fn report_markup(r: &ImportReport) -> Markup {
     }
 }
 
+/// What a person should read before importing, as one phrase, if anything.
+fn to_read(r: &ImportReport) -> Option<String> {
+    let parts: Vec<String> = [
+        (r.identifiers.total, "probable NHS number", "probable NHS numbers"),
+        (r.duplicates.total, "possible duplicate of an existing asset", "possible duplicates of existing assets"),
+        (r.broken_links.total, "link that leads nowhere", "links that lead nowhere"),
+        (r.unsupported.total, "piece of content that cannot be carried over", "pieces of content that cannot be carried over"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| counted(n as i64, one, many))
+    .collect();
+    match parts.split_last() {
+        None => None,
+        Some((last, [])) => Some(last.clone()),
+        Some((last, rest)) => Some(format!("{} and {last}", rest.join(", "))),
+    }
+}
+
 fn progress_markup(staged: &Staged) -> Markup {
     html! {
         @match &staged.state {
@@ -182,8 +203,8 @@ fn progress_markup(staged: &Staged) -> Markup {
             StageState::Imported { outcome } => {
                 div id="import-progress" class="nhsuk-panel" {
                     h2 class="nhsuk-panel__title" { "Imported" }
-                    p { (outcome.created) " created, " (outcome.updated) " updated, " (outcome.unchanged) " unchanged. They are drafts: "
-                        a href="/assets?status=draft" { "read and publish them" } "." }
+                    p { (outcome.created) " created, " (outcome.updated) " updated, " (outcome.unchanged) " unchanged." }
+                    @if outcome.created > 0 { p { "New assets are drafts: " a href="/search?status=draft" { "read and publish them" } "." } }
                 }
             }
             StageState::Failed { message } => {
@@ -207,22 +228,33 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(key): PagePath<
             h1 { span class="nhsuk-caption-l" { (staged.file_name) } @if matches!(staged.state, StageState::Planned) { "Check the import" } @else { "Import" } }
             (progress_markup(&staged))
             @if matches!(staged.state, StageState::Planned) {
-                @if r.ready() {
-                    p { "Nothing has been imported yet. This is what would happen:" }
-                } @else {
+                @if !r.ready() {
                     div class="nhsuk-error-summary" role="alert" tabindex="-1" aria-labelledby="not-ready" {
                         h2 class="nhsuk-error-summary__title" id="not-ready" { "This export cannot be imported" }
-                        div class="nhsuk-error-summary__body" { p { "Fix the problems listed below in the source, export again and upload the new file." } }
+                        div class="nhsuk-error-summary__body" { p { "Nothing has been imported. Fix the problems listed below in the source, export again and upload the new file." } }
+                    }
+                } @else if r.create + r.update == 0 {
+                    p id="nothing-to-do" { "Everything in this export is already here, unchanged since it was last imported: there is nothing to import." }
+                } @else {
+                    p class="nhsuk-body-l" id="plan-summary" {
+                        "Nothing has been imported yet. This would make " (counted(r.create as i64, "new asset", "new assets"))
+                        " and update " (counted(r.update as i64, "asset", "assets")) " from an earlier import"
+                        @if r.unchanged > 0 { ", leaving " (r.unchanged) " unchanged" } "."
+                    }
+                    @if let Some(to_read) = to_read(r) {
+                        div class="nhsuk-inset-text" {
+                            span class="nhsuk-u-visually-hidden" { "Information: " }
+                            p { "Read what is listed below before you import: " (to_read) "." }
+                        }
+                    }
+                    form method="post" action={ "/import/" (staged.id) "/start" } novalidate {
+                        (csrf_field(&viewer.csrf_token))
+                        button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Import " (counted((r.create + r.update) as i64, "document", "documents")) }
                     }
                 }
             }
+            h2 { "What the dry run found" }
             (report_markup(r))
-            @if matches!(staged.state, StageState::Planned) && r.ready() {
-                form method="post" action={ "/import/" (staged.id) "/start" } novalidate {
-                    (csrf_field(&viewer.csrf_token))
-                    button class="nhsuk-button" data-module="nhsuk-button" type="submit" { "Import " (r.create + r.update) " documents" }
-                }
-            }
             @if !r.items.is_empty() {
                 h2 { "Documents" }
                 table class="nhsuk-table" id="import-items" {

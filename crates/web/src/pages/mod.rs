@@ -20,6 +20,7 @@ pub mod alerts;
 pub mod assets;
 pub mod evidence;
 pub mod home;
+pub mod imports;
 pub mod interests;
 pub mod learning;
 pub mod leavers;
@@ -29,7 +30,6 @@ pub mod reports;
 pub mod search;
 pub mod statement;
 pub mod thesaurus;
-pub mod imports;
 pub mod webhooks;
 
 pub use extract::{CsrfForm, CsrfUpload, MaybeSignedIn, PagePath, PageQuery, SignedIn};
