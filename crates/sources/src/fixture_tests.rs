@@ -1,4 +1,4 @@
-//! The fixtures in `fixtures/`, shaped as each system exports, read end to end.
+//! The fixtures in `fixtures/` (see its README), shaped as each system exports, read end to end.
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -170,6 +170,24 @@ fn report_markup(r: &ImportReport) -> Markup {
     }
 }
 
+/// What the import would do, as one phrase: "make 3 new assets and update 1 …".
+fn plan_summary(r: &ImportReport) -> String {
+    let parts: Vec<String> = [
+        (r.create, "make", "new asset", "new assets"),
+        (r.update, "update", "asset an earlier import made", "assets an earlier import made"),
+        (r.unchanged, "leave", "unchanged", "unchanged"),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, verb, one, many)| format!("{verb} {}", counted(n as i64, one, many)))
+    .collect();
+    match parts.split_last() {
+        None => "do nothing".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// What a person should read before importing, as one phrase, if anything.
 fn to_read(r: &ImportReport) -> Option<String> {
     let parts: Vec<String> = [
@@ -236,11 +254,7 @@ pub async fn show(SignedIn(s, actor, viewer): SignedIn, PagePath(key): PagePath<
                 } @else if r.create + r.update == 0 {
                     p id="nothing-to-do" { "Everything in this export is already here, unchanged since it was last imported: there is nothing to import." }
                 } @else {
-                    p class="nhsuk-body-l" id="plan-summary" {
-                        "Nothing has been imported yet. This would make " (counted(r.create as i64, "new asset", "new assets"))
-                        " and update " (counted(r.update as i64, "asset", "assets")) " from an earlier import"
-                        @if r.unchanged > 0 { ", leaving " (r.unchanged) " unchanged" } "."
-                    }
+                    p class="nhsuk-body-l" id="plan-summary" { "Nothing has been imported yet. This would " (plan_summary(r)) "." }
                     @if let Some(to_read) = to_read(r) {
                         div class="nhsuk-inset-text" {
                             span class="nhsuk-u-visually-hidden" { "Information: " }
