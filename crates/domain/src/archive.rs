@@ -71,7 +71,7 @@ const fn held_back(name: &'static str) -> TableSpec {
 }
 
 /// Every table, each after the tables it refers to (the order the migrations made them).
-pub const TABLES: [TableSpec; 62] = [
+pub const TABLES: [TableSpec; 63] = [
     kept("teams"),
     TableSpec { name: "users", in_file: true, blank_in_file: &["password_hash"] },
     held_back("browser_sessions"),
@@ -134,6 +134,7 @@ pub const TABLES: [TableSpec; 62] = [
     held_back("webhook_attempts"),
     held_back("webhook_cursor"),
     kept("import_sources"),
+    kept("asset_files"),
 ];
 
 /// Reading every table, and writing them into an empty database in one transaction.

@@ -27,6 +27,21 @@ pub struct TitleMatch {
     pub title: String,
 }
 
+/// An image kept with an asset, as imported with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetFile {
+    /// Its id.
+    pub id: i64,
+    /// The asset whose text shows it.
+    pub asset_id: AssetId,
+    /// Its name in the source.
+    pub name: String,
+    /// `image/png`, `image/jpeg`, `image/gif` or `image/webp`.
+    pub media_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// Store operations for imports from other systems.
 #[async_trait]
 pub trait KnowledgeImportStore: Send + Sync + 'static {
@@ -34,6 +49,8 @@ pub trait KnowledgeImportStore: Send + Sync + 'static {
     async fn import_sources(&self, keys: &[String]) -> Result<Vec<ImportSource>, StoreError>;
     /// Assets whose titles equal any of `titles`, ignoring case.
     async fn assets_titled(&self, titles: &[String]) -> Result<Vec<TitleMatch>, StoreError>;
+    /// An image kept with `asset_id`.
+    async fn asset_file(&self, asset_id: AssetId, id: i64) -> Result<AssetFile, StoreError>;
     /// Starts the one transaction an import is written in.
     async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError>;
 }
@@ -51,6 +68,8 @@ pub trait ImportSession: Send {
     /// Rewrites the body and related links of an asset made or updated by this import in
     /// place, its current version's snapshot included, once the assets they point at exist.
     async fn settle(&mut self, id: AssetId, body: &str, links: &[AssetId]) -> Result<(), StoreError>;
+    /// Keeps an image with an asset; returns its id.
+    async fn add_file(&mut self, asset_id: AssetId, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64, StoreError>;
     /// Remembers (or updates) what each source key became.
     async fn remember(&mut self, sources: &[ImportSource]) -> Result<(), StoreError>;
     /// Makes everything visible at once.

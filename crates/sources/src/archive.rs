@@ -163,6 +163,18 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Entry>, max: usize) -> std::io::R
     Ok(())
 }
 
+/// One part of a zip held in memory (an image inside a Word document), within `max` bytes.
+pub(crate) fn read_inner(place: &str, bytes: &[u8], part: &str, max: u64) -> Result<Vec<u8>, Problem> {
+    let mut zip = ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| Problem::new(place, format!("is damaged ({e})")))?;
+    let file = zip.by_name(part).map_err(|_| Problem::new(place, "is not in the document"))?;
+    let mut out = Vec::new();
+    file.take(max + 1).read_to_end(&mut out).map_err(|e| Problem::new(place, format!("is damaged ({e})")))?;
+    if out.len() as u64 > max {
+        return Err(Problem::new(place, format!("is larger than {} MiB", max / (1024 * 1024))));
+    }
+    Ok(out)
+}
+
 /// Refuses a zip held in memory (a Word document) whose entries decompress past `max` bytes
 /// in total, counting by decompressing rather than trusting the headers.
 pub(crate) fn check_inner_zip(place: &str, bytes: &[u8], max: u64) -> Result<(), Problem> {

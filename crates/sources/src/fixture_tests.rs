@@ -40,7 +40,7 @@ fn a_confluence_space_keeps_its_tree_authors_labels_and_links() {
     assert!(handover.body.contains("## Why SBAR"), "{}", handover.body);
     assert!(handover.body.contains("[Falls prevention](signpost-import:confluence:OPS:65541)"), "{}", handover.body);
     assert!(handover.body.contains("| Early | 07:30 |"), "{}", handover.body);
-    assert!(handover.body.contains("Image: SBAR card"), "{}", handover.body);
+    assert!(handover.body.contains("![SBAR card](signpost-attachment:OPS/attachments/65539/98305.png)"), "{}", handover.body);
     assert!(handover.body.contains("Old checklist, which was deleted"), "{}", handover.body);
     assert!(!handover.body.contains("Ward Operations"), "breadcrumbs are not content: {}", handover.body);
     assert_eq!(handbook.internal_links, ["confluence:OPS:65539", "confluence:OPS:65541"]);
@@ -61,7 +61,7 @@ fn an_outline_export_rewrites_relative_links_wiki_links_and_images() {
     );
     assert!(sepsis.body.contains("(signpost-import:markdown:Clinical%20Guidance/Sepsis/Escalation%20steps.md)"), "{}", sepsis.body);
     assert!(sepsis.body.contains("https://www.nice.org.uk/guidance/ng51"), "{}", sepsis.body);
-    assert!(sepsis.body.contains("Image: qSOFA card"), "{}", sepsis.body);
+    assert!(sepsis.body.contains("![qSOFA card](signpost-attachment:uploads/3f2a/qsofa.png)"), "{}", sepsis.body);
     assert!(!sepsis.body.starts_with("# Sepsis"), "the title is not repeated: {}", sepsis.body);
     assert_eq!(sepsis.attachments, ["uploads/3f2a/qsofa.png"]);
     assert_eq!(steps.parent.as_deref(), Some("markdown:Clinical Guidance/Sepsis.md"));
@@ -84,7 +84,7 @@ fn word_and_html_documents_become_markdown() {
     assert!(body.contains("| Transport | Ward clerk |"), "{body}");
     assert!(body.contains("[NHS England on length of stay](https://www.england.nhs.uk/"), "{body}");
     assert!(body.contains("[medicines reconciliation](signpost-import:document:Medicines%20reconciliation.docx)"), "{body}");
-    assert!(body.contains("Image: Discharge flow chart"), "{body}");
+    assert!(body.contains("![Discharge flow chart](signpost-attachment:Discharge%20checklist.docx%21word/media/image1.png)"), "{body}");
     assert_eq!(discharge.author.as_deref(), Some("Alice"));
     assert_eq!(discharge.attachments, ["Discharge checklist.docx!word/media/image1.png"]);
     let medicines = &docs["Medicines reconciliation"];
@@ -92,6 +92,16 @@ fn word_and_html_documents_become_markdown() {
     let visiting = &docs["Visiting hours"];
     assert!(visiting.body.contains("*open*") || visiting.body.contains("_open_"), "{}", visiting.body);
     assert_eq!(visiting.internal_links, ["document:Discharge checklist.docx"]);
+}
+
+#[test]
+fn images_are_read_from_the_export_and_from_inside_word_documents() {
+    let png = b"\x89PNG\r\n\x1a\n";
+    let mut confluence = Export::open(&fixture("confluence"), Limits::default()).unwrap();
+    assert!(confluence.file("OPS/attachments/65539/98305.png").unwrap().starts_with(png));
+    assert!(confluence.file("OPS/attachments/65539/nothing.png").is_err());
+    let mut word = Export::open(&fixture("word"), Limits::default()).unwrap();
+    assert!(word.file("Discharge checklist.docx!word/media/image1.png").unwrap().starts_with(png));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use archive::Limits;
 use archive::{Archive, Entry};
-pub use links::{LINK_SCHEME, placeholder, replace_placeholders};
+pub use links::{ATTACHMENT_SCHEME, LINK_SCHEME, attachment_placeholder, image_marker, placeholder, replace_images, replace_placeholders};
 
 /// What an export came from, decided by what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +63,7 @@ pub struct Document {
     /// Links that point into the export at something that is not there.
     pub broken_links: Vec<String>,
     /// Images and other files it uses, by path (a Word document's own images as
-    /// `DOCUMENT!word/media/NAME`); their places in the text are marked, not kept.
+    /// `DOCUMENT!word/media/NAME`); images are `signpost-attachment:PATH` in the text.
     pub attachments: Vec<String>,
     /// Content that could not be carried over faithfully, e.g. `Confluence macro "jira"`.
     pub unsupported: Vec<String>,
@@ -130,6 +130,9 @@ pub struct Export {
     /// Files that are not documents: images and other attachments.
     files: Vec<Entry>,
     space: Option<String>,
+    /// Every entry, and where each path is among them.
+    entries: Vec<Entry>,
+    by_path: HashMap<String, usize>,
 }
 
 /// What is in an export before any document is read.
@@ -156,6 +159,8 @@ impl Export {
         let mut files = Vec::new();
         let mut targets = HashMap::new();
         let mut names = HashMap::new();
+        let by_path = entries.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect();
+        let all = entries.clone();
         for e in entries {
             let key = match kind {
                 SourceKind::Confluence => confluence::key(&e.name, space.as_deref()),
@@ -182,7 +187,7 @@ impl Export {
                 "there are no pages or documents in it: give a Confluence HTML space export, a zip of Markdown files, or .docx, .html or .md files",
             ));
         }
-        Ok(Export { archive, kind, documents, targets, names, files, space })
+        Ok(Export { archive, kind, documents, targets, names, files, space, entries: all, by_path })
     }
 
     /// What it holds.
@@ -203,6 +208,24 @@ impl Export {
             each(self.read(entry));
         }
         self.documents = entries;
+    }
+
+    /// The bytes of a file in the export (`DOCUMENT!PART` for a part of a Word document),
+    /// within the per-entry limit.
+    pub fn file(&mut self, path: &str) -> Result<Vec<u8>, Problem> {
+        let (outer, inner) = match path.split_once('!') {
+            Some((doc, part)) => (doc, Some(part)),
+            None => (path, None),
+        };
+        let entry = match self.by_path.get(outer) {
+            Some(i) => self.entries[*i].clone(),
+            None => return Err(Problem::new(path, "is not in the export")),
+        };
+        let bytes = self.archive.read(&entry)?;
+        match inner {
+            None => Ok(bytes),
+            Some(part) => archive::read_inner(path, &bytes, part, self.archive.limits().max_entry_bytes),
+        }
     }
 
     fn read(&mut self, entry: &Entry) -> Result<Document, Problem> {

@@ -9,6 +9,8 @@ use crate::{Document, Target};
 
 /// Links to other documents of the same export, until the services know the asset.
 pub const LINK_SCHEME: &str = "signpost-import:";
+/// Images of the export, until the services have kept them with the asset.
+pub const ATTACHMENT_SCHEME: &str = "signpost-attachment:";
 /// What a placeholder's key may hold unencoded: enough for keys to stay readable.
 const KEY_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b':').remove(b'/');
 
@@ -17,13 +19,18 @@ pub fn placeholder(key: &str) -> String {
     format!("{LINK_SCHEME}{}", utf8_percent_encode(key, KEY_SAFE))
 }
 
-/// Replaces every placeholder in `body` with what `to` gives for its key (or `#`).
-pub fn replace_placeholders(body: &str, to: impl Fn(&str) -> Option<String>) -> String {
+/// The placeholder an image at `path` in the export carries until it is kept.
+pub fn attachment_placeholder(path: &str) -> String {
+    format!("{ATTACHMENT_SCHEME}{}", utf8_percent_encode(path, KEY_SAFE))
+}
+
+/// Replaces every placeholder of `scheme` in `body` with what `to` gives for its key (or `#`).
+pub fn replace_placeholders(body: &str, scheme: &str, mut to: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
-    while let Some(at) = rest.find(LINK_SCHEME) {
+    while let Some(at) = rest.find(scheme) {
         out.push_str(&rest[..at]);
-        let tail = &rest[at + LINK_SCHEME.len()..];
+        let tail = &rest[at + scheme.len()..];
         let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/%".contains(c))).unwrap_or(tail.len());
         let key = percent_decode_str(&tail[..end]).decode_utf8_lossy();
         out.push_str(&to(&key).unwrap_or_else(|| "#".into()));
@@ -33,9 +40,33 @@ pub fn replace_placeholders(body: &str, to: impl Fn(&str) -> Option<String>) -> 
     out
 }
 
-/// What an image of the export becomes: Signpost keeps knowledge as text, so its
+/// Replaces every image whose source is an attachment placeholder with what `to` gives
+/// for its path and its (Markdown) alt text.
+pub fn replace_images(body: &str, mut to: impl FnMut(&str, &str) -> String) -> String {
+    let marker = format!("]({ATTACHMENT_SCHEME}");
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(&marker) {
+        let tail = &rest[at + marker.len()..];
+        let Some(start) = rest[..at].rfind("![") else {
+            out.push_str(&rest[..at + marker.len()]);
+            rest = tail;
+            continue;
+        };
+        let key_end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/%".contains(c))).unwrap_or(tail.len());
+        let close = tail[key_end..].find(')').map_or(tail.len(), |i| key_end + i + 1);
+        let path = percent_decode_str(&tail[..key_end]).decode_utf8_lossy();
+        out.push_str(&rest[..start]);
+        out.push_str(&to(&path, &rest[start + 2..at]));
+        rest = &tail[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What an image becomes where it cannot be kept (an SVG, a file too large): its
 /// place is marked with what it showed.
-pub(crate) fn image_marker(alt: &str) -> String {
+pub fn image_marker(alt: &str) -> String {
     let alt = alt.trim();
     if alt.is_empty() { "[Image]".to_string() } else { format!("[Image: {alt}]") }
 }
@@ -86,7 +117,7 @@ fn resolve(path: &str, url: &str, lookup: &dyn Fn(&str) -> Option<Target>) -> Op
 }
 
 /// Rewrites the Markdown `body` of the document at `doc.path`: links to documents of
-/// the export become `signpost-import:KEY` placeholders, images in it a marker,
+/// the export become `signpost-import:KEY` placeholders, images in it `signpost-attachment:PATH`,
 /// links that lead nowhere become their text (and are reported), and Obsidian's
 /// `[[Page]]` links are looked up by page name.
 pub(crate) fn rewrite(doc: &mut Document, body: &str, lookup: &dyn Fn(&str) -> Option<Target>, by_name: &dyn Fn(&str) -> Option<String>) {
@@ -123,13 +154,9 @@ pub(crate) fn rewrite(doc: &mut Document, body: &str, lookup: &dyn Fn(&str) -> O
                 }
                 match resolve(&doc.path, &link.url, lookup) {
                     Some(Target::File(path)) => {
+                        node.data.borrow_mut().value =
+                            NodeValue::Image(Box::new(NodeLink { url: attachment_placeholder(&path), title: link.title.clone() }));
                         doc.attachments.push(path);
-                        let alt = text_under(node);
-                        let marker = node.parent().map(|_| arena.alloc(AstNode::from(NodeValue::Text(image_marker(&alt).into()))));
-                        if let Some(marker) = marker {
-                            node.insert_before(marker);
-                            node.detach();
-                        }
                     }
                     _ => {
                         doc.broken_links.push(link.url.clone());
@@ -173,16 +200,6 @@ fn set_url(node: &AstNode, link: &NodeLink, url: String) {
     node.data.borrow_mut().value = NodeValue::Link(Box::new(NodeLink { url, title: link.title.clone() }));
 }
 
-fn text_under<'a>(node: &'a AstNode<'a>) -> String {
-    node.descendants()
-        .filter_map(|n| match &n.data.borrow().value {
-            NodeValue::Text(t) => Some(t.to_string()),
-            NodeValue::Code(c) => Some(c.literal.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Replaces a link with its text.
 fn unwrap<'a>(node: &'a AstNode<'a>) {
     let children: Vec<_> = node.children().collect();
@@ -195,6 +212,13 @@ fn unwrap<'a>(node: &'a AstNode<'a>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_are_replaced_whole() {
+        let body = format!("See ![SBAR \\[card\\]]({}) and ![x](https://e.org/x.png).", attachment_placeholder("a b/c.png"));
+        let out = replace_images(&body, |path, alt| format!("<{path}|{alt}>"));
+        assert_eq!(out, "See <a b/c.png|SBAR \\[card\\]> and ![x](https://e.org/x.png).");
+    }
 
     #[test]
     fn relative_paths_resolve_and_never_climb_out() {

@@ -207,10 +207,15 @@ impl Writer<'_> {
                         ),
                         _ => (None, None),
                     };
-                    if let Some(media) = embed.and_then(|e| self.rels.get(&e)) {
-                        self.media.borrow_mut().push(format!("{}!word/{}", self.path, media.trim_start_matches('/')));
+                    let alt = escape(&descr.unwrap_or_default());
+                    match embed.and_then(|e| self.rels.get(&e)) {
+                        Some(media) => {
+                            let part = format!("{}!word/{}", self.path, media.trim_start_matches('/'));
+                            text.push_str(&format!("![{alt}]({})", links::attachment_placeholder(&part)));
+                            self.media.borrow_mut().push(part);
+                        }
+                        None => text.push_str(&links::image_marker(&alt)),
                     }
-                    text.push_str(&escape(&links::image_marker(&descr.unwrap_or_default())));
                 }
                 _ => {}
             }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use signpost_domain::StoreError;
 use signpost_domain::assets::{Asset, VersionEvent};
 use signpost_domain::ids::AssetId;
-use signpost_domain::imports::{ImportSession, ImportSource, KnowledgeImportStore, TitleMatch};
+use signpost_domain::imports::{AssetFile, ImportSession, ImportSource, KnowledgeImportStore, TitleMatch};
 use signpost_domain::ports::AssetWrite;
 use sqlx::{Any, Row, Transaction};
 
@@ -57,6 +57,22 @@ impl KnowledgeImportStore for Db {
         Ok(out)
     }
 
+    async fn asset_file(&self, asset_id: AssetId, id: i64) -> Result<AssetFile, StoreError> {
+        let r = sqlx::query("SELECT id, asset_id, name, media_type, bytes FROM asset_files WHERE id = $1 AND asset_id = $2")
+            .bind(id)
+            .bind(asset_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(AssetFile {
+            id: r.try_get("id").map_err(map_err)?,
+            asset_id: AssetId(r.try_get("asset_id").map_err(map_err)?),
+            name: r.try_get("name").map_err(map_err)?,
+            media_type: r.try_get("media_type").map_err(map_err)?,
+            bytes: r.try_get("bytes").map_err(map_err)?,
+        })
+    }
+
     async fn begin_import(&self) -> Result<Box<dyn ImportSession>, StoreError> {
         Ok(Box::new(Importing { tx: self.begin().await? }))
     }
@@ -107,6 +123,20 @@ impl ImportSession for Importing {
             .await
             .map_err(map_err)?;
         Ok(())
+    }
+
+    async fn add_file(&mut self, asset_id: AssetId, name: &str, media_type: &str, bytes: &[u8]) -> Result<i64, StoreError> {
+        let row =
+            sqlx::query("INSERT INTO asset_files (asset_id, name, media_type, bytes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(asset_id)
+                .bind(name)
+                .bind(media_type)
+                .bind(bytes)
+                .bind(now_ms())
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        row.try_get("id").map_err(map_err)
     }
 
     async fn remember(&mut self, sources: &[ImportSource]) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use common::web::WebUser;
 use common::{Backend, TestApp, cli};
 use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::fields::AssetKind;
@@ -87,6 +88,7 @@ async fn a_confluence_space_imports_with_its_links_and_imports_again_as_updates(
     assert!(handover.body.contains(&format!("[Falls prevention](/assets/{})", falls.id)), "{}", handover.body);
     assert!(falls.body.contains(&format!("[handover guide](/assets/{})", handover.id)), "{}", falls.body);
     assert!(handbook.body.contains(&format!("(/assets/{})", handover.id)), "{}", handbook.body);
+    assert!(handover.body.contains(&format!("![SBAR card](/assets/{}/files/", handover.id)), "the attachment is kept: {}", handover.body);
     assert_eq!(handover.links, vec![handbook.id]);
     assert_eq!(falls.links, vec![handbook.id]);
     // Authors who are people here own their pages (by name or by email); the rest go to the default owner.
@@ -205,6 +207,34 @@ async fn outline_and_word_exports_import_with_their_links_intact() {
     assert!(visiting.body.contains(&format!("(/assets/{})", discharge.id)), "{}", visiting.body);
     assert!(discharge.body.contains("| Transport | Ward clerk |") && discharge.body.contains("- Book transport"), "{}", discharge.body);
     assert_eq!(discharge.owner_id, t.users["alice"], "the document's author Alice");
+
+    // Images come with their pages, kept with the asset and shown only to those who may see it:
+    // these are drafts visible to Ward A, so their owners see them and nobody else does.
+    let png = std::fs::read(fixture("outline/uploads/3f2a/qsofa.png")).unwrap();
+    let image = |a: &Asset| {
+        let at = a.body.find("/files/").unwrap_or_else(|| panic!("no image in {}", a.body));
+        let end = a.body[at..].find(')').unwrap() + at;
+        a.body[a.body[..at].rfind('(').unwrap() + 1..end].to_string()
+    };
+    let web: HashMap<&str, WebUser> = HashMap::from([
+        ("alice", WebUser::sign_in(&t, "alice").await),
+        ("bob", WebUser::sign_in(&t, "bob").await),
+        ("spec", WebUser::sign_in(&t, "spec").await),
+    ]);
+    for (a, owner, others) in [(sepsis, "spec", ["alice", "bob"]), (discharge, "alice", ["spec", "bob"])] {
+        let url = image(a);
+        let sees = &web[owner];
+        let res = sees.client.get(format!("{}{url}", t.base)).header("cookie", &sees.cookie).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{owner} owns {url}");
+        assert_eq!(res.headers()["content-type"], "image/png");
+        assert_eq!(res.bytes().await.unwrap().to_vec(), png, "{url}");
+        for other in others {
+            assert_eq!(web[other].get(&url).await.0, 404, "{other} may not see the draft {url}");
+        }
+    }
+    let (status, page) = web["spec"].get(&format!("/assets/{}", sepsis.id)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("src=\"{}\"", image(sepsis))) && page.contains("alt=\"qSOFA card\""), "the page shows it");
 
     // A dry run staged from the page is its maker's alone: another specialist, even an admin, cannot see or start it.
     let folder = t.app.import_upload_folder(&spec).unwrap();

@@ -14,9 +14,10 @@ use signpost_domain::imports::ImportSource;
 use signpost_domain::people::Actor;
 use signpost_domain::ports::AssetWrite;
 use signpost_domain::{FieldError, StoreError};
-use signpost_sources::{Document, replace_placeholders};
+use signpost_sources::{Document, LINK_SCHEME, replace_images, replace_placeholders};
 use utoipa::ToSchema;
 
+use super::images;
 use super::plan::{Entry, OnProgress, input_of};
 use super::{Action, ImportPlan, Progress};
 use crate::assets::{content_of, new_asset};
@@ -177,6 +178,8 @@ impl Signpost {
         ids: &HashMap<String, AssetId>,
         session: &mut dyn signpost_domain::imports::ImportSession,
     ) -> Result<(), ServiceError> {
+        let (source, limits) = (plan.source.clone(), plan.limits);
+        let mut export = None;
         let lines = spool_lines(plan)?;
         for (doc, entry) in lines.zip(entries) {
             if !entry.settle || entry.action == Action::Unchanged {
@@ -184,7 +187,24 @@ impl Signpost {
             }
             let doc = doc?;
             let Some(id) = ids.get(&entry.key).copied() else { continue };
-            let body = replace_placeholders(&doc.body, |key| ids.get(key).map(|id| format!("/assets/{id}")));
+            let mut kept = HashMap::new();
+            for path in doc.attachments.iter().filter(|p| images::media_type_by_name(p).is_some()).take(images::PER_DOCUMENT) {
+                let opened = match export.take() {
+                    Some(e) => e,
+                    None => images::open(&source, limits).await?,
+                };
+                let (opened, image) = images::read(opened, path.clone()).await?;
+                export = Some(opened);
+                if let Some((media_type, bytes)) = image {
+                    let name = path.rsplit(['/', '!']).next().unwrap_or(path);
+                    kept.insert(path.clone(), session.add_file(id, name, media_type, &bytes).await?);
+                }
+            }
+            let body = replace_images(&doc.body, |path, alt| match kept.get(path) {
+                Some(file) => format!("![{alt}](/assets/{id}/files/{file})"),
+                None => format!("\\[Image: {alt}\\]"),
+            });
+            let body = replace_placeholders(&body, LINK_SCHEME, |key| ids.get(key).map(|id| format!("/assets/{id}")));
             let links: Vec<AssetId> = doc.parent.as_ref().and_then(|p| ids.get(p)).copied().into_iter().collect();
             session.settle(id, &body, &links).await?;
         }

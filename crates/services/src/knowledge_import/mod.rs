@@ -6,6 +6,7 @@
 //! numbers and duplicates of existing assets. The import then writes everything from
 //! the spool in one transaction: all of it, or none of it.
 mod apply;
+mod images;
 mod plan;
 mod staged;
 
@@ -120,7 +121,7 @@ pub struct ImportReport {
     pub links_rewritten: usize,
     /// Links into the export that lead nowhere; their text is kept.
     pub broken_links: Findings,
-    /// Images and files the documents use.
+    /// Images and files the documents use: images are kept with their assets.
     pub attachments: Findings,
     /// Content that cannot be carried over faithfully.
     pub unsupported: Findings,
@@ -151,6 +152,9 @@ pub struct ImportPlan {
     /// What it found.
     pub report: ImportReport,
     choices: ImportChoices,
+    /// The export, opened again to read the images its documents use.
+    source: std::path::PathBuf,
+    limits: Limits,
     spool: File,
     entries: Vec<plan::Entry>,
 }

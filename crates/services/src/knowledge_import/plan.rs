@@ -27,7 +27,7 @@ pub(super) struct Entry {
     pub asset_id: Option<AssetId>,
     pub owner: UserId,
     pub hash: String,
-    /// It links to other documents of the export, or sits under one.
+    /// It links to other documents of the export, sits under one, or shows images.
     pub settle: bool,
 }
 
@@ -108,7 +108,7 @@ fn read_export(
             report.broken_links.push(&doc.path, format!("links to {target:?}, which is not in the export; the link text is kept"));
         }
         for file in &doc.attachments {
-            report.attachments.push(&doc.path, format!("uses {file}; Signpost keeps the text and marks the image's place"));
+            report.attachments.push(&doc.path, format!("uses {file}"));
         }
         for what in &doc.unsupported {
             report.unsupported.push(&doc.path, format!("{what}: kept as its text, without what the macro did"));
@@ -120,7 +120,7 @@ fn read_export(
         }
         reads.push(Read {
             hash: hash_of(&doc),
-            settle: !doc.internal_links.is_empty() || doc.parent.is_some(),
+            settle: !doc.internal_links.is_empty() || doc.parent.is_some() || !doc.attachments.is_empty(),
             key: doc.key,
             path: doc.path,
             title: doc.title,
@@ -185,7 +185,8 @@ impl Signpost {
             return Err(ServiceError::Invalid(invalid));
         }
         let default_owner = default_owner.unwrap_or(UserId(0));
-        let path = path.to_path_buf();
+        let source = path.to_path_buf();
+        let path = source.clone();
         let for_read = choices.clone();
         let (spool, reads, mut report) = tokio::task::spawn_blocking(move || read_export(&path, limits, &for_read, &progress))
             .await
@@ -249,6 +250,6 @@ impl Signpost {
             }
             entries.push(Entry { key: r.key, action, asset_id, owner, hash: r.hash, settle: r.settle });
         }
-        Ok(ImportPlan { report, choices, spool, entries })
+        Ok(ImportPlan { report, choices, source, limits, spool, entries })
     }
 }

@@ -3,10 +3,11 @@
 //! document, chooses what every item becomes, reads the dry run, then imports; the page
 //! shows the import's progress (refreshing itself with htmx, or by a link without
 //! JavaScript) and what it made.
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use signpost_domain::FieldError;
 use signpost_domain::assets::Visibility;
 use signpost_domain::fields::AssetKind;
+use signpost_domain::ids::AssetId;
 use signpost_services::knowledge_import::{Findings, ImportChoices, ImportReport, StageState, Staged, safe_file_name};
 
 use crate::pages::prelude::*;
@@ -22,6 +23,7 @@ pub fn routes() -> Pages {
         .page("/import/{key}", show)
         .page("/import/{key}/progress", progress)
         .form_back("/import/{key}/start", "/import/{key}", confirm)
+        .page("/assets/{id}/files/{file}", image)
 }
 
 crate::page_form! {
@@ -307,4 +309,18 @@ pub async fn progress(SignedIn(s, actor, _viewer): SignedIn, PagePath(key): Page
 pub async fn confirm(PagePath(key): PagePath<String>, CsrfForm(s, actor, _viewer, _form): CsrfForm<ChoicesForm>) -> PageResult {
     let staged = s.app.start_staged_import(&actor, &key)?;
     Ok(see_other(&format!("/import/{}", staged.id)))
+}
+
+/// `GET /assets/{id}/files/{file}`: an image imported with an asset, to anyone who may see the asset.
+pub async fn image(SignedIn(s, actor, _viewer): SignedIn, PagePath((id, file)): PagePath<(AssetId, i64)>) -> PageResult {
+    let (media_type, bytes) = s.app.asset_image(&actor, id, file).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+            (header::CONTENT_DISPOSITION, "inline".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
