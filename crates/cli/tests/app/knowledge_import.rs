@@ -134,6 +134,18 @@ async fn a_confluence_space_imports_with_its_links_and_imports_again_as_updates(
         falls_after.body
     );
 
+    // A published asset never takes on an NHS number from a newer export: the dry run refuses it.
+    t.app.publish_asset(&spec, handbook.id, None).await.unwrap();
+    let handbook_page = std::fs::read_to_string(fixture("confluence/OPS/Ward-handbook_65537.html")).unwrap();
+    let leaky = handbook_page.replace("Everything a new starter", "Patient 943 476 5919: everything a new starter");
+    let leaky_zip = dir.path().join("OPS-leaky.zip");
+    zip_folder(&fixture("confluence/OPS"), &leaky_zip, &HashMap::from([("OPS/Ward-handbook_65537.html", leaky)]));
+    let (ok, out, err) = import(&t, &leaky_zip, true);
+    assert!(!ok, "{out}");
+    assert!(out.contains(&format!("would change asset {}, which is published", handbook.id)), "{out}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(!assets(&t).await["Ward handbook"].body.contains("5919"));
+
     // An archive cut short says so, by name, and imports nothing.
     let bytes = std::fs::read(&newer).unwrap();
     let cut = dir.path().join("OPS-cut.zip");

@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 use super::images;
 use super::plan::{Entry, OnProgress, input_of};
 use super::{Action, ImportPlan, Progress};
-use crate::assets::{content_of, new_asset};
+use crate::assets::{content_of, new_asset, scan};
 use crate::{ServiceError, Signpost, policy};
 
 /// New assets per insert batch.
@@ -132,6 +132,13 @@ impl Signpost {
                         asset.title = doc.title.trim().to_string();
                         asset.body = doc.body.clone();
                         asset.tags = doc.labels.clone();
+                        // Checked in the dry run too; this catches an asset published since.
+                        if asset.status == Status::Published && !scan(&asset).is_empty() {
+                            return Err(ServiceError::Invalid(vec![FieldError::new(
+                                doc.path.clone(),
+                                format!("looks like it holds an NHS number, and asset {id} is published; nothing was imported"),
+                            )]));
+                        }
                         let audit = AuditRecord::new(actor_id, "asset.update", format!("updated {:?} from {}", asset.title, doc.path));
                         let write = AssetWrite {
                             asset,

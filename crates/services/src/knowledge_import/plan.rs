@@ -39,6 +39,8 @@ struct Read {
     author: Option<String>,
     hash: String,
     settle: bool,
+    /// It holds what looks like an NHS number.
+    identifiers: bool,
 }
 
 pub(super) type OnProgress = Arc<dyn Fn(Progress) + Send + Sync>;
@@ -97,7 +99,9 @@ fn read_export(
         }
         let asset =
             new_asset(content, AssetFields::parse(choices.kind, &input.fields).0, UserId(0), choices.team_id, Status::Draft, now, now);
-        for f in scan(&asset) {
+        let findings = scan(&asset);
+        let identifiers = !findings.is_empty();
+        for f in findings {
             report.identifiers.push(
                 format!("{} {} line {} column {}", doc.path, f.field, f.line, f.column),
                 format!("looks like an NHS number ({}); the asset stays a draft until it is removed", f.masked),
@@ -121,6 +125,7 @@ fn read_export(
         reads.push(Read {
             hash: hash_of(&doc),
             settle: !doc.internal_links.is_empty() || doc.parent.is_some() || !doc.attachments.is_empty(),
+            identifiers,
             key: doc.key,
             path: doc.path,
             title: doc.title,
@@ -232,7 +237,13 @@ impl Signpost {
             };
             let (action, asset_id) = match earlier.get(&r.key) {
                 Some((id, hash)) if *hash == r.hash => (Action::Unchanged, Some(*id)),
-                Some((id, _)) => (Action::Update, Some(*id)),
+                Some((id, _)) => {
+                    // An update keeps the asset's status: one that is published must not take on an identifier.
+                    if r.identifiers && self.store.asset(*id).await.is_ok_and(|a| a.status == Status::Published) {
+                        report.problems.push(&r.path, format!("looks like it holds an NHS number, and would change asset {id}, which is published: remove the number in the source and export again"));
+                    }
+                    (Action::Update, Some(*id))
+                }
                 None => {
                     for (id, title) in same_title.get(&r.title.to_lowercase()).into_iter().flatten() {
                         report.duplicates.push(&r.path, format!("has the same title as asset {id}, {title:?}"));
