@@ -4,14 +4,16 @@
     scripts/large-confluence-export.py PAGES OUT.zip
 
 Each page is a few kilobytes of text under a parent page, linking to its neighbours,
-with one image attachment of incompressible bytes (stored, as exports store images),
+with one 64 x 64 PNG of random pixels (16 KiB, stored, as exports store images),
 so 70,000 pages make an archive of about 1.1 GB with 140,000 entries: past the 65,535
 entries a zip without zip64 records can hold.
 """
 import os
 import random
+import struct
 import sys
 import zipfile
+import zlib
 
 WORDS = (
     "patient handover falls sepsis discharge ward escalation medicines audit review lesson "
@@ -45,6 +47,15 @@ def page(i: int, pages: int, rng: random.Random) -> str:
 """
 
 
+def png(side: int = 64) -> bytes:
+    """A real PNG of random pixels: as large as its pixels, since noise does not compress."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + os.urandom(side * 4) for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def main():
     pages, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(2026)
@@ -54,7 +65,7 @@ def main():
         z.writestr("LARGE/index.html", f"<html><body><ul>{tree}</ul></body></html>", zipfile.ZIP_DEFLATED)
         for i in range(pages):
             z.writestr(f"LARGE/Page-{i}_{100000 + i}.html", page(i, pages, rng), zipfile.ZIP_DEFLATED)
-            z.writestr(f"LARGE/attachments/{100000 + i}/{200000 + i}.png", os.urandom(14 * 1024), zipfile.ZIP_STORED)
+            z.writestr(f"LARGE/attachments/{100000 + i}/{200000 + i}.png", png(), zipfile.ZIP_STORED)
 
 
 if __name__ == "__main__":

@@ -122,17 +122,23 @@ pub(crate) enum Target {
 pub struct Export {
     archive: Archive,
     kind: SourceKind,
-    documents: Vec<Entry>,
-    /// Every path in the export, to the document it is (or the file it is).
-    targets: HashMap<String, Target>,
-    /// Document keys by lower-cased title-like name, for Obsidian's `[[Page]]` links.
-    names: HashMap<String, String>,
-    /// Files that are not documents: images and other attachments.
-    files: Vec<Entry>,
-    space: Option<String>,
-    /// Every entry, and where each path is among them.
+    /// Every entry, each name held once.
     entries: Vec<Entry>,
-    by_path: HashMap<String, usize>,
+    /// Every path, to its entry and what it is.
+    paths: HashMap<String, (usize, Slot)>,
+    /// The entries that are documents.
+    documents: Vec<usize>,
+    /// Document keys by lower-cased file name, for Obsidian's `[[Page]]` links.
+    names: HashMap<String, String>,
+    listing: Listing,
+    space: Option<String>,
+}
+
+/// What a path in the export is.
+enum Slot {
+    Document(String),
+    File,
+    Nowhere,
 }
 
 /// What is in an export before any document is read.
@@ -156,30 +162,30 @@ impl Export {
         let kind = detect(&entries);
         let space = (kind == SourceKind::Confluence).then(|| confluence::space_of(&entries)).flatten();
         let mut documents = Vec::new();
-        let mut files = Vec::new();
-        let mut targets = HashMap::new();
+        let mut paths = HashMap::with_capacity(entries.len());
         let mut names = HashMap::new();
-        let by_path = entries.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect();
-        let all = entries.clone();
-        for e in entries {
+        let mut listing = Listing { kind, documents: 0, files: 0, file_bytes: 0 };
+        for (i, e) in entries.iter().enumerate() {
             let key = match kind {
                 SourceKind::Confluence => confluence::key(&e.name, space.as_deref()),
                 _ => document_key(kind, &e.name),
             };
-            match key {
+            let slot = match key {
                 Some(key) => {
-                    names.insert(wiki::name_of(&e.name).to_lowercase(), key.clone());
-                    targets.insert(e.name.clone(), Target::Document(key));
-                    documents.push(e);
+                    if kind == SourceKind::Markdown {
+                        names.insert(wiki::name_of(&e.name).to_lowercase(), key.clone());
+                    }
+                    documents.push(i);
+                    Slot::Document(key)
                 }
-                None if kind == SourceKind::Confluence && confluence::is_index(&e.name) => {
-                    targets.insert(e.name.clone(), Target::Nowhere);
-                }
+                None if kind == SourceKind::Confluence && confluence::is_index(&e.name) => Slot::Nowhere,
                 None => {
-                    targets.insert(e.name.clone(), Target::File(e.name.clone()));
-                    files.push(e);
+                    listing.files += 1;
+                    listing.file_bytes += e.size;
+                    Slot::File
                 }
-            }
+            };
+            paths.insert(e.name.clone(), (i, slot));
         }
         if documents.is_empty() {
             return Err(Problem::new(
@@ -187,27 +193,24 @@ impl Export {
                 "there are no pages or documents in it: give a Confluence HTML space export, a zip of Markdown files, or .docx, .html or .md files",
             ));
         }
-        Ok(Export { archive, kind, documents, targets, names, files, space, entries: all, by_path })
+        listing.documents = documents.len();
+        Ok(Export { archive, kind, entries, paths, documents, names, listing, space })
     }
 
     /// What it holds.
     pub fn listing(&self) -> Listing {
-        Listing {
-            kind: self.kind,
-            documents: self.documents.len(),
-            files: self.files.len(),
-            file_bytes: self.files.iter().map(|f| f.size).sum(),
-        }
+        self.listing.clone()
     }
 
     /// Reads every document in turn, handing each (or the problem with it) to `each`.
     /// Only one document is held at a time.
     pub fn read_each(&mut self, mut each: impl FnMut(Result<Document, Problem>)) {
-        let entries = std::mem::take(&mut self.documents);
-        for entry in &entries {
-            each(self.read(entry));
+        let documents = std::mem::take(&mut self.documents);
+        for &i in &documents {
+            let entry = self.entries[i].clone();
+            each(self.read(&entry));
         }
-        self.documents = entries;
+        self.documents = documents;
     }
 
     /// The bytes of a file in the export (`DOCUMENT!PART` for a part of a Word document),
@@ -217,8 +220,8 @@ impl Export {
             Some((doc, part)) => (doc, Some(part)),
             None => (path, None),
         };
-        let entry = match self.by_path.get(outer) {
-            Some(i) => self.entries[*i].clone(),
+        let entry = match self.paths.get(outer) {
+            Some((i, _)) => self.entries[*i].clone(),
             None => return Err(Problem::new(path, "is not in the export")),
         };
         let bytes = self.archive.read(&entry)?;
@@ -228,13 +231,22 @@ impl Export {
         }
     }
 
+    /// Where a path in the export leads.
+    fn target(&self, path: &str) -> Option<Target> {
+        self.paths.get(path).map(|(_, slot)| match slot {
+            Slot::Document(key) => Target::Document(key.clone()),
+            Slot::File => Target::File(path.to_string()),
+            Slot::Nowhere => Target::Nowhere,
+        })
+    }
+
     fn read(&mut self, entry: &Entry) -> Result<Document, Problem> {
         let bytes = self.archive.read(entry)?;
-        let key = match self.targets.get(&entry.name) {
-            Some(Target::Document(k)) => k.clone(),
+        let key = match self.target(&entry.name) {
+            Some(Target::Document(k)) => k,
             _ => return Err(Problem::new(&entry.name, "not a document")),
         };
-        let resolve = |path: &str| self.targets.get(path).cloned();
+        let resolve = |path: &str| self.target(path);
         let by_name = |name: &str| self.names.get(&name.to_lowercase()).cloned();
         let limits = self.archive.limits();
         let ext = extension(&entry.name);
