@@ -270,51 +270,15 @@ enum TokenCommand {
     },
 }
 
-fn progress_bar() -> impl Fn(u64, u64) + Send + Sync {
+/// A progress bar: `what` is being done to `total` `unit`s; drawn only on a terminal.
+fn progress(what: &'static str, unit: &str) -> impl Fn(u64, u64) + Send + Sync {
     let bar = ProgressBar::new(0);
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} assets ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message("indexing");
-    move |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-        if done >= total {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// A progress bar over rows, drawn only on a terminal.
-fn row_progress(what: &'static str) -> impl Fn(u64, u64) + Send + Sync {
-    let bar = ProgressBar::new(0);
-    if !std::io::stderr().is_terminal() {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message(what);
-    move |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-        if done >= total {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// A progress bar over documents, drawn only on a terminal.
-fn document_progress(what: &'static str) -> impl Fn(u64, u64) + Send + Sync {
-    let bar = ProgressBar::new(0);
-    if !std::io::stderr().is_terminal() {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} documents ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(&format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{eta}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(what);
     move |done, total| {
@@ -339,7 +303,7 @@ async fn migrate(location: &Location, from: &str, to: &str) -> anyhow::Result<()
     let open_at = |url: &str| Location { data: location.data.clone(), database: Some(url.to_string()) };
     let (source, source_db) = open_with(&open_at(from), false).await?;
     let (target, target_db) = open_with(&open_at(to), false).await?;
-    let report = source.migrate_to(&target, &row_progress("copying")).await.map_err(service)?;
+    let report = source.migrate_to(&target, &progress("copying", "rows")).await.map_err(service)?;
     println!("{:<24} {:>10} {:>10}", "table", "source", "copied");
     for (table, from, to) in &report {
         println!("{table:<24} {from:>10} {to:>10}");
@@ -456,7 +420,7 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => app,
             };
-            app.prepare_index(&progress_bar()).await.map_err(service)?;
+            app.prepare_index(&progress("indexing", "assets")).await.map_err(service)?;
             if with_demo {
                 let n = demo::load(&app).await.map_err(service)?;
                 if n > 0 {
@@ -536,7 +500,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { path } if is_archive(&path) => {
             let file = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
             let mut reader = std::io::BufReader::new(file);
-            let counts = app.restore_archive(&mut reader, &row_progress("restoring")).await.map_err(service)?;
+            let counts = app.restore_archive(&mut reader, &progress("restoring", "rows")).await.map_err(service)?;
             let rows: i64 = counts.0.iter().map(|(_, n)| n).sum();
             println!("restored {rows} rows in {} tables from {}", counts.0.len(), path.display());
             println!("people sign in with single sign-on, or choose a new password from a link (the archive holds no passwords)");
@@ -550,7 +514,7 @@ async fn main() -> anyhow::Result<()> {
                 review_interval_days: review_days,
                 visibility: Visibility::parse(&visibility).map_err(|e| anyhow::anyhow!("--visibility: {}", e.message))?,
             };
-            let reading = document_progress("reading");
+            let reading = progress("reading", "documents");
             let plan = app
                 .plan_knowledge_import(None, &path, choices, Limits::default(), Arc::new(move |p| reading(p.done, p.total)))
                 .await
@@ -563,7 +527,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("\nThis was a dry run: nothing was imported. Run again with --yes to import.");
                 return Ok(());
             }
-            let writing = document_progress("importing");
+            let writing = progress("importing", "documents");
             let outcome = app.import_knowledge(None, plan, Arc::new(move |p| writing(p.done, p.total))).await.map_err(service)?;
             println!("\nimported: {} created, {} updated, {} unchanged", outcome.created, outcome.updated, outcome.unchanged);
         }
@@ -596,7 +560,7 @@ async fn main() -> anyhow::Result<()> {
             anyhow::ensure!(as_user.is_none(), "an archive holds everything: --as is for the json and markdown formats");
             let file = std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
             let mut writer = std::io::BufWriter::new(file);
-            let counts = app.write_archive(&mut writer, &row_progress("exporting")).await.map_err(service)?;
+            let counts = app.write_archive(&mut writer, &progress("exporting", "rows")).await.map_err(service)?;
             let rows: i64 = counts.0.iter().map(|(_, n)| n).sum();
             println!("exported {rows} rows in {} tables to {}", counts.0.len(), out.display());
         }
@@ -625,7 +589,7 @@ async fn main() -> anyhow::Result<()> {
             println!("backed up to {}", out.display());
         }
         Command::Reindex => {
-            let n = app.rebuild_index(&progress_bar()).await.map_err(service)?;
+            let n = app.rebuild_index(&progress("indexing", "assets")).await.map_err(service)?;
             println!("indexed {n} assets");
         }
         Command::Passwords { state } => {
