@@ -151,8 +151,14 @@ pub trait Store:
     async fn assets(&self, query: &AssetQuery, visible: &Condition) -> Result<Page<Asset>, StoreError>;
     /// Up to `limit` assets with ids above `after`, for rebuilding the index and exporting.
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError>;
-    /// The reportable facts of every asset, oldest first.
-    async fn asset_facts(&self) -> Result<Vec<AssetFacts>, StoreError>;
+    /// How many assets of each kind were created from `from` until just before `until`.
+    async fn assets_created_by_kind(&self, from: Timestamp, until: Timestamp) -> Result<Vec<(AssetKind, i64)>, StoreError>;
+    /// How many published assets were due for review at or before `now`.
+    async fn published_overdue(&self, now: Timestamp) -> Result<i64, StoreError>;
+    /// The facts of the published assets due for review from `from` to `until` inclusive.
+    async fn published_due_between(&self, from: Timestamp, until: Timestamp) -> Result<Vec<AssetFacts>, StoreError>;
+    /// The owners of those of `ids` that exist.
+    async fn asset_owners(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId)>, StoreError>;
     /// How many assets there are.
     async fn asset_count(&self) -> Result<i64, StoreError>;
     /// For each instant in `before`, how many assets matching `visible` had been created by then.

@@ -1,13 +1,15 @@
-//! Counts every facet (kind, topic, team, status, review state) in the search's own
-//! pass, reading each match's values from fast-field columns into arrays indexed by
-//! term ordinal: no per-match string or facet-path work, and nothing re-run.
+//! The request's filters and the facet counts, both over a segment's [`Columns`]:
+//! a filter narrows the visible bitset document by document, and the counts walk
+//! the bitset of visible matches once, adding to arrays indexed by term ordinal.
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use fixedbitset::FixedBitSet;
 use signpost_domain::Timestamp;
 use signpost_domain::review::DUE_SOON_DAYS;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use signpost_domain::search::SearchRequest;
+
+use crate::columns::{Columns, Values};
 
 /// Counts by value, across segments.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -15,137 +17,127 @@ pub(crate) struct Counted {
     pub kind: HashMap<String, u64>,
     pub topic: HashMap<String, u64>,
     pub status: HashMap<String, u64>,
-    pub team: HashMap<u64, u64>,
+    pub team: HashMap<String, u64>,
     /// `[current, due soon, overdue]`.
     pub review: [u64; 3],
 }
 
-/// The collector: what "now" and "soon" are for review states.
-pub(crate) struct FacetCounts {
+/// What "now" and "soon" are for review states, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReviewClock {
     now: i64,
     soon: i64,
 }
 
-impl FacetCounts {
+impl ReviewClock {
     pub(crate) fn at(now: Timestamp) -> Self {
-        FacetCounts { now: now.timestamp_millis(), soon: (now + chrono::Duration::days(DUE_SOON_DAYS)).timestamp_millis() }
-    }
-}
-
-/// A string column and its counts by term ordinal.
-struct Ordinals {
-    column: Option<StrColumn>,
-    counts: Vec<u64>,
-}
-
-impl Ordinals {
-    fn open(segment: &SegmentReader, field: &str) -> tantivy::Result<Self> {
-        let column = segment.fast_fields().str(field)?;
-        let size = column.as_ref().map_or(0, |c| c.num_terms());
-        Ok(Ordinals { column, counts: vec![0; size] })
+        ReviewClock { now: now.timestamp_millis(), soon: (now + chrono::Duration::days(DUE_SOON_DAYS)).timestamp_millis() }
     }
 
-    fn count(&mut self, doc: DocId) {
-        if let Some(c) = &self.column {
-            for ord in c.term_ords(doc) {
-                self.counts[ord as usize] += 1;
-            }
-        }
-    }
-
-    fn into_map(self, into: &mut HashMap<String, u64>) {
-        let Some(column) = self.column else { return };
-        let mut text = String::new();
-        for (ord, n) in self.counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            text.clear();
-            if column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
-                *into.entry(text.clone()).or_default() += n;
-            }
+    /// 0 current, 1 due soon, 2 overdue: the same boundaries as `ReviewState::at`.
+    fn state(self, due: i64) -> usize {
+        if due <= self.now {
+            2
+        } else if due <= self.soon {
+            1
+        } else {
+            0
         }
     }
 }
 
-pub(crate) struct SegmentFacetCounts {
-    kind: Ordinals,
-    topic: Ordinals,
-    status: Ordinals,
-    team: Column<u64>,
-    teams: HashMap<u64, u64>,
-    review: Column<i64>,
-    now: i64,
-    soon: i64,
-    states: [u64; 3],
+/// The request's filters; each list empty when it does not filter.
+pub(crate) struct Filters {
+    kinds: Vec<String>,
+    topics: Vec<String>,
+    teams: Vec<String>,
+    statuses: Vec<String>,
+    /// Wanted review states, `[current, due soon, overdue]`; `None` when not filtered.
+    review: Option<[bool; 3]>,
+    clock: ReviewClock,
 }
 
-impl Collector for FacetCounts {
-    type Fruit = Counted;
-    type Child = SegmentFacetCounts;
+/// Which ordinals of a facet a filter wants; `None` when it does not filter.
+fn wanted(values: &Values, names: &[String]) -> Option<Vec<bool>> {
+    if names.is_empty() {
+        return None;
+    }
+    let mut mask = vec![false; values.names.len()];
+    names.iter().filter_map(|n| values.ord(n)).for_each(|o| mask[o as usize] = true);
+    Some(mask)
+}
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
-        Ok(SegmentFacetCounts {
-            kind: Ordinals::open(segment, "kind")?,
-            topic: Ordinals::open(segment, "topic")?,
-            status: Ordinals::open(segment, "status")?,
-            team: segment.fast_fields().u64("team")?,
-            teams: HashMap::new(),
-            review: segment.fast_fields().i64("next_review_at")?,
-            now: self.now,
-            soon: self.soon,
-            states: [0; 3],
-        })
+impl Filters {
+    pub(crate) fn of(r: &SearchRequest, clock: ReviewClock) -> Self {
+        let review = (!r.review_states.is_empty()).then(|| {
+            use signpost_domain::review::ReviewState::*;
+            [Current, DueSoon, Overdue].map(|s| r.review_states.contains(&s))
+        });
+        Filters {
+            kinds: r.kinds.iter().map(|k| k.as_str().to_string()).collect(),
+            topics: r.topics.iter().map(|t| t.to_lowercase()).collect(),
+            teams: r.teams.iter().map(|t| t.0.to_string()).collect(),
+            statuses: r.statuses.iter().map(|s| s.as_str().to_string()).collect(),
+            review,
+            clock,
+        }
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
+    pub(crate) fn is_empty(&self) -> bool {
+        self.kinds.is_empty() && self.topics.is_empty() && self.teams.is_empty() && self.statuses.is_empty() && self.review.is_none()
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Counted> {
-        let mut all = Counted::default();
-        for f in fruits {
-            for (into, from) in [(&mut all.kind, f.kind), (&mut all.topic, f.topic), (&mut all.status, f.status)] {
-                for (k, n) in from {
-                    *into.entry(k).or_default() += n;
-                }
-            }
-            for (k, n) in f.team {
-                *all.team.entry(k).or_default() += n;
-            }
-            for (a, b) in all.review.iter_mut().zip(f.review) {
-                *a += b;
+    /// The documents of `visible` the filters let through.
+    pub(crate) fn narrow(&self, c: &Columns, visible: &FixedBitSet) -> FixedBitSet {
+        let masks: Vec<(&Values, Vec<bool>)> =
+            [(&c.kind, &self.kinds), (&c.topic, &self.topics), (&c.team, &self.teams), (&c.status, &self.statuses)]
+                .into_iter()
+                .filter_map(|(values, names)| wanted(values, names).map(|m| (values, m)))
+                .collect();
+        let mut out = FixedBitSet::with_capacity(visible.len());
+        for doc in visible.ones() {
+            let by_values = masks.iter().all(|(values, mask)| values.of(doc as u32).iter().any(|o| mask[*o as usize]));
+            let by_review = self.review.is_none_or(|w| w[self.clock.state(c.next_review_at[doc])]);
+            if by_values && by_review {
+                out.insert(doc);
             }
         }
-        Ok(all)
+        out
     }
 }
 
-impl SegmentCollector for SegmentFacetCounts {
-    type Fruit = Counted;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.kind.count(doc);
-        self.topic.count(doc);
-        self.status.count(doc);
-        if let Some(team) = self.team.first(doc) {
-            *self.teams.entry(team).or_default() += 1;
-        }
-        // The same boundaries as ReviewState::at: due on or before now is overdue.
-        if let Some(due) = self.review.first(doc) {
-            let state = if due <= self.now {
-                2
-            } else if due <= self.soon {
-                1
-            } else {
-                0
-            };
-            self.states[state] += 1;
-        }
+fn add(values: &Values, counts: Vec<u64>, into: &mut HashMap<String, u64>) {
+    for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+        *into.entry(values.names[ord].clone()).or_default() += n;
     }
+}
 
-    fn harvest(self) -> Counted {
-        let mut c = Counted { team: self.teams, review: self.states, ..Counted::default() };
-        self.kind.into_map(&mut c.kind);
-        self.topic.into_map(&mut c.topic);
-        self.status.into_map(&mut c.status);
+/// The number of documents in `sets` (one per segment) and, when asked for, their facet counts.
+pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Option<ReviewClock>) -> (usize, Option<Counted>) {
+    let total = sets.iter().map(|s| s.count_ones(..)).sum();
+    let counted = facets.map(|clock| {
+        let mut c = Counted::default();
+        sets.iter().zip(columns).for_each(|(set, columns)| count(columns, set, clock, &mut c));
         c
+    });
+    (total, counted)
+}
+
+/// Adds every facet's counts over the documents of `matched`.
+fn count(c: &Columns, matched: &FixedBitSet, clock: ReviewClock, into: &mut Counted) {
+    let facets = [&c.kind, &c.topic, &c.status, &c.team];
+    let mut counts: [Vec<u64>; 4] = facets.map(|v| vec![0; v.names.len()]);
+    for doc in matched.ones() {
+        for (values, counts) in facets.iter().zip(counts.iter_mut()) {
+            for ord in values.of(doc as u32) {
+                counts[*ord as usize] += 1;
+            }
+        }
+        into.review[clock.state(c.next_review_at[doc])] += 1;
     }
+    let [kind, topic, status, team] = counts;
+    add(&c.kind, kind, &mut into.kind);
+    add(&c.topic, topic, &mut into.topic);
+    add(&c.status, status, &mut into.status);
+    add(&c.team, team, &mut into.team);
 }

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use signpost_domain::AssetId;
 use signpost_domain::ports::SearchError;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
-use tantivy::{DocAddress, Order, Searcher, Term};
+use tantivy::{DocAddress, Searcher};
 
-use crate::facet_counts::{Counted, FacetCounts};
+use crate::collect::{self, View};
+use crate::facet_counts::{self, Counted, ReviewClock};
 use crate::fields::Fields;
+use crate::query::TextQuery;
 use crate::tuning::Fusion;
 use crate::vectors::Vectors;
 
@@ -29,56 +29,42 @@ pub(crate) struct Ranked {
     pub facets: Option<Counted>,
 }
 
-/// Everything a hybrid search needs besides the index.
+/// Everything a hybrid search needs besides the index and what the asker may see.
 pub(crate) struct HybridQuery<'a> {
-    pub text: Box<dyn Query>,
-    /// Visibility first, then the request's filters; all required.
-    pub filters: Vec<Box<dyn Query>>,
+    pub text: &'a TextQuery,
     pub vector: &'a [f32],
     pub fusion: Fusion,
     pub offset: usize,
     pub limit: usize,
-    pub facets: Option<FacetCounts>,
+    pub facets: Option<ReviewClock>,
 }
 
-fn all_of(mut required: Vec<Box<dyn Query>>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
-    required.extend(filters.iter().map(|q| Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)) as Box<dyn Query>));
-    Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Must, q)).collect()))
-}
-
-fn id_set(f: &Fields, ids: impl IntoIterator<Item = AssetId>) -> Box<dyn Query> {
-    Box::new(TermSetQuery::new(ids.into_iter().map(|id| Term::from_field_u64(f.id, id.0 as u64))))
-}
-
-fn asset_id(searcher: &Searcher, addr: DocAddress) -> Result<AssetId, SearchError> {
-    let column = searcher.segment_reader(addr.segment_ord).fast_fields().u64("id").map_err(err)?;
-    column.first(addr.doc_id).map(|id| AssetId(id as i64)).ok_or_else(|| err("indexed document has no id"))
-}
-
-/// The closest assets the filters let through, closest first: asks the vectors
-/// for more and more until enough pass or none are left.
+/// The closest assets the asker may see (after the filters), closest first: asks
+/// the vectors for more and more until enough pass or none are left.
 fn visible_nearest(
     f: &Fields,
     searcher: &Searcher,
     vectors: &Vectors,
-    q: &HybridQuery,
+    view: &View,
+    vector: &[f32],
     want: usize,
 ) -> Result<Vec<(AssetId, f32, DocAddress)>, SearchError> {
     let mut asked = want * 2;
     loop {
-        let near = vectors.nearest(q.vector, asked);
+        let near = vectors.nearest(vector, asked);
         if near.is_empty() {
             return Ok(Vec::new());
         }
-        let filtered = all_of(vec![id_set(f, near.iter().map(|(id, _)| *id))], &q.filters);
-        let passed: HashMap<AssetId, DocAddress> = searcher
-            .search(&*filtered, &TopDocs::with_limit(near.len()).order_by_fast_field::<u64>("id", Order::Asc))
-            .map_err(err)?
-            .into_iter()
-            .filter_map(|(id, addr)| Some((AssetId(id? as i64), addr)))
-            .collect();
-        let kept: Vec<_> = near.iter().filter_map(|(id, s)| passed.get(id).map(|addr| (*id, *s, *addr))).take(want).collect();
-        if kept.len() >= want || near.len() < asked || asked >= vectors.len() {
+        let mut kept = Vec::new();
+        for (id, similarity) in &near {
+            if let Some(addr) = view.address_of(searcher, f.id, id.0 as u64).map_err(err)? {
+                kept.push((*id, *similarity, addr));
+                if kept.len() == want {
+                    return Ok(kept);
+                }
+            }
+        }
+        if near.len() < asked || asked >= vectors.len() {
             return Ok(kept);
         }
         asked *= 4;
@@ -96,30 +82,31 @@ fn scaled(scores: &HashMap<AssetId, f32>) -> impl Fn(Option<&f32>) -> f32 {
     }
 }
 
-pub(crate) fn rank(f: &Fields, searcher: &Searcher, vectors: &Vectors, q: HybridQuery) -> Result<Ranked, SearchError> {
+pub(crate) fn rank(f: &Fields, searcher: &Searcher, vectors: &Vectors, view: &View, q: HybridQuery) -> Result<Ranked, SearchError> {
     let depth = (q.offset + q.limit).max(POOL);
-    let near = visible_nearest(f, searcher, vectors, &q, depth)?;
-    let near_ids: Vec<AssetId> = near.iter().map(|(id, _, _)| *id).collect();
+    let near = visible_nearest(f, searcher, vectors, view, q.vector, depth)?;
 
-    // Matches by words or by meaning: the total, the facets, and the best by words.
-    let by_meaning: Box<dyn Query> = Box::new(ConstScoreQuery::new(id_set(f, near_ids.iter().copied()), 0.0));
-    let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Should, q.text.box_clone()), (Occur::Should, by_meaning)]));
-    let (best_by_words, total, facets) = searcher
-        .search(&*all_of(vec![either], &q.filters), &(TopDocs::with_limit(depth).order_by_score(), Count, q.facets))
-        .map_err(err)?;
+    // Matches by words or by meaning: the total and the facets.
+    let matching = q.text.matching.iter().map(|m| collect::weight(searcher, &**m, false)).collect::<Result<Vec<_>, _>>().map_err(err)?;
+    let mut sets = collect::matched(searcher, &matching, view).map_err(err)?;
+    for (_, _, addr) in &near {
+        sets[addr.segment_ord as usize].insert(addr.doc_id as usize);
+    }
+    let (total, facets) = facet_counts::tally(&sets, &view.columns, q.facets);
 
+    // The best by words, and the word scores of the close-in-meaning assets outside them.
+    let scoring = collect::weight(searcher, &*q.text.scoring, true).map_err(err)?;
     let mut address: HashMap<AssetId, DocAddress> = HashMap::new();
     let mut lexical: HashMap<AssetId, f32> = HashMap::new();
-    for (score, addr) in best_by_words.into_iter().filter(|(s, _)| *s > 0.0) {
-        let id = asset_id(searcher, addr)?;
+    for (score, addr) in collect::best_by_score(searcher, &*scoring, view, depth).map_err(err)? {
+        let id = AssetId(view.id(addr) as i64);
         address.insert(id, addr);
         lexical.insert(id, score);
     }
-    // The word scores of the close-in-meaning assets outside the best by words.
-    if !near.is_empty() {
-        let words_of_near = all_of(vec![q.text.box_clone(), id_set(f, near_ids.iter().copied())], &q.filters);
-        for (score, addr) in searcher.search(&*words_of_near, &TopDocs::with_limit(near.len()).order_by_score()).map_err(err)? {
-            lexical.insert(asset_id(searcher, addr)?, score);
+    let near_addrs: Vec<DocAddress> = near.iter().map(|(_, _, addr)| *addr).collect();
+    for ((id, _, _), score) in near.iter().zip(collect::scores_of(searcher, &*scoring, &near_addrs).map_err(err)?) {
+        if score > 0.0 {
+            lexical.insert(*id, score);
         }
     }
     let mut semantic: HashMap<AssetId, f32> = near.iter().map(|(id, s, _)| (*id, *s)).collect();

@@ -11,10 +11,12 @@ use signpost_domain::{AssetId, Timestamp};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
+use crate::columns::ColumnCache;
 use crate::fields::{Fields, SCHEMA_VERSION};
 use crate::query::Synonyms;
 use crate::tuning::Tuning;
 use crate::vectors::Vectors;
+use crate::visibility::VisibleSets;
 
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -28,6 +30,10 @@ pub struct TantivyIndex {
     pub(crate) tuning: Tuning,
     /// Assets' embeddings; kept in memory only, reloaded from the store at start-up.
     pub(crate) vectors: RwLock<Vectors>,
+    /// Per-segment arrays of the values searches filter, sort and count by.
+    pub(crate) columns: ColumnCache,
+    /// Per-segment bitsets of what each recent asker may see.
+    pub(crate) visible: VisibleSets,
     applied: AtomicI64,
     path: Option<PathBuf>,
 }
@@ -94,6 +100,8 @@ impl TantivyIndex {
             synonyms: RwLock::new(Synonyms::default()),
             tuning,
             vectors: RwLock::new(Vectors::default()),
+            columns: ColumnCache::default(),
+            visible: VisibleSets::default(),
             applied: AtomicI64::new(applied),
             path,
         })

@@ -117,21 +117,32 @@ fn phrase_or_term(field: Field, terms: &Terms) -> Box<dyn Query> {
     }
 }
 
-/// The scoring part of a search: `None` when nothing searchable was typed.
-pub(crate) fn text_query(
-    f: &Fields,
-    weights: &FieldWeights,
-    searcher: &Searcher,
-    synonyms: &Synonyms,
-    input: &str,
-) -> Option<Box<dyn Query>> {
+/// A search's words as queries: one flat list of (word × field) clauses to score by,
+/// which Tantivy can prune with block-max WAND when every clause is a plain term, and
+/// the clauses that decide what matches at all, run on their own without scoring.
+pub(crate) struct TextQuery {
+    pub scoring: Box<dyn Query>,
+    pub matching: Vec<Box<dyn Query>>,
+}
+
+/// The words of a search as queries: `None` when nothing searchable was typed.
+pub(crate) fn text_query(f: &Fields, weights: &FieldWeights, searcher: &Searcher, synonyms: &Synonyms, input: &str) -> Option<TextQuery> {
     let tokenizers = searcher.index().tokenizers();
     let (parts, words) = parse(tokenizers, input);
     if parts.is_empty() {
         return None;
     }
     let fields = weighted_fields(f, weights);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // The combined field holds every other, so whatever matches anywhere matches there.
+    let matched_in: Vec<Field> = if weights.all > 0.0 { vec![f.all] } else { fields.iter().map(|(field, _)| *field).collect() };
+    let mut scoring: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut matching: Vec<Box<dyn Query>> = Vec::new();
+    let mut add = |field: Field, q: Box<dyn Query>, weight: f32| {
+        if matched_in.contains(&field) {
+            matching.push(q.box_clone());
+        }
+        scoring.push((Occur::Should, boosted(q, weight)));
+    };
     // Each fuzzy word builds an automaton per field; a long query of unknown words must stay cheap.
     let mut fuzzy_budget = MAX_FUZZY_WORDS;
     for part in &parts {
@@ -139,8 +150,9 @@ pub(crate) fn text_query(
             Part::Word(w) => vec![(0, w.clone())],
             Part::Phrase(p) => p.clone(),
         };
-        let mut per_field: Vec<(Occur, Box<dyn Query>)> =
-            fields.iter().map(|(field, w)| (Occur::Should, boosted(phrase_or_term(*field, &terms), *w))).collect();
+        for (field, w) in &fields {
+            add(*field, phrase_or_term(*field, &terms), *w);
+        }
         // Typo tolerance: a word no document contains is matched within an edit or two.
         if let Part::Word(w) = part {
             let unseen = fields.iter().all(|(field, _)| searcher.doc_freq(&Term::from_field_text(*field, w)).unwrap_or(0) == 0);
@@ -149,16 +161,15 @@ pub(crate) fn text_query(
                 fuzzy_budget -= 1;
                 let distance = if len >= 8 { 2 } else { 1 };
                 for (field, weight) in fields.iter().filter(|(field, _)| [f.all, f.title, f.body, f.summary].contains(field)) {
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true);
-                    per_field.push((Occur::Should, boosted(Box::new(fuzzy), weight * 0.5)));
+                    add(*field, Box::new(FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true)), weight * 0.5);
                 }
             }
         }
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_field))));
     }
     for alternative in synonyms.expansions(&words) {
-        let per_field = fields.iter().map(|(field, w)| (Occur::Should, boosted(phrase_or_term(*field, &alternative), w * 0.8))).collect();
-        clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_field))));
+        for (field, w) in &fields {
+            add(*field, phrase_or_term(*field, &alternative), w * 0.8);
+        }
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Some(TextQuery { scoring: Box::new(BooleanQuery::new(scoring)), matching })
 }

@@ -1,6 +1,5 @@
 //! Running searches and suggestions: filter, score, count facets, cut snippets.
-use std::ops::Bound;
-
+use fixedbitset::FixedBitSet;
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::ports::SearchError;
@@ -8,66 +7,23 @@ use signpost_domain::review::ReviewState;
 use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{AllQuery, FuzzyTermQuery, PhrasePrefixQuery, Query};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::facet_counts::FacetCounts;
+use crate::collect::{self, View};
+use crate::facet_counts::{self, Counted, Filters, ReviewClock};
 use crate::fields::{Fields, PLAIN};
 use crate::hybrid::{self, HybridQuery};
 use crate::index::TantivyIndex;
-use crate::{query, visibility};
+use crate::query;
 
 /// Most results one page may ask for.
 pub const MAX_PAGE: usize = 100;
 
 fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
-}
-
-fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
-}
-
-fn term(t: Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(t, IndexRecordOption::Basic))
-}
-
-fn review_range(f: &Fields, state: ReviewState, now: Timestamp) -> Box<dyn Query> {
-    let (from, to) = state.window(now);
-    let lower = from.map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.next_review_at, t.timestamp_millis())));
-    let upper = to.map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.next_review_at, t.timestamp_millis())));
-    Box::new(RangeQuery::new(lower, upper))
-}
-
-/// The filters of a request (visibility first), as required, non-scoring clauses.
-fn filters(f: &Fields, r: &SearchRequest, visible: &Condition, now: Timestamp) -> Vec<Box<dyn Query>> {
-    let mut out = vec![visibility::filter(f, visible)];
-    if !r.kinds.is_empty() {
-        out.push(any_of(r.kinds.iter().map(|k| term(Term::from_field_text(f.kind, k.as_str()))).collect()));
-    }
-    if !r.topics.is_empty() {
-        out.push(any_of(r.topics.iter().map(|t| term(Term::from_field_text(f.topic, &t.to_lowercase()))).collect()));
-    }
-    if !r.teams.is_empty() {
-        out.push(any_of(r.teams.iter().map(|t| term(Term::from_field_u64(f.team, t.0 as u64))).collect()));
-    }
-    if !r.statuses.is_empty() {
-        out.push(any_of(r.statuses.iter().map(|s| term(Term::from_field_text(f.status, s.as_str()))).collect()));
-    }
-    if !r.review_states.is_empty() {
-        out.push(any_of(r.review_states.iter().map(|s| review_range(f, *s, now)).collect()));
-    }
-    out
-}
-
-fn combine(scoring: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scoring.unwrap_or_else(|| Box::new(AllQuery)))];
-    clauses.extend(filters.into_iter().map(|q| (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)));
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Counts, most first, then by value.
@@ -77,65 +33,70 @@ fn sorted(counts: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
     v
 }
 
+fn facets_of(c: Counted) -> Facets {
+    let [current, due_soon, overdue] = c.review;
+    Facets {
+        kind: sorted(c.kind),
+        topic: sorted(c.topic),
+        status: sorted(c.status),
+        team: sorted(c.team),
+        review_state: [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
+            .into_iter()
+            .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
+            .collect(),
+    }
+}
+
 pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, now: Timestamp) -> Result<SearchResults, SearchError> {
     let f = &ix.fields;
     let searcher = ix.reader.searcher();
     let synonyms = ix.synonyms.read().map_err(err)?.clone();
-    let scoring = query::text_query(f, &ix.tuning.weights, &searcher, &synonyms, &r.query);
-    let has_text = scoring.is_some();
+    let text = query::text_query(f, &ix.tuning.weights, &searcher, &synonyms, &r.query);
     let limit = r.limit.clamp(1, MAX_PAGE);
-    let top = TopDocs::with_limit(limit).and_offset(r.offset);
-    let q = combine(scoring.as_ref().map(|s| s.box_clone()), filters(f, r, visible, now));
-
-    let facets_wanted = r.facets.then(|| FacetCounts::at(now));
+    let clock = ReviewClock::at(now);
+    let view = View::new(ix, &searcher, visible, Some(&Filters::of(r, clock))).map_err(err)?;
+    let facets_wanted = r.facets.then_some(clock);
     let vectors = ix.vectors.read().map_err(err)?;
     let hybrid = r.sort == SortOrder::Relevance && ix.tuning.fusion.semantic > 0.0 && vectors.len() > 0;
-    let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) =
-        if let (true, Some(text), Some(vector)) = (hybrid, scoring.as_ref(), r.vector.as_deref()) {
+
+    let (addresses, total, counted): (Vec<(f32, DocAddress)>, usize, _) = match (&text, r.vector.as_deref()) {
+        (Some(text), Some(vector)) if hybrid => {
             let ranked = hybrid::rank(
                 f,
                 &searcher,
                 &vectors,
-                HybridQuery {
-                    text: text.box_clone(),
-                    filters: filters(f, r, visible, now),
-                    vector,
-                    fusion: ix.tuning.fusion,
-                    offset: r.offset,
-                    limit,
-                    facets: facets_wanted,
-                },
+                &view,
+                HybridQuery { text, vector, fusion: ix.tuning.fusion, offset: r.offset, limit, facets: facets_wanted },
             )?;
             (ranked.page, ranked.total, ranked.facets)
-        } else if r.sort == SortOrder::Relevance && has_text {
-            // Equal scores in asset order, so every node (and every rebuild, whichever
-            // segment a document landed in) lists the same results the same way.
-            let by_score = top.order_by((SortBySimilarityScore, (SortByStaticFastValue::<u64>::for_field("id"), Order::Asc)));
-            let (docs, total, fc) = searcher.search(&*q, &(by_score, Count, facets_wanted)).map_err(err)?;
-            (docs.into_iter().map(|((score, _), a)| (score, a)).collect(), total, fc)
-        } else {
-            let by_date = top.order_by_fast_field::<i64>("updated_at", Order::Desc);
-            let (docs, total, fc) = searcher.search(&*q, &(by_date, Count, facets_wanted)).map_err(err)?;
-            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total, fc)
-        };
+        }
+        (Some(text), _) => {
+            let matching =
+                text.matching.iter().map(|q| collect::weight(&searcher, &**q, false)).collect::<Result<Vec<_>, _>>().map_err(err)?;
+            let sets = collect::matched(&searcher, &matching, &view).map_err(err)?;
+            let (total, counted) = facet_counts::tally(&sets, &view.columns, facets_wanted);
+            let page = if r.sort == SortOrder::Relevance {
+                let scoring = collect::weight(&searcher, &*text.scoring, true).map_err(err)?;
+                collect::best_by_score(&searcher, &*scoring, &view, r.offset + limit).map_err(err)?
+            } else {
+                collect::most_recent(&sets, &view, r.offset + limit).into_iter().map(|a| (0.0, a)).collect()
+            };
+            (page.into_iter().skip(r.offset).collect(), total, counted)
+        }
+        (None, _) => {
+            let sets: Vec<FixedBitSet> = view.allowed.iter().map(|s| (**s).clone()).collect();
+            let (total, counted) = facet_counts::tally(&sets, &view.columns, facets_wanted);
+            let page = collect::most_recent(&sets, &view, r.offset + limit);
+            (page.into_iter().skip(r.offset).map(|a| (0.0, a)).collect(), total, counted)
+        }
+    };
+    let facets = counted.map(facets_of).unwrap_or_default();
 
-    let mut facets = Facets::default();
-    if let Some(c) = counted {
-        facets.kind = sorted(c.kind);
-        facets.topic = sorted(c.topic);
-        facets.status = sorted(c.status);
-        facets.team = sorted(c.team.into_iter().map(|(t, n)| (t.to_string(), n)).collect());
-        let [current, due_soon, overdue] = c.review;
-        facets.review_state = [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
-            .into_iter()
-            .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
-            .collect();
-    }
-
-    let snippets = if r.snippets && has_text {
+    let snippets = if r.snippets && text.is_some() {
         // Scoring may read only the combined field; highlighting needs the words as they sit in the body and summary.
         let shown = crate::tuning::FieldWeights { title: 0.0, tags: 0.0, summary: 1.0, details: 0.0, body: 1.0, all: 0.0 };
-        let highlight = query::text_query(f, &shown, &searcher, &synonyms, &r.query).unwrap_or_else(|| Box::new(AllQuery));
+        let highlight = query::text_query(f, &shown, &searcher, &synonyms, &r.query)
+            .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.scoring);
         let mut body = SnippetGenerator::create(&searcher, &*highlight, f.body).map_err(err)?;
         body.set_max_num_chars(220);
         let mut summary = SnippetGenerator::create(&searcher, &*highlight, f.summary).map_err(err)?;
@@ -202,8 +163,9 @@ pub(crate) fn suggest(ix: &TantivyIndex, prefix: &str, visible: &Condition, limi
     } else {
         Box::new(PhrasePrefixQuery::new(words.iter().map(|w| Term::from_field_text(f.title_plain, w)).collect()))
     };
-    let q = combine(Some(typed), vec![visibility::filter(f, visible)]);
-    let docs = searcher.search(&*q, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score()).map_err(err)?;
+    let view = View::new(ix, &searcher, visible, None).map_err(err)?;
+    let weight = collect::weight(&searcher, &*typed, true).map_err(err)?;
+    let docs = collect::best_by_score(&searcher, &*weight, &view, limit.clamp(1, 20)).map_err(err)?;
     docs.into_iter()
         .map(|(_, addr)| {
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;

@@ -100,12 +100,10 @@ impl Signpost {
         // A review date is noticed as it comes within the horizon (or on the day it is set,
         // if nearer); dates long past had theirs, so the hourly scan stays small.
         let (from, horizon) = (Utc::now() - chrono::Duration::days(1), Utc::now() + chrono::Duration::days(REVIEW_NOTICE_DAYS));
-        for asset in self.store.asset_facts().await? {
-            if asset.status == Status::Published && (from..=horizon).contains(&asset.next_review_at) {
-                let due = asset.next_review_at.date_naive();
-                let key = format!("review-notice:{}:{due}", asset.id);
-                jobs.push(NewJob::now(REVIEW_NOTICE, json!({ "asset_id": asset.id, "due": due }), key));
-            }
+        for asset in self.store.published_due_between(from, horizon).await? {
+            let due = asset.next_review_at.date_naive();
+            let key = format!("review-notice:{}:{due}", asset.id);
+            jobs.push(NewJob::now(REVIEW_NOTICE, json!({ "asset_id": asset.id, "due": due }), key));
         }
         self.store.purge_done_jobs(Utc::now() - chrono::Duration::days(KEEP_DONE_DAYS)).await?;
         self.send_evidence_follow_ups(today).await?;

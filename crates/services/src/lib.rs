@@ -77,6 +77,8 @@ pub struct Signpost {
     pub(crate) webhook_delays: Arc<[std::time::Duration]>,
     /// Imports staged from the import page, waiting to be confirmed or running.
     pub(crate) stages: Arc<knowledge_import::Stages>,
+    /// API tokens' people, remembered for a moment.
+    pub(crate) token_actors: Arc<accounts::token_cache::TokenActors>,
 }
 
 impl Signpost {
@@ -98,6 +100,7 @@ impl Signpost {
             providers: Arc::from(Vec::new()),
             webhook_delays: Arc::from(webhooks::delivery::SCHEDULE.to_vec()),
             stages: Arc::default(),
+            token_actors: Arc::default(),
         }
     }
 

@@ -440,6 +440,7 @@ impl Signpost {
         let audit =
             AuditRecord::new(Some(p.actor.user_id), "user.update", format!("{} moved {} to another team", p.client.name, user.email));
         self.store.update_user(&moved, audit).await?;
+        self.token_actors.forget();
         Ok(())
     }
 }

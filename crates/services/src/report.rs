@@ -7,12 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Serialize;
-use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::impact::{ImpactKind, ImpactSubject, StakeholderLevel};
 use signpost_domain::learning::{ActionFilter, ProjectStage};
 use signpost_domain::people::Actor;
-use signpost_domain::review::ReviewState;
 use signpost_domain::{FieldError, UserId};
 use utoipa::ToSchema;
 
@@ -204,20 +202,25 @@ impl Signpost {
             by_activity.into_iter().map(|((technique, team), sessions)| Activity { technique, team, sessions }).collect();
         activities.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.technique.cmp(&b.technique)));
 
-        let assets = self.store.asset_facts().await?;
-        let now = Utc::now();
-        let created: Vec<_> = assets.iter().filter(|a| within(a.created_at.date_naive())).collect();
-        for a in &created {
-            kpis.entry(month(a.created_at.date_naive())).and_modify(|k| k.assets_created += 1);
-        }
         let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
         let until = to.succ_opt().map_or(chrono::DateTime::<Utc>::MAX_UTC, midnight);
+        // Counted by the database month by month from an index: a large organisation's
+        // assets are never read into memory for a report.
+        let (mut assets_created, mut handover_notes) = (0, 0);
+        for kpi in kpis.values_mut() {
+            let Ok(first) = NaiveDate::parse_from_str(&format!("{}-01", kpi.month), "%Y-%m-%d") else { continue };
+            let end = first.checked_add_months(chrono::Months::new(1)).map_or(until, midnight).min(until);
+            for (kind, n) in self.store.assets_created_by_kind(midnight(first.max(from)), end).await? {
+                let n = usize::try_from(n).unwrap_or(0);
+                kpi.assets_created += n;
+                assets_created += n;
+                if kind == AssetKind::HandoverNote {
+                    handover_notes += n;
+                }
+            }
+        }
         let assets_verified = usize::try_from(self.store.verifications_between(midnight(from), until).await?).unwrap_or(0);
-        let assets_overdue = assets
-            .iter()
-            .filter(|a| a.status == Status::Published && ReviewState::at(a.next_review_at, now) == ReviewState::Overdue)
-            .count();
-        let handover_notes = created.iter().filter(|a| a.kind == AssetKind::HandoverNote).count();
+        let assets_overdue = usize::try_from(self.store.published_overdue(Utc::now()).await?).unwrap_or(0);
         let plans_closed =
             self.store.leaver_plans().await?.iter().filter(|p| p.completed_at.is_some_and(|c| within(c.date_naive()))).count();
 
@@ -260,13 +263,14 @@ impl Signpost {
         };
 
         let mut reuse: HashMap<UserId, (i64, usize)> = HashMap::new();
-        let owner: HashMap<AssetId, UserId> = assets.iter().map(|a| (a.id, a.owner_id)).collect();
         let mut per_asset: HashMap<AssetId, i64> = self.store.usefulness().await?.into_iter().filter(|(_, n)| *n > 0).collect();
         for s in statements.iter().filter(|s| s.kind != ImpactKind::InfluencedDecision) {
             if let ImpactSubject::Asset(id) = s.subject {
                 *per_asset.entry(id).or_default() += 1;
             }
         }
+        let reused: Vec<AssetId> = per_asset.keys().copied().collect();
+        let owner: HashMap<AssetId, UserId> = self.store.asset_owners(&reused).await?.into_iter().collect();
         for (asset, n) in per_asset {
             if let Some(o) = owner.get(&asset) {
                 let e = reuse.entry(*o).or_default();
@@ -325,7 +329,7 @@ impl Signpost {
             activities,
             sessions: sessions.len(),
             answers,
-            assets_created: created.len(),
+            assets_created,
             assets_verified,
             assets_overdue,
             handover_notes,

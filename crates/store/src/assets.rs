@@ -1,10 +1,10 @@
 //! Knowledge assets, their versions and their named viewers.
-use futures_util::TryStreamExt;
 use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, Status, VersionEntry, VersionEvent, Visibility};
+use signpost_domain::fields::AssetKind;
 use signpost_domain::ports::{AssetQuery, AssetWrite};
 use signpost_domain::search::Page;
 use signpost_domain::visibility::Condition;
-use signpost_domain::{AssetId, StoreError, Timestamp};
+use signpost_domain::{AssetId, StoreError, Timestamp, UserId};
 use sqlx::{Any, Row, Transaction};
 
 use crate::rows::{self, ASSET_COLUMNS, ms, now_ms, time, to_json};
@@ -284,13 +284,55 @@ impl Db {
         (0..before.len()).map(|i| row.try_get::<i64, _>(format!("c{i}").as_str()).map_err(map_err)).collect()
     }
 
-    pub(crate) async fn asset_fact_rows(&self) -> Result<Vec<AssetFacts>, StoreError> {
-        // Streamed: a driver row weighs far more than the facts taken from it.
-        let mut rows =
-            sqlx::query("SELECT id, kind, owner_id, status, created_at, next_review_at FROM assets ORDER BY id").fetch(&self.pool);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await.map_err(map_err)? {
-            out.push(rows::asset_facts(&row)?);
+    pub(crate) async fn created_by_kind_rows(&self, from: Timestamp, until: Timestamp) -> Result<Vec<(AssetKind, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT kind, COUNT(*) AS n FROM assets WHERE created_at >= $1 AND created_at < $2 GROUP BY kind")
+            .bind(ms(from))
+            .bind(ms(until))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind").map_err(map_err)?;
+                let kind = AssetKind::parse(&kind).map_err(|e| rows::corrupt("asset kind", e.message))?;
+                Ok((kind, row.try_get("n").map_err(map_err)?))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn published_overdue_count(&self, now: Timestamp) -> Result<i64, StoreError> {
+        sqlx::query("SELECT COUNT(*) AS n FROM assets WHERE next_review_at <= $1 AND status = 'published'")
+            .bind(ms(now))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?
+            .try_get("n")
+            .map_err(map_err)
+    }
+
+    pub(crate) async fn published_due_rows(&self, from: Timestamp, until: Timestamp) -> Result<Vec<AssetFacts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, owner_id, status, created_at, next_review_at FROM assets \
+             WHERE next_review_at >= $1 AND next_review_at <= $2 AND status = 'published' ORDER BY id",
+        )
+        .bind(ms(from))
+        .bind(ms(until))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(rows::asset_facts).collect()
+    }
+
+    pub(crate) async fn asset_owner_rows(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId)>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        // Bounded lists of ids per query, whatever the caller passes.
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(AssetId::to_string).collect::<Vec<_>>().join(",");
+            for row in
+                sqlx::query(sql!("SELECT id, owner_id FROM assets WHERE id IN ({list})")).fetch_all(&self.pool).await.map_err(map_err)?
+            {
+                out.push((row.try_get("id").map_err(map_err)?, row.try_get("owner_id").map_err(map_err)?));
+            }
         }
         Ok(out)
     }

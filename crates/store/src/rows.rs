@@ -22,7 +22,7 @@ pub(crate) fn time(ms: i64) -> Timestamp {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::unexpected(format!("corrupt {what}: {detail}"))
 }
 

@@ -2,6 +2,7 @@
 use async_trait::async_trait;
 use signpost_domain::assets::{Asset, AssetFacts, AssetVersion, VersionEntry};
 use signpost_domain::audit::{AuditEntry, AuditRecord, Change};
+use signpost_domain::fields::AssetKind;
 use signpost_domain::learning::{
     Action, ActionFilter, ActionId, Contribution, LessonRecord, Project, ProjectId, Session, SessionId, UsefulMark,
 };
@@ -101,8 +102,17 @@ impl Store for Db {
     async fn assets_after(&self, after: AssetId, limit: i64) -> Result<Vec<Asset>, StoreError> {
         self.assets_after_rows(after, limit).await
     }
-    async fn asset_facts(&self) -> Result<Vec<AssetFacts>, StoreError> {
-        self.asset_fact_rows().await
+    async fn assets_created_by_kind(&self, from: Timestamp, until: Timestamp) -> Result<Vec<(AssetKind, i64)>, StoreError> {
+        self.created_by_kind_rows(from, until).await
+    }
+    async fn published_overdue(&self, now: Timestamp) -> Result<i64, StoreError> {
+        self.published_overdue_count(now).await
+    }
+    async fn published_due_between(&self, from: Timestamp, until: Timestamp) -> Result<Vec<AssetFacts>, StoreError> {
+        self.published_due_rows(from, until).await
+    }
+    async fn asset_owners(&self, ids: &[AssetId]) -> Result<Vec<(AssetId, UserId)>, StoreError> {
+        self.asset_owner_rows(ids).await
     }
     async fn asset_count(&self) -> Result<i64, StoreError> {
         self.asset_total().await

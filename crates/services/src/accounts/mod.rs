@@ -17,6 +17,7 @@ mod passwords;
 mod setup;
 mod sign_on;
 mod teams;
+pub(crate) mod token_cache;
 mod tokens;
 mod users;
 
@@ -156,8 +157,16 @@ impl Signpost {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        match self.store.token_user(&secret_hash(secret), Utc::now()).await? {
-            Some(user_id) => Ok(Some(self.actor(user_id).await?)),
+        let hash = secret_hash(secret);
+        if let Some(actor) = self.token_actors.get(&hash) {
+            return Ok(Some(actor));
+        }
+        match self.store.token_user(&hash, Utc::now()).await? {
+            Some(user_id) => {
+                let actor = self.actor(user_id).await?;
+                self.token_actors.put(hash, actor.clone());
+                Ok(Some(actor))
+            }
             None => Ok(None),
         }
     }

@@ -232,7 +232,9 @@ impl Signpost {
             "user.update_from_provider",
             format!("{}'s role or team was updated from {}'s claims", user.email, rules.label),
         );
-        Ok(self.store.update_user(&updated, audit).await?)
+        let updated = self.store.update_user(&updated, audit).await?;
+        self.token_actors.forget();
+        Ok(updated)
     }
 
     /// Ends the sessions a provider's back-channel logout token names; returns how many.

@@ -66,7 +66,9 @@ impl Signpost {
             "user.revoke_access",
             format!("revoked every API token and ended every session of {}", user.email),
         );
-        Ok(self.store.revoke_access(user_id, audit).await?)
+        let revoked = self.store.revoke_access(user_id, audit).await?;
+        self.token_actors.forget();
+        Ok(revoked)
     }
 
     /// The actor's own tokens.
@@ -77,6 +79,8 @@ impl Signpost {
     /// Revokes one of the actor's tokens.
     pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<(), ServiceError> {
         let audit = AuditRecord::new(Some(actor.user_id), "token.revoke", format!("token {token_id} revoked"));
-        self.store.revoke_token(actor.user_id, token_id, audit).await.map_err(not_found_as("token"))
+        self.store.revoke_token(actor.user_id, token_id, audit).await.map_err(not_found_as("token"))?;
+        self.token_actors.forget();
+        Ok(())
     }
 }

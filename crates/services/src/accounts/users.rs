@@ -143,7 +143,9 @@ impl Signpost {
         let mut user = self.store.user(id).await.map_err(not_found_as("user"))?;
         user.role = role;
         let audit = AuditRecord::new(Some(actor.user_id), "user.set_role", format!("{} is now {}", user.email, role.as_str()));
-        Ok(self.store.update_user(&user, audit).await?)
+        let updated = self.store.update_user(&user, audit).await?;
+        self.token_actors.forget();
+        Ok(updated)
     }
 
     /// Sets a user's password (the operator from the CLI, or an admin); every session of
@@ -267,10 +269,12 @@ impl Signpost {
             ..current
         };
         let audit = AuditRecord::new(Some(actor.user_id), "user.update", format!("details of {} changed", user.email));
-        self.store.update_user(&user, audit).await.map_err(|e| match e {
+        let updated = self.store.update_user(&user, audit).await.map_err(|e| match e {
             StoreError::Conflict(_) => ServiceError::Conflict(format!("another account already uses {}", user.email)),
             other => other.into(),
-        })
+        })?;
+        self.token_actors.forget();
+        Ok(updated)
     }
 
     /// Disables an account (administrators; not their own): it cannot sign in, and its
@@ -282,10 +286,12 @@ impl Signpost {
         }
         let user = self.store.user(id).await.map_err(not_found_as("user"))?;
         let audit = AuditRecord::new(Some(actor.user_id), "user.disable", format!("disabled the account of {}", user.email));
-        self.store.disable_user(id, chrono::Utc::now(), audit).await.map_err(|e| match e {
+        let revoked = self.store.disable_user(id, chrono::Utc::now(), audit).await.map_err(|e| match e {
             StoreError::Conflict(_) => ServiceError::Conflict(format!("{}'s account is already disabled", user.name)),
             other => not_found_as("user")(other),
-        })
+        })?;
+        self.token_actors.forget();
+        Ok(revoked)
     }
 
     /// Lets a disabled account sign in again (administrators).
@@ -296,6 +302,8 @@ impl Signpost {
         self.store.enable_user(id, audit).await.map_err(|e| match e {
             StoreError::Conflict(_) => ServiceError::Conflict(format!("{}'s account is not disabled", user.name)),
             other => not_found_as("user")(other),
-        })
+        })?;
+        self.token_actors.forget();
+        Ok(())
     }
 }

@@ -48,6 +48,10 @@ struct Args {
     /// Stop after importing and indexing (to measure the import alone at scale).
     #[arg(long)]
     import_only: bool,
+    /// Keep the data directory here, with a member of staff's API token in `bench-token`
+    /// and the query log in `bench-queries.txt`, for `scripts/http-bench.sh` to serve.
+    #[arg(long)]
+    keep: Option<std::path::PathBuf>,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results/bench.json")]
     json: std::path::PathBuf,
@@ -201,8 +205,9 @@ fn row(name: &str, l: &Latency, against: Option<&Latency>) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let dir = tempfile::tempdir()?;
-    let (app, db) = open(&Location { data: dir.path().to_path_buf(), database: None }).await?;
+    let scratch = tempfile::tempdir()?;
+    let data = args.keep.clone().unwrap_or_else(|| scratch.path().to_path_buf());
+    let (app, db) = open(&Location { data: data.clone(), database: None }).await?;
     let (team_names, emails) = organisation(&app).await?;
 
     let mut corpus = Corpus::new(args.seed, team_names);
@@ -250,6 +255,13 @@ async fn main() -> anyhow::Result<()> {
     let report_line = format!(
         "programme report for a year (every asset in it): {report_ms:.0} ms, resident memory {rss_indexed:.0} → {rss_reported:.0} MiB"
     );
+    let member = app.user_by_email(&emails[5]).await.map_err(err)?;
+    let actor = app.actor(member.id).await.map_err(err)?;
+    let queries: Vec<String> = (0..args.queries + 200).map(|_| corpus.query()).collect();
+    if args.keep.is_some() {
+        std::fs::write(data.join("bench-token"), app.create_token(&actor, "load generator").await.map_err(err)?.secret)?;
+        std::fs::write(data.join("bench-queries.txt"), queries.join("\n") + "\n")?;
+    }
     if args.import_only {
         println!(
             "imported {} assets at {:.0}/s with the index following; all searchable after {searchable_secs:.0} s ({:.0}/s); index rebuild {:.0}/s; {rss_indexed:.0} MiB resident\n{report_line}",
@@ -262,10 +274,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let member = app.user_by_email(&emails[5]).await.map_err(err)?;
-    let actor = app.actor(member.id).await.map_err(err)?;
     let viewer = Viewer { user_id: actor.user_id, teams: actor.teams.clone() };
-    let queries: Vec<String> = (0..args.queries + 200).map(|_| corpus.query()).collect();
     let (warm, timed) = queries.split_at(200);
     time_signpost(&app, &actor, warm, true).await?;
     let (with_facets, matches) = time_signpost(&app, &actor, timed, true).await?;
