@@ -327,6 +327,9 @@ pub trait SearchIndex: Send + Sync + 'static {
     fn set_vectors(&self, embeddings: Vec<Embedding>);
     /// How many assets have an embedding here.
     fn vector_count(&self) -> usize;
+    /// Merges what a rebuild wrote in many small pieces into one, so each search
+    /// visits one piece (best effort: a merge already under way is left to finish).
+    fn compact(&self) -> Result<(), SearchError>;
 }
 
 /// What passing a leaver's holdings on writes, all in one transaction.

@@ -4,31 +4,72 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use fixedbitset::FixedBitSet;
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
 
-/// Values of one facet, by term ordinal: document `d` has `ords[offsets[d]..offsets[d + 1]]`.
-#[derive(Debug, Default)]
+/// No value.
+const NONE: u32 = u32::MAX;
+
+/// Values of one facet by term ordinal, one per document where no document has more.
+#[derive(Debug)]
+enum Layout {
+    /// `ords[d]`, or [`NONE`].
+    Single(Vec<u32>),
+    /// Document `d` has `ords[offsets[d]..offsets[d + 1]]`.
+    Multi { offsets: Vec<u32>, ords: Vec<u32> },
+}
+
+/// One facet's values in a segment: their names, and which documents have which.
+#[derive(Debug)]
 pub(crate) struct Values {
     pub names: Vec<String>,
-    offsets: Vec<u32>,
-    ords: Vec<u32>,
+    layout: Layout,
 }
 
 impl Values {
-    fn push_doc(&mut self, ords: impl Iterator<Item = u32>) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
+    /// From each document's ordinals in turn.
+    fn collect(names: Vec<String>, per_doc: impl Iterator<Item = Vec<u32>>) -> Values {
+        let (mut offsets, mut ords) = (vec![0u32], Vec::new());
+        for doc in per_doc {
+            ords.extend(doc);
+            offsets.push(ords.len() as u32);
         }
-        self.ords.extend(ords);
-        self.offsets.push(self.ords.len() as u32);
+        let layout = if offsets.windows(2).all(|w| w[1] - w[0] <= 1) {
+            Layout::Single(offsets.windows(2).map(|w| if w[1] > w[0] { ords[w[0] as usize] } else { NONE }).collect())
+        } else {
+            Layout::Multi { offsets, ords }
+        };
+        Values { names, layout }
     }
 
-    /// The ordinals of document `doc`.
-    pub(crate) fn of(&self, doc: DocId) -> &[u32] {
-        let d = doc as usize;
-        &self.ords[self.offsets[d] as usize..self.offsets[d + 1] as usize]
+    /// Whether document `doc` has any value `wanted` marks.
+    pub(crate) fn any(&self, doc: usize, wanted: &[bool]) -> bool {
+        match &self.layout {
+            Layout::Single(ords) => ords[doc] != NONE && wanted[ords[doc] as usize],
+            Layout::Multi { offsets, ords } => ords[offsets[doc] as usize..offsets[doc + 1] as usize].iter().any(|o| wanted[*o as usize]),
+        }
+    }
+
+    /// Adds, for each value, how many documents of `docs` have it.
+    pub(crate) fn count(&self, docs: &FixedBitSet, counts: &mut [u64]) {
+        match &self.layout {
+            Layout::Single(ords) => {
+                for d in docs.ones() {
+                    if let Some(n) = counts.get_mut(ords[d] as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            Layout::Multi { offsets, ords } => {
+                for d in docs.ones() {
+                    for o in &ords[offsets[d] as usize..offsets[d + 1] as usize] {
+                        counts[*o as usize] += 1;
+                    }
+                }
+            }
+        }
     }
 
     /// The ordinal of a value, if any document of the segment has it.
@@ -37,22 +78,15 @@ impl Values {
     }
 
     fn from_str_column(column: Option<StrColumn>, max_doc: DocId) -> tantivy::Result<Values> {
-        let mut v = Values::default();
-        match column {
-            Some(c) => {
-                let mut text = String::new();
-                for ord in 0..c.num_terms() as u64 {
-                    text.clear();
-                    c.ord_to_str(ord, &mut text)?;
-                    v.names.push(text.clone());
-                }
-                for doc in 0..max_doc {
-                    v.push_doc(c.term_ords(doc).map(|o| o as u32));
-                }
-            }
-            None => (0..max_doc).for_each(|_| v.push_doc(std::iter::empty())),
+        let Some(c) = column else { return Ok(Values::collect(Vec::new(), (0..max_doc).map(|_| Vec::new()))) };
+        let mut names = Vec::with_capacity(c.num_terms());
+        let mut text = String::new();
+        for ord in 0..c.num_terms() as u64 {
+            text.clear();
+            c.ord_to_str(ord, &mut text)?;
+            names.push(text.clone());
         }
-        Ok(v)
+        Ok(Values::collect(names, (0..max_doc).map(|doc| c.term_ords(doc).map(|o| o as u32).collect())))
     }
 }
 
@@ -76,17 +110,20 @@ impl Columns {
         let max_doc = segment.max_doc();
         let fast = segment.fast_fields();
         let (id, updated, review, team) = (fast.u64("id")?, fast.i64("updated_at")?, fast.i64("next_review_at")?, fast.u64("team")?);
-        let mut team_values = Values::default();
+        let mut team_names = Vec::new();
         let mut team_ords: HashMap<u64, u32> = HashMap::new();
-        for doc in 0..max_doc {
-            let ord = team.first(doc).map(|t| {
-                *team_ords.entry(t).or_insert_with(|| {
-                    team_values.names.push(t.to_string());
-                    (team_values.names.len() - 1) as u32
-                })
-            });
-            team_values.push_doc(ord.into_iter());
-        }
+        let per_doc: Vec<Vec<u32>> = (0..max_doc)
+            .map(|doc| {
+                let ord = team.first(doc).map(|t| {
+                    *team_ords.entry(t).or_insert_with(|| {
+                        team_names.push(t.to_string());
+                        (team_names.len() - 1) as u32
+                    })
+                });
+                ord.into_iter().collect()
+            })
+            .collect();
+        let team_values = Values::collect(team_names, per_doc.into_iter());
         Ok(Columns {
             ids: (0..max_doc).map(|d| id.first(d).unwrap_or_default()).collect(),
             updated_at: (0..max_doc).map(|d| updated.first(d).unwrap_or_default()).collect(),

@@ -96,7 +96,7 @@ impl Filters {
                 .collect();
         let mut out = FixedBitSet::with_capacity(visible.len());
         for doc in visible.ones() {
-            let by_values = masks.iter().all(|(values, mask)| values.of(doc as u32).iter().any(|o| mask[*o as usize]));
+            let by_values = masks.iter().all(|(values, mask)| values.any(doc, mask));
             let by_review = self.review.is_none_or(|w| w[self.clock.state(c.next_review_at[doc])]);
             if by_values && by_review {
                 out.insert(doc);
@@ -106,38 +106,25 @@ impl Filters {
     }
 }
 
-fn add(values: &Values, counts: Vec<u64>, into: &mut HashMap<String, u64>) {
-    for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-        *into.entry(values.names[ord].clone()).or_default() += n;
-    }
-}
-
 /// The number of documents in `sets` (one per segment) and, when asked for, their facet counts.
 pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Option<ReviewClock>) -> (usize, Option<Counted>) {
     let total = sets.iter().map(|s| s.count_ones(..)).sum();
-    let counted = facets.map(|clock| {
-        let mut c = Counted::default();
-        sets.iter().zip(columns).for_each(|(set, columns)| count(columns, set, clock, &mut c));
-        c
-    });
-    (total, counted)
-}
-
-/// Adds every facet's counts over the documents of `matched`.
-fn count(c: &Columns, matched: &FixedBitSet, clock: ReviewClock, into: &mut Counted) {
-    let facets = [&c.kind, &c.topic, &c.status, &c.team];
-    let mut counts: [Vec<u64>; 4] = facets.map(|v| vec![0; v.names.len()]);
-    for doc in matched.ones() {
-        for (values, counts) in facets.iter().zip(counts.iter_mut()) {
-            for ord in values.of(doc as u32) {
-                counts[*ord as usize] += 1;
+    let Some(clock) = facets else { return (total, None) };
+    // Keyed by the segments' own names until the end: one string per value, not per segment.
+    let mut by: [HashMap<&str, u64>; 4] = Default::default();
+    let mut review = [0u64; 3];
+    for (set, c) in sets.iter().zip(columns) {
+        for (values, into) in [&c.kind, &c.topic, &c.status, &c.team].into_iter().zip(by.iter_mut()) {
+            let mut counts = vec![0u64; values.names.len()];
+            values.count(set, &mut counts);
+            for (name, n) in values.names.iter().zip(counts).filter(|(_, n)| *n > 0) {
+                *into.entry(name.as_str()).or_default() += n;
             }
         }
-        into.review[clock.state(c.next_review_at[doc])] += 1;
+        for d in set.ones() {
+            review[clock.state(c.next_review_at[d])] += 1;
+        }
     }
-    let [kind, topic, status, team] = counts;
-    add(&c.kind, kind, &mut into.kind);
-    add(&c.topic, topic, &mut into.topic);
-    add(&c.status, status, &mut into.status);
-    add(&c.team, team, &mut into.team);
+    let [kind, topic, status, team] = by.map(|m| m.into_iter().map(|(k, n)| (k.to_string(), n)).collect());
+    (total, Some(Counted { kind, topic, status, team, review }))
 }

@@ -25,7 +25,8 @@ pub struct TantivyIndex {
     pub(crate) fields: Fields,
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Empty only while `compact` swaps it for a fresh one.
+    writer: Mutex<Option<IndexWriter>>,
     pub(crate) synonyms: RwLock<Synonyms>,
     pub(crate) tuning: Tuning,
     /// Assets' embeddings; kept in memory only, reloaded from the store at start-up.
@@ -96,7 +97,7 @@ impl TantivyIndex {
             fields,
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             synonyms: RwLock::new(Synonyms::default()),
             tuning,
             vectors: RwLock::new(Vectors::default()),
@@ -136,7 +137,8 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().map_err(index_err)?;
+        let mut guard = self.writer.lock().map_err(index_err)?;
+        let writer = guard.as_mut().ok_or_else(|| index_err("the index writer is gone"))?;
         for id in deletes.iter().chain(upserts.iter().map(|a| &a.id)) {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
         }
@@ -147,7 +149,7 @@ impl SearchIndex for TantivyIndex {
             let mut vectors = self.vectors.write().map_err(index_err)?;
             deletes.iter().for_each(|id| vectors.remove(*id));
         }
-        self.commit(&mut writer, change_id)
+        self.commit(writer, change_id)
     }
 
     fn applied_change(&self) -> i64 {
@@ -155,9 +157,10 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn clear(&self) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().map_err(index_err)?;
+        let mut guard = self.writer.lock().map_err(index_err)?;
+        let writer = guard.as_mut().ok_or_else(|| index_err("the index writer is gone"))?;
         writer.delete_all_documents().map_err(index_err)?;
-        self.commit(&mut writer, 0)
+        self.commit(writer, 0)
     }
 
     fn set_synonyms(&self, groups: &[SynonymGroup]) {
@@ -179,5 +182,21 @@ impl SearchIndex for TantivyIndex {
 
     fn vector_count(&self) -> usize {
         self.vectors.read().map_or(0, |v| v.len())
+    }
+
+    fn compact(&self) -> Result<(), SearchError> {
+        let mut guard = self.writer.lock().map_err(index_err)?;
+        // Merges the writer started in the background hold some segments; they finish
+        // with the old writer, and a fresh one merges everything.
+        if let Some(old) = guard.take() {
+            old.wait_merging_threads().map_err(index_err)?;
+        }
+        let writer = guard.insert(self.index.writer(WRITER_HEAP).map_err(index_err)?);
+        let segments = self.index.searchable_segment_ids().map_err(index_err)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(index_err)?;
+        }
+        let change = self.applied.load(Ordering::SeqCst);
+        self.commit(writer, change)
     }
 }

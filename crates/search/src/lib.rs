@@ -21,6 +21,7 @@ mod matching;
 mod plain;
 mod query;
 mod results;
+mod stems;
 mod tuning;
 mod vectors;
 mod visibility;

@@ -1,9 +1,9 @@
 //! How text is analysed and how much each field counts: one place, so the index
 //! and the queries always agree, and the relevance evaluation can compare choices.
 use tantivy::Index;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer};
+
+use crate::stems::CachedEnglishStemmer;
 
 /// The analyser every searchable text field and every query uses.
 pub(crate) const ANALYSER: &str = "signpost";
@@ -79,7 +79,7 @@ impl Tuning {
             builder = builder.filter_dynamic(stop);
         }
         if self.stemming {
-            builder = builder.filter_dynamic(Stemmer::new(Language::English));
+            builder = builder.filter_dynamic(CachedEnglishStemmer);
         }
         index.tokenizers().register(ANALYSER, builder.build());
     }

@@ -65,6 +65,8 @@ impl Signpost {
             progress(done, total);
         }
         self.index.apply(&[], &[], position)?;
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.compact()).await.map_err(|e| ServiceError::caused("the indexing task stopped", e))??;
         self.catch_up().await?;
         Ok(done)
     }
