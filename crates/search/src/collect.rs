@@ -99,13 +99,9 @@ impl Best {
         }
     }
 
-    /// Below this score nothing can enter any more. Just under the worst kept, since
-    /// an equal score with a lower id still can.
-    fn threshold(&self) -> f32 {
-        match self.heap.peek() {
-            Some(worst) if self.heap.len() >= self.k => (worst.score as f32).next_down(),
-            _ => f32::MIN,
-        }
+    /// The worst score kept, once `k` are kept.
+    fn floor(&self) -> Option<f64> {
+        self.heap.peek().filter(|_| self.heap.len() >= self.k).map(|c| c.score)
     }
 
     fn into_sorted(self) -> Vec<(f64, DocAddress)> {
@@ -113,24 +109,65 @@ impl Best {
     }
 }
 
+/// A text query's weight as a whole, for Tantivy to prune with, and clause by clause.
+///
+/// Floating-point addition depends on order, and the order in which Tantivy adds
+/// clause scores follows where each document sits in its segment. Equal documents
+/// would then rank by index layout rather than asset id, differently on each node;
+/// so the best candidates are scored again clause by clause, always in query order.
+pub(crate) struct Scoring {
+    whole: Box<dyn Weight>,
+    clauses: Vec<Box<dyn Weight>>,
+}
+
+impl Scoring {
+    pub(crate) fn new(searcher: &Searcher, whole: &dyn Query, clauses: &[Box<dyn Query>]) -> tantivy::Result<Scoring> {
+        Ok(Scoring {
+            whole: weight(searcher, whole, true)?,
+            clauses: clauses.iter().map(|q| weight(searcher, &**q, true)).collect::<tantivy::Result<_>>()?,
+        })
+    }
+}
+
+/// How far below the `k`-th pruned score a candidate may be and still be scored
+/// again: far more than order-of-addition rounding, far less than real differences.
+const NEAR: f64 = 1e-4;
+
 /// A query's weight, scoring or not, with the whole index's statistics.
 pub(crate) fn weight(searcher: &Searcher, q: &dyn Query, scoring: bool) -> tantivy::Result<Box<dyn Weight>> {
     q.weight(if scoring { EnableScoring::enabled_from_searcher(searcher) } else { EnableScoring::disabled_from_searcher(searcher) })
 }
 
-/// The `k` allowed documents scoring highest under `weight`, best first.
-pub(crate) fn best_by_score(searcher: &Searcher, weight: &dyn Weight, view: &View, k: usize) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+/// The `k` allowed documents scoring highest, best first, equal scores by asset id.
+pub(crate) fn best_by_score(searcher: &Searcher, scoring: &Scoring, view: &View, k: usize) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     let mut best = Best::new(k);
+    let mut near: Vec<Candidate> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let (allowed, ids) = (&view.allowed[ord], &view.columns[ord].ids);
-        weight.for_each_pruning(best.threshold(), segment, &mut |doc, score| {
+        let threshold = |best: &Best| best.floor().map_or(f32::MIN, |f| ((f * (1.0 - NEAR)) as f32).next_down());
+        scoring.whole.for_each_pruning(threshold(&best), segment, &mut |doc, score| {
             if allowed.contains(doc as usize) {
-                best.offer(Candidate { score: f64::from(score), id: ids[doc as usize], addr: DocAddress::new(ord as u32, doc) });
+                let c = Candidate { score: f64::from(score), id: ids[doc as usize], addr: DocAddress::new(ord as u32, doc) };
+                best.offer(c);
+                near.push(c);
+                if near.len() > 4 * k + 256
+                    && let Some(floor) = best.floor()
+                {
+                    near.retain(|c| c.score >= floor * (1.0 - NEAR));
+                }
             }
-            best.threshold()
+            threshold(&best)
         })?;
     }
-    Ok(best.into_sorted().into_iter().map(|(s, a)| (s as f32, a)).collect())
+    if let Some(floor) = best.floor() {
+        near.retain(|c| c.score >= floor * (1.0 - NEAR));
+    }
+    let addrs: Vec<DocAddress> = near.iter().map(|c| c.addr).collect();
+    let mut rescored = Best::new(k);
+    for (c, score) in near.iter().zip(scores_of(searcher, scoring, &addrs)?) {
+        rescored.offer(Candidate { score: f64::from(score), ..*c });
+    }
+    Ok(rescored.into_sorted().into_iter().map(|(s, a)| (s as f32, a)).collect())
 }
 
 /// The `k` documents of `sets` updated most recently, most recent first.
@@ -159,20 +196,23 @@ pub(crate) fn matched(searcher: &Searcher, matching: &[Box<dyn Weight>], view: &
     Ok(out)
 }
 
-/// The scores of particular documents under `weight` (0 where it does not match).
-pub(crate) fn scores_of(searcher: &Searcher, weight: &dyn Weight, addrs: &[DocAddress]) -> tantivy::Result<Vec<f32>> {
+/// The scores of particular documents (0 where none matches), each clause's score
+/// added in query order.
+pub(crate) fn scores_of(searcher: &Searcher, scoring: &Scoring, addrs: &[DocAddress]) -> tantivy::Result<Vec<f32>> {
     let mut order: Vec<usize> = (0..addrs.len()).collect();
     order.sort_by_key(|i| (addrs[*i].segment_ord, addrs[*i].doc_id));
-    let mut out = vec![0.0; addrs.len()];
-    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
-    for i in order {
-        let addr = addrs[i];
-        if current.as_ref().is_none_or(|(ord, _)| *ord != addr.segment_ord) {
-            current = Some((addr.segment_ord, weight.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?));
-        }
-        let (_, scorer) = current.as_mut().expect("set above");
-        if scorer.doc() <= addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id {
-            out[i] = scorer.score();
+    let mut out = vec![0.0f32; addrs.len()];
+    for clause in &scoring.clauses {
+        let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        for &i in &order {
+            let addr = addrs[i];
+            if current.as_ref().is_none_or(|(ord, _)| *ord != addr.segment_ord) {
+                current = Some((addr.segment_ord, clause.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?));
+            }
+            let (_, scorer) = current.as_mut().expect("set above");
+            if scorer.doc() <= addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id {
+                out[i] += scorer.score();
+            }
         }
     }
     Ok(out)

@@ -149,8 +149,14 @@ fn every_match(ix: &TantivyIndex, query: &str) -> Vec<(f32, i64)> {
         return Vec::new();
     };
     let docs: Vec<(f32, DocAddress)> = searcher.search(&*text.scoring, &TopDocs::with_limit(100_000).order_by_score()).unwrap();
-    docs.into_iter()
-        .map(|(score, addr)| {
+    // Scored clause by clause in query order, as the search's final ranking is.
+    let addrs: Vec<DocAddress> = docs.iter().map(|(_, a)| *a).collect();
+    let scoring = crate::collect::Scoring::new(&searcher, &*text.scoring, &text.clauses).unwrap();
+    let scores = crate::collect::scores_of(&searcher, &scoring, &addrs).unwrap();
+    addrs
+        .into_iter()
+        .zip(scores)
+        .map(|(addr, score)| {
             let doc: TantivyDocument = searcher.doc(addr).unwrap();
             (score, doc.get_first(ix.fields.id).and_then(|v| v.as_u64()).unwrap() as i64)
         })

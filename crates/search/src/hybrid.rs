@@ -95,16 +95,16 @@ pub(crate) fn rank(f: &Fields, searcher: &Searcher, vectors: &Vectors, view: &Vi
     let (total, facets) = facet_counts::tally(&sets, &view.columns, q.facets);
 
     // The best by words, and the word scores of the close-in-meaning assets outside them.
-    let scoring = collect::weight(searcher, &*q.text.scoring, true).map_err(err)?;
+    let scoring = collect::Scoring::new(searcher, &*q.text.scoring, &q.text.clauses).map_err(err)?;
     let mut address: HashMap<AssetId, DocAddress> = HashMap::new();
     let mut lexical: HashMap<AssetId, f32> = HashMap::new();
-    for (score, addr) in collect::best_by_score(searcher, &*scoring, view, depth).map_err(err)? {
+    for (score, addr) in collect::best_by_score(searcher, &scoring, view, depth).map_err(err)? {
         let id = AssetId(view.id(addr) as i64);
         address.insert(id, addr);
         lexical.insert(id, score);
     }
     let near_addrs: Vec<DocAddress> = near.iter().map(|(_, _, addr)| *addr).collect();
-    for ((id, _, _), score) in near.iter().zip(collect::scores_of(searcher, &*scoring, &near_addrs).map_err(err)?) {
+    for ((id, _, _), score) in near.iter().zip(collect::scores_of(searcher, &scoring, &near_addrs).map_err(err)?) {
         if score > 0.0 {
             lexical.insert(*id, score);
         }

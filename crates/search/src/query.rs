@@ -122,6 +122,8 @@ fn phrase_or_term(field: Field, terms: &Terms) -> Box<dyn Query> {
 /// the clauses that decide what matches at all, run on their own without scoring.
 pub(crate) struct TextQuery {
     pub scoring: Box<dyn Query>,
+    /// The clauses `scoring` adds up, in order (see `collect::Scoring`).
+    pub clauses: Vec<Box<dyn Query>>,
     pub matching: Vec<Box<dyn Query>>,
 }
 
@@ -171,5 +173,6 @@ pub(crate) fn text_query(f: &Fields, weights: &FieldWeights, searcher: &Searcher
             add(*field, phrase_or_term(*field, &alternative), w * 0.8);
         }
     }
-    Some(TextQuery { scoring: Box::new(BooleanQuery::new(scoring)), matching })
+    let clauses = scoring.iter().map(|(_, q)| q.box_clone()).collect();
+    Some(TextQuery { scoring: Box::new(BooleanQuery::new(scoring)), clauses, matching })
 }

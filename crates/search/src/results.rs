@@ -76,8 +76,8 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
             let sets = collect::matched(&searcher, &matching, &view).map_err(err)?;
             let (total, counted) = facet_counts::tally(&sets, &view.columns, facets_wanted);
             let page = if r.sort == SortOrder::Relevance {
-                let scoring = collect::weight(&searcher, &*text.scoring, true).map_err(err)?;
-                collect::best_by_score(&searcher, &*scoring, &view, r.offset + limit).map_err(err)?
+                let scoring = collect::Scoring::new(&searcher, &*text.scoring, &text.clauses).map_err(err)?;
+                collect::best_by_score(&searcher, &scoring, &view, r.offset + limit).map_err(err)?
             } else {
                 collect::most_recent(&sets, &view, r.offset + limit).into_iter().map(|a| (0.0, a)).collect()
             };
@@ -164,8 +164,8 @@ pub(crate) fn suggest(ix: &TantivyIndex, prefix: &str, visible: &Condition, limi
         Box::new(PhrasePrefixQuery::new(words.iter().map(|w| Term::from_field_text(f.title_plain, w)).collect()))
     };
     let view = View::new(ix, &searcher, visible, None).map_err(err)?;
-    let weight = collect::weight(&searcher, &*typed, true).map_err(err)?;
-    let docs = collect::best_by_score(&searcher, &*weight, &view, limit.clamp(1, 20)).map_err(err)?;
+    let scoring = collect::Scoring::new(&searcher, &*typed, std::slice::from_ref(&typed)).map_err(err)?;
+    let docs = collect::best_by_score(&searcher, &scoring, &view, limit.clamp(1, 20)).map_err(err)?;
     docs.into_iter()
         .map(|(_, addr)| {
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
