@@ -3,6 +3,7 @@
 # `signpost serve`, loads it with wrk from its own process, and prints wrk's figures
 # with the server's CPU time and memory (anonymous and file-backed resident, from
 # /proc/PID/status). Usage: scripts/http-bench.sh DIR [seconds] [connections] [threads]
+# SIGNPOST_EXTRA='&facets=true' asks every search for its facet counts too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1 seconds=${2:-30} connections=${3:-32} threads=${4:-2}
@@ -17,7 +18,7 @@ for _ in $(seq 1 600); do
 done
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 mem() { grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' '; }
-export SIGNPOST_QUERIES="$dir/bench-queries.txt" SIGNPOST_TOKEN
+export SIGNPOST_QUERIES="$dir/bench-queries.txt" SIGNPOST_TOKEN SIGNPOST_EXTRA="${SIGNPOST_EXTRA:-}"
 SIGNPOST_TOKEN=$(cat "$dir/bench-token")
 # A short warm-up, then the measured run.
 wrk -t"$threads" -c"$connections" -d5s -s scripts/wrk-search.lua "http://127.0.0.1:$port" >/dev/null

@@ -91,15 +91,24 @@ pub struct FacetCount {
     pub count: u64,
 }
 
+/// Most values a many-valued facet (topic, team) lists: enough to choose from at a
+/// glance, as search engines' facets default to (Elasticsearch 10, Meilisearch 100).
+pub const FACET_VALUES: usize = 20;
+
 /// Counts of matching assets by facet, among those the asker may see.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Facets {
     /// By kind.
     pub kind: Vec<FacetCount>,
-    /// By topic.
+    /// By topic: the [`FACET_VALUES`] most common, and any the search filters by.
     pub topic: Vec<FacetCount>,
-    /// By team (the value is the team id).
+    /// How many different topics the matches have, listed or not.
+    pub topic_values: usize,
+    /// By team (the value is the team id): the [`FACET_VALUES`] most common, and any
+    /// the search filters by.
     pub team: Vec<FacetCount>,
+    /// How many different teams the matches are in, listed or not.
+    pub team_values: usize,
     /// By status.
     pub status: Vec<FacetCount>,
     /// By review state.
@@ -113,8 +122,9 @@ pub struct SearchResults {
     pub total: usize,
     /// This page of results.
     pub hits: Vec<SearchHit>,
-    /// Facet counts over all matches.
-    pub facets: Facets,
+    /// Facet counts over all matches, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }
 
 /// A type-ahead suggestion: an asset title matching what has been typed.

@@ -140,16 +140,50 @@ pub(crate) fn weight(searcher: &Searcher, q: &dyn Query, scoring: bool) -> tanti
 
 /// The `k` allowed documents scoring highest, best first, equal scores by asset id.
 pub(crate) fn best_by_score(searcher: &Searcher, scoring: &Scoring, view: &View, k: usize) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    best_of(searcher, scoring, view, k, None)
+}
+
+/// As [`best_by_score`] for a query Tantivy cannot prune, which visits every match
+/// anyway: the same pass also marks, per segment, every allowed match.
+pub(crate) fn best_and_matched(
+    searcher: &Searcher,
+    scoring: &Scoring,
+    view: &View,
+    k: usize,
+) -> tantivy::Result<(Vec<(f32, DocAddress)>, Vec<FixedBitSet>)> {
+    let mut sets: Vec<FixedBitSet> = searcher.segment_readers().iter().map(|s| FixedBitSet::with_capacity(s.max_doc() as usize)).collect();
+    let best = best_of(searcher, scoring, view, k, Some(&mut sets))?;
+    Ok((best, sets))
+}
+
+fn best_of(
+    searcher: &Searcher,
+    scoring: &Scoring,
+    view: &View,
+    k: usize,
+    mut every: Option<&mut Vec<FixedBitSet>>,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     let mut best = Best::new(k);
     let mut near: Vec<Candidate> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let (allowed, ids) = (&view.allowed[ord], &view.columns[ord].ids);
-        let threshold = |best: &Best| best.floor().map_or(f32::MIN, |f| ((f * (1.0 - NEAR)) as f32).next_down());
+        let mut set = every.as_deref_mut().map(|sets| &mut sets[ord]);
+        // Collecting every match means no pruning: the threshold stays at the bottom.
+        let prune = set.is_none();
+        let threshold = |best: &Best| match best.floor() {
+            Some(f) if prune => ((f * (1.0 - NEAR)) as f32).next_down(),
+            _ => f32::MIN,
+        };
         scoring.whole.for_each_pruning(threshold(&best), segment, &mut |doc, score| {
             if allowed.contains(doc as usize) {
+                if let Some(set) = set.as_deref_mut() {
+                    set.insert(doc as usize);
+                }
                 let c = Candidate { score: f64::from(score), id: ids[doc as usize], addr: DocAddress::new(ord as u32, doc) };
-                best.offer(c);
-                near.push(c);
+                if best.floor().is_none_or(|f| c.score >= f * (1.0 - NEAR)) {
+                    best.offer(c);
+                    near.push(c);
+                }
                 if near.len() > 4 * k + 256
                     && let Some(floor) = best.floor()
                 {

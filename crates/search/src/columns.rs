@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use fixedbitset::FixedBitSet;
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SegmentReader};
@@ -52,21 +51,18 @@ impl Values {
         }
     }
 
-    /// Adds, for each value, how many documents of `docs` have it.
-    pub(crate) fn count(&self, docs: &FixedBitSet, counts: &mut [u64]) {
+    /// Adds one to the count of each value document `doc` has.
+    #[inline]
+    pub(crate) fn add(&self, doc: usize, counts: &mut [u64]) {
         match &self.layout {
             Layout::Single(ords) => {
-                for d in docs.ones() {
-                    if let Some(n) = counts.get_mut(ords[d] as usize) {
-                        *n += 1;
-                    }
+                if let Some(n) = counts.get_mut(ords[doc] as usize) {
+                    *n += 1;
                 }
             }
             Layout::Multi { offsets, ords } => {
-                for d in docs.ones() {
-                    for o in &ords[offsets[d] as usize..offsets[d + 1] as usize] {
-                        counts[*o as usize] += 1;
-                    }
+                for o in &ords[offsets[doc] as usize..offsets[doc + 1] as usize] {
+                    counts[*o as usize] += 1;
                 }
             }
         }
@@ -144,26 +140,29 @@ pub(crate) struct ColumnCache {
 }
 
 impl ColumnCache {
-    /// The columns of every segment of `searcher`, in segment order.
+    /// The columns of every segment of `searcher`, in segment order. A new segment's
+    /// are read outside the lock (a merged million-document segment takes about
+    /// 100 ms), so other searches wait for nothing; two searches may both read it.
     pub(crate) fn of(&self, searcher: &Searcher) -> tantivy::Result<Vec<Arc<Columns>>> {
+        let poisoned = |_| tantivy::TantivyError::InternalError("column cache poisoned".into());
         let segments = searcher.segment_readers();
-        let mut held = self.held.lock().map_err(|_| tantivy::TantivyError::InternalError("column cache poisoned".into()))?;
-        let mut out = Vec::with_capacity(segments.len());
-        for s in segments {
-            let columns = match held.get(&s.segment_id()) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = Arc::new(Columns::read(s)?);
-                    held.insert(s.segment_id(), c.clone());
-                    c
-                }
-            };
-            out.push(columns);
+        let mut out: Vec<Option<Arc<Columns>>> = {
+            let mut held = self.held.lock().map_err(poisoned)?;
+            if held.len() > segments.len() {
+                let live: Vec<SegmentId> = segments.iter().map(|s| s.segment_id()).collect();
+                held.retain(|id, _| live.contains(id));
+            }
+            segments.iter().map(|s| held.get(&s.segment_id()).cloned()).collect()
+        };
+        let mut read = Vec::new();
+        for (s, slot) in segments.iter().zip(out.iter_mut()).filter(|(_, slot)| slot.is_none()) {
+            let c = Arc::new(Columns::read(s)?);
+            read.push((s.segment_id(), c.clone()));
+            *slot = Some(c);
         }
-        if held.len() > segments.len() {
-            let live: Vec<SegmentId> = segments.iter().map(|s| s.segment_id()).collect();
-            held.retain(|id, _| live.contains(id));
+        if !read.is_empty() {
+            self.held.lock().map_err(poisoned)?.extend(read);
         }
-        Ok(out)
+        Ok(out.into_iter().map(|c| c.expect("every slot filled above")).collect())
     }
 }

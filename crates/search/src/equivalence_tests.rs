@@ -13,7 +13,7 @@ use signpost_domain::assets::{Asset, Status, Visibility};
 use signpost_domain::fields::{AssetFields, AssetKind};
 use signpost_domain::ports::SearchIndex;
 use signpost_domain::review::ReviewState;
-use signpost_domain::search::{FacetCount, SearchRequest, SortOrder};
+use signpost_domain::search::{FACET_VALUES, FacetCount, SearchRequest, SortOrder};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
 use tantivy::collector::TopDocs;
@@ -38,7 +38,39 @@ const WORDS: [&str; 14] = [
     "coffee",
     "knowledge",
 ];
-const TOPICS: [&str; 4] = ["infection", "safety", "education", "research"];
+/// More topics than a facet lists, so the cut and the chosen ones are checked.
+const TOPICS: [&str; 30] = [
+    "infection",
+    "safety",
+    "education",
+    "research",
+    "audit",
+    "sepsis",
+    "falls",
+    "diabetes",
+    "stroke",
+    "maternity",
+    "mental",
+    "cancer",
+    "frailty",
+    "pharmacy",
+    "nursing",
+    "surgery",
+    "dementia",
+    "asthma",
+    "renal",
+    "cardiac",
+    "wound",
+    "nutrition",
+    "oncology",
+    "trauma",
+    "paediatrics",
+    "radiology",
+    "theatres",
+    "estates",
+    "finance",
+    "workforce",
+];
 
 fn text(rng: &mut ChaCha8Rng, n: usize) -> String {
     (0..rng.gen_range(1..=n)).map(|_| *WORDS.choose(rng).unwrap()).collect::<Vec<_>>().join(" ")
@@ -113,7 +145,9 @@ fn request(rng: &mut ChaCha8Rng) -> SearchRequest {
         r.kinds = vec![*AssetKind::ALL.choose(rng).unwrap()];
     }
     if rng.gen_bool(0.2) {
-        r.topics = vec![TOPICS.choose(rng).unwrap().to_uppercase()];
+        // Sometimes more topics than a facet lists, so chosen ones fall outside the most common.
+        let n = if rng.gen_bool(0.5) { 1 } else { rng.gen_range(2..=25) };
+        r.topics = TOPICS.choose_multiple(rng, n).map(|t| t.to_uppercase()).collect();
     }
     if rng.gen_bool(0.2) {
         r.review_states = vec![ReviewState::Overdue, ReviewState::DueSoon];
@@ -139,6 +173,19 @@ fn counts<'a>(values: impl Iterator<Item = String> + 'a) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = by.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v
+}
+
+/// The first [`FACET_VALUES`] of `all` and any of `chosen`, and how many there were.
+fn listed(all: Vec<FacetCount>, chosen: &[String]) -> (Vec<FacetCount>, usize) {
+    let n = all.len();
+    (
+        all.into_iter()
+            .enumerate()
+            .filter(|(i, f)| *i < FACET_VALUES || chosen.contains(&f.value.to_lowercase()))
+            .map(|(_, f)| f)
+            .collect(),
+        n,
+    )
 }
 
 /// Every asset the query matches, with its unpruned score (0 with no words).
@@ -189,6 +236,8 @@ fn pruned_search_agrees_with_evaluating_every_asset() {
     }
     assert!(ix.reader.searcher().segment_readers().len() > 1);
 
+    // Rounds in which the topic facet was cut, and in which chosen topics outside the most common were listed.
+    let (mut cut, mut chosen_beyond) = (0, 0);
     for round in 0..300 {
         if round == 150 {
             // The second half runs on the one segment a rebuild leaves, its deletions merged away.
@@ -215,14 +264,25 @@ fn pruned_search_agrees_with_evaluating_every_asset() {
         assert_eq!(got.hits.iter().map(|h| h.id).collect::<Vec<_>>(), page, "page, {context}");
 
         let matched = || expected.iter().map(|(_, a)| *a);
-        assert_eq!(got.facets.kind, counts(matched().map(|a| a.kind.as_str().to_string())), "kinds, {context}");
-        assert_eq!(got.facets.status, counts(matched().map(|a| a.status.as_str().to_string())), "statuses, {context}");
-        assert_eq!(got.facets.team, counts(matched().map(|a| a.team_id.0.to_string())), "teams, {context}");
-        assert_eq!(got.facets.topic, counts(matched().flat_map(|a| a.topics.clone())), "topics, {context}");
+        let facets = got.facets.expect("asked for");
+        assert_eq!(facets.kind, counts(matched().map(|a| a.kind.as_str().to_string())), "kinds, {context}");
+        assert_eq!(facets.status, counts(matched().map(|a| a.status.as_str().to_string())), "statuses, {context}");
+        let teams: Vec<String> = r.teams.iter().map(|t| t.0.to_string()).collect();
+        assert_eq!(
+            (facets.team, facets.team_values),
+            listed(counts(matched().map(|a| a.team_id.0.to_string())), &teams),
+            "teams, {context}"
+        );
+        let topics: Vec<String> = r.topics.iter().map(|t| t.to_lowercase()).collect();
+        let (topic, topic_values) = listed(counts(matched().flat_map(|a| a.topics.clone())), &topics);
+        cut += usize::from(topic_values > FACET_VALUES);
+        chosen_beyond += usize::from(topic.len() > FACET_VALUES);
+        assert_eq!((facets.topic, facets.topic_values), (topic, topic_values), "topics, {context}");
         let states: Vec<u64> = [ReviewState::Current, ReviewState::DueSoon, ReviewState::Overdue]
             .iter()
             .map(|s| matched().filter(|a| ReviewState::at(a.next_review_at, now) == *s).count() as u64)
             .collect();
-        assert_eq!(got.facets.review_state.iter().map(|f| f.count).collect::<Vec<_>>(), states, "review states, {context}");
+        assert_eq!(facets.review_state.iter().map(|f| f.count).collect::<Vec<_>>(), states, "review states, {context}");
     }
+    assert!(cut > 20 && chosen_beyond > 0, "the facet cut was exercised: {cut} cut, {chosen_beyond} with chosen topics beyond it");
 }

@@ -1,6 +1,7 @@
 //! The request's filters and the facet counts, both over a segment's [`Columns`]:
 //! a filter narrows the visible bitset document by document, and the counts walk
-//! the bitset of visible matches once, adding to arrays indexed by term ordinal.
+//! the bitset of visible matches once for all facets, adding to arrays indexed by
+//! term ordinal.
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -114,15 +115,19 @@ pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Opti
     let mut by: [HashMap<&str, u64>; 4] = Default::default();
     let mut review = [0u64; 3];
     for (set, c) in sets.iter().zip(columns) {
-        for (values, into) in [&c.kind, &c.topic, &c.status, &c.team].into_iter().zip(by.iter_mut()) {
-            let mut counts = vec![0u64; values.names.len()];
-            values.count(set, &mut counts);
+        let facets = [&c.kind, &c.topic, &c.status, &c.team];
+        let mut counts = facets.map(|values| vec![0u64; values.names.len()]);
+        // One pass over the matches for every facet: the arrays are read in document order.
+        for d in set.ones() {
+            for (values, counts) in facets.iter().zip(counts.iter_mut()) {
+                values.add(d, counts);
+            }
+            review[clock.state(c.next_review_at[d])] += 1;
+        }
+        for ((values, counts), into) in facets.iter().zip(counts).zip(by.iter_mut()) {
             for (name, n) in values.names.iter().zip(counts).filter(|(_, n)| *n > 0) {
                 *into.entry(name.as_str()).or_default() += n;
             }
-        }
-        for d in set.ones() {
-            review[clock.state(c.next_review_at[d])] += 1;
         }
     }
     let [kind, topic, status, team] = by.map(|m| m.into_iter().map(|(k, n)| (k.to_string(), n)).collect());

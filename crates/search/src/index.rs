@@ -113,6 +113,14 @@ impl TantivyIndex {
         self.path.as_deref()
     }
 
+    /// The writer, opened again if a compaction could not open its fresh one.
+    fn writer_in<'a>(&self, slot: &'a mut Option<IndexWriter>) -> Result<&'a mut IndexWriter, SearchError> {
+        if slot.is_none() {
+            *slot = Some(self.index.writer(WRITER_HEAP).map_err(index_err)?);
+        }
+        Ok(slot.as_mut().expect("filled above"))
+    }
+
     fn commit(&self, writer: &mut IndexWriter, change: i64) -> Result<(), SearchError> {
         let mut prepared = writer.prepare_commit().map_err(index_err)?;
         prepared.set_payload(&payload(change));
@@ -138,7 +146,7 @@ impl SearchIndex for TantivyIndex {
 
     fn apply(&self, upserts: &[Asset], deletes: &[AssetId], change_id: i64) -> Result<(), SearchError> {
         let mut guard = self.writer.lock().map_err(index_err)?;
-        let writer = guard.as_mut().ok_or_else(|| index_err("the index writer is gone"))?;
+        let writer = self.writer_in(&mut guard)?;
         for id in deletes.iter().chain(upserts.iter().map(|a| &a.id)) {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
         }
@@ -158,7 +166,7 @@ impl SearchIndex for TantivyIndex {
 
     fn clear(&self) -> Result<(), SearchError> {
         let mut guard = self.writer.lock().map_err(index_err)?;
-        let writer = guard.as_mut().ok_or_else(|| index_err("the index writer is gone"))?;
+        let writer = self.writer_in(&mut guard)?;
         writer.delete_all_documents().map_err(index_err)?;
         self.commit(writer, 0)
     }
@@ -191,7 +199,7 @@ impl SearchIndex for TantivyIndex {
         if let Some(old) = guard.take() {
             old.wait_merging_threads().map_err(index_err)?;
         }
-        let writer = guard.insert(self.index.writer(WRITER_HEAP).map_err(index_err)?);
+        let writer = self.writer_in(&mut guard)?;
         let segments = self.index.searchable_segment_ids().map_err(index_err)?;
         if segments.len() > 1 {
             writer.merge(&segments).wait().map_err(index_err)?;

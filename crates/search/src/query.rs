@@ -1,6 +1,8 @@
 //! Turns what a person typed into a Tantivy query: words across weighted fields,
 //! "quoted phrases", synonym and acronym expansion, and typo tolerance for words
 //! the index has never seen.
+use std::collections::HashMap;
+
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenizerManager;
@@ -11,6 +13,10 @@ use crate::tuning::{ANALYSER, FieldWeights};
 
 /// Most words per query that get typo tolerance.
 const MAX_FUZZY_WORDS: usize = 5;
+
+/// Most spellings one mistyped word stands for, the most common first (as
+/// Elasticsearch's fuzzy query's `max_expansions`).
+const MAX_SPELLINGS: usize = 50;
 
 /// Analysed terms with their positions relative to the first, so a phrase still
 /// matches where stop words were dropped ("duty of candour" is duty, +2 candour).
@@ -105,6 +111,27 @@ impl Synonyms {
     }
 }
 
+/// The words of `field` within `distance` edits of `word`, the most common first.
+/// A mistyped word becomes plain term clauses, which keeps the whole query prunable
+/// (a fuzzy clause would make Tantivy score every match) and scores each spelling
+/// by how telling it is.
+fn spellings_near(searcher: &Searcher, field: Field, word: &str, distance: u8) -> Vec<String> {
+    let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton() else { return Vec::new() };
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else { continue };
+        let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };
+        while terms.advance() {
+            if let Ok(text) = std::str::from_utf8(terms.key()) {
+                *found.entry(text.to_string()).or_default() += u64::from(terms.value().doc_freq);
+            }
+        }
+    }
+    let mut found: Vec<(String, u64)> = found.into_iter().collect();
+    found.sort_unstable_by(|(a, m), (b, n)| n.cmp(m).then_with(|| a.cmp(b)));
+    found.into_iter().take(MAX_SPELLINGS).map(|(text, _)| text).collect()
+}
+
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
 }
@@ -125,6 +152,9 @@ pub(crate) struct TextQuery {
     /// The clauses `scoring` adds up, in order (see `collect::Scoring`).
     pub clauses: Vec<Box<dyn Query>>,
     pub matching: Vec<Box<dyn Query>>,
+    /// Every clause is a plain term, so Tantivy can prune; a phrase makes it score
+    /// every match, and then one pass both ranks and collects the matches.
+    pub prunable: bool,
 }
 
 /// The words of a search as queries: `None` when nothing searchable was typed.
@@ -162,8 +192,10 @@ pub(crate) fn text_query(f: &Fields, weights: &FieldWeights, searcher: &Searcher
             if unseen && len >= 4 && fuzzy_budget > 0 {
                 fuzzy_budget -= 1;
                 let distance = if len >= 8 { 2 } else { 1 };
-                for (field, weight) in fields.iter().filter(|(field, _)| [f.all, f.title, f.body, f.summary].contains(field)) {
-                    add(*field, Box::new(FuzzyTermQuery::new(Term::from_field_text(*field, w), distance, true)), weight * 0.5);
+                for spelling in spellings_near(searcher, f.all, w, distance) {
+                    for (field, weight) in fields.iter().filter(|(field, _)| [f.all, f.title, f.body, f.summary].contains(field)) {
+                        add(*field, phrase_or_term(*field, &vec![(0, spelling.clone())]), weight * 0.5);
+                    }
                 }
             }
         }
@@ -174,5 +206,6 @@ pub(crate) fn text_query(f: &Fields, weights: &FieldWeights, searcher: &Searcher
         }
     }
     let clauses = scoring.iter().map(|(_, q)| q.box_clone()).collect();
-    Some(TextQuery { scoring: Box::new(BooleanQuery::new(scoring)), clauses, matching })
+    let prunable = parts.iter().all(|p| matches!(p, Part::Word(_))) && synonyms.expansions(&words).iter().all(|t| t.len() == 1);
+    Some(TextQuery { scoring: Box::new(BooleanQuery::new(scoring)), clauses, matching, prunable })
 }

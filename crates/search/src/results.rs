@@ -1,10 +1,12 @@
 //! Running searches and suggestions: filter, score, count facets, cut snippets.
+use std::collections::HashMap;
+
 use fixedbitset::FixedBitSet;
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::ports::SearchError;
 use signpost_domain::review::ReviewState;
-use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
+use signpost_domain::search::{FACET_VALUES, FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
 use tantivy::query::{AllQuery, FuzzyTermQuery, PhrasePrefixQuery, Query};
@@ -26,20 +28,45 @@ fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
 }
 
-/// Counts, most first, then by value.
-fn sorted(counts: std::collections::HashMap<String, u64>) -> Vec<FacetCount> {
+/// Most first, then by value.
+fn order(a: &FacetCount, b: &FacetCount) -> std::cmp::Ordering {
+    b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
+}
+
+/// Every value in order.
+fn sorted(counts: HashMap<String, u64>) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v.sort_unstable_by(order);
     v
 }
 
-fn facets_of(c: Counted) -> Facets {
+/// The [`FACET_VALUES`] most common values and any of `chosen`, in order, and how
+/// many values there are in all.
+fn most_common(counts: HashMap<String, u64>, chosen: &[String]) -> (Vec<FacetCount>, usize) {
+    let all = counts.len();
+    let mut v: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+    if v.len() > FACET_VALUES {
+        v.select_nth_unstable_by(FACET_VALUES, order);
+        let rest = v.split_off(FACET_VALUES);
+        v.extend(rest.into_iter().filter(|f| chosen.contains(&f.value)));
+    }
+    v.sort_unstable_by(order);
+    (v, all)
+}
+
+fn facets_of(c: Counted, r: &SearchRequest) -> Facets {
     let [current, due_soon, overdue] = c.review;
+    let topics: Vec<String> = r.topics.iter().map(|t| t.to_lowercase()).collect();
+    let (topic, topic_values) = most_common(c.topic, &topics);
+    let teams: Vec<String> = r.teams.iter().map(|t| t.0.to_string()).collect();
+    let (team, team_values) = most_common(c.team, &teams);
     Facets {
         kind: sorted(c.kind),
-        topic: sorted(c.topic),
+        topic,
+        topic_values,
         status: sorted(c.status),
-        team: sorted(c.team),
+        team,
+        team_values,
         review_state: [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
             .into_iter()
             .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
@@ -70,6 +97,14 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
             )?;
             (ranked.page, ranked.total, ranked.facets)
         }
+        (Some(text), _) if r.sort == SortOrder::Relevance && !text.prunable => {
+            // A phrase is scored at every match: rank and collect in that one pass
+            // rather than reading every candidate's positions twice.
+            let scoring = collect::Scoring::new(&searcher, &*text.scoring, &text.clauses).map_err(err)?;
+            let (page, sets) = collect::best_and_matched(&searcher, &scoring, &view, r.offset + limit).map_err(err)?;
+            let (total, counted) = facet_counts::tally(&sets, &view.columns, facets_wanted);
+            (page.into_iter().skip(r.offset).collect(), total, counted)
+        }
         (Some(text), _) => {
             let matching =
                 text.matching.iter().map(|q| collect::weight(&searcher, &**q, false)).collect::<Result<Vec<_>, _>>().map_err(err)?;
@@ -90,7 +125,7 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
             (page.into_iter().skip(r.offset).map(|a| (0.0, a)).collect(), total, counted)
         }
     };
-    let facets = counted.map(facets_of).unwrap_or_default();
+    let facets = counted.map(|c| facets_of(c, r));
 
     let snippets = if r.snippets && text.is_some() {
         // Scoring may read only the combined field; highlighting needs the words as they sit in the body and summary.

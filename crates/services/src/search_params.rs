@@ -38,6 +38,9 @@ pub struct SearchParams {
     /// Page size, 1 to 100.
     #[serde(default = "default_page")]
     limit: usize,
+    /// Count the matches by kind, topic, team, status and review state (`true`).
+    #[serde(default)]
+    facets: bool,
 }
 
 /// Ten results a page unless asked otherwise.
@@ -61,7 +64,7 @@ impl SearchParams {
             offset: p.offset,
             limit: p.limit,
             snippets: true,
-            facets: true,
+            facets: p.facets,
             vector: None,
             narrower_topics: p.narrower,
         };
@@ -96,6 +99,7 @@ impl SearchParams {
             sort,
             offset: (page - 1).saturating_mul(limit),
             limit,
+            facets: true,
         })
     }
 }

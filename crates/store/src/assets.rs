@@ -7,6 +7,7 @@ use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, StoreError, Timestamp, UserId};
 use sqlx::{Any, Row, Transaction};
 
+use crate::bulk::Value;
 use crate::rows::{self, ASSET_COLUMNS, ms, now_ms, time, to_json};
 use crate::{Db, append_logs, map_err, visibility_sql};
 
@@ -79,8 +80,7 @@ pub(crate) fn kept_snapshot(event: VersionEvent, a: &Asset) -> String {
 }
 
 /// A version row's values: its content, and how the asset stood (who could read it).
-pub(crate) fn version_values(w: &AssetWrite, a: &Asset) -> Vec<crate::bulk::Value> {
-    use crate::bulk::Value;
+pub(crate) fn version_values(w: &AssetWrite, a: &Asset) -> Vec<Value> {
     vec![
         Value::Int(a.id.0),
         Value::Int(a.version),
@@ -127,6 +127,54 @@ fn version_entry(r: &sqlx::any::AnyRow) -> Result<VersionEntry, StoreError> {
 }
 
 /// Inserts the asset row (and its named viewers) alone; the caller writes its history.
+/// The columns a new asset row is written with, in the order [`insert_values`] gives them.
+const INSERT_COLUMNS: [&str; 19] = [
+    "kind",
+    "title",
+    "summary",
+    "body",
+    "fields",
+    "tags",
+    "topics",
+    "owner_id",
+    "team_id",
+    "status",
+    "visibility",
+    "named_viewers",
+    "review_interval_days",
+    "next_review_at",
+    "last_verified_at",
+    "links",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+/// A new asset's row, as [`bind_columns`] binds it, at version 1 with its own dates.
+fn insert_values(a: &Asset) -> Vec<Value> {
+    vec![
+        Value::Text(a.kind.as_str().to_string()),
+        Value::Text(a.title.clone()),
+        Value::Text(a.summary.clone()),
+        Value::Text(a.body.clone()),
+        Value::Text(to_json(&a.fields)),
+        Value::Text(to_json(&a.tags)),
+        Value::Text(to_json(&a.topics)),
+        Value::Int(a.owner_id.0),
+        Value::Int(a.team_id.0),
+        Value::Text(a.status.as_str().to_string()),
+        Value::Text(a.visibility.as_str().to_string()),
+        Value::Text(to_json(&a.named_viewers)),
+        Value::Int(i64::from(a.review_interval_days)),
+        Value::Int(ms(a.next_review_at)),
+        Value::OptInt(a.last_verified_at.map(ms)),
+        Value::Text(to_json(&a.links)),
+        Value::Int(1),
+        Value::Int(ms(a.created_at)),
+        Value::Int(ms(a.updated_at)),
+    ]
+}
+
 pub(crate) async fn insert_row(tx: &mut Transaction<'static, Any>, a: &Asset) -> Result<Asset, StoreError> {
     let row = sqlx::query(sql!(
         "INSERT INTO assets (kind, title, summary, body, fields, tags, topics, owner_id, team_id, status, visibility, named_viewers, \
@@ -190,8 +238,21 @@ impl Db {
     pub(crate) async fn insert_asset_rows(&self, writes: Vec<AssetWrite>) -> Result<Vec<Asset>, StoreError> {
         let mut tx = self.begin().await?;
         let mut out = Vec::with_capacity(writes.len());
-        for w in &writes {
-            out.push(insert_row(&mut tx, &w.asset).await?);
+        for chunk in writes.chunks(crate::bulk::ROWS_PER_STATEMENT) {
+            let values = chunk.iter().map(|w| insert_values(&w.asset)).collect();
+            let rows = crate::bulk::insert_returning(&mut tx, "assets", &INSERT_COLUMNS, values, ASSET_COLUMNS).await?;
+            // Both databases number a multi-row insert's rows in the order given (as
+            // Django's bulk_create relies on); each row is checked against its asset.
+            let mut stored = rows.iter().map(rows::asset).collect::<Result<Vec<_>, _>>()?;
+            stored.sort_by_key(|a| a.id);
+            let same = |w: &AssetWrite, a: &Asset| (&w.asset.title, ms(w.asset.created_at)) == (&a.title, ms(a.created_at));
+            if stored.len() != chunk.len() || !chunk.iter().zip(&stored).all(|(w, a)| same(w, a)) {
+                return Err(StoreError::Unexpected { context: "inserted assets came back in another order".into(), source: None });
+            }
+            for a in stored.iter().filter(|a| !a.named_viewers.is_empty()) {
+                write_viewers(&mut tx, a).await?;
+            }
+            out.extend(stored);
         }
         crate::bulk::insert_histories(&mut tx, &writes, &out, summary).await?;
         tx.commit().await.map_err(map_err)?;

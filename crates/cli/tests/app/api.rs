@@ -330,7 +330,7 @@ async fn overdue_assets_are_flagged_and_verifying_clears_the_queue(backend: Back
     assert_eq!(queue["items"][0]["id"], id);
     let (_, team_queue) = t.get("bob", &format!("/api/v1/reviews?team_id={}", t.teams["Ward A"])).await;
     assert_eq!(team_queue["total"], 1);
-    let (_, r) = t.get("bob", "/api/v1/search?q=sepsis").await;
+    let (_, r) = t.get("bob", "/api/v1/search?q=sepsis&facets=true").await;
     assert_eq!(r["hits"][0]["stale"], true);
     let overdue = r["facets"]["review_state"].as_array().unwrap().iter().find(|f| f["value"] == "overdue").unwrap()["count"].clone();
     assert_eq!(overdue, 1);
@@ -402,8 +402,11 @@ async fn search_tolerates_typos_honours_phrases_filters_sort_and_type_ahead(back
     assert_eq!(titles(&r), ["Vaccination clinic consent"], "a quoted phrase matches only in order: {r}");
     let (_, r) = t.get("bob", "/api/v1/search?q=vaccination&kind=guidance").await;
     assert_eq!(titles(&r), ["Clinic rota for vaccination"]);
+    assert!(r.get("facets").is_none(), "facets are counted only when asked for: {r}");
+    let (_, r) = t.get("bob", "/api/v1/search?q=vaccination&kind=guidance&facets=true").await;
     let kinds = r["facets"]["kind"].as_array().unwrap();
     assert_eq!(kinds.len(), 1, "facets count the filtered matches: {r}");
+    assert_eq!((r["facets"]["topic_values"].as_u64(), r["facets"]["team_values"].as_u64()), (Some(1), Some(1)), "{r}");
     let (_, r) = t.get("bob", "/api/v1/search?q=vaccination%20consent").await;
     assert_eq!(titles(&r)[0], "Vaccination clinic consent", "the title match ranks first: {r}");
     let (_, r) = t.get("bob", "/api/v1/search?sort=recency").await;

@@ -128,6 +128,8 @@ async fn the_search_page_counts_filters_pages_and_escapes(backend: Backend) {
     for i in 0..12 {
         let mut a = lesson(&format!("Sepsis screening lesson {i}"), t.teams["Ward A"], "organisation", "published");
         a["body"] = serde_json::json!("Sepsis screening was missed at triage twice in one week.");
+        // 25 topics in all: more than the page offers as checkboxes.
+        a["topics"] = serde_json::json!(["sepsis", format!("area {:02}", 2 * i), format!("area {:02}", 2 * i + 1)]);
         t.post("alice", "/api/v1/assets", a).await;
     }
     t.settle().await;
@@ -143,6 +145,11 @@ async fn the_search_page_counts_filters_pages_and_escapes(backend: Backend) {
     assert!(html.contains("Page 1 of 2") && !html.contains("Page 3"), "second page links back");
     let html = get("/search?q=sepsis&kind=guidance".into()).await.unwrap().text().await.unwrap();
     assert!(html.contains("0 results"), "a filter with no matches");
+    let html = get("/search?q=sepsis".into()).await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches(r#"name="topic" type="checkbox""#).count(), 20, "the most common topics only");
+    assert!(html.contains("The 20 most common of 25, and any you chose") && !html.contains(r#"value="area 23""#), "{html}");
+    let html = get("/search?q=sepsis&topic=sepsis&topic=area+23".into()).await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"value="area 23" checked"#), "a chosen topic stays listed to untick: {html}");
 
     let html = get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into()).await.unwrap().text().await.unwrap();
     assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;alert(1)"), "the query is escaped wherever it is shown");

@@ -174,10 +174,10 @@ async fn check(app: &Signpost, people: &[Person], docs: &[Doc], parents: &HashMa
                 .unwrap();
             assert_eq!(r.total, expected.len(), "search total, {ctx}");
             facet_total.get_or_insert_with(|| {
-                let kinds: u64 = r.facets.kind.iter().map(|f| f.count).sum();
-                let statuses: HashMap<String, u64> = r.facets.status.iter().map(|f| (f.value.clone(), f.count)).collect();
-                let teams: u64 = r.facets.team.iter().map(|f| f.count).sum();
-                let review: u64 = r.facets.review_state.iter().map(|f| f.count).sum();
+                let kinds: u64 = r.facets.as_ref().unwrap().kind.iter().map(|f| f.count).sum();
+                let statuses: HashMap<String, u64> = r.facets.as_ref().unwrap().status.iter().map(|f| (f.value.clone(), f.count)).collect();
+                let teams: u64 = r.facets.as_ref().unwrap().team.iter().map(|f| f.count).sum();
+                let review: u64 = r.facets.as_ref().unwrap().review_state.iter().map(|f| f.count).sum();
                 (kinds, statuses, teams, review)
             });
             if r.hits.is_empty() {
@@ -205,7 +205,12 @@ async fn check(app: &Signpost, people: &[Person], docs: &[Doc], parents: &HashMa
                 .await
                 .unwrap();
             assert_eq!(r.total, usize::from(visible), "unique word of asset {} in search, {ctx}", d.id);
-            assert_eq!(r.facets.kind.iter().map(|f| f.count).sum::<u64>(), u64::from(visible), "facets of asset {}, {ctx}", d.id);
+            assert_eq!(
+                r.facets.as_ref().unwrap().kind.iter().map(|f| f.count).sum::<u64>(),
+                u64::from(visible),
+                "facets of asset {}, {ctx}",
+                d.id
+            );
             if let Some(h) = r.hits.first() {
                 assert!(h.snippet.contains(&format!("<mark>secret{i}zz</mark>")), "snippet, {ctx}");
             }
@@ -301,7 +306,11 @@ async fn nobody_sees_an_asset_they_may_not_see_when_ranked_by_meaning(backend: B
                 let request = SearchRequest { query: query.into(), limit: 30, offset, snippets: true, facets: true, ..Default::default() };
                 let r = app.search(&actor, request).await.unwrap();
                 assert!(r.total <= expected.len(), "total {} over {} visible, {ctx}", r.total, expected.len());
-                assert_eq!(r.facets.kind.iter().map(|f| f.count).sum::<u64>(), r.total as u64, "facets against total, {ctx}");
+                assert_eq!(
+                    r.facets.as_ref().unwrap().kind.iter().map(|f| f.count).sum::<u64>(),
+                    r.total as u64,
+                    "facets against total, {ctx}"
+                );
                 if r.hits.is_empty() {
                     break;
                 }

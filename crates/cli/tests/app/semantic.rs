@@ -27,7 +27,7 @@ async fn create(t: &TestApp, who: &str, a: Value) -> i64 {
 }
 
 async fn titles(t: &TestApp, who: &str, q: &str) -> (Vec<String>, u64, u64) {
-    let (status, r) = t.get(who, &format!("/api/v1/search?q={}", q.replace(' ', "+"))).await;
+    let (status, r) = t.get(who, &format!("/api/v1/search?q={}&facets=true", q.replace(' ', "+"))).await;
     assert!(status.is_success(), "{r}");
     let titles = r["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
     let kinds = r["facets"]["kind"].as_array().unwrap().iter().map(|f| f["count"].as_u64().unwrap()).sum();

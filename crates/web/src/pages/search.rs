@@ -3,7 +3,7 @@
 use axum::extract::RawQuery;
 use axum::http::header;
 use maud::{Markup, PreEscaped, html};
-use signpost_domain::search::{FacetCount, SearchHit, SearchResults};
+use signpost_domain::search::{FACET_VALUES, FacetCount, SearchHit, SearchResults};
 
 use super::layout::pagination;
 use super::prelude::*;
@@ -26,12 +26,25 @@ fn checked(pairs: &[(String, String)], key: &str, value: &str) -> bool {
     pairs.iter().any(|(k, v)| k == key && v == value)
 }
 
-fn facet_group(legend: &str, key: &str, counts: &[FacetCount], name: impl Fn(&str) -> String, pairs: &[(String, String)]) -> Markup {
+/// A facet's checkboxes; `values` is how many values there are when the list shows only some.
+fn facet_group(
+    legend: &str,
+    key: &str,
+    counts: &[FacetCount],
+    values: Option<usize>,
+    name: impl Fn(&str) -> String,
+    pairs: &[(String, String)],
+) -> Markup {
+    let cut = values.filter(|n| *n > counts.len());
+    let hint = format!("{key}-hint");
     html! {
         @if !counts.is_empty() {
             div class="nhsuk-form-group" {
-                fieldset class="nhsuk-fieldset" {
+                fieldset class="nhsuk-fieldset" aria-describedby=[cut.map(|_| &hint)] {
                     legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s" { (legend) }
+                    @if let Some(n) = cut {
+                        div class="nhsuk-hint" id=(hint) { "The " (FACET_VALUES) " most common of " (n) ", and any you chose" }
+                    }
                     div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
                         @for (i, f) in counts.iter().enumerate() {
                             @let id = format!("{key}-{i}");
@@ -105,6 +118,7 @@ fn chosen_filters(pairs: &[(String, String)]) -> usize {
 fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], team_name: &dyn Fn(&str) -> String) -> Markup {
     let pages = r.total.div_ceil(PAGE_SIZE).max(1);
     let chosen = chosen_filters(pairs);
+    let facets = r.facets.clone().unwrap_or_default();
     html! {
         div class="nhsuk-grid-row" {
             div class="nhsuk-grid-column-one-third" {
@@ -120,11 +134,11 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                         form action="/search" method="get" novalidate data-apply-on-change {
                             input type="hidden" name="q" value=(q);
                             input type="hidden" name="filtered" value="1";
-                            (facet_group("Type", "kind", &r.facets.kind, label, pairs))
-                            (facet_group("Review", "review", &r.facets.review_state, label, pairs))
-                            (status_group(&r.facets.status, pairs))
-                            (facet_group("Topic", "topic", &r.facets.topic, label, pairs))
-                            @if !r.facets.topic.is_empty() || pairs.iter().any(|(k, _)| k == "topic") {
+                            (facet_group("Type", "kind", &facets.kind, None, label, pairs))
+                            (facet_group("Review", "review", &facets.review_state, None, label, pairs))
+                            (status_group(&facets.status, pairs))
+                            (facet_group("Topic", "topic", &facets.topic, Some(facets.topic_values), label, pairs))
+                            @if !facets.topic.is_empty() || pairs.iter().any(|(k, _)| k == "topic") {
                                 div class="nhsuk-form-group" {
                                     div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes" {
                                         div class="nhsuk-checkboxes__item" {
@@ -135,7 +149,7 @@ fn results(r: &SearchResults, q: &str, page: usize, pairs: &[(String, String)], 
                                     }
                                 }
                             }
-                            (facet_group("Team", "team", &r.facets.team, team_name, pairs))
+                            (facet_group("Team", "team", &facets.team, Some(facets.team_values), team_name, pairs))
                             div class="nhsuk-form-group" {
                                 label class="nhsuk-label nhsuk-label--s" for="sort" { "Sort by" }
                                 select class="nhsuk-select" id="sort" name="sort" {
