@@ -11,8 +11,10 @@ bin="${CARGO_TARGET_DIR:-target}/release/signpost"
 port=18765
 "$bin" --data "$dir" serve --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+# Waits for the server to exit, so a following run can take the index's lock.
+trap 'kill $pid 2>/dev/null && wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
+  kill -0 $pid 2>/dev/null || { echo "signpost serve stopped: see $dir/serve.log" >&2; exit 1; }
   curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/search?q=x" -H "Authorization: Bearer $(cat "$dir/bench-token")" && break
   sleep 1
 done

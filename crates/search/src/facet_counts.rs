@@ -8,19 +8,41 @@ use std::sync::Arc;
 use fixedbitset::FixedBitSet;
 use signpost_domain::Timestamp;
 use signpost_domain::review::DUE_SOON_DAYS;
-use signpost_domain::search::SearchRequest;
+use signpost_domain::search::{FACET_VALUES, FacetCount, SearchRequest};
 
 use crate::columns::{Columns, Values};
 
-/// Counts by value, across segments.
+/// Counts by value, across segments, most first then by value: every kind and
+/// status, the most common topics and teams (with how many there are in all).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Counted {
-    pub kind: HashMap<String, u64>,
-    pub topic: HashMap<String, u64>,
-    pub status: HashMap<String, u64>,
-    pub team: HashMap<String, u64>,
+    pub kind: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub topic_values: usize,
+    pub status: Vec<FacetCount>,
+    pub team: Vec<FacetCount>,
+    pub team_values: usize,
     /// `[current, due soon, overdue]`.
     pub review: [u64; 3],
+}
+
+/// Most first, then by value.
+fn order(a: &(&str, u64), b: &(&str, u64)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0))
+}
+
+/// The `limit` most common values and any of `chosen`, in order, and how many values
+/// there are in all. Only the values listed become strings: a large index has
+/// thousands of topics, and a search's matches may have most of them.
+fn most_common(mut counts: Vec<(&str, u64)>, limit: Option<usize>, chosen: &[String]) -> (Vec<FacetCount>, usize) {
+    let all = counts.len();
+    if let Some(limit) = limit.filter(|l| counts.len() > *l) {
+        counts.select_nth_unstable_by(limit, order);
+        let rest = counts.split_off(limit);
+        counts.extend(rest.into_iter().filter(|(value, _)| chosen.iter().any(|c| c == value)));
+    }
+    counts.sort_unstable_by(order);
+    (counts.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect(), all)
 }
 
 /// What "now" and "soon" are for review states, in milliseconds.
@@ -107,12 +129,12 @@ impl Filters {
     }
 }
 
-/// The number of documents in `sets` (one per segment) and, when asked for, their facet counts.
-pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Option<ReviewClock>) -> (usize, Option<Counted>) {
+/// The number of documents in `sets` (one per segment) and, when asked for, their
+/// facet counts (`filters` say which values were chosen and when "now" is).
+pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Option<&Filters>) -> (usize, Option<Counted>) {
     let total = sets.iter().map(|s| s.count_ones(..)).sum();
-    let Some(clock) = facets else { return (total, None) };
-    // Keyed by the segments' own names until the end: one string per value, not per segment.
-    let mut by: [HashMap<&str, u64>; 4] = Default::default();
+    let Some(filters) = facets else { return (total, None) };
+    let mut per_segment: Vec<[Vec<u64>; 4]> = Vec::with_capacity(sets.len());
     let mut review = [0u64; 3];
     for (set, c) in sets.iter().zip(columns) {
         let facets = [&c.kind, &c.topic, &c.status, &c.team];
@@ -122,14 +144,26 @@ pub(crate) fn tally(sets: &[FixedBitSet], columns: &[Arc<Columns>], facets: Opti
             for (values, counts) in facets.iter().zip(counts.iter_mut()) {
                 values.add(d, counts);
             }
-            review[clock.state(c.next_review_at[d])] += 1;
+            review[filters.clock.state(c.next_review_at[d])] += 1;
         }
-        for ((values, counts), into) in facets.iter().zip(counts).zip(by.iter_mut()) {
-            for (name, n) in values.names.iter().zip(counts).filter(|(_, n)| *n > 0) {
-                *into.entry(name.as_str()).or_default() += n;
-            }
-        }
+        per_segment.push(counts);
     }
-    let [kind, topic, status, team] = by.map(|m| m.into_iter().map(|(k, n)| (k.to_string(), n)).collect());
-    (total, Some(Counted { kind, topic, status, team, review }))
+    // By name across segments, without a string per value unless it is listed.
+    let by_name = |facet: usize| -> Vec<(&str, u64)> {
+        let named = columns.iter().zip(&per_segment).flat_map(|(c, counts)| {
+            let values = [&c.kind, &c.topic, &c.status, &c.team][facet];
+            values.names.iter().map(String::as_str).zip(counts[facet].iter().copied()).filter(|(_, n)| *n > 0)
+        });
+        if columns.len() == 1 {
+            return named.collect();
+        }
+        let mut merged: HashMap<&str, u64> = HashMap::new();
+        named.for_each(|(name, n)| *merged.entry(name).or_default() += n);
+        merged.into_iter().collect()
+    };
+    let (kind, _) = most_common(by_name(0), None, &[]);
+    let (topic, topic_values) = most_common(by_name(1), Some(FACET_VALUES), &filters.topics);
+    let (status, _) = most_common(by_name(2), None, &[]);
+    let (team, team_values) = most_common(by_name(3), Some(FACET_VALUES), &filters.teams);
+    (total, Some(Counted { kind, topic, topic_values, status, team, team_values, review }))
 }

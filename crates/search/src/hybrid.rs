@@ -8,7 +8,7 @@ use signpost_domain::ports::SearchError;
 use tantivy::{DocAddress, Searcher};
 
 use crate::collect::{self, View};
-use crate::facet_counts::{self, Counted, ReviewClock};
+use crate::facet_counts::{self, Counted, Filters};
 use crate::fields::Fields;
 use crate::query::TextQuery;
 use crate::tuning::Fusion;
@@ -36,7 +36,7 @@ pub(crate) struct HybridQuery<'a> {
     pub fusion: Fusion,
     pub offset: usize,
     pub limit: usize,
-    pub facets: Option<ReviewClock>,
+    pub facets: Option<&'a Filters>,
 }
 
 /// The closest assets the asker may see (after the filters), closest first: asks

@@ -1,12 +1,10 @@
 //! Running searches and suggestions: filter, score, count facets, cut snippets.
-use std::collections::HashMap;
-
 use fixedbitset::FixedBitSet;
 use signpost_domain::assets::Status;
 use signpost_domain::fields::AssetKind;
 use signpost_domain::ports::SearchError;
 use signpost_domain::review::ReviewState;
-use signpost_domain::search::{FACET_VALUES, FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
+use signpost_domain::search::{FacetCount, Facets, SearchHit, SearchRequest, SearchResults, SortOrder, Suggestion};
 use signpost_domain::visibility::Condition;
 use signpost_domain::{AssetId, TeamId, Timestamp, UserId};
 use tantivy::query::{AllQuery, FuzzyTermQuery, PhrasePrefixQuery, Query};
@@ -28,45 +26,15 @@ fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
 }
 
-/// Most first, then by value.
-fn order(a: &FacetCount, b: &FacetCount) -> std::cmp::Ordering {
-    b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
-}
-
-/// Every value in order.
-fn sorted(counts: HashMap<String, u64>) -> Vec<FacetCount> {
-    let mut v: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    v.sort_unstable_by(order);
-    v
-}
-
-/// The [`FACET_VALUES`] most common values and any of `chosen`, in order, and how
-/// many values there are in all.
-fn most_common(counts: HashMap<String, u64>, chosen: &[String]) -> (Vec<FacetCount>, usize) {
-    let all = counts.len();
-    let mut v: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    if v.len() > FACET_VALUES {
-        v.select_nth_unstable_by(FACET_VALUES, order);
-        let rest = v.split_off(FACET_VALUES);
-        v.extend(rest.into_iter().filter(|f| chosen.contains(&f.value)));
-    }
-    v.sort_unstable_by(order);
-    (v, all)
-}
-
-fn facets_of(c: Counted, r: &SearchRequest) -> Facets {
+fn facets_of(c: Counted) -> Facets {
     let [current, due_soon, overdue] = c.review;
-    let topics: Vec<String> = r.topics.iter().map(|t| t.to_lowercase()).collect();
-    let (topic, topic_values) = most_common(c.topic, &topics);
-    let teams: Vec<String> = r.teams.iter().map(|t| t.0.to_string()).collect();
-    let (team, team_values) = most_common(c.team, &teams);
     Facets {
-        kind: sorted(c.kind),
-        topic,
-        topic_values,
-        status: sorted(c.status),
-        team,
-        team_values,
+        kind: c.kind,
+        topic: c.topic,
+        topic_values: c.topic_values,
+        status: c.status,
+        team: c.team,
+        team_values: c.team_values,
         review_state: [(ReviewState::Current, current), (ReviewState::DueSoon, due_soon), (ReviewState::Overdue, overdue)]
             .into_iter()
             .map(|(s, count)| FacetCount { value: s.as_str().to_string(), count })
@@ -81,8 +49,9 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
     let text = query::text_query(f, &ix.tuning.weights, &searcher, &synonyms, &r.query);
     let limit = r.limit.clamp(1, MAX_PAGE);
     let clock = ReviewClock::at(now);
-    let view = View::new(ix, &searcher, visible, Some(&Filters::of(r, clock))).map_err(err)?;
-    let facets_wanted = r.facets.then_some(clock);
+    let filters = Filters::of(r, clock);
+    let view = View::new(ix, &searcher, visible, Some(&filters)).map_err(err)?;
+    let facets_wanted = r.facets.then_some(&filters);
     let vectors = ix.vectors.read().map_err(err)?;
     let hybrid = r.sort == SortOrder::Relevance && ix.tuning.fusion.semantic > 0.0 && vectors.len() > 0;
 
@@ -125,7 +94,7 @@ pub(crate) fn search(ix: &TantivyIndex, r: &SearchRequest, visible: &Condition, 
             (page.into_iter().skip(r.offset).map(|a| (0.0, a)).collect(), total, counted)
         }
     };
-    let facets = counted.map(|c| facets_of(c, r));
+    let facets = counted.map(facets_of);
 
     let snippets = if r.snippets && text.is_some() {
         // Scoring may read only the combined field; highlighting needs the words as they sit in the body and summary.

@@ -1,13 +1,16 @@
 //! Keeping this node's search index in step with the store by tailing the change log.
 use std::time::Duration;
 
-use signpost_domain::StoreError;
+use signpost_domain::ports::AssetQuery;
+use signpost_domain::visibility::Condition;
 
 use crate::{ServiceError, Signpost};
 use signpost_domain::ids::AssetId;
 
 const CHANGE_BATCH: i64 = 1_000;
 const REBUILD_BATCH: i64 = 5_000;
+/// Assets read by id in one query.
+const ASSETS_PER_READ: usize = 500;
 /// How often the change log is polled for other nodes' writes.
 pub const POLL: Duration = Duration::from_millis(200);
 
@@ -19,22 +22,25 @@ impl Signpost {
             let after = self.index.applied_change();
             let changes = self.store.changes_after(after, CHANGE_BATCH).await?;
             let Some(last) = changes.last().map(|c| c.id) else { return Ok(applied) };
-            let mut upserts = Vec::new();
-            let mut deletes = Vec::new();
+            let mut changed = Vec::new();
             let mut embedded = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for change in changes.iter().rev() {
                 match change.entity.as_str() {
-                    "asset" if seen.insert(change.entity_id) => match self.store.asset(AssetId(change.entity_id)).await {
-                        Ok(a) => upserts.push(a),
-                        Err(StoreError::NotFound) => deletes.push(AssetId(change.entity_id)),
-                        Err(e) => return Err(e.into()),
-                    },
+                    "asset" if seen.insert(change.entity_id) => changed.push(AssetId(change.entity_id)),
                     "synonyms" if seen.insert(-1) => self.index.set_synonyms(&self.store.synonyms().await?),
                     "embedding" => embedded.push(AssetId(change.entity_id)),
                     _ => {}
                 }
             }
+            // The changed assets read a few hundred at a time; those gone are deleted.
+            let mut upserts = Vec::with_capacity(changed.len());
+            for ids in changed.chunks(ASSETS_PER_READ) {
+                let query = AssetQuery { ids: Some(ids.to_vec()), limit: ids.len() as i64, ..AssetQuery::default() };
+                upserts.extend(self.store.assets(&query, &Condition::Always).await?.items);
+            }
+            let found: std::collections::HashSet<AssetId> = upserts.iter().map(|a| a.id).collect();
+            let deletes: Vec<AssetId> = changed.into_iter().filter(|id| !found.contains(id)).collect();
             self.refresh_embeddings(&embedded).await?;
             let index = self.index.clone();
             tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, last))
