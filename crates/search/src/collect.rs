@@ -138,6 +138,9 @@ pub(crate) fn weight(searcher: &Searcher, q: &dyn Query, scoring: bool) -> tanti
     q.weight(if scoring { EnableScoring::enabled_from_searcher(searcher) } else { EnableScoring::disabled_from_searcher(searcher) })
 }
 
+/// Documents with their scores, best first.
+pub(crate) type Scored = Vec<(f32, DocAddress)>;
+
 /// The `k` allowed documents scoring highest, best first, equal scores by asset id.
 pub(crate) fn best_by_score(searcher: &Searcher, scoring: &Scoring, view: &View, k: usize) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     best_of(searcher, scoring, view, k, None)
@@ -150,7 +153,7 @@ pub(crate) fn best_and_matched(
     scoring: &Scoring,
     view: &View,
     k: usize,
-) -> tantivy::Result<(Vec<(f32, DocAddress)>, Vec<FixedBitSet>)> {
+) -> tantivy::Result<(Scored, Vec<FixedBitSet>)> {
     let mut sets: Vec<FixedBitSet> = searcher.segment_readers().iter().map(|s| FixedBitSet::with_capacity(s.max_doc() as usize)).collect();
     let best = best_of(searcher, scoring, view, k, Some(&mut sets))?;
     Ok((best, sets))
