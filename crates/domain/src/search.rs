@@ -100,12 +100,12 @@ pub const FACET_VALUES: usize = 20;
 pub struct Facets {
     /// By kind.
     pub kind: Vec<FacetCount>,
-    /// By topic: the [`FACET_VALUES`] most common, and any the search filters by.
+    /// By topic: the 20 most common (`FACET_VALUES`), and any the search filters by.
     pub topic: Vec<FacetCount>,
     /// How many different topics the matches have, listed or not.
     pub topic_values: usize,
-    /// By team (the value is the team id): the [`FACET_VALUES`] most common, and any
-    /// the search filters by.
+    /// By team (the value is the team id): the 20 most common (`FACET_VALUES`), and
+    /// any the search filters by.
     pub team: Vec<FacetCount>,
     /// How many different teams the matches are in, listed or not.
     pub team_values: usize,
